@@ -1,0 +1,2 @@
+//! Placeholder until the standard model lands.
+fn main() {}

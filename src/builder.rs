@@ -1,0 +1,828 @@
+//! Building a policy: declare a model by names, compile it to dense ids.
+//!
+//! A [`PolicyBuilder`] takes declarations in any order (a resource may name
+//! a parent declared later) and [`build`](PolicyBuilder::build) checks the
+//! whole model at once. It refuses a model with unknown references,
+//! duplicate names, cycles among resources or role inheritance, anything
+//! that crosses tenants, or a role given to a user type that may not hold
+//! it, and it reports every such problem, each naming the entities
+//! involved. A model that builds is compiled once into the flat layout of
+//! [`Policy`]: names resolved to ids, roles flattened, grants sorted.
+//!
+//! No step recurses: a 100,000-deep folder chain builds like a flat one.
+
+use alloc::collections::btree_map::Entry;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::directory::{ApiKey, PublicLink, User, UserType};
+use crate::error::{BuildError, Entity, Problem};
+use crate::grant::{Effect, GrantDecl, Grantee, Principal};
+use crate::permission::Permissions;
+use crate::policy::{
+    key, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, UserRecord, MAX_TEAMS_PER_USER,
+    NONE,
+};
+use crate::resource::{ResourceDecl, ResourceKind};
+use crate::role::{Flattened, Role};
+
+/// Declares a model by names and builds a [`Policy`]. See the [module docs](self).
+///
+/// ```
+/// use clearance::*;
+///
+/// let policy = PolicyBuilder::new()
+///     .tenant("acme", ResourceKind::Organization)
+///     .resource("marketing", ResourceKind::Workspace, "acme")
+///     .resource("campaigns", ResourceKind::Folder, "marketing")
+///     .resource("launch", ResourceKind::Flow, "campaigns")
+///     .role(Role::new("editor").allow([ResourceKind::Folder, ResourceKind::Flow], Permissions::VIEW | Permissions::EDIT))
+///     .team("writers", "acme")
+///     .user(User::new("ann", "acme").member_of("writers"))
+///     .grant(Grantee::team("writers"), "campaigns", "editor", Effect::Allow)
+///     .build()?;
+///
+/// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web);
+/// let launch = policy.resource_id("launch").unwrap();
+/// assert!(policy.authorize(&ann, Action::Edit, launch).is_allowed());
+/// assert!(!policy.authorize(&ann, Action::Delete, launch).is_allowed());
+/// # Ok::<(), clearance::BuildError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicyBuilder {
+    resources: Vec<ResourceDecl>,
+    roles: Vec<Role>,
+    teams: Vec<(String, String)>,
+    users: Vec<User>,
+    grants: Vec<GrantDecl>,
+    keys: Vec<ApiKey>,
+    links: Vec<PublicLink>,
+    mfa_required: Permissions,
+}
+
+impl PolicyBuilder {
+    /// An empty model.
+    #[must_use]
+    pub fn new() -> PolicyBuilder {
+        PolicyBuilder::default()
+    }
+
+    /// Declares a tenant: a root resource (an organization, a Boomi tenant
+    /// or subtenant). Nothing crosses from one tenant to another.
+    pub fn tenant(&mut self, name: impl Into<String>, kind: ResourceKind) -> &mut PolicyBuilder {
+        self.resources.push(ResourceDecl {
+            name: name.into(),
+            kind,
+            parent: None,
+        });
+        self
+    }
+
+    /// Declares a resource below the resource named `parent`.
+    pub fn resource(
+        &mut self,
+        name: impl Into<String>,
+        kind: ResourceKind,
+        parent: impl Into<String>,
+    ) -> &mut PolicyBuilder {
+        self.resources.push(ResourceDecl {
+            name: name.into(),
+            kind,
+            parent: Some(parent.into()),
+        });
+        self
+    }
+
+    /// Declares a role.
+    pub fn role(&mut self, role: Role) -> &mut PolicyBuilder {
+        self.roles.push(role);
+        self
+    }
+
+    /// Declares a team of the tenant named `tenant`.
+    pub fn team(
+        &mut self,
+        name: impl Into<String>,
+        tenant: impl Into<String>,
+    ) -> &mut PolicyBuilder {
+        self.teams.push((name.into(), tenant.into()));
+        self
+    }
+
+    /// Declares a user.
+    pub fn user(&mut self, user: User) -> &mut PolicyBuilder {
+        self.users.push(user);
+        self
+    }
+
+    /// Grants `role` on the resource named `scope` (and everything below
+    /// it) to `grantee`, with the given effect.
+    pub fn grant(
+        &mut self,
+        grantee: Grantee,
+        scope: impl Into<String>,
+        role: impl Into<String>,
+        effect: Effect,
+    ) -> &mut PolicyBuilder {
+        self.grants.push(GrantDecl {
+            grantee,
+            scope: scope.into(),
+            role: role.into(),
+            effect,
+        });
+        self
+    }
+
+    /// Declares an API key.
+    pub fn api_key(&mut self, key: ApiKey) -> &mut PolicyBuilder {
+        self.keys.push(key);
+        self
+    }
+
+    /// Declares a public link.
+    pub fn link(&mut self, link: PublicLink) -> &mut PolicyBuilder {
+        self.links.push(link);
+        self
+    }
+
+    /// These permissions need a session that passed multi-factor
+    /// authentication ([`Subject::with_mfa`](crate::Subject::with_mfa));
+    /// without it they are removed, with the reason
+    /// [`MfaRequired`](crate::Reason::MfaRequired).
+    pub fn mfa_required(&mut self, permissions: Permissions) -> &mut PolicyBuilder {
+        self.mfa_required |= permissions;
+        self
+    }
+
+    /// Checks the whole model and compiles it.
+    ///
+    /// # Errors
+    ///
+    /// A [`BuildError`] listing every [`Problem`] found.
+    pub fn build(&self) -> Result<Policy, BuildError> {
+        let mut problems = Vec::new();
+        let catalog = self.catalog(&mut problems);
+
+        // Resources: parents, cycles, tenants.
+        let parents: Vec<u32> = self
+            .resources
+            .iter()
+            .map(|decl| match &decl.parent {
+                None => NONE,
+                Some(parent) => lookup(
+                    &catalog.resource_ids,
+                    parent,
+                    Entity::Resource,
+                    || format!("resource {:?}", decl.name),
+                    &mut problems,
+                ),
+            })
+            .collect();
+        let tenants = resolve_tenants(&parents, &self.resources, &mut problems);
+        let tenant_of_name = |name: &str| -> Option<u32> {
+            let id = *catalog.resource_ids.get(name)?;
+            (*parents.get(id as usize)? == NONE).then_some(id)
+        };
+        let resource_name = |id: u32| -> &str {
+            self.resources
+                .get(id as usize)
+                .map_or("?", |decl| decl.name.as_str())
+        };
+
+        let roles = self.flatten_roles(&catalog, &mut problems);
+
+        // Teams and users.
+        let team_tenants: Vec<u32> = self
+            .teams
+            .iter()
+            .map(|(name, tenant)| {
+                tenant_or_problem(&catalog, tenant_of_name(tenant), tenant, || {
+                    format!("team {name:?}")
+                })
+                .map_err(|problem| problems.push(problem))
+                .unwrap_or(NONE)
+            })
+            .collect();
+        let mut users = Vec::with_capacity(self.users.len());
+        let mut user_teams: Vec<u32> = Vec::new();
+        let mut team_members: Vec<Vec<u32>> = vec![Vec::new(); self.teams.len()];
+        let mut tenant_members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (index, user) in self.users.iter().enumerate() {
+            let id = u32::try_from(index).unwrap_or(NONE);
+            let referrer = || format!("user {:?}", user.name);
+            let tenant = tenant_or_problem(
+                &catalog,
+                tenant_of_name(&user.tenant),
+                &user.tenant,
+                referrer,
+            )
+            .map_err(|problem| problems.push(problem))
+            .unwrap_or(NONE);
+            let type_channels = user.user_type.channels();
+            let channels = match user.channels {
+                Some(asked) if !type_channels.contains(asked) => {
+                    problems.push(Problem::ChannelsNotAllowed {
+                        user: user.name.clone(),
+                        user_type: user.user_type,
+                        extra: asked - type_channels,
+                    });
+                    asked & type_channels
+                }
+                Some(asked) => asked,
+                None => type_channels,
+            };
+            let start = user_teams.len();
+            for team in &user.teams {
+                let team_id = lookup(
+                    &catalog.team_ids,
+                    team,
+                    Entity::Team,
+                    referrer,
+                    &mut problems,
+                );
+                let Some(&team_tenant) = team_tenants.get(team_id as usize) else {
+                    continue;
+                };
+                if tenant != NONE && team_tenant != NONE && team_tenant != tenant {
+                    problems.push(Problem::CrossesTenants {
+                        referrer: format!("membership of user {:?} in team {team:?}", user.name),
+                        what: team.clone(),
+                        tenant: user.tenant.clone(),
+                        other_tenant: resource_name(team_tenant).to_string(),
+                    });
+                    continue;
+                }
+                user_teams.push(team_id);
+            }
+            let teams = user_teams.get_mut(start..).unwrap_or(&mut []);
+            teams.sort_unstable();
+            let mut unique = teams.len();
+            if unique > 1 {
+                // Dedup in place (a user named a team twice).
+                let mut write = 1;
+                for read in 1..teams.len() {
+                    if teams.get(read) != teams.get(write - 1) {
+                        teams.swap(read, write);
+                        write += 1;
+                    }
+                }
+                unique = write;
+            }
+            user_teams.truncate(start + unique);
+            if unique > MAX_TEAMS_PER_USER {
+                problems.push(Problem::TooManyTeams {
+                    user: user.name.clone(),
+                    count: unique,
+                    max: MAX_TEAMS_PER_USER,
+                });
+            }
+            let mut filter = key::filter_bit(key::USER | id) | key::filter_bit(key::EVERYONE);
+            for &team in user_teams.get(start..).unwrap_or(&[]) {
+                filter |= key::filter_bit(key::TEAM | team);
+                if let Some(members) = team_members.get_mut(team as usize) {
+                    members.push(id);
+                }
+            }
+            tenant_members.entry(tenant).or_default().push(id);
+            users.push(UserRecord {
+                filter,
+                tenant,
+                teams_start: u32::try_from(start).unwrap_or(NONE),
+                teams_len: u32::try_from(unique).unwrap_or(0),
+                channels,
+                user_type: user.user_type,
+                status: user.status,
+            });
+        }
+
+        // Grants.
+        let mut entries: Vec<(u32, GrantEntry)> = Vec::with_capacity(self.grants.len());
+        for (index, grant) in self.grants.iter().enumerate() {
+            let referrer = || {
+                format!(
+                    "grant #{index} ({} on {:?}, role {:?})",
+                    grant.grantee, grant.scope, grant.role
+                )
+            };
+            let scope = lookup(
+                &catalog.resource_ids,
+                &grant.scope,
+                Entity::Resource,
+                referrer,
+                &mut problems,
+            );
+            let role = lookup(
+                &catalog.role_ids,
+                &grant.role,
+                Entity::Role,
+                referrer,
+                &mut problems,
+            );
+            let scope_tenant = tenants.get(scope as usize).copied().unwrap_or(NONE);
+            let role_decl = self.roles.get(role as usize);
+            let check_holder = |user: u32,
+                                through: Option<&Grantee>,
+                                problems: &mut Vec<Problem>| {
+                let (Some(decl), Some(holder)) = (role_decl, self.users.get(user as usize)) else {
+                    return;
+                };
+                if !decl.eligible.contains(holder.user_type.as_set()) {
+                    problems.push(Problem::IneligibleRole {
+                        referrer: match through {
+                            Some(team) => format!("{} through {team}", referrer()),
+                            None => referrer(),
+                        },
+                        role: decl.name.clone(),
+                        user: holder.name.clone(),
+                        user_type: holder.user_type,
+                    });
+                }
+            };
+            let principal = match &grant.grantee {
+                Grantee::User(name) => {
+                    let user = lookup(
+                        &catalog.user_ids,
+                        name,
+                        Entity::User,
+                        referrer,
+                        &mut problems,
+                    );
+                    if let Some(record) = users.get(user as usize) {
+                        cross_check(
+                            record.tenant,
+                            scope_tenant,
+                            name,
+                            &resource_name,
+                            referrer,
+                            &mut problems,
+                        );
+                    }
+                    check_holder(user, None, &mut problems);
+                    Principal::User(crate::directory::UserId(user))
+                }
+                Grantee::Team(name) => {
+                    let team = lookup(
+                        &catalog.team_ids,
+                        name,
+                        Entity::Team,
+                        referrer,
+                        &mut problems,
+                    );
+                    if let Some(&team_tenant) = team_tenants.get(team as usize) {
+                        cross_check(
+                            team_tenant,
+                            scope_tenant,
+                            name,
+                            &resource_name,
+                            referrer,
+                            &mut problems,
+                        );
+                    }
+                    for &member in team_members
+                        .get(team as usize)
+                        .map_or(&[][..], Vec::as_slice)
+                    {
+                        check_holder(member, Some(&grant.grantee), &mut problems);
+                    }
+                    Principal::Team(crate::directory::TeamId(team))
+                }
+                Grantee::Everyone => {
+                    for &member in tenant_members
+                        .get(&scope_tenant)
+                        .map_or(&[][..], Vec::as_slice)
+                    {
+                        check_holder(member, Some(&grant.grantee), &mut problems);
+                    }
+                    Principal::Everyone
+                }
+                Grantee::Public => {
+                    if let Some(decl) = role_decl {
+                        if !decl.eligible.contains(UserType::Public.as_set()) {
+                            problems.push(Problem::IneligibleRole {
+                                referrer: referrer(),
+                                role: decl.name.clone(),
+                                user: "the public".to_string(),
+                                user_type: UserType::Public,
+                            });
+                        }
+                    }
+                    Principal::Public
+                }
+            };
+            entries.push((
+                scope,
+                GrantEntry {
+                    key: key::pack(principal),
+                    effect: grant.effect,
+                    role,
+                },
+            ));
+        }
+
+        // Keys and links.
+        let mut keys = Vec::with_capacity(self.keys.len());
+        for api_key in &self.keys {
+            let referrer = || format!("API key {:?}", api_key.name);
+            let owner = lookup(
+                &catalog.user_ids,
+                &api_key.owner,
+                Entity::User,
+                referrer,
+                &mut problems,
+            );
+            let within = match &api_key.within {
+                None => NONE,
+                Some(name) => {
+                    let within = lookup(
+                        &catalog.resource_ids,
+                        name,
+                        Entity::Resource,
+                        referrer,
+                        &mut problems,
+                    );
+                    let owner_tenant = users.get(owner as usize).map_or(NONE, |u| u.tenant);
+                    let within_tenant = tenants.get(within as usize).copied().unwrap_or(NONE);
+                    cross_check(
+                        owner_tenant,
+                        within_tenant,
+                        name,
+                        &resource_name,
+                        referrer,
+                        &mut problems,
+                    );
+                    within
+                }
+            };
+            keys.push(KeyRecord {
+                owner,
+                within,
+                scope: api_key.scope,
+                expires_at: api_key.expires_at.unwrap_or(u64::MAX),
+                revoked: api_key.revoked,
+            });
+        }
+        let mut links = Vec::with_capacity(self.links.len());
+        for link in &self.links {
+            let resource = lookup(
+                &catalog.resource_ids,
+                &link.resource,
+                Entity::Resource,
+                || format!("link {:?}", link.name),
+                &mut problems,
+            );
+            links.push(LinkRecord {
+                resource,
+                permissions: link.permissions,
+                expires_at: link.expires_at.unwrap_or(u64::MAX),
+                revoked: link.revoked,
+            });
+        }
+
+        if !problems.is_empty() {
+            return Err(BuildError::new(problems));
+        }
+
+        // Compile the grant runs: sorted by scope, then principal.
+        entries.sort_unstable();
+        let mut nodes: Vec<Node> = self
+            .resources
+            .iter()
+            .zip(parents.iter().zip(&tenants))
+            .map(|(decl, (&parent, &tenant))| Node {
+                filter: 0,
+                parent,
+                tenant,
+                grants_start: 0,
+                grants_len: 0,
+                kind: decl.kind,
+            })
+            .collect();
+        let mut grants = Vec::with_capacity(entries.len());
+        for (position, (scope, entry)) in entries.into_iter().enumerate() {
+            if let Some(node) = nodes.get_mut(scope as usize) {
+                if node.grants_len == 0 {
+                    node.grants_start = u32::try_from(position).unwrap_or(NONE);
+                }
+                node.grants_len += 1;
+                node.filter |= key::filter_bit(entry.key);
+            }
+            grants.push(entry);
+        }
+
+        Ok(Policy {
+            nodes,
+            grants,
+            roles,
+            users,
+            user_teams,
+            keys,
+            links,
+            mfa_required: self.mfa_required,
+            catalog,
+        })
+    }
+
+    /// Names and ids of every entity; duplicate names and id-space overflows
+    /// become problems.
+    fn catalog(&self, problems: &mut Vec<Problem>) -> Catalog {
+        fn index<'a>(
+            names: impl Iterator<Item = &'a String>,
+            entity: Entity,
+            max: usize,
+            problems: &mut Vec<Problem>,
+        ) -> (Vec<String>, BTreeMap<String, u32>) {
+            let mut list = Vec::new();
+            let mut ids = BTreeMap::new();
+            for name in names {
+                let id = u32::try_from(list.len()).unwrap_or(NONE);
+                match ids.entry(name.clone()) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(id);
+                    }
+                    // The first declaration keeps the name.
+                    Entry::Occupied(_) => problems.push(Problem::DuplicateName {
+                        entity,
+                        name: name.clone(),
+                    }),
+                }
+                list.push(name.clone());
+            }
+            if list.len() > max {
+                problems.push(Problem::TooMany {
+                    entity,
+                    count: list.len(),
+                    max,
+                });
+            }
+            (list, ids)
+        }
+        let ids_max = NONE as usize - 1;
+        let (resources, resource_ids) = index(
+            self.resources.iter().map(|d| &d.name),
+            Entity::Resource,
+            ids_max,
+            problems,
+        );
+        let (users, user_ids) = index(
+            self.users.iter().map(|u| &u.name),
+            Entity::User,
+            key::MAX_INDEX,
+            problems,
+        );
+        let (teams, team_ids) = index(
+            self.teams.iter().map(|t| &t.0),
+            Entity::Team,
+            key::MAX_INDEX,
+            problems,
+        );
+        let (roles, role_ids) = index(
+            self.roles.iter().map(|r| &r.name),
+            Entity::Role,
+            ids_max,
+            problems,
+        );
+        let (keys, key_ids) = index(
+            self.keys.iter().map(|k| &k.name),
+            Entity::Key,
+            ids_max,
+            problems,
+        );
+        let (links, link_ids) = index(
+            self.links.iter().map(|l| &l.name),
+            Entity::Link,
+            ids_max,
+            problems,
+        );
+        Catalog {
+            resources,
+            users,
+            teams,
+            roles,
+            keys,
+            links,
+            resource_ids,
+            user_ids,
+            team_ids,
+            role_ids,
+            key_ids,
+            link_ids,
+        }
+    }
+
+    /// Flattens every role's rules and inheritance to one permission set per
+    /// kind, without recursion; cycles and unknown parents become problems.
+    fn flatten_roles(&self, catalog: &Catalog, problems: &mut Vec<Problem>) -> Vec<Flattened> {
+        let own: Vec<Flattened> = self
+            .roles
+            .iter()
+            .map(|role| {
+                let mut flat = [Permissions::empty(); ResourceKind::COUNT];
+                for (kinds, permissions) in &role.rules {
+                    for kind in kinds {
+                        if let Some(slot) = flat.get_mut(kind.index()) {
+                            *slot |= *permissions;
+                        }
+                    }
+                }
+                flat
+            })
+            .collect();
+        let parents: Vec<Vec<u32>> = self
+            .roles
+            .iter()
+            .map(|role| {
+                role.inherits
+                    .iter()
+                    .map(|parent| {
+                        lookup(
+                            &catalog.role_ids,
+                            parent,
+                            Entity::Role,
+                            || format!("role {:?}", role.name),
+                            problems,
+                        )
+                    })
+                    .filter(|&id| id != NONE)
+                    .collect()
+            })
+            .collect();
+        // Iterative depth-first post-order: 0 = new, 1 = on the stack, 2 = done.
+        let mut state = vec![0u8; self.roles.len()];
+        let mut flat = own.clone();
+        for start in 0..self.roles.len() {
+            if state.get(start) != Some(&0) {
+                continue;
+            }
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            if let Some(s) = state.get_mut(start) {
+                *s = 1;
+            }
+            while let Some(&mut (role, ref mut next)) = stack.last_mut() {
+                let role_parents = parents.get(role).map_or(&[][..], Vec::as_slice);
+                if let Some(&parent) = role_parents.get(*next) {
+                    *next += 1;
+                    let parent = parent as usize;
+                    match state.get(parent) {
+                        Some(0) => {
+                            if let Some(s) = state.get_mut(parent) {
+                                *s = 1;
+                            }
+                            stack.push((parent, 0));
+                        }
+                        Some(1) => {
+                            // A cycle: the roles on the stack from `parent` up.
+                            let from = stack.iter().position(|&(r, _)| r == parent).unwrap_or(0);
+                            let names = stack
+                                .get(from..)
+                                .unwrap_or(&[])
+                                .iter()
+                                .filter_map(|&(r, _)| self.roles.get(r).map(|d| d.name.clone()))
+                                .collect();
+                            problems.push(Problem::RoleCycle { names });
+                        }
+                        _ => {}
+                    }
+                } else {
+                    stack.pop();
+                    if let Some(s) = state.get_mut(role) {
+                        *s = 2;
+                    }
+                    let mut merged = own
+                        .get(role)
+                        .copied()
+                        .unwrap_or([Permissions::empty(); ResourceKind::COUNT]);
+                    for &parent in role_parents {
+                        if let Some(inherited) = flat.get(parent as usize) {
+                            for (slot, permissions) in merged.iter_mut().zip(inherited) {
+                                *slot |= *permissions;
+                            }
+                        }
+                    }
+                    if let Some(slot) = flat.get_mut(role) {
+                        *slot = merged;
+                    }
+                }
+            }
+        }
+        flat
+    }
+}
+
+/// Resolves `name` in `ids`, or records an unknown-reference problem and
+/// returns [`NONE`].
+fn lookup(
+    ids: &BTreeMap<String, u32>,
+    name: &str,
+    entity: Entity,
+    referrer: impl FnOnce() -> String,
+    problems: &mut Vec<Problem>,
+) -> u32 {
+    if let Some(&id) = ids.get(name) {
+        return id;
+    }
+    problems.push(Problem::UnknownReference {
+        referrer: referrer(),
+        entity,
+        name: name.to_string(),
+    });
+    NONE
+}
+
+fn tenant_or_problem(
+    catalog: &Catalog,
+    tenant: Option<u32>,
+    name: &str,
+    referrer: impl FnOnce() -> String,
+) -> Result<u32, Problem> {
+    match tenant {
+        Some(id) => Ok(id),
+        None if catalog.resource_ids.contains_key(name) => Err(Problem::NotATenant {
+            referrer: referrer(),
+            name: name.to_string(),
+        }),
+        None => Err(Problem::UnknownReference {
+            referrer: referrer(),
+            entity: Entity::Resource,
+            name: name.to_string(),
+        }),
+    }
+}
+
+/// Records a problem when `what` (of tenant `theirs`) is used where tenant
+/// `ours` is expected. Unresolved tenants ([`NONE`]) were reported already.
+fn cross_check<'a>(
+    theirs: u32,
+    ours: u32,
+    what: &str,
+    resource_name: &impl Fn(u32) -> &'a str,
+    referrer: impl FnOnce() -> String,
+    problems: &mut Vec<Problem>,
+) {
+    if theirs != NONE && ours != NONE && theirs != ours {
+        problems.push(Problem::CrossesTenants {
+            referrer: referrer(),
+            what: what.to_string(),
+            tenant: resource_name(ours).to_string(),
+            other_tenant: resource_name(theirs).to_string(),
+        });
+    }
+}
+
+/// The tenant (root) of every resource, without recursion. Resources on or
+/// below a cycle, or below an unknown parent, get [`NONE`]; cycles are
+/// reported once each.
+fn resolve_tenants(
+    parents: &[u32],
+    decls: &[ResourceDecl],
+    problems: &mut Vec<Problem>,
+) -> Vec<u32> {
+    const UNKNOWN: u32 = NONE - 1;
+    let mut tenants = vec![UNKNOWN; parents.len()];
+    // Which start visited a node on the current walk, to see cycles.
+    let mut seen_by = vec![NONE; parents.len()];
+    let mut path = Vec::new();
+    for start in 0..parents.len() {
+        if tenants.get(start) != Some(&UNKNOWN) {
+            continue;
+        }
+        path.clear();
+        let mut at = start;
+        let tenant = loop {
+            match tenants.get(at) {
+                Some(&UNKNOWN) => {}
+                Some(&known) => break known,
+                None => break NONE,
+            }
+            if seen_by.get(at) == Some(&(start as u32)) {
+                // `at` is on the current path: the path from `at` on is a cycle.
+                let from = path.iter().position(|&p| p == at).unwrap_or(0);
+                let names = path
+                    .get(from..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|&p: &usize| decls.get(p).map(|d| d.name.clone()))
+                    .collect();
+                problems.push(Problem::ResourceCycle { names });
+                break NONE;
+            }
+            if let Some(slot) = seen_by.get_mut(at) {
+                *slot = start as u32;
+            }
+            path.push(at);
+            match parents.get(at) {
+                Some(&NONE) => break at as u32,
+                Some(&parent) => at = parent as usize,
+                None => break NONE,
+            }
+        };
+        for &p in &path {
+            if let Some(slot) = tenants.get_mut(p) {
+                *slot = tenant;
+            }
+        }
+    }
+    tenants
+}

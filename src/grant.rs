@@ -1,0 +1,137 @@
+//! Grants: who holds which role where, and with what effect.
+//!
+//! A grant is `(principal, scope, role, effect)`. The principal is a user, a
+//! team, `Everyone` (every active member of the scope's tenant) or `Public`
+//! (whoever holds a public link). The scope is a resource; the grant reaches
+//! the scope and everything below it. The effect decides how it combines:
+//!
+//! - [`Effect::Allow`] adds the role's permissions;
+//! - [`Effect::Override`] adds them and stops inheritance *for that
+//!   principal*: grants of the same principal higher up no longer count
+//!   ("inherited by contents, overridden at item level");
+//! - [`Effect::Deny`] removes the role's permissions for that principal,
+//!   here and below, whatever any allow says.
+
+use alloc::string::String;
+use core::fmt;
+
+use crate::directory::{TeamId, UserId};
+use crate::resource::ResourceId;
+use crate::role::RoleId;
+
+/// How a grant combines with others. See the [module docs](self).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[repr(u8)]
+pub enum Effect {
+    /// Adds the role's permissions at the scope and below.
+    Allow,
+    /// Like `Allow`, and grants to the same principal on ancestors of the
+    /// scope no longer count at the scope and below.
+    Override,
+    /// Removes the role's permissions at the scope and below; wins over every allow.
+    Deny,
+}
+
+impl fmt::Display for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Effect::Allow => "allow",
+            Effect::Override => "override",
+            Effect::Deny => "deny",
+        })
+    }
+}
+
+/// Who a compiled grant is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum Principal {
+    /// One user (and that user's API keys).
+    User(UserId),
+    /// Every member of a team.
+    Team(TeamId),
+    /// Every active member of the tenant the grant's scope belongs to.
+    Everyone,
+    /// Whoever holds a public link to the scope or below it.
+    Public,
+}
+
+impl fmt::Display for Principal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Principal::User(id) => id.fmt(f),
+            Principal::Team(id) => id.fmt(f),
+            Principal::Everyone => f.write_str("everyone in the organization"),
+            Principal::Public => f.write_str("the public"),
+        }
+    }
+}
+
+/// A compiled grant, as stored in a [`Policy`](crate::Policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Grant {
+    /// Who holds it.
+    pub principal: Principal,
+    /// Where: this resource and everything below it.
+    pub scope: ResourceId,
+    /// Which role's permissions, for the kind of the resource asked about.
+    pub role: RoleId,
+    /// How it combines with other grants.
+    pub effect: Effect,
+}
+
+/// Who a grant is for, by name, as declared to a
+/// [`PolicyBuilder`](crate::PolicyBuilder).
+///
+/// ```
+/// use clearance::Grantee;
+///
+/// let alice = Grantee::user("alice@example.com");
+/// let ops = Grantee::team("ops");
+/// # let _ = (alice, ops, Grantee::Everyone, Grantee::Public);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Grantee {
+    /// The user with this name.
+    User(String),
+    /// The team with this name.
+    Team(String),
+    /// Every active member of the scope's tenant.
+    Everyone,
+    /// Whoever holds a public link to the scope or below.
+    Public,
+}
+
+impl Grantee {
+    /// The user named `name`.
+    pub fn user(name: impl Into<String>) -> Grantee {
+        Grantee::User(name.into())
+    }
+
+    /// The team named `name`.
+    pub fn team(name: impl Into<String>) -> Grantee {
+        Grantee::Team(name.into())
+    }
+}
+
+impl fmt::Display for Grantee {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Grantee::User(name) => write!(f, "user {name:?}"),
+            Grantee::Team(name) => write!(f, "team {name:?}"),
+            Grantee::Everyone => f.write_str("everyone"),
+            Grantee::Public => f.write_str("the public"),
+        }
+    }
+}
+
+/// A grant as declared to a [`PolicyBuilder`](crate::PolicyBuilder), by names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct GrantDecl {
+    pub(crate) grantee: Grantee,
+    pub(crate) scope: String,
+    pub(crate) role: String,
+    pub(crate) effect: Effect,
+}

@@ -1,0 +1,29 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+mod builder;
+mod decision;
+mod directory;
+mod error;
+mod grant;
+mod permission;
+mod policy;
+mod resource;
+mod role;
+mod subject;
+
+pub use builder::PolicyBuilder;
+pub use decision::{Decision, Reason};
+pub use directory::{
+    ApiKey, Channel, Channels, KeyId, LinkId, PublicLink, Status, TeamId, User, UserId, UserType,
+    UserTypes,
+};
+pub use error::{BuildError, Entity, Problem};
+pub use grant::{Effect, Grant, Grantee, Principal};
+pub use permission::{Action, Permissions};
+pub use policy::{Explanation, Policy, MAX_TEAMS_PER_USER};
+pub use resource::{ResourceId, ResourceKind};
+pub use role::{Role, RoleId};
+pub use subject::{Credential, Subject};

@@ -1,0 +1,267 @@
+//! Permissions and actions.
+//!
+//! A [`Permissions`] value is a set of verbs, stored as one `u64`: checking
+//! whether a set of grants covers a request is one `AND` and one compare.
+//! The named flags cover the verbs the reference products need; the unnamed
+//! high bits are kept (not truncated), so a host may give them meanings of
+//! its own and they flow through roles, grants, keys and links unchanged.
+//!
+//! An [`Action`] is the typed verb a host asks about. Each action needs a
+//! fixed set of bits ([`Action::permissions`]); a request is allowed when the
+//! subject's effective permissions on the resource contain all of them.
+
+use core::fmt;
+
+bitflags::bitflags! {
+    /// A set of permission bits (verbs).
+    ///
+    /// Behaves like a set: `contains`, `intersects`, `|`, `&`, `-`, and
+    /// iteration over the named flags that are set.
+    ///
+    /// ```
+    /// use clearance::Permissions;
+    ///
+    /// let editor = Permissions::VIEW | Permissions::EDIT | Permissions::EXECUTE;
+    /// assert!(editor.contains(Permissions::VIEW | Permissions::EDIT));
+    /// assert!(!editor.contains(Permissions::DELETE));
+    /// assert_eq!(editor - Permissions::EDIT, Permissions::VIEW | Permissions::EXECUTE);
+    ///
+    /// // Bits without a name are kept, so a host can define its own verbs.
+    /// let custom = Permissions::from_bits_retain(1 << 60);
+    /// assert!((editor | custom).contains(custom));
+    /// ```
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+    #[cfg_attr(feature = "serde", serde(transparent))]
+    pub struct Permissions: u64 {
+        /// See the resource and its metadata (open a view, read a flow).
+        const VIEW = 1 << 0;
+        /// Create children inside the resource (flows in a folder).
+        const CREATE = 1 << 1;
+        /// Change the resource (edit a flow, fill in and save a form).
+        const EDIT = 1 << 2;
+        /// Delete the resource.
+        const DELETE = 1 << 3;
+        /// Run a flow, or submit a form, as oneself and in full.
+        const EXECUTE = 1 << 4;
+        /// Run a flow in a limited way only (for example, manual runs only).
+        /// A product defines what "limited" means; `EXECUTE` does not imply it.
+        const EXECUTE_LIMITED = 1 << 5;
+        /// Run other users' flows, or run as another user.
+        const EXECUTE_AS_OTHERS = 1 << 6;
+        /// See every user's executions, not only one's own.
+        const VIEW_EXECUTIONS = 1 << 7;
+        /// Share the resource with others (grant access to it).
+        const SHARE = 1 << 8;
+        /// Publish the resource (deploy a flow to a runtime, make a form public).
+        const PUBLISH = 1 << 9;
+        /// Export or download the resource.
+        const EXPORT = 1 << 10;
+        /// Import content into the resource.
+        const IMPORT = 1 << 11;
+        /// Invite, remove, suspend members and change their roles.
+        const MANAGE_MEMBERS = 1 << 12;
+        /// Change settings of the resource.
+        const MANAGE_SETTINGS = 1 << 13;
+        /// See and change billing and licensing.
+        const MANAGE_BILLING = 1 << 14;
+        /// Create and revoke API keys.
+        const MANAGE_API_KEYS = 1 << 15;
+        /// Configure integrations (connections, identity providers, domains).
+        const MANAGE_INTEGRATIONS = 1 << 16;
+        /// Read the audit log.
+        const VIEW_AUDIT = 1 << 17;
+        /// See analytics and reporting.
+        const VIEW_ANALYTICS = 1 << 18;
+        /// Use the resource through its connection or credentials
+        /// (attach a connection to a flow) without seeing its secrets.
+        const USE = 1 << 19;
+
+        // Keep every bit, named or not: hosts may define their own verbs.
+        const _ = !0;
+    }
+}
+
+/// A typed verb a host asks about in [`Policy::authorize`](crate::Policy::authorize).
+///
+/// Each action needs a fixed set of [`Permissions`]; see
+/// [`Action::permissions`]. For a verb of your own, use
+/// [`Action::Custom`] with bits of your choosing.
+///
+/// ```
+/// use clearance::{Action, Permissions};
+///
+/// assert_eq!(Action::Edit.permissions(), Permissions::EDIT);
+/// let approve = Action::Custom(Permissions::from_bits_retain(1 << 40));
+/// assert_eq!(approve.permissions().bits(), 1 << 40);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Action {
+    /// Needs [`Permissions::VIEW`].
+    View,
+    /// Needs [`Permissions::CREATE`].
+    Create,
+    /// Needs [`Permissions::EDIT`].
+    Edit,
+    /// Needs [`Permissions::DELETE`].
+    Delete,
+    /// Needs [`Permissions::EXECUTE`].
+    Execute,
+    /// Needs [`Permissions::EXECUTE_LIMITED`].
+    ExecuteLimited,
+    /// Needs [`Permissions::EXECUTE_AS_OTHERS`].
+    ExecuteAsOthers,
+    /// Needs [`Permissions::VIEW_EXECUTIONS`].
+    ViewExecutions,
+    /// Needs [`Permissions::SHARE`].
+    Share,
+    /// Needs [`Permissions::PUBLISH`].
+    Publish,
+    /// Needs [`Permissions::EXPORT`].
+    Export,
+    /// Needs [`Permissions::IMPORT`].
+    Import,
+    /// Needs [`Permissions::MANAGE_MEMBERS`].
+    ManageMembers,
+    /// Needs [`Permissions::MANAGE_SETTINGS`].
+    ManageSettings,
+    /// Needs [`Permissions::MANAGE_BILLING`].
+    ManageBilling,
+    /// Needs [`Permissions::MANAGE_API_KEYS`].
+    ManageApiKeys,
+    /// Needs [`Permissions::MANAGE_INTEGRATIONS`].
+    ManageIntegrations,
+    /// Needs [`Permissions::VIEW_AUDIT`].
+    ViewAudit,
+    /// Needs [`Permissions::VIEW_ANALYTICS`].
+    ViewAnalytics,
+    /// Needs [`Permissions::USE`].
+    Use,
+    /// Needs exactly the given bits (all of them). An empty set is never
+    /// allowed: an action must ask for something.
+    Custom(Permissions),
+}
+
+impl Action {
+    /// Every named action, in declaration order (without [`Action::Custom`]).
+    pub const ALL: [Action; 20] = [
+        Action::View,
+        Action::Create,
+        Action::Edit,
+        Action::Delete,
+        Action::Execute,
+        Action::ExecuteLimited,
+        Action::ExecuteAsOthers,
+        Action::ViewExecutions,
+        Action::Share,
+        Action::Publish,
+        Action::Export,
+        Action::Import,
+        Action::ManageMembers,
+        Action::ManageSettings,
+        Action::ManageBilling,
+        Action::ManageApiKeys,
+        Action::ManageIntegrations,
+        Action::ViewAudit,
+        Action::ViewAnalytics,
+        Action::Use,
+    ];
+
+    /// The bits this action needs; the request is allowed only if the
+    /// effective permissions contain all of them.
+    #[must_use]
+    pub const fn permissions(self) -> Permissions {
+        match self {
+            Action::View => Permissions::VIEW,
+            Action::Create => Permissions::CREATE,
+            Action::Edit => Permissions::EDIT,
+            Action::Delete => Permissions::DELETE,
+            Action::Execute => Permissions::EXECUTE,
+            Action::ExecuteLimited => Permissions::EXECUTE_LIMITED,
+            Action::ExecuteAsOthers => Permissions::EXECUTE_AS_OTHERS,
+            Action::ViewExecutions => Permissions::VIEW_EXECUTIONS,
+            Action::Share => Permissions::SHARE,
+            Action::Publish => Permissions::PUBLISH,
+            Action::Export => Permissions::EXPORT,
+            Action::Import => Permissions::IMPORT,
+            Action::ManageMembers => Permissions::MANAGE_MEMBERS,
+            Action::ManageSettings => Permissions::MANAGE_SETTINGS,
+            Action::ManageBilling => Permissions::MANAGE_BILLING,
+            Action::ManageApiKeys => Permissions::MANAGE_API_KEYS,
+            Action::ManageIntegrations => Permissions::MANAGE_INTEGRATIONS,
+            Action::ViewAudit => Permissions::VIEW_AUDIT,
+            Action::ViewAnalytics => Permissions::VIEW_ANALYTICS,
+            Action::Use => Permissions::USE,
+            Action::Custom(bits) => bits,
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            Action::View => "view",
+            Action::Create => "create",
+            Action::Edit => "edit",
+            Action::Delete => "delete",
+            Action::Execute => "execute",
+            Action::ExecuteLimited => "execute (limited)",
+            Action::ExecuteAsOthers => "execute as others",
+            Action::ViewExecutions => "view executions",
+            Action::Share => "share",
+            Action::Publish => "publish",
+            Action::Export => "export",
+            Action::Import => "import",
+            Action::ManageMembers => "manage members",
+            Action::ManageSettings => "manage settings",
+            Action::ManageBilling => "manage billing",
+            Action::ManageApiKeys => "manage API keys",
+            Action::ManageIntegrations => "manage integrations",
+            Action::ViewAudit => "view the audit log",
+            Action::ViewAnalytics => "view analytics",
+            Action::Use => "use",
+            Action::Custom(bits) => return write!(f, "custom action {}", PermissionList(*bits)),
+        };
+        f.write_str(name)
+    }
+}
+
+/// Formats a permission set for people: `VIEW | EDIT`, `nothing`, and
+/// unnamed bits as hexadecimal.
+pub(crate) struct PermissionList(pub(crate) Permissions);
+
+impl fmt::Display for PermissionList {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("nothing");
+        }
+        let mut first = true;
+        for (name, _) in self.0.iter_names() {
+            if !first {
+                f.write_str(" | ")?;
+            }
+            first = false;
+            f.write_str(name)?;
+        }
+        let unnamed = self.0.bits() & !Permissions::all_named().bits();
+        if unnamed != 0 {
+            if !first {
+                f.write_str(" | ")?;
+            }
+            write!(f, "{unnamed:#x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Permissions {
+    /// The union of every named flag (without the host's unnamed bits).
+    #[must_use]
+    pub fn all_named() -> Permissions {
+        Permissions::all()
+            .iter_names()
+            .fold(Permissions::empty(), |all, (_, flag)| all | flag)
+    }
+}
