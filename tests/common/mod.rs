@@ -1,0 +1,324 @@
+//! Helpers shared by the integration tests: name-to-id lookups, subjects,
+//! and table checks of decisions that report every failing row by number.
+//!
+//! Tables name everything by the names the model gave it, so a row reads
+//! like the rule it checks: `("ann", Action::Edit, "launch",
+//! Granted(By::Team("writers"), "campaigns", "editor"))`. Every checked row
+//! also checks that [`Policy::effective`] agrees with the decision, since
+//! DESIGN.md §2 promises both run the same steps.
+
+// Every test binary compiles this module with `mod common;` but uses only
+// the helpers its topic needs; without this, each binary would warn about
+// the others' helpers.
+#![allow(dead_code, reason = "each test binary uses a different part")]
+// clippy.toml allows panics in `#[test]` functions only; these helpers are
+// called from tests and fail them the way `assert!` does.
+#![expect(clippy::panic, reason = "test helpers fail the test by panicking")]
+
+use std::fmt::Write as _;
+
+use clearance::{
+    Action, Channel, KeyId, LinkId, Permissions, Policy, PolicyBuilder, Principal, Problem, Reason,
+    ResourceId, RoleId, Subject, TeamId, UserId,
+};
+
+/// Builds the model, or fails the test with every problem the builder found.
+#[track_caller]
+pub fn build(builder: &mut PolicyBuilder) -> Policy {
+    match builder.build() {
+        Ok(policy) => policy,
+        Err(error) => panic!("the test model does not build: {error}"),
+    }
+}
+
+/// The problems of a model that must not build.
+#[track_caller]
+pub fn problems(builder: &mut PolicyBuilder) -> Vec<Problem> {
+    match builder.build() {
+        Ok(_) => panic!("the model built, but it has mistakes that build must report"),
+        Err(error) => error.problems().to_vec(),
+    }
+}
+
+/// The id of the resource named `name`.
+#[track_caller]
+pub fn resource(policy: &Policy, name: &str) -> ResourceId {
+    match policy.resource_id(name) {
+        Some(id) => id,
+        None => panic!("the model has no resource named {name:?}"),
+    }
+}
+
+/// The id of the user named `name`.
+#[track_caller]
+pub fn user_id(policy: &Policy, name: &str) -> UserId {
+    match policy.user_id(name) {
+        Some(id) => id,
+        None => panic!("the model has no user named {name:?}"),
+    }
+}
+
+/// The id of the team named `name`.
+#[track_caller]
+pub fn team_id(policy: &Policy, name: &str) -> TeamId {
+    match policy.team_id(name) {
+        Some(id) => id,
+        None => panic!("the model has no team named {name:?}"),
+    }
+}
+
+/// The id of the role named `name`.
+#[track_caller]
+pub fn role_id(policy: &Policy, name: &str) -> RoleId {
+    match policy.role_id(name) {
+        Some(id) => id,
+        None => panic!("the model has no role named {name:?}"),
+    }
+}
+
+/// The id of the API key named `name`.
+#[track_caller]
+pub fn key_id(policy: &Policy, name: &str) -> KeyId {
+    match policy.key_id(name) {
+        Some(id) => id,
+        None => panic!("the model has no API key named {name:?}"),
+    }
+}
+
+/// The id of the public link named `name`.
+#[track_caller]
+pub fn link_id(policy: &Policy, name: &str) -> LinkId {
+    match policy.link_id(name) {
+        Some(id) => id,
+        None => panic!("the model has no public link named {name:?}"),
+    }
+}
+
+/// The user named `name`, asking through the web portal, without MFA, at time 0.
+#[track_caller]
+pub fn user(policy: &Policy, name: &str) -> Subject {
+    Subject::user(user_id(policy, name), Channel::Web)
+}
+
+/// The API key named `name`, at time 0.
+#[track_caller]
+pub fn key(policy: &Policy, name: &str) -> Subject {
+    Subject::key(key_id(policy, name))
+}
+
+/// The public link named `name`, at time 0.
+#[track_caller]
+pub fn link(policy: &Policy, name: &str) -> Subject {
+    Subject::link(link_id(policy, name))
+}
+
+/// Everything `subject` may do on the resource named `resource`.
+#[track_caller]
+pub fn effective(policy: &Policy, subject: &Subject, resource_name: &str) -> Permissions {
+    policy.effective(subject, resource(policy, resource_name))
+}
+
+/// A principal, by name, for tables.
+#[derive(Debug, Clone, Copy)]
+pub enum By {
+    /// The user with this name.
+    User(&'static str),
+    /// The team with this name.
+    Team(&'static str),
+    /// Every member of the tenant.
+    Everyone,
+    /// Whoever holds a public link.
+    Public,
+}
+
+impl By {
+    /// The compiled principal.
+    #[track_caller]
+    pub fn principal(self, policy: &Policy) -> Principal {
+        match self {
+            By::User(name) => Principal::User(user_id(policy, name)),
+            By::Team(name) => Principal::Team(team_id(policy, name)),
+            By::Everyone => Principal::Everyone,
+            By::Public => Principal::Public,
+        }
+    }
+}
+
+/// An expected reason, naming entities by name so that tables can be static.
+#[derive(Debug, Clone, Copy)]
+pub enum Expected {
+    /// Allowed by the grant of this principal, on this scope, of this role.
+    Granted(By, &'static str, &'static str),
+    /// Denied by a deny grant on this resource, for this principal.
+    Denied(&'static str, By),
+    /// Denied because an override grant on this resource cut inheritance.
+    Overridden(&'static str),
+    /// A reason that names no entity.
+    Is(Reason),
+}
+
+impl Expected {
+    /// The compiled reason.
+    #[track_caller]
+    pub fn reason(self, policy: &Policy) -> Reason {
+        match self {
+            Expected::Granted(by, scope, role) => Reason::Granted {
+                principal: by.principal(policy),
+                scope: resource(policy, scope),
+                role: role_id(policy, role),
+            },
+            Expected::Denied(at, by) => Reason::Denied {
+                at: resource(policy, at),
+                principal: by.principal(policy),
+            },
+            Expected::Overridden(at) => Reason::Overridden {
+                at: resource(policy, at),
+            },
+            Expected::Is(reason) => reason,
+        }
+    }
+}
+
+/// One static table row: who (a name the test's subject function resolves),
+/// what, on which resource, and the expected reason.
+pub type Row = (&'static str, Action, &'static str, Expected);
+
+/// One row built at run time: a full subject, what, where, and the reason.
+pub type Case = (Subject, Action, ResourceId, Reason);
+
+/// Checks one request; `Err` says what went wrong, in the model's names.
+pub fn check(
+    policy: &Policy,
+    subject: &Subject,
+    action: Action,
+    resource: ResourceId,
+    expected: Reason,
+) -> Result<(), String> {
+    let decision = policy.authorize(subject, action, resource);
+    let mut failures = String::new();
+    if decision.reason() != expected {
+        let _ = write!(
+            failures,
+            "expected {expected:?} ({}), got {:?} ({})",
+            policy.explain(expected),
+            decision.reason(),
+            policy.explain(decision.reason()),
+        );
+    }
+    if decision.is_allowed() != matches!(decision.reason(), Reason::Granted { .. }) {
+        let _ = write!(
+            failures,
+            "; is_allowed() is {} for {:?}",
+            decision.is_allowed(),
+            decision.reason()
+        );
+    }
+    let needed = action.permissions();
+    let effective = policy.effective(subject, resource);
+    if !needed.is_empty() && effective.contains(needed) != decision.is_allowed() {
+        let _ = write!(
+            failures,
+            "; effective() is {effective:?}, which disagrees with authorize() for {needed:?}"
+        );
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{subject:?} {action:?} on {:?}: {failures}",
+            policy
+                .resource_name(resource)
+                .unwrap_or("<unknown resource>")
+        ))
+    }
+}
+
+/// Asserts that `subject` doing `action` on the resource named `resource`
+/// is decided with exactly `expected`.
+#[track_caller]
+pub fn assert_decision(
+    policy: &Policy,
+    subject: &Subject,
+    action: Action,
+    resource_name: &str,
+    expected: Reason,
+) {
+    let id = resource(policy, resource_name);
+    if let Err(message) = check(policy, subject, action, id, expected) {
+        panic!("{message}");
+    }
+}
+
+/// Asserts every case, and reports every failing one with its row number.
+#[track_caller]
+pub fn assert_cases(policy: &Policy, cases: &[Case]) {
+    let failures: Vec<String> = cases
+        .iter()
+        .enumerate()
+        .filter_map(|(row, &(subject, action, resource, expected))| {
+            check(policy, &subject, action, resource, expected)
+                .err()
+                .map(|message| format!("row {row}: {message}"))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// Asserts every row, resolving each row's first column to a subject with
+/// `subject` (for example [`user`], [`key`] or [`link`]), and reports every
+/// failing row with its number and contents.
+#[track_caller]
+pub fn assert_rows(policy: &Policy, subject: impl Fn(&Policy, &str) -> Subject, rows: &[Row]) {
+    let failures: Vec<String> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(row, &(who, action, resource_name, expected))| {
+            let id = resource(policy, resource_name);
+            check(
+                policy,
+                &subject(policy, who),
+                action,
+                id,
+                expected.reason(policy),
+            )
+            .err()
+            .map(|message| format!("row {row} ({who:?}, {action:?}, {resource_name:?}): {message}"))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows failed:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
+}
+
+/// Asserts that `subject` may do nothing at all on the resource named
+/// `resource`: every action is refused with `reason`, and
+/// [`Policy::effective`] is empty.
+#[track_caller]
+pub fn assert_gets_nothing(
+    policy: &Policy,
+    subject: &Subject,
+    resource_name: &str,
+    reason: Reason,
+) {
+    let id = resource(policy, resource_name);
+    let failures: Vec<String> = Action::ALL
+        .iter()
+        .filter_map(|&action| check(policy, subject, action, id, reason).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(
+        policy.effective(subject, id),
+        Permissions::empty(),
+        "{subject:?} on {resource_name:?} must have no effective permission"
+    );
+}
