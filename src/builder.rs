@@ -18,13 +18,13 @@ use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::directory::{ApiKey, PublicLink, User, UserType};
+use crate::directory::{ApiKey, PublicLink, User, UserId, UserType, UserTypes};
 use crate::error::{BuildError, Entity, Problem};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::permission::Permissions;
 use crate::policy::{
-    key, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, UserRecord, MAX_TEAMS_PER_USER,
-    NONE,
+    key, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, UserGrant, UserRecord,
+    LINEAR_RUN, MAX_TEAMS_PER_USER, NONE,
 };
 use crate::resource::{ResourceDecl, ResourceKind};
 use crate::role::{Flattened, Role};
@@ -279,7 +279,7 @@ impl PolicyBuilder {
                     max: MAX_TEAMS_PER_USER,
                 });
             }
-            let mut filter = key::filter_bit(key::USER | id) | key::filter_bit(key::EVERYONE);
+            let mut filter = key::filter_bit(key::EVERYONE);
             for &team in user_teams.get(start..).unwrap_or(&[]) {
                 filter |= key::filter_bit(key::TEAM | team);
                 if let Some(members) = team_members.get_mut(team as usize) {
@@ -289,6 +289,9 @@ impl PolicyBuilder {
             tenant_members.entry(tenant).or_default().push(id);
             users.push(UserRecord {
                 filter,
+                scope_filter: 0,
+                grants_start: 0,
+                grants_len: 0,
                 tenant,
                 teams_start: u32::try_from(start).unwrap_or(NONE),
                 teams_len: u32::try_from(unique).unwrap_or(0),
@@ -300,6 +303,7 @@ impl PolicyBuilder {
 
         // Grants.
         let mut entries: Vec<(u32, GrantEntry)> = Vec::with_capacity(self.grants.len());
+        let mut own_grants: Vec<(u32, UserGrant)> = Vec::new();
         for (index, grant) in self.grants.iter().enumerate() {
             let referrer = || {
                 format!(
@@ -361,7 +365,7 @@ impl PolicyBuilder {
                         );
                     }
                     check_holder(user, None, &mut problems);
-                    Principal::User(crate::directory::UserId(user))
+                    Principal::User(UserId(user))
                 }
                 Grantee::Team(name) => {
                     let team = lookup(
@@ -389,15 +393,9 @@ impl PolicyBuilder {
                     }
                     Principal::Team(crate::directory::TeamId(team))
                 }
-                Grantee::Everyone => {
-                    for &member in tenant_members
-                        .get(&scope_tenant)
-                        .map_or(&[][..], Vec::as_slice)
-                    {
-                        check_holder(member, Some(&grant.grantee), &mut problems);
-                    }
-                    Principal::Everyone
-                }
+                // A role limited to some user types reaches, through
+                // `Everyone`, only the members of those types: no error.
+                Grantee::Everyone => Principal::Everyone,
                 Grantee::Public => {
                     if let Some(decl) = role_decl {
                         if !decl.eligible.contains(UserType::Public.as_set()) {
@@ -412,14 +410,26 @@ impl PolicyBuilder {
                     Principal::Public
                 }
             };
-            entries.push((
-                scope,
-                GrantEntry {
-                    key: key::pack(principal),
-                    effect: grant.effect,
-                    role,
-                },
-            ));
+            match principal {
+                Principal::User(UserId(user)) => own_grants.push((
+                    user,
+                    UserGrant {
+                        scope,
+                        effect: grant.effect,
+                        role,
+                    },
+                )),
+                _ => entries.push((
+                    scope,
+                    GrantEntry {
+                        key: key::pack(principal),
+                        effect: grant.effect,
+                        role,
+                        filter_bit: key::filter_shift(key::pack(principal)),
+                        eligible: role_decl.map_or(UserTypes::all(), |decl| decl.eligible),
+                    },
+                )),
+            }
         }
 
         // Keys and links.
@@ -485,8 +495,21 @@ impl PolicyBuilder {
             return Err(BuildError::new(problems));
         }
 
-        // Compile the grant runs: sorted by scope, then principal.
-        entries.sort_unstable();
+        // Compile the grant runs: sorted by scope, then principal, so a
+        // principal's grants are contiguous and a long run can be searched.
+        entries.sort_unstable_by_key(|(scope, e)| (*scope, e.key, e.effect, e.role));
+        own_grants.sort_unstable();
+        let mut user_grants = Vec::with_capacity(own_grants.len());
+        for (position, (user, grant)) in own_grants.into_iter().enumerate() {
+            if let Some(record) = users.get_mut(user as usize) {
+                if record.grants_len == 0 {
+                    record.grants_start = u32::try_from(position).unwrap_or(NONE);
+                }
+                record.grants_len += 1;
+                record.scope_filter |= 1 << key::filter_shift(grant.scope);
+            }
+            user_grants.push(grant);
+        }
         let mut nodes: Vec<Node> = self
             .resources
             .iter()
@@ -497,7 +520,9 @@ impl PolicyBuilder {
                 tenant,
                 grants_start: 0,
                 grants_len: 0,
+                wide: NONE,
                 kind: decl.kind,
+                scope_bit: 0,
             })
             .collect();
         let mut grants = Vec::with_capacity(entries.len());
@@ -511,13 +536,34 @@ impl PolicyBuilder {
             }
             grants.push(entry);
         }
+        let mut wide_filters = Vec::new();
+        for (id, node) in nodes.iter_mut().enumerate() {
+            node.scope_bit = key::filter_shift(u32::try_from(id).unwrap_or(NONE));
+            if node.grants_len as usize > LINEAR_RUN {
+                let start = node.grants_start as usize;
+                let run = grants
+                    .get(start..start + node.grants_len as usize)
+                    .unwrap_or(&[]);
+                let mut filter = [0u64; 4];
+                for entry in run {
+                    let (word, bit) = key::wide_bit(entry.key);
+                    if let Some(w) = filter.get_mut(word) {
+                        *w |= bit;
+                    }
+                }
+                node.wide = u32::try_from(wide_filters.len()).unwrap_or(NONE);
+                wide_filters.push(filter);
+            }
+        }
 
         Ok(Policy {
             nodes,
             grants,
+            wide_filters,
             roles,
             users,
             user_teams,
+            user_grants,
             keys,
             links,
             mfa_required: self.mfa_required,

@@ -25,7 +25,9 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::decision::{write_reason, Decision, Names, Reason};
-use crate::directory::{Channel, Channels, KeyId, LinkId, Status, TeamId, UserId, UserType};
+use crate::directory::{
+    Channel, Channels, KeyId, LinkId, Status, TeamId, UserId, UserType, UserTypes,
+};
 use crate::grant::{Effect, Principal};
 use crate::permission::{Action, Permissions};
 use crate::resource::{ResourceId, ResourceKind};
@@ -75,8 +77,29 @@ pub(crate) mod key {
     /// The principal's bit in a 64-bit node or subject filter.
     #[inline]
     pub(crate) const fn filter_bit(key: u32) -> u64 {
-        // Fibonacci hashing: the top 6 bits of the product pick the bit.
-        1 << ((key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58)
+        1 << filter_shift(key)
+    }
+
+    /// Which bit [`filter_bit`] sets: Fibonacci hashing, the top 6 bits of
+    /// the product.
+    #[inline]
+    pub(crate) const fn filter_shift(key: u32) -> u8 {
+        ((key as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as u8
+    }
+
+    /// The principal's bit in a 256-bit wide filter, as (word, bit):
+    /// the top 8 bits of another multiplicative hash.
+    #[inline]
+    pub(crate) const fn wide_bit(key: u32) -> (usize, u64) {
+        let h = (key as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93) >> 56;
+        ((h >> 6) as usize, 1 << (h & 63))
+    }
+
+    /// Whether a wide filter may hold the principal.
+    #[inline]
+    pub(crate) fn wide_contains(filter: &[u64; 4], key: u32) -> bool {
+        let (word, bit) = wide_bit(key);
+        filter.get(word).is_some_and(|w| w & bit != 0)
     }
 }
 
@@ -91,13 +114,34 @@ pub(crate) struct Node {
     pub(crate) tenant: u32,
     pub(crate) grants_start: u32,
     pub(crate) grants_len: u32,
+    /// For a run longer than [`LINEAR_RUN`], its index in
+    /// [`Policy::wide_filters`]; otherwise [`NONE`].
+    pub(crate) wide: u32,
     pub(crate) kind: ResourceKind,
+    /// This node's bit in users' scope filters ([`key::filter_shift`] of its id).
+    pub(crate) scope_bit: u8,
 }
 
-/// One grant in a node's run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// One grant to a group (a team, `Everyone` or `Public`) in a node's run.
+/// Grants to one user are kept with the user instead ([`UserGrant`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct GrantEntry {
     pub(crate) key: u32,
+    pub(crate) effect: Effect,
+    pub(crate) role: u32,
+    /// `key::filter_shift(key)`, kept to spare a multiply per entry.
+    pub(crate) filter_bit: u8,
+    /// Who may hold the role: an `Everyone` grant of a role limited to some
+    /// user types reaches only members of those types.
+    pub(crate) eligible: UserTypes,
+}
+
+/// One grant to a single user, kept with the user: most users hold few
+/// grants of their own, so a decision finds them without searching the
+/// (possibly long) runs of the resources on its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct UserGrant {
+    pub(crate) scope: u32,
     pub(crate) effect: Effect,
     pub(crate) role: u32,
 }
@@ -105,8 +149,14 @@ pub(crate) struct GrantEntry {
 /// A user, as the hot path sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct UserRecord {
-    /// Bits of the user, its teams and `Everyone`.
+    /// Bits of the user's teams and `Everyone`, as in node filters.
     pub(crate) filter: u64,
+    /// Bits of the resources where the user holds grants of its own.
+    pub(crate) scope_filter: u64,
+    /// The user's own grants: `user_grants[grants_start..+grants_len]`,
+    /// sorted by scope.
+    pub(crate) grants_start: u32,
+    pub(crate) grants_len: u32,
     pub(crate) tenant: u32,
     pub(crate) teams_start: u32,
     pub(crate) teams_len: u32,
@@ -164,10 +214,14 @@ pub(crate) struct Catalog {
 pub struct Policy {
     pub(crate) nodes: Vec<Node>,
     pub(crate) grants: Vec<GrantEntry>,
+    /// 256-bit principal filters of the nodes with long grant runs.
+    pub(crate) wide_filters: Vec<[u64; 4]>,
     pub(crate) roles: Vec<Flattened>,
     pub(crate) users: Vec<UserRecord>,
     /// Each user's team indices, sorted; `users[u].teams_start..+teams_len`.
     pub(crate) user_teams: Vec<u32>,
+    /// Each user's own grants, sorted by scope; see [`UserRecord::grants_start`].
+    pub(crate) user_grants: Vec<UserGrant>,
     pub(crate) keys: Vec<KeyRecord>,
     pub(crate) links: Vec<LinkRecord>,
     pub(crate) mfa_required: Permissions,
@@ -179,28 +233,39 @@ pub struct Policy {
 struct Principals<'p> {
     /// The user's packed key, or [`NONE`] for a link.
     user: u32,
+    /// The user's own grants (empty for a link).
+    grants: &'p [UserGrant],
+    /// Bits of the scopes of `grants`.
+    scope_filter: u64,
     teams: &'p [u32],
     /// A link acts only as [`Principal::Public`]; a user or key acts as
     /// itself, its teams and [`Principal::Everyone`].
     public: bool,
+    /// Bits of the group principals (teams and `Everyone`, or `Public`).
     filter: u64,
+    /// The account's type (`PUBLIC` for a link), for role eligibility.
+    user_type: UserTypes,
 }
 
 impl Principals<'_> {
     /// The principal's position among the subject's (its bit in the override
     /// cut mask), or `None` when the subject is not that principal.
-    #[inline]
+    #[inline(always)]
     fn position(&self, principal: u32) -> Option<u32> {
-        match principal >> key::SHIFT {
-            0 => (principal == self.user).then_some(0),
-            1 => self
-                .teams
-                .binary_search(&(principal & key::INDEX_MASK))
-                .ok()
-                // At most MAX_TEAMS_PER_USER teams, checked at build: fits.
-                .map(|i| 2 + i as u32),
-            2 => (!self.public).then_some(1),
-            _ => self.public.then_some(0),
+        // Node runs hold group grants only: no user keys.
+        if principal < key::EVERYONE {
+            let team = principal & key::INDEX_MASK;
+            // At most MAX_TEAMS_PER_USER teams, checked at build: fits.
+            let found = if self.teams.len() <= 8 {
+                self.teams.iter().position(|&t| t == team)
+            } else {
+                self.teams.binary_search(&team).ok()
+            };
+            found.map(|i| 2 + i as u32)
+        } else if principal == key::EVERYONE {
+            (!self.public).then_some(1)
+        } else {
+            self.public.then_some(0)
         }
     }
 }
@@ -219,12 +284,100 @@ struct Walk {
     lost_principal: u32,
     /// Whether any grant at all (of any effect) matched the subject.
     matched: bool,
-    /// The nearest counted grant giving something asked for: (principal, scope, role).
-    granted: Option<(u32, u32, u32)>,
-    /// The nearest deny grant removing something asked for: (principal, scope).
-    denied: Option<(u32, u32)>,
-    /// Whether the walk passed the subtree root it was told to look for.
-    passed: bool,
+    /// The nearest counted grant giving something asked for:
+    /// (principal, scope, role), or [`NONE`]s.
+    granted: (u32, u32, u32),
+    /// The nearest deny grant removing something asked for: (principal,
+    /// scope), or [`NONE`]s.
+    denied: (u32, u32),
+}
+
+/// Applies the grants of one node to a [`Walk`].
+struct Visitor<'w, 'p> {
+    policy: &'p Policy,
+    walk: &'w mut Walk,
+    kind: usize,
+    needed: Permissions,
+    /// The node being visited.
+    at: u32,
+    /// Principals cut by overrides strictly below this node.
+    cut: u128,
+    /// Principals cut by overrides at this node (they apply above it only).
+    cut_here: u128,
+}
+
+impl Visitor<'_, '_> {
+    /// Applies one grant of `role` with `effect` held by the subject's
+    /// principal `principal` at `position`.
+    #[inline(always)]
+    fn visit(&mut self, principal: u32, role: u32, effect: Effect, position: u32) {
+        let permissions = self.policy.role_permissions(role, self.kind);
+        let walk = &mut *self.walk;
+        if effect == Effect::Deny {
+            walk.deny |= permissions;
+            if walk.denied.0 == NONE && permissions.intersects(self.needed) {
+                walk.denied = (principal, self.at);
+            }
+            return;
+        }
+        walk.matched = true;
+        let bit = 1u128 << position;
+        if self.cut & bit != 0 {
+            let lost = permissions & self.needed;
+            if !lost.is_empty() && walk.lost.is_empty() {
+                walk.lost_principal = principal;
+            }
+            walk.lost |= lost;
+            return;
+        }
+        if effect == Effect::Override {
+            self.cut_here |= bit;
+        }
+        walk.allow |= permissions;
+        if walk.granted.0 == NONE && permissions.intersects(self.needed) {
+            walk.granted = (principal, self.at, role);
+        }
+    }
+
+    /// Applies a group grant, if the subject's type may hold its role.
+    #[inline(always)]
+    fn visit_entry(&mut self, entry: &GrantEntry, position: u32, user_type: UserTypes) {
+        if entry.eligible.intersects(user_type) {
+            self.visit(entry.key, entry.role, entry.effect, position);
+        }
+    }
+
+    /// Applies every grant of `principal` in a sorted run.
+    #[inline(always)]
+    fn search(&mut self, run: &[GrantEntry], principal: u32, position: u32, user_type: UserTypes) {
+        let first = run.partition_point(|entry| entry.key < principal);
+        for entry in run.iter().skip(first) {
+            if entry.key != principal {
+                break;
+            }
+            self.visit_entry(entry, position, user_type);
+        }
+    }
+
+    /// Applies the user's own grants at this node.
+    #[inline(always)]
+    fn user_grants(&mut self, grants: &[UserGrant], user: u32) {
+        let at = self.at;
+        let first = if grants.len() <= LINEAR_RUN {
+            grants
+                .iter()
+                .position(|g| g.scope >= at)
+                .unwrap_or(grants.len())
+        } else {
+            grants.partition_point(|g| g.scope < at)
+        };
+        for grant in grants.iter().skip(first) {
+            if grant.scope != at {
+                break;
+            }
+            self.visit(user, grant.role, grant.effect, 0);
+        }
+    }
 }
 
 impl Policy {
@@ -255,7 +408,7 @@ impl Policy {
         };
         let walk = self.walk(&context, resource.0, Permissions::empty());
         let mut permissions = (walk.allow - walk.deny) & context.ceiling;
-        if context.within != NONE && !walk.passed {
+        if !self.is_within(resource.0, context.within) {
             permissions = Permissions::empty();
         }
         if !subject.mfa() {
@@ -288,14 +441,15 @@ impl Policy {
             return Reason::RoleLacks { missing };
         }
         // Step 6: deny wins.
-        if let Some((principal, at)) = walk.denied {
+        if walk.denied.0 != NONE {
+            let (principal, at) = walk.denied;
             return Reason::Denied {
                 at: ResourceId(at),
                 principal: key::unpack(principal),
             };
         }
         // Step 7: ceilings.
-        if context.within != NONE && !walk.passed {
+        if !self.is_within(resource.0, context.within) {
             return if context.is_link {
                 Reason::LinkOutOfScope
             } else {
@@ -319,42 +473,55 @@ impl Policy {
                 missing: needed & self.mfa_required,
             };
         }
-        // Step 8: allowed, and `granted` is set: every needed bit is in
-        // `allow`, so some counted grant intersected `needed`.
-        match walk.granted {
-            Some((principal, scope, role)) => Reason::Granted {
-                principal: key::unpack(principal),
-                scope: ResourceId(scope),
-                role: RoleId(role),
-            },
-            None => Reason::RoleLacks { missing: needed },
+        // Step 8: allowed. `granted` is set: every needed bit is in `allow`,
+        // so some counted grant intersected `needed`.
+        let (principal, scope, role) = walk.granted;
+        Reason::Granted {
+            principal: key::unpack(principal),
+            scope: ResourceId(scope),
+            role: RoleId(role),
         }
     }
 
     /// Steps 1 to 4: who the subject acts as, or the reason it may not act.
-    #[inline]
+    #[inline(always)]
     fn context(&self, subject: &Subject, resource: ResourceId) -> Result<Context<'_>, Reason> {
         let now = subject.now();
-        // Step 1 (known) and step 2 (lifecycle of the key or link itself).
-        let (user_index, ceiling, within) = match subject.credential() {
-            Credential::User(user) => (user.0, Permissions::all(), NONE),
+        match subject.credential() {
+            Credential::User(UserId(user)) => {
+                let record = self
+                    .users
+                    .get(user as usize)
+                    .ok_or(Reason::UnknownSubject)?;
+                let node = self.node(resource)?;
+                lifecycle(record, now)?;
+                self.account_context(
+                    user,
+                    record,
+                    node,
+                    subject.channel(),
+                    Permissions::all(),
+                    NONE,
+                )
+            }
             Credential::Key(KeyId(index)) => {
                 let key = self
                     .keys
                     .get(index as usize)
                     .ok_or(Reason::UnknownSubject)?;
-                if self.users.get(key.owner as usize).is_none() {
-                    return Err(Reason::UnknownSubject);
-                }
+                let record = self
+                    .users
+                    .get(key.owner as usize)
+                    .ok_or(Reason::UnknownSubject)?;
                 let node = self.node(resource)?;
-                self.check_owner_lifecycle(key.owner, now)?;
+                lifecycle(record, now)?;
                 if key.revoked {
                     return Err(Reason::KeyRevoked);
                 }
                 if now >= key.expires_at {
                     return Err(Reason::KeyExpired);
                 }
-                return self.user_context(key.owner, node, Channel::Api, key.scope, key.within);
+                self.account_context(key.owner, record, node, Channel::Api, key.scope, key.within)
             }
             Credential::Link(LinkId(index)) => {
                 let link = self
@@ -380,65 +547,43 @@ impl Policy {
                         channel: subject.channel(),
                     });
                 }
-                return Ok(Context {
+                Ok(Context {
                     principals: Principals {
                         user: NONE,
+                        grants: &[],
+                        scope_filter: 0,
                         teams: &[],
                         public: true,
                         filter: key::filter_bit(key::PUBLIC),
+                        user_type: UserTypes::PUBLIC,
                     },
                     ceiling: link.permissions,
                     within: link.resource,
                     is_link: true,
                     kind: node.kind,
-                });
+                })
             }
-        };
-        if self.users.get(user_index as usize).is_none() {
-            return Err(Reason::UnknownSubject);
         }
-        let node = self.node(resource)?;
-        self.check_owner_lifecycle(user_index, now)?;
-        self.user_context(user_index, node, subject.channel(), ceiling, within)
     }
 
-    #[inline]
+    #[inline(always)]
     fn node(&self, resource: ResourceId) -> Result<&Node, Reason> {
         self.nodes
             .get(resource.0 as usize)
             .ok_or(Reason::UnknownResource)
     }
 
-    /// Step 2 for an account: only `Active` may act.
-    #[inline]
-    fn check_owner_lifecycle(&self, user: u32, now: u64) -> Result<(), Reason> {
-        let record = self
-            .users
-            .get(user as usize)
-            .ok_or(Reason::UnknownSubject)?;
-        match record.status {
-            Status::Active => Ok(()),
-            Status::Suspended => Err(Reason::Suspended),
-            Status::Deactivated => Err(Reason::Deactivated),
-            Status::Invited { until } if now < until => Err(Reason::InvitationPending),
-            Status::Invited { .. } => Err(Reason::InvitationExpired),
-        }
-    }
-
     /// Steps 3 and 4 for a user or a key's owner.
-    #[inline]
-    fn user_context(
-        &self,
+    #[inline(always)]
+    fn account_context<'p>(
+        &'p self,
         user: u32,
+        record: &UserRecord,
         node: &Node,
         channel: Channel,
         ceiling: Permissions,
         within: u32,
-    ) -> Result<Context<'_>, Reason> {
-        let record = self
-            .users
-            .get(user as usize)
-            .ok_or(Reason::UnknownSubject)?;
+    ) -> Result<Context<'p>, Reason> {
         if node.tenant != record.tenant {
             return Err(Reason::WrongTenant);
         }
@@ -450,12 +595,20 @@ impl Policy {
             .user_teams
             .get(start..start + record.teams_len as usize)
             .unwrap_or(&[]);
+        let start = record.grants_start as usize;
+        let grants = self
+            .user_grants
+            .get(start..start + record.grants_len as usize)
+            .unwrap_or(&[]);
         Ok(Context {
             principals: Principals {
                 user: key::USER | user,
+                grants,
+                scope_filter: record.scope_filter,
                 teams,
                 public: false,
                 filter: record.filter,
+                user_type: record.user_type.as_set(),
             },
             ceiling,
             within,
@@ -467,7 +620,7 @@ impl Policy {
     /// Steps 5 and 6: walk from `resource` to its root, collecting the
     /// subject's grants. `needed` only steers which grants are remembered
     /// for the reason; the permissions collected do not depend on it.
-    #[inline]
+    #[inline(always)]
     fn walk(&self, context: &Context<'_>, resource: u32, needed: Permissions) -> Walk {
         let principals = &context.principals;
         let kind = context.kind.index();
@@ -477,103 +630,117 @@ impl Policy {
             lost: Permissions::empty(),
             lost_principal: NONE,
             matched: false,
-            granted: None,
-            denied: None,
-            passed: context.within == NONE,
+            granted: (NONE, NONE, NONE),
+            denied: (NONE, NONE),
         };
         // Bit i set: principal i was cut by an override below the current node.
         let mut cut: u128 = 0;
         let mut at = resource;
         while let Some(node) = self.nodes.get(at as usize) {
-            if at == context.within {
-                walk.passed = true;
-            }
-            if node.filter & principals.filter != 0 {
-                let start = node.grants_start as usize;
-                let run = self
-                    .grants
-                    .get(start..start + node.grants_len as usize)
-                    .unwrap_or(&[]);
-                let mut cut_here: u128 = 0;
-                let mut visit = |entry: &GrantEntry, position: u32| {
-                    let permissions = self
-                        .roles
-                        .get(entry.role as usize)
-                        .and_then(|role| role.get(kind))
-                        .copied()
-                        .unwrap_or_else(Permissions::empty);
-                    walk.matched = true;
-                    let bit = 1u128 << position;
-                    match entry.effect {
-                        Effect::Deny => {
-                            walk.deny |= permissions;
-                            if walk.denied.is_none() && permissions.intersects(needed) {
-                                walk.denied = Some((entry.key, at));
-                            }
-                        }
-                        Effect::Allow | Effect::Override => {
-                            if cut & bit != 0 {
-                                let lost = permissions & needed;
-                                if !lost.is_empty() && walk.lost.is_empty() {
-                                    walk.lost_principal = entry.key;
-                                }
-                                walk.lost |= lost;
-                                return;
-                            }
-                            if entry.effect == Effect::Override {
-                                cut_here |= bit;
-                            }
-                            walk.allow |= permissions;
-                            if walk.granted.is_none() && permissions.intersects(needed) {
-                                walk.granted = Some((entry.key, at, entry.role));
-                            }
-                        }
-                    }
+            let own = principals.scope_filter & (1u64 << node.scope_bit) != 0;
+            let group = node.filter & principals.filter != 0;
+            if own || group {
+                let mut visitor = Visitor {
+                    policy: self,
+                    walk: &mut walk,
+                    kind,
+                    needed,
+                    at,
+                    cut,
+                    cut_here: 0,
                 };
+                if own {
+                    visitor.user_grants(principals.grants, principals.user);
+                }
+                let start = node.grants_start as usize;
+                let run = if group {
+                    self.grants
+                        .get(start..start + node.grants_len as usize)
+                        .unwrap_or(&[])
+                } else {
+                    &[]
+                };
+                let user_type = principals.user_type;
                 if run.len() <= LINEAR_RUN {
                     for entry in run {
-                        if key::filter_bit(entry.key) & principals.filter == 0 {
+                        if (1u64 << entry.filter_bit) & principals.filter == 0 {
                             continue;
                         }
                         if let Some(position) = principals.position(entry.key) {
-                            visit(entry, position);
+                            visitor.visit_entry(entry, position, user_type);
                         }
                     }
                 } else {
-                    // A long run (a workspace with many members): search
-                    // it for each of the subject's principals instead.
+                    // A long run (a workspace with many members): search it
+                    // for each of the subject's principals that its wide
+                    // filter may hold.
+                    let wide = self
+                        .wide_filters
+                        .get(node.wide as usize)
+                        .unwrap_or(&[u64::MAX; 4]);
                     let mut search = |principal: u32, position: u32| {
-                        if node.filter & key::filter_bit(principal) == 0 {
-                            return;
-                        }
-                        let first = run.partition_point(|entry| entry.key < principal);
-                        for entry in run.iter().skip(first) {
-                            if entry.key != principal {
-                                break;
-                            }
-                            visit(entry, position);
+                        if key::wide_contains(wide, principal) {
+                            visitor.search(run, principal, position, user_type);
                         }
                     };
                     if principals.public {
                         search(key::PUBLIC, 0);
                     } else {
-                        search(principals.user, 0);
                         search(key::EVERYONE, 1);
                         for (i, team) in principals.teams.iter().enumerate() {
                             search(key::TEAM | team, 2 + i as u32);
                         }
                     }
                 }
-                cut |= cut_here;
+                cut |= visitor.cut_here;
             }
             at = node.parent;
         }
         walk
     }
 
+    /// Whether `resource` is `root` or below it; always true when `root` is
+    /// [`NONE`] (no limit). Only keys and links have limits.
+    #[inline]
+    fn is_within(&self, resource: u32, root: u32) -> bool {
+        if root == NONE {
+            return true;
+        }
+        let mut at = resource;
+        while let Some(node) = self.nodes.get(at as usize) {
+            if at == root {
+                return true;
+            }
+            at = node.parent;
+        }
+        false
+    }
+
+    /// What `role` gives on resources of the kind with index `kind`.
+    #[inline(always)]
+    fn role_permissions(&self, role: u32, kind: usize) -> Permissions {
+        self.roles
+            .get(role as usize)
+            .and_then(|kinds| kinds.get(kind))
+            .copied()
+            .unwrap_or_else(Permissions::empty)
+    }
+
     /// The nearest override grant for `principal` on the path from
     /// `resource` up (the cold path of an `Overridden` denial).
     fn override_of(&self, principal: u32, resource: u32) -> u32 {
+        let own: &[UserGrant] = match key::unpack(principal) {
+            Principal::User(UserId(user)) => self
+                .users
+                .get(user as usize)
+                .and_then(|record| {
+                    let start = record.grants_start as usize;
+                    self.user_grants
+                        .get(start..start + record.grants_len as usize)
+                })
+                .unwrap_or(&[]),
+            _ => &[],
+        };
         let mut at = resource;
         while let Some(node) = self.nodes.get(at as usize) {
             let start = node.grants_start as usize;
@@ -581,10 +748,13 @@ impl Policy {
                 .grants
                 .get(start..start + node.grants_len as usize)
                 .unwrap_or(&[]);
-            if run
+            let in_run = run
                 .iter()
-                .any(|entry| entry.key == principal && entry.effect == Effect::Override)
-            {
+                .any(|entry| entry.key == principal && entry.effect == Effect::Override);
+            let in_own = own
+                .iter()
+                .any(|grant| grant.scope == at && grant.effect == Effect::Override);
+            if in_run || in_own {
                 return at;
             }
             at = node.parent;
@@ -593,8 +763,20 @@ impl Policy {
     }
 }
 
+/// Step 2 for an account: only `Active` may act.
+#[inline(always)]
+fn lifecycle(record: &UserRecord, now: u64) -> Result<(), Reason> {
+    match record.status {
+        Status::Active => Ok(()),
+        Status::Suspended => Err(Reason::Suspended),
+        Status::Deactivated => Err(Reason::Deactivated),
+        Status::Invited { until } if now < until => Err(Reason::InvitationPending),
+        Status::Invited { .. } => Err(Reason::InvitationExpired),
+    }
+}
+
 /// Runs of at most this many grants are scanned; longer ones are searched.
-const LINEAR_RUN: usize = 8;
+pub(crate) const LINEAR_RUN: usize = 8;
 
 /// What steps 1 to 4 establish about a request.
 struct Context<'p> {
