@@ -14,7 +14,7 @@ use core::fmt;
 
 use crate::directory::Channel;
 use crate::grant::Principal;
-use crate::permission::{PermissionList, Permissions};
+use crate::permission::Permissions;
 use crate::resource::ResourceId;
 use crate::role::RoleId;
 
@@ -223,11 +223,9 @@ pub(crate) fn write_reason(
         Reason::NotMember => f.write_str(
             "denied: nothing gives access here to the account, its teams, everyone or the public",
         ),
-        Reason::RoleLacks { missing } => write!(
-            f,
-            "denied: the roles held here do not include {}",
-            PermissionList(missing)
-        ),
+        Reason::RoleLacks { missing } => {
+            write!(f, "denied: the roles held here do not include {}", missing)
+        }
         Reason::Overridden { at } => {
             f.write_str("denied: access from higher up was overridden at ")?;
             names.resource(f, at)
@@ -242,20 +240,16 @@ pub(crate) fn write_reason(
         Reason::KeyLacks { missing } => write!(
             f,
             "denied: the API key's scope does not include {}",
-            PermissionList(missing)
+            missing
         ),
         Reason::LinkOutOfScope => {
             f.write_str("denied: the resource is not the one the link points to")
         }
-        Reason::LinkLacks { missing } => write!(
-            f,
-            "denied: the link does not give {}",
-            PermissionList(missing)
-        ),
+        Reason::LinkLacks { missing } => write!(f, "denied: the link does not give {}", missing),
         Reason::MfaRequired { missing } => write!(
             f,
             "denied: {} requires signing in with multi-factor authentication",
-            PermissionList(missing)
+            missing
         ),
     }
 }

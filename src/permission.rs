@@ -172,29 +172,42 @@ impl Action {
     /// The bits this action needs; the request is allowed only if the
     /// effective permissions contain all of them.
     #[must_use]
+    #[inline]
     pub const fn permissions(self) -> Permissions {
+        // Each named action needs exactly the flag at its own position
+        // (`Action::ALL[i]` needs bit `i`), so this compiles to a shift
+        // rather than a jump table: no mispredicted branch when actions vary.
         match self {
-            Action::View => Permissions::VIEW,
-            Action::Create => Permissions::CREATE,
-            Action::Edit => Permissions::EDIT,
-            Action::Delete => Permissions::DELETE,
-            Action::Execute => Permissions::EXECUTE,
-            Action::ExecuteLimited => Permissions::EXECUTE_LIMITED,
-            Action::ExecuteAsOthers => Permissions::EXECUTE_AS_OTHERS,
-            Action::ViewExecutions => Permissions::VIEW_EXECUTIONS,
-            Action::Share => Permissions::SHARE,
-            Action::Publish => Permissions::PUBLISH,
-            Action::Export => Permissions::EXPORT,
-            Action::Import => Permissions::IMPORT,
-            Action::ManageMembers => Permissions::MANAGE_MEMBERS,
-            Action::ManageSettings => Permissions::MANAGE_SETTINGS,
-            Action::ManageBilling => Permissions::MANAGE_BILLING,
-            Action::ManageApiKeys => Permissions::MANAGE_API_KEYS,
-            Action::ManageIntegrations => Permissions::MANAGE_INTEGRATIONS,
-            Action::ViewAudit => Permissions::VIEW_AUDIT,
-            Action::ViewAnalytics => Permissions::VIEW_ANALYTICS,
-            Action::Use => Permissions::USE,
             Action::Custom(bits) => bits,
+            named => Permissions::from_bits_retain(1 << named.position()),
+        }
+    }
+
+    /// The position of a named action in [`Action::ALL`].
+    const fn position(self) -> u32 {
+        match self {
+            Action::View => 0,
+            Action::Create => 1,
+            Action::Edit => 2,
+            Action::Delete => 3,
+            Action::Execute => 4,
+            Action::ExecuteLimited => 5,
+            Action::ExecuteAsOthers => 6,
+            Action::ViewExecutions => 7,
+            Action::Share => 8,
+            Action::Publish => 9,
+            Action::Export => 10,
+            Action::Import => 11,
+            Action::ManageMembers => 12,
+            Action::ManageSettings => 13,
+            Action::ManageBilling => 14,
+            Action::ManageApiKeys => 15,
+            Action::ManageIntegrations => 16,
+            Action::ViewAudit => 17,
+            Action::ViewAnalytics => 18,
+            Action::Use => 19,
+            // Not reached: `permissions` handles `Custom` first.
+            Action::Custom(_) => 63,
         }
     }
 }
@@ -222,30 +235,36 @@ impl fmt::Display for Action {
             Action::ViewAudit => "view the audit log",
             Action::ViewAnalytics => "view analytics",
             Action::Use => "use",
-            Action::Custom(bits) => return write!(f, "custom action {}", PermissionList(*bits)),
+            Action::Custom(bits) => return write!(f, "custom action {bits}"),
         };
         f.write_str(name)
     }
 }
 
-/// Formats a permission set for people: `VIEW | EDIT`, `nothing`, and
-/// unnamed bits as hexadecimal.
-pub(crate) struct PermissionList(pub(crate) Permissions);
-
-impl fmt::Display for PermissionList {
+/// Formats the set for people: `VIEW | EDIT`, `nothing` for the empty set,
+/// and the host's unnamed bits in hexadecimal.
+///
+/// ```
+/// use clearance::Permissions;
+///
+/// assert_eq!((Permissions::VIEW | Permissions::EDIT).to_string(), "VIEW | EDIT");
+/// assert_eq!(Permissions::empty().to_string(), "nothing");
+/// assert_eq!(Permissions::from_bits_retain(1 << 40).to_string(), "0x10000000000");
+/// ```
+impl fmt::Display for Permissions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
+        if self.is_empty() {
             return f.write_str("nothing");
         }
         let mut first = true;
-        for (name, _) in self.0.iter_names() {
+        for (name, _) in self.iter_names() {
             if !first {
                 f.write_str(" | ")?;
             }
             first = false;
             f.write_str(name)?;
         }
-        let unnamed = self.0.bits() & !Permissions::all_named().bits();
+        let unnamed = self.bits() & !Permissions::all_named().bits();
         if unnamed != 0 {
             if !first {
                 f.write_str(" | ")?;
@@ -263,5 +282,39 @@ impl Permissions {
         Permissions::all()
             .iter_names()
             .fold(Permissions::empty(), |all, (_, flag)| all | flag)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Action, Permissions};
+
+    #[test]
+    fn each_named_action_needs_the_flag_of_its_name() {
+        let expected = [
+            Permissions::VIEW,
+            Permissions::CREATE,
+            Permissions::EDIT,
+            Permissions::DELETE,
+            Permissions::EXECUTE,
+            Permissions::EXECUTE_LIMITED,
+            Permissions::EXECUTE_AS_OTHERS,
+            Permissions::VIEW_EXECUTIONS,
+            Permissions::SHARE,
+            Permissions::PUBLISH,
+            Permissions::EXPORT,
+            Permissions::IMPORT,
+            Permissions::MANAGE_MEMBERS,
+            Permissions::MANAGE_SETTINGS,
+            Permissions::MANAGE_BILLING,
+            Permissions::MANAGE_API_KEYS,
+            Permissions::MANAGE_INTEGRATIONS,
+            Permissions::VIEW_AUDIT,
+            Permissions::VIEW_ANALYTICS,
+            Permissions::USE,
+        ];
+        for (action, flag) in Action::ALL.into_iter().zip(expected) {
+            assert_eq!(action.permissions(), flag, "{action:?}");
+        }
     }
 }

@@ -766,6 +766,15 @@ impl Policy {
 /// Step 2 for an account: only `Active` may act.
 #[inline(always)]
 fn lifecycle(record: &UserRecord, now: u64) -> Result<(), Reason> {
+    // One compare on the common path; the jump table only for the rest.
+    if matches!(record.status, Status::Active) {
+        return Ok(());
+    }
+    inactive(record, now)
+}
+
+#[cold]
+fn inactive(record: &UserRecord, now: u64) -> Result<(), Reason> {
     match record.status {
         Status::Active => Ok(()),
         Status::Suspended => Err(Reason::Suspended),
@@ -848,6 +857,24 @@ impl Policy {
         self.catalog.teams.get(id.0 as usize).map(String::as_str)
     }
 
+    /// The name of an API key.
+    #[must_use]
+    pub fn key_name(&self, id: KeyId) -> Option<&str> {
+        self.catalog.keys.get(id.0 as usize).map(String::as_str)
+    }
+
+    /// The user an API key acts for.
+    #[must_use]
+    pub fn key_owner(&self, id: KeyId) -> Option<UserId> {
+        self.keys.get(id.0 as usize).map(|key| UserId(key.owner))
+    }
+
+    /// The name of a public link.
+    #[must_use]
+    pub fn link_name(&self, id: LinkId) -> Option<&str> {
+        self.catalog.links.get(id.0 as usize).map(String::as_str)
+    }
+
     /// The name of a role.
     #[must_use]
     pub fn role_name(&self, id: RoleId) -> Option<&str> {
@@ -875,6 +902,11 @@ impl Policy {
         self.nodes
             .get(id.0 as usize)
             .map(|node| ResourceId(node.tenant))
+    }
+
+    /// Every resource, in id order (parents are not necessarily first).
+    pub fn resources(&self) -> impl ExactSizeIterator<Item = ResourceId> + '_ {
+        (0..self.nodes.len()).map(|index| ResourceId(u32::try_from(index).unwrap_or(NONE)))
     }
 
     /// How many resources the policy holds (ids are `0..count`).

@@ -52,6 +52,12 @@ impl Subject {
     }
 
     /// An API key asking (always through [`Channel::Api`]), without MFA, at time 0.
+    ///
+    /// A key has no session, so MFA-guarded permissions
+    /// ([`PolicyBuilder::mfa_required`](crate::PolicyBuilder::mfa_required))
+    /// are refused to it unless the host vouches for the key with
+    /// [`with_mfa(true)`](Subject::with_mfa), for example because it was
+    /// created, or is confirmed per request, in an MFA session.
     #[must_use]
     pub const fn key(key: KeyId) -> Subject {
         Subject {
