@@ -456,8 +456,8 @@ impl PolicyBuilder {
                     let owner_tenant = users.get(owner as usize).map_or(NONE, |u| u.tenant);
                     let within_tenant = tenants.get(within as usize).copied().unwrap_or(NONE);
                     cross_check(
-                        owner_tenant,
                         within_tenant,
+                        owner_tenant,
                         name,
                         &resource_name,
                         referrer,
@@ -470,7 +470,7 @@ impl PolicyBuilder {
                 owner,
                 within,
                 scope: api_key.scope,
-                expires_at: api_key.expires_at.unwrap_or(u64::MAX),
+                expires_at: api_key.expires_at,
                 revoked: api_key.revoked,
             });
         }
@@ -486,7 +486,7 @@ impl PolicyBuilder {
             links.push(LinkRecord {
                 resource,
                 permissions: link.permissions,
-                expires_at: link.expires_at.unwrap_or(u64::MAX),
+                expires_at: link.expires_at,
                 revoked: link.revoked,
             });
         }

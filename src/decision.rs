@@ -63,6 +63,12 @@ pub enum Reason {
         /// The channel of the request.
         channel: Channel,
     },
+    /// The resource is outside the subtree the API key is limited to (checked
+    /// before grants: a key reaches nothing outside it).
+    KeyOutOfScope,
+    /// The resource is outside the public link's resource and its
+    /// subtree (checked before grants).
+    LinkOutOfScope,
     /// The action asks for no permission at all (an empty
     /// [`Action::Custom`](crate::Action::Custom)); nothing empty is allowed.
     EmptyAction,
@@ -86,15 +92,11 @@ pub enum Reason {
         /// Who it denies: the subject, one of its teams, or everyone.
         principal: Principal,
     },
-    /// The resource is outside the subtree the API key is limited to.
-    KeyOutOfScope,
     /// The API key's scope lacks these permissions.
     KeyLacks {
         /// The permissions asked for that the key's scope excludes.
         missing: Permissions,
     },
-    /// The resource is outside the public link's resource.
-    LinkOutOfScope,
     /// The public link (or the resource's public permission) lacks these permissions.
     LinkLacks {
         /// The permissions asked for that the link does not give.

@@ -172,8 +172,8 @@ pub(crate) struct KeyRecord {
     /// The subtree root the key is limited to, or [`NONE`].
     pub(crate) within: u32,
     pub(crate) scope: Permissions,
-    /// Exclusive; `u64::MAX` for never.
-    pub(crate) expires_at: u64,
+    /// Exclusive; `None` for never.
+    pub(crate) expires_at: Option<u64>,
     pub(crate) revoked: bool,
 }
 
@@ -182,8 +182,8 @@ pub(crate) struct KeyRecord {
 pub(crate) struct LinkRecord {
     pub(crate) resource: u32,
     pub(crate) permissions: Permissions,
-    /// Exclusive; `u64::MAX` for never.
-    pub(crate) expires_at: u64,
+    /// Exclusive; `None` for never.
+    pub(crate) expires_at: Option<u64>,
     pub(crate) revoked: bool,
 }
 
@@ -387,9 +387,11 @@ impl Policy {
     /// [`Reason`]: the subject and resource are known; the account (for a
     /// key, its owner) is active and the key or link is neither revoked nor
     /// expired; the resource is in the account's tenant; the channel is one
-    /// the account may use; grants reach the resource (walking up, with
+    /// the account may use; a key or link limited to a subtree is asked
+    /// about a resource inside it; grants reach the resource (walking up, with
     /// overrides cutting inheritance per principal); no deny grant removes
-    /// the permission; the key's or link's limits and the MFA guard keep it.
+    /// the permission; the key's scope, the link's permissions and the MFA
+    /// guard keep it.
     ///
     /// Never allocates, never panics: unknown ids are denied with a reason.
     #[inline]
@@ -408,9 +410,6 @@ impl Policy {
         };
         let walk = self.walk(&context, resource.0, Permissions::empty());
         let mut permissions = (walk.allow - walk.deny) & context.ceiling;
-        if !self.is_within(resource.0, context.within) {
-            permissions = Permissions::empty();
-        }
         if !subject.mfa() {
             permissions -= self.mfa_required;
         }
@@ -449,13 +448,6 @@ impl Policy {
             };
         }
         // Step 7: ceilings.
-        if !self.is_within(resource.0, context.within) {
-            return if context.is_link {
-                Reason::LinkOutOfScope
-            } else {
-                Reason::KeyOutOfScope
-            };
-        }
         let beyond_ceiling = needed - context.ceiling;
         if !beyond_ceiling.is_empty() {
             return if context.is_link {
@@ -483,7 +475,8 @@ impl Policy {
         }
     }
 
-    /// Steps 1 to 4: who the subject acts as, or the reason it may not act.
+    /// Steps 1 to 4, and the subtree limit of a key or link: who the
+    /// subject acts as, or the reason it may not act here at all.
     #[inline(always)]
     fn context(&self, subject: &Subject, resource: ResourceId) -> Result<Context<'_>, Reason> {
         let now = subject.now();
@@ -495,14 +488,7 @@ impl Policy {
                     .ok_or(Reason::UnknownSubject)?;
                 let node = self.node(resource)?;
                 lifecycle(record, now)?;
-                self.account_context(
-                    user,
-                    record,
-                    node,
-                    subject.channel(),
-                    Permissions::all(),
-                    NONE,
-                )
+                self.account_context(user, record, node, subject.channel(), Permissions::all())
             }
             Credential::Key(KeyId(index)) => {
                 let key = self
@@ -518,10 +504,17 @@ impl Policy {
                 if key.revoked {
                     return Err(Reason::KeyRevoked);
                 }
-                if now >= key.expires_at {
+                if key.expires_at.is_some_and(|at| now >= at) {
                     return Err(Reason::KeyExpired);
                 }
-                self.account_context(key.owner, record, node, Channel::Api, key.scope, key.within)
+                let context =
+                    self.account_context(key.owner, record, node, Channel::Api, key.scope)?;
+                // A key limited to a subtree reaches nothing outside it,
+                // whatever its owner may do there.
+                if !self.is_within(resource.0, key.within) {
+                    return Err(Reason::KeyOutOfScope);
+                }
+                Ok(context)
             }
             Credential::Link(LinkId(index)) => {
                 let link = self
@@ -532,7 +525,7 @@ impl Policy {
                 if link.revoked {
                     return Err(Reason::LinkRevoked);
                 }
-                if now >= link.expires_at {
+                if link.expires_at.is_some_and(|at| now >= at) {
                     return Err(Reason::LinkExpired);
                 }
                 let link_tenant = self
@@ -547,6 +540,10 @@ impl Policy {
                         channel: subject.channel(),
                     });
                 }
+                // A link reaches its resource and what is below, nothing else.
+                if !self.is_within(resource.0, link.resource) {
+                    return Err(Reason::LinkOutOfScope);
+                }
                 Ok(Context {
                     principals: Principals {
                         user: NONE,
@@ -558,7 +555,6 @@ impl Policy {
                         user_type: UserTypes::PUBLIC,
                     },
                     ceiling: link.permissions,
-                    within: link.resource,
                     is_link: true,
                     kind: node.kind,
                 })
@@ -582,7 +578,6 @@ impl Policy {
         node: &Node,
         channel: Channel,
         ceiling: Permissions,
-        within: u32,
     ) -> Result<Context<'p>, Reason> {
         if node.tenant != record.tenant {
             return Err(Reason::WrongTenant);
@@ -611,7 +606,6 @@ impl Policy {
                 user_type: record.user_type.as_set(),
             },
             ceiling,
-            within,
             is_link: false,
             kind: node.kind,
         })
@@ -792,8 +786,6 @@ struct Context<'p> {
     principals: Principals<'p>,
     /// The key's scope or the link's permissions; everything for a user.
     ceiling: Permissions,
-    /// The key's or link's subtree root, or [`NONE`].
-    within: u32,
     is_link: bool,
     kind: ResourceKind,
 }

@@ -208,7 +208,6 @@ fn link_expires_at_its_expiry_time() {
 }
 
 #[test]
-#[ignore = "bug: \"no expiry\" is stored as u64::MAX and expiry is `now >= expires_at`, so a key or link without expiry expires at now == u64::MAX"]
 fn key_or_link_without_expiry_never_expires() {
     let policy = model();
     let by_staff = Expected::Granted(By::Team("staff"), "ws", "editor").reason(&policy);
