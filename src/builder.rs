@@ -1,15 +1,5 @@
 //! Building a policy: declare a model by names, compile it to dense ids.
-//!
-//! A [`PolicyBuilder`] takes declarations in any order (a resource may name
-//! a parent declared later) and [`build`](PolicyBuilder::build) checks the
-//! whole model at once. It refuses a model with unknown references,
-//! duplicate names, cycles among resources or role inheritance, anything
-//! that crosses tenants, or a role given to a user type that may not hold
-//! it, and it reports every such problem, each naming the entities
-//! involved. A model that builds is compiled once into the flat layout of
-//! [`Policy`]: names resolved to ids, roles flattened, grants sorted.
-//!
-//! No step recurses: a 100,000-deep folder chain builds like a flat one.
+//! The concept is documented on [`PolicyBuilder`], where users read it.
 
 use alloc::collections::btree_map::Entry;
 use alloc::collections::BTreeMap;
@@ -29,7 +19,18 @@ use crate::policy::{
 use crate::resource::{ResourceDecl, ResourceKind};
 use crate::role::{Flattened, Role};
 
-/// Declares a model by names and builds a [`Policy`]. See the [module docs](self).
+/// Declares a model by names and builds a [`Policy`].
+///
+/// A [`PolicyBuilder`] takes declarations in any order (a resource may name
+/// a parent declared later) and [`build`](PolicyBuilder::build) checks the
+/// whole model at once. It refuses a model with unknown references,
+/// duplicate names, cycles among resources or role inheritance, anything
+/// that crosses tenants, or a role given to a user type that may not hold
+/// it, and it reports every such problem, each naming the entities
+/// involved. A model that builds is compiled once into the flat layout of
+/// [`Policy`]: names resolved to ids, roles flattened, grants sorted.
+///
+/// No step recurses: a 100,000-deep folder chain builds like a flat one.
 ///
 /// ```
 /// use clearance::*;

@@ -1,14 +1,5 @@
 //! Decisions and their reasons.
-//!
-//! Every answer of [`Policy::authorize`](crate::Policy::authorize) is a
-//! [`Decision`]: allowed or not, and the one [`Reason`] that decided it. An
-//! allow names the grant that supplied the permission; a deny names the
-//! first check that failed, in the order of the evaluation steps. A
-//! `Decision` is 16 bytes and `Copy`: producing one allocates nothing.
-//!
-//! `Reason` implements [`Display`](core::fmt::Display) with a sentence that a
-//! support engineer can read to a customer; it names entities by id. For the
-//! same sentence with names, use [`Policy::explain`](crate::Policy::explain).
+//! The concept is documented on [`Reason`], where users read it.
 
 use core::fmt;
 
@@ -18,7 +9,17 @@ use crate::permission::Permissions;
 use crate::resource::ResourceId;
 use crate::role::RoleId;
 
-/// Why a request was allowed or denied. See the [module docs](self).
+/// Why a request was allowed or denied.
+///
+/// Every answer of [`Policy::authorize`](crate::Policy::authorize) is a
+/// [`Decision`]: allowed or not, and the one [`Reason`] that decided it. An
+/// allow names the grant that supplied the permission; a deny names the
+/// first check that failed, in the order of the evaluation steps. A
+/// `Decision` is 16 bytes and `Copy`: producing one allocates nothing.
+///
+/// `Reason` implements [`Display`](core::fmt::Display) with a sentence that a
+/// support engineer can read to a customer; it names entities by id. For the
+/// same sentence with names, use [`Policy::explain`](crate::Policy::explain).
 ///
 /// The deny variants are listed in the order the checks run: the first that
 /// fails decides.

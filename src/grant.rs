@@ -1,16 +1,5 @@
 //! Grants: who holds which role where, and with what effect.
-//!
-//! A grant is `(principal, scope, role, effect)`. The principal is a user, a
-//! team, `Everyone` (every active member of the scope's tenant) or `Public`
-//! (whoever holds a public link). The scope is a resource; the grant reaches
-//! the scope and everything below it. The effect decides how it combines:
-//!
-//! - [`Effect::Allow`] adds the role's permissions;
-//! - [`Effect::Override`] adds them and stops inheritance *for that
-//!   principal*: grants of the same principal higher up no longer count
-//!   ("inherited by contents, overridden at item level");
-//! - [`Effect::Deny`] removes the role's permissions for that principal,
-//!   here and below, whatever any allow says.
+//! The concept is documented on [`Effect`], where users read it.
 
 use alloc::string::String;
 use core::fmt;
@@ -19,7 +8,19 @@ use crate::directory::{TeamId, UserId};
 use crate::resource::ResourceId;
 use crate::role::RoleId;
 
-/// How a grant combines with others. See the [module docs](self).
+/// How a grant combines with others.
+///
+/// A grant is `(principal, scope, role, effect)`. The principal is a user, a
+/// team, `Everyone` (every active member of the scope's tenant) or `Public`
+/// (whoever holds a public link). The scope is a resource; the grant reaches
+/// the scope and everything below it. The effect decides how it combines:
+///
+/// - [`Effect::Allow`] adds the role's permissions;
+/// - [`Effect::Override`] adds them and stops inheritance *for that
+/// principal*: grants of the same principal higher up no longer count
+/// ("inherited by contents, overridden at item level");
+/// - [`Effect::Deny`] removes the role's permissions for that principal,
+/// here and below, whatever any allow says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]

@@ -1,23 +1,6 @@
 //! The compiled policy and the hot path: [`Policy::authorize`] and
-//! [`Policy::effective`].
-//!
-//! A [`Policy`] is built once by a [`PolicyBuilder`](crate::PolicyBuilder)
-//! and then only read, from any number of threads. Everything a decision
-//! needs is laid out in flat arrays indexed by dense ids:
-//!
-//! - one 32-byte node per resource: its parent, tenant, kind, where its
-//!   grants start, and a 64-bit *filter* of which principals hold grants
-//!   there (one bit per principal, by a multiplicative hash of its id);
-//! - the grants of each resource, sorted by principal, so a node with many
-//!   grants is searched, not scanned;
-//! - each user's teams, sorted, and the user's own filter (the bits of the
-//!   user, its teams and `Everyone`);
-//! - each role flattened to one [`Permissions`] per [`ResourceKind`].
-//!
-//! A decision walks from the resource up to its tenant root. A node whose
-//! filter shares no bit with the subject's is skipped without touching its
-//! grants, which is most folders and flows. No step allocates, hashes a
-//! string, locks, or recurses.
+//! [`Policy::effective`]. The layout, and why it is fast, is documented on
+//! [`Policy`]; the evaluation order on [`Policy::authorize`].
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -205,11 +188,28 @@ pub(crate) struct Catalog {
     pub(crate) link_ids: BTreeMap<String, u32>,
 }
 
-/// The compiled authorization model. See the [module docs](self) and
-/// [`PolicyBuilder`](crate::PolicyBuilder).
+/// The compiled authorization model: answers [`Policy::authorize`] and
+/// [`Policy::effective`].
 ///
+/// Built once by a [`PolicyBuilder`](crate::PolicyBuilder), then only read.
 /// `Policy` is `Send + Sync + Clone`: share one behind an `Arc` across
 /// threads; every question takes `&self`.
+///
+/// Everything a decision needs is laid out in flat arrays indexed by dense
+/// ids, so that a decision allocates nothing, hashes no string, takes no
+/// lock and never recurses:
+///
+/// - one 32-byte node per resource: its parent, tenant and kind, where its
+///   grants to groups (teams, `Everyone`, `Public`) start, and a 64-bit
+///   *filter* of which groups hold grants there;
+/// - each user's own grants, kept with the user (most users hold few), with
+///   a 64-bit filter of the resources they are on;
+/// - each user's teams, sorted, and the filter bits of its groups;
+/// - each role flattened to one [`Permissions`] per [`ResourceKind`].
+///
+/// A decision walks from the resource up to its tenant root; a node whose
+/// filters share no bit with the subject's is passed without touching its
+/// grants, which is most folders and flows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     pub(crate) nodes: Vec<Node>,

@@ -1,11 +1,5 @@
 //! The subject: who is asking, right now.
-//!
-//! A [`Subject`] is built by the host for each request from what it already
-//! knows: the authenticated user, API key or public link; the channel the
-//! request came through; whether the session passed multi-factor
-//! authentication; and the current time, which `clearance` never reads
-//! itself (it has no clock), so that expiries are decided deterministically.
-//! It is small and `Copy`.
+//! The concept is documented on [`Subject`], where users read it.
 
 use crate::directory::{Channel, KeyId, LinkId, UserId};
 
@@ -21,7 +15,14 @@ pub enum Credential {
     Link(LinkId),
 }
 
-/// Who is asking now. See the [module docs](self).
+/// Who is asking now.
+///
+/// A [`Subject`] is built by the host for each request from what it already
+/// knows: the authenticated user, API key or public link; the channel the
+/// request came through; whether the session passed multi-factor
+/// authentication; and the current time, which `clearance` never reads
+/// itself (it has no clock), so that expiries are decided deterministically.
+/// It is small and `Copy`.
 ///
 /// ```
 /// use clearance::{Channel, Subject, UserId};
