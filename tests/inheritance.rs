@@ -7,7 +7,7 @@ mod common;
 
 use clearance::{
     Action, ApiKey, Channel, Effect, Grantee, Permissions as P, Policy, PolicyBuilder, PublicLink,
-    Reason, ResourceKind as K, Role, Status, Subject, User, UserType,
+    Reason, ResourceKind as K, Role, Status, Subject, User, UserType, UserTypes,
 };
 use common::{assert_decision, assert_rows, build, effective, link, user, By, Expected, Row};
 use Expected::{Granted, Is};
@@ -229,15 +229,16 @@ fn custom_role_gives_everything_it_inherits_transitively() {
 fn team_memberships_combine_by_union() {
     let policy = model();
     // cy is in reviewers (viewer on sales) and runners (runner on leads); dee only in reviewers.
+    let view_and_execute = Action::Custom(P::VIEW | P::EXECUTE);
     #[rustfmt::skip]
     let rows: &[Row] = &[
         ("cy", Action::View, "scoring", Granted(By::Team("reviewers"), "sales", "viewer")),
         ("cy", Action::Execute, "scoring", Granted(By::Team("runners"), "leads", "runner")),
         // One action needing bits from both teams is allowed.
-        ("cy", Action::Custom(P::VIEW.union(P::EXECUTE)), "scoring", Granted(By::Team("runners"), "leads", "runner")),
+        ("cy", view_and_execute, "scoring", Granted(By::Team("runners"), "leads", "runner")),
         ("dee", Action::View, "scoring", Granted(By::Team("reviewers"), "sales", "viewer")),
-        ("dee", Action::Execute, "scoring", Is(Reason::RoleLacks { missing: P::EXECUTE, })),
-        ("dee", Action::Custom(P::VIEW.union(P::EXECUTE)), "scoring", Is(Reason::RoleLacks { missing: P::EXECUTE, })),
+        ("dee", Action::Execute, "scoring", Is(Reason::RoleLacks { missing: P::EXECUTE })),
+        ("dee", view_and_execute, "scoring", Is(Reason::RoleLacks { missing: P::EXECUTE })),
     ];
     assert_rows(&policy, user, rows);
     assert_eq!(
@@ -323,5 +324,34 @@ fn everyone_grant_reaches_every_active_member_of_its_tenant_only() {
         Action::View,
         "handbook",
         Reason::NotMember,
+    );
+}
+
+#[test]
+fn everyone_grant_of_a_role_limited_to_some_user_types_reaches_only_those_members() {
+    let policy = build(
+        PolicyBuilder::new()
+            .tenant("acme", K::Organization)
+            .resource("flows", K::Folder, "acme")
+            .resource("payroll", K::Flow, "flows")
+            .role(
+                Role::new("super user")
+                    .allow([K::Flow], P::EXECUTE | P::EXECUTE_AS_OTHERS)
+                    .only_for(UserTypes::NATIVE),
+            )
+            .user(User::new("nat", "acme"))
+            .user(User::new("crm", "acme").user_type(UserType::Connected))
+            .grant(Grantee::Everyone, "flows", "super user", Effect::Allow),
+    );
+    #[rustfmt::skip]
+    let rows: &[Row] = &[
+        ("nat", Action::ExecuteAsOthers, "payroll", Granted(By::Everyone, "flows", "super user")),
+        // The grant is not the connected user's, and nothing else reaches it.
+        ("crm", Action::ExecuteAsOthers, "payroll", Is(Reason::NotMember)),
+    ];
+    assert_rows(&policy, user, rows);
+    assert_eq!(
+        effective(&policy, &user(&policy, "crm"), "payroll"),
+        P::empty()
     );
 }
