@@ -125,6 +125,7 @@ fn link_never_reaches_another_tenant() {
 /// The `CrossesTenants` problem about `what`, with its other fields checked
 /// against the meaning documented on [`Problem::CrossesTenants`].
 #[track_caller]
+#[expect(clippy::panic, reason = "a test helper fails its test by panicking")]
 fn assert_crossing(
     problems: &[Problem],
     referrer_mentions: &[&str],
