@@ -6,7 +6,7 @@ mod common;
 
 use clearance::{
     Action, Effect, Grantee, Permissions as P, Policy, PolicyBuilder, Reason, ResourceKind as K,
-    Role, User,
+    Role, User, UserType, UserTypes,
 };
 use common::{assert_rows, build, effective, user, By, Expected, Row};
 use Expected::{Denied, Granted, Is, Overridden};
@@ -244,8 +244,8 @@ fn deny_grant_alone_gives_nothing() {
 
 #[test]
 fn overrides_and_denies_hold_on_a_node_with_many_grants() {
-    // A workspace with many members: its grants are searched rather than
-    // scanned, and the rules must not change with the number of grants.
+    // A workspace with many teams holding grants: its grants are searched
+    // rather than scanned, and the rules must not change with their number.
     let mut builder = PolicyBuilder::new();
     builder
         .tenant("acme", K::Organization)
@@ -263,18 +263,6 @@ fn overrides_and_denies_hold_on_a_node_with_many_grants() {
         .team("writers", "acme")
         .team("leads", "acme")
         .team("contractors", "acme")
-        .user(User::new("wes", "acme").member_of("writers"))
-        .user(
-            User::new("lea", "acme")
-                .member_of("writers")
-                .member_of("leads"),
-        )
-        .user(
-            User::new("cal", "acme")
-                .member_of("writers")
-                .member_of("leads")
-                .member_of("contractors"),
-        )
         .grant(Grantee::team("writers"), "eng", "editor", Effect::Allow)
         .grant(Grantee::team("leads"), "eng", "editor", Effect::Allow)
         .grant(
@@ -289,34 +277,130 @@ fn overrides_and_denies_hold_on_a_node_with_many_grants() {
             "viewer",
             Effect::Override,
         );
-    for member in 0..20 {
-        let name = format!("u{member}");
-        builder.user(User::new(name.as_str(), "acme")).grant(
-            Grantee::user(name.as_str()),
-            "eng",
-            "viewer",
-            Effect::Allow,
-        );
-        if member < 12 {
-            builder.grant(
-                Grantee::user(name.as_str()),
+    for index in 0..20 {
+        let team = format!("t{index}");
+        let member = format!("u{index}");
+        builder
+            .team(team.as_str(), "acme")
+            .grant(Grantee::team(team.as_str()), "eng", "viewer", Effect::Allow)
+            .grant(
+                Grantee::team(team.as_str()),
                 "secret",
+                "runner",
+                Effect::Allow,
+            )
+            .user(User::new(member.as_str(), "acme").member_of(team.as_str()));
+        if index < 12 {
+            builder.grant(
+                Grantee::user(member.as_str()),
+                "plan",
                 "runner",
                 Effect::Allow,
             );
         }
     }
+    builder
+        .user(
+            User::new("wes", "acme")
+                .member_of("writers")
+                .member_of("t5"),
+        )
+        .user(
+            User::new("lea", "acme")
+                .member_of("writers")
+                .member_of("leads"),
+        )
+        .user(
+            User::new("cal", "acme")
+                .member_of("writers")
+                .member_of("leads")
+                .member_of("contractors"),
+        );
     let policy = build(&mut builder);
     #[rustfmt::skip]
     let rows: &[Row] = &[
         ("wes", Action::View, "plan", Granted(By::Team("writers"), "secret", "viewer")),
         ("wes", Action::Edit, "plan", Overridden("secret")),
+        // writers' override does not cut t5's grants.
+        ("wes", Action::Execute, "plan", Granted(By::Team("t5"), "secret", "runner")),
         ("lea", Action::Edit, "plan", Granted(By::Team("leads"), "eng", "editor")),
         ("cal", Action::Delete, "plan", Denied("eng", By::Team("contractors"))),
         ("cal", Action::Edit, "plan", Granted(By::Team("leads"), "eng", "editor")),
-        ("u3", Action::View, "plan", Granted(By::User("u3"), "eng", "viewer")),
-        ("u3", Action::Execute, "plan", Granted(By::User("u3"), "secret", "runner")),
-        ("u15", Action::Execute, "plan", Is(Reason::RoleLacks { missing: P::EXECUTE, })),
+        ("u3", Action::View, "plan", Granted(By::Team("t3"), "eng", "viewer")),
+        ("u3", Action::Execute, "plan", Granted(By::User("u3"), "plan", "runner")),
+        ("u15", Action::Execute, "plan", Granted(By::Team("t15"), "secret", "runner")),
+        ("u15", Action::Edit, "plan", Is(Reason::RoleLacks { missing: P::EDIT })),
+    ];
+    assert_rows(&policy, user, rows);
+}
+
+#[test]
+fn users_own_override_cuts_their_own_grants_above_it() {
+    // ann holds many grants of her own (more than a short list): an editor
+    // allow on the workspace, a runner override on the folder, and a viewer
+    // allow on most flows in it.
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .resource("eng", K::Workspace, "acme")
+        .resource("secret", K::Folder, "eng")
+        .role(Role::new("viewer").allow([K::Workspace, K::Folder, K::Flow], P::VIEW))
+        .role(
+            Role::new("editor")
+                .inherits("viewer")
+                .allow([K::Folder, K::Flow], P::EDIT | P::DELETE),
+        )
+        .role(Role::new("runner").allow([K::Flow], P::EXECUTE))
+        .user(User::new("ann", "acme"))
+        .grant(Grantee::user("ann"), "eng", "editor", Effect::Allow)
+        .grant(Grantee::user("ann"), "secret", "runner", Effect::Override);
+    for index in 0..12 {
+        let flow = format!("f{index}");
+        builder.resource(flow.as_str(), K::Flow, "secret");
+        if index < 10 {
+            builder.grant(Grantee::user("ann"), flow.as_str(), "viewer", Effect::Allow);
+        }
+    }
+    let policy = build(&mut builder);
+    #[rustfmt::skip]
+    let rows: &[Row] = &[
+        ("ann", Action::View, "eng", Granted(By::User("ann"), "eng", "editor")),
+        ("ann", Action::View, "f3", Granted(By::User("ann"), "f3", "viewer")),
+        ("ann", Action::Execute, "f3", Granted(By::User("ann"), "secret", "runner")),
+        ("ann", Action::Edit, "f3", Overridden("secret")),
+        ("ann", Action::Execute, "f11", Granted(By::User("ann"), "secret", "runner")),
+        ("ann", Action::View, "f11", Overridden("secret")),
+        ("ann", Action::View, "secret", Overridden("secret")),
+    ];
+    assert_rows(&policy, user, rows);
+}
+
+#[test]
+#[ignore = "bug: an Everyone deny of a role limited with only_for skips members of other user types, so their allows survive the deny"]
+fn deny_for_everyone_reaches_every_member_even_those_the_role_is_not_open_to() {
+    // A role limited to native users, used to deny its permissions to
+    // everyone on "payroll": a deny removes permissions, it does not make
+    // anyone hold the role, so it must reach connected users too.
+    let policy = build(
+        PolicyBuilder::new()
+            .tenant("acme", K::Organization)
+            .resource("payroll", K::Flow, "acme")
+            .role(
+                Role::new("admin")
+                    .allow_everywhere(P::DELETE | P::EXECUTE_AS_OTHERS)
+                    .only_for(UserTypes::NATIVE),
+            )
+            .role(Role::new("editor").allow_everywhere(P::VIEW | P::DELETE))
+            .user(User::new("nat", "acme"))
+            .user(User::new("crm", "acme").user_type(UserType::Connected))
+            .grant(Grantee::Everyone, "acme", "editor", Effect::Allow)
+            .grant(Grantee::Everyone, "payroll", "admin", Effect::Deny),
+    );
+    #[rustfmt::skip]
+    let rows: &[Row] = &[
+        ("nat", Action::Delete, "payroll", Denied("payroll", By::Everyone)),
+        ("crm", Action::Delete, "payroll", Denied("payroll", By::Everyone)),
+        ("crm", Action::View, "payroll", Granted(By::Everyone, "acme", "editor")),
     ];
     assert_rows(&policy, user, rows);
 }
