@@ -98,7 +98,9 @@ pub enum Reason {
         /// The permissions asked for that the key's scope excludes.
         missing: Permissions,
     },
-    /// The public link (or the resource's public permission) lacks these permissions.
+    /// The public link's own permissions lack these. (When the resource's
+    /// `Public` grants lack them, the reason is
+    /// [`RoleLacks`](Reason::RoleLacks): grants are checked first.)
     LinkLacks {
         /// The permissions asked for that the link does not give.
         missing: Permissions,

@@ -17,10 +17,10 @@ use crate::role::RoleId;
 ///
 /// - [`Effect::Allow`] adds the role's permissions;
 /// - [`Effect::Override`] adds them and stops inheritance *for that
-/// principal*: grants of the same principal higher up no longer count
-/// ("inherited by contents, overridden at item level");
+///   principal*: grants of the same principal higher up no longer count
+///   ("inherited by contents, overridden at item level");
 /// - [`Effect::Deny`] removes the role's permissions for that principal,
-/// here and below, whatever any allow says.
+///   here and below, whatever any allow says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[repr(u8)]

@@ -339,10 +339,12 @@ impl Visitor<'_, '_> {
         }
     }
 
-    /// Applies a group grant, if the subject's type may hold its role.
+    /// Applies a group grant. An allow counts only if the subject's type may
+    /// hold its role; a deny removes its role's permissions from everyone it
+    /// names, since eligibility is about holding a role, not losing one.
     #[inline(always)]
     fn visit_entry(&mut self, entry: &GrantEntry, position: u32, user_type: UserTypes) {
-        if entry.eligible.intersects(user_type) {
+        if entry.effect == Effect::Deny || entry.eligible.intersects(user_type) {
             self.visit(entry.key, entry.role, entry.effect, position);
         }
     }
@@ -433,9 +435,7 @@ impl Policy {
                 return Reason::NotMember;
             }
             if missing.intersects(walk.lost) {
-                return Reason::Overridden {
-                    at: ResourceId(self.override_of(walk.lost_principal, resource.0)),
-                };
+                return self.overridden(&context, resource.0, missing);
             }
             return Reason::RoleLacks { missing };
         }
@@ -677,13 +677,15 @@ impl Policy {
                             visitor.search(run, principal, position, user_type);
                         }
                     };
+                    // In key order, as a scan would visit them: teams
+                    // (sorted), then Everyone, so both name the same grant.
                     if principals.public {
                         search(key::PUBLIC, 0);
                     } else {
-                        search(key::EVERYONE, 1);
                         for (i, team) in principals.teams.iter().enumerate() {
                             search(key::TEAM | team, 2 + i as u32);
                         }
+                        search(key::EVERYONE, 1);
                     }
                 }
                 cut |= visitor.cut_here;
@@ -720,21 +722,23 @@ impl Policy {
             .unwrap_or_else(Permissions::empty)
     }
 
-    /// The nearest override grant for `principal` on the path from
-    /// `resource` up (the cold path of an `Overridden` denial).
-    fn override_of(&self, principal: u32, resource: u32) -> u32 {
-        let own: &[UserGrant] = match key::unpack(principal) {
-            Principal::User(UserId(user)) => self
-                .users
-                .get(user as usize)
-                .and_then(|record| {
-                    let start = record.grants_start as usize;
-                    self.user_grants
-                        .get(start..start + record.grants_len as usize)
-                })
-                .unwrap_or(&[]),
-            _ => &[],
+    /// The reason for a denial where an override cut off a grant that
+    /// would have given some of `missing` (a cold path: it walks again).
+    #[cold]
+    #[inline(never)]
+    fn overridden(&self, context: &Context<'_>, resource: u32, missing: Permissions) -> Reason {
+        // Walking for just the missing bits remembers the first principal
+        // whose cut-off grant would have given one of them.
+        let walk = self.walk(context, resource, missing);
+        let principal = walk.lost_principal;
+        let user_type = context.principals.user_type;
+        let own: &[UserGrant] = if principal == context.principals.user {
+            context.principals.grants
+        } else {
+            &[]
         };
+        // The nearest override that principal held (and could hold) is the
+        // one that cut it off.
         let mut at = resource;
         while let Some(node) = self.nodes.get(at as usize) {
             let start = node.grants_start as usize;
@@ -742,18 +746,21 @@ impl Policy {
                 .grants
                 .get(start..start + node.grants_len as usize)
                 .unwrap_or(&[]);
-            let in_run = run
-                .iter()
-                .any(|entry| entry.key == principal && entry.effect == Effect::Override);
+            let in_run = run.iter().any(|entry| {
+                entry.key == principal
+                    && entry.effect == Effect::Override
+                    && entry.eligible.intersects(user_type)
+            });
             let in_own = own
                 .iter()
                 .any(|grant| grant.scope == at && grant.effect == Effect::Override);
             if in_run || in_own {
-                return at;
+                return Reason::Overridden { at: ResourceId(at) };
             }
             at = node.parent;
         }
-        resource
+        // Unreachable while `lost` implies a cut; a sound answer regardless.
+        Reason::RoleLacks { missing }
     }
 }
 

@@ -376,7 +376,6 @@ fn users_own_override_cuts_their_own_grants_above_it() {
 }
 
 #[test]
-#[ignore = "bug: an Everyone deny of a role limited with only_for skips members of other user types, so their allows survive the deny"]
 fn deny_for_everyone_reaches_every_member_even_those_the_role_is_not_open_to() {
     // A role limited to native users, used to deny its permissions to
     // everyone on "payroll": a deny removes permissions, it does not make
