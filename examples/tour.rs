@@ -414,14 +414,8 @@ impl Ask<'_> {
         let decision = self
             .policy
             .authorize(&subject, action, self.resource_id(resource)?);
-        // The explanation starts with "allowed: " or "denied: "; the verdict
-        // has its own column here, so keep only the reason.
-        let sentence = self.policy.explain(decision.reason()).to_string();
-        let why = sentence
-            .strip_prefix("allowed: ")
-            .or_else(|| sentence.strip_prefix("denied: "))
-            .unwrap_or(&sentence)
-            .to_string();
+        // The verdict has its own column, so print the reason alone.
+        let why = self.policy.explain(decision.reason()).to_string();
         Ok(Row {
             who: who.to_string(),
             action: action.to_string(),

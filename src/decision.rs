@@ -18,8 +18,10 @@ use crate::role::RoleId;
 /// `Decision` is 16 bytes and `Copy`: producing one allocates nothing.
 ///
 /// `Reason` implements [`Display`](core::fmt::Display) with a sentence that a
-/// support engineer can read to a customer; it names entities by id. For the
-/// same sentence with names, use [`Policy::explain`](crate::Policy::explain).
+/// support engineer can read to a customer ("the account is suspended"); it
+/// names entities by id. For the same sentence with names, use
+/// [`Policy::explain`](crate::Policy::explain). A [`Decision`] displays as
+/// its verdict, then its reason: `denied: the account is suspended`.
 ///
 /// The deny variants are listed in the order the checks run: the first that
 /// fails decides.
@@ -197,7 +199,6 @@ pub(crate) fn write_reason(
             scope,
             role,
         } => {
-            f.write_str("allowed: ")?;
             names.principal(f, principal)?;
             f.write_str(" holds ")?;
             names.role(f, role)?;
@@ -205,55 +206,47 @@ pub(crate) fn write_reason(
             names.resource(f, scope)
         }
         Reason::UnknownSubject => {
-            f.write_str("denied: the user, API key or link is not known to this policy")
+            f.write_str("the user, API key or link is not known to this policy")
         }
-        Reason::UnknownResource => f.write_str("denied: the resource is not known to this policy"),
-        Reason::Suspended => f.write_str("denied: the account is suspended"),
-        Reason::InvitationPending => {
-            f.write_str("denied: the invitation has not been accepted yet")
-        }
-        Reason::InvitationExpired => {
-            f.write_str("denied: the invitation expired before it was accepted")
-        }
-        Reason::Deactivated => f.write_str("denied: the account is deactivated"),
-        Reason::KeyRevoked => f.write_str("denied: the API key was revoked"),
-        Reason::KeyExpired => f.write_str("denied: the API key has expired"),
-        Reason::LinkRevoked => f.write_str("denied: the link was revoked"),
-        Reason::LinkExpired => f.write_str("denied: the link has expired"),
-        Reason::WrongTenant => f.write_str("denied: the resource belongs to another organization"),
+        Reason::UnknownResource => f.write_str("the resource is not known to this policy"),
+        Reason::Suspended => f.write_str("the account is suspended"),
+        Reason::InvitationPending => f.write_str("the invitation has not been accepted yet"),
+        Reason::InvitationExpired => f.write_str("the invitation expired before it was accepted"),
+        Reason::Deactivated => f.write_str("the account is deactivated"),
+        Reason::KeyRevoked => f.write_str("the API key was revoked"),
+        Reason::KeyExpired => f.write_str("the API key has expired"),
+        Reason::LinkRevoked => f.write_str("the link was revoked"),
+        Reason::LinkExpired => f.write_str("the link has expired"),
+        Reason::WrongTenant => f.write_str("the resource belongs to another organization"),
         Reason::ChannelNotAllowed { channel } => {
-            write!(f, "denied: this kind of account may not use {channel}")
+            write!(f, "this kind of account may not use {channel}")
         }
-        Reason::EmptyAction => f.write_str("denied: the action asks for no permission"),
+        Reason::EmptyAction => f.write_str("the action asks for no permission"),
         Reason::NotMember => f.write_str(
-            "denied: nothing gives access here to the account, its teams, everyone or the public",
+            "nothing gives access here to the account, its teams, everyone or the public",
         ),
         Reason::RoleLacks { missing } => {
-            write!(f, "denied: the roles held here do not include {}", missing)
+            write!(f, "the roles held here do not include {}", missing)
         }
         Reason::Overridden { at } => {
-            f.write_str("denied: access from higher up was overridden at ")?;
+            f.write_str("access from higher up was overridden at ")?;
             names.resource(f, at)
         }
         Reason::Denied { at, principal } => {
-            f.write_str("denied: access was explicitly denied to ")?;
+            f.write_str("access was explicitly denied to ")?;
             names.principal(f, principal)?;
             f.write_str(" on ")?;
             names.resource(f, at)
         }
-        Reason::KeyOutOfScope => f.write_str("denied: the resource is outside the API key's scope"),
-        Reason::KeyLacks { missing } => write!(
-            f,
-            "denied: the API key's scope does not include {}",
-            missing
-        ),
-        Reason::LinkOutOfScope => {
-            f.write_str("denied: the resource is not the one the link points to")
+        Reason::KeyOutOfScope => f.write_str("the resource is outside the API key's scope"),
+        Reason::KeyLacks { missing } => {
+            write!(f, "the API key's scope does not include {}", missing)
         }
-        Reason::LinkLacks { missing } => write!(f, "denied: the link does not give {}", missing),
+        Reason::LinkOutOfScope => f.write_str("the resource is not the one the link points to"),
+        Reason::LinkLacks { missing } => write!(f, "the link does not give {}", missing),
         Reason::MfaRequired { missing } => write!(
             f,
-            "denied: {} requires signing in with multi-factor authentication",
+            "{} requires signing in with multi-factor authentication",
             missing
         ),
     }
@@ -265,8 +258,14 @@ impl fmt::Display for Reason {
     }
 }
 
+/// `allowed: ` or `denied: `, then the reason's sentence.
 impl fmt::Display for Decision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.reason.fmt(f)
+        let verdict = if self.is_allowed() {
+            "allowed"
+        } else {
+            "denied"
+        };
+        write!(f, "{verdict}: {}", self.reason)
     }
 }

@@ -943,7 +943,7 @@ impl Policy {
     /// let decision = policy.authorize(&ann, Action::View, sales);
     /// assert_eq!(
     ///     policy.explain(decision.reason()).to_string(),
-    ///     r#"allowed: user "ann" holds the role "viewer" on workspace "sales""#,
+    ///     r#"user "ann" holds the role "viewer" on workspace "sales""#,
     /// );
     /// # Ok::<(), clearance::BuildError>(())
     /// ```
