@@ -17,11 +17,13 @@
 //! `User < Team < Everyone < Public` and then by index, as
 //! [`clearance::Principal`] does.
 //!
-//! Two rules that DESIGN.md does not spell out follow the code: a grant
-//! reaches a subject only if its role is open to the subject's user type (a
-//! link's holder is of type `Public`); the build refuses such grants to a
-//! user or a team, so in practice this is how a type-limited role given to
-//! `Everyone` reaches only the members of those types (commit e3bf553).
+//! DESIGN.md does not say how a role limited to some user types combines
+//! with `Everyone`; the reference follows the code (commits e3bf553 and
+//! 1cb39bf): an allow or override grant reaches a subject only if its role
+//! is open to the subject's user type (a link's holder is of type `Public`),
+//! while a deny reaches everyone it names, since eligibility limits who may
+//! hold a role, not who may lose one. The build refuses ineligible grants to
+//! a user, a team or the public, so this only matters for `Everyone`.
 //!
 //! Two rules follow the *Decision changes* recorded in commits e3bf553 and
 //! 3d6abad rather than the text of DESIGN.md, which is read-only here; each
@@ -631,8 +633,10 @@ impl<'m> Reference<'m> {
                         continue;
                     }
                     let open_to = model.roles[grant.role].eligible;
-                    if !open_to.contains(admitted.user_type.as_set()) {
-                        // The role does not reach this type of account.
+                    if grant.effect != Effect::Deny
+                        && !open_to.contains(admitted.user_type.as_set())
+                    {
+                        // This type of account may not hold the role.
                         continue;
                     }
                     if grant.effect != Effect::Deny {
