@@ -282,7 +282,8 @@ struct Walk {
     lost: Permissions,
     /// The first principal whose cut-off grant would have given something asked for.
     lost_principal: u32,
-    /// Whether any grant at all (of any effect) matched the subject.
+    /// Whether any allow or override grant of the subject's principals is on
+    /// the path, counted or cut off (a deny alone is no membership).
     matched: bool,
     /// The nearest counted grant giving something asked for:
     /// (principal, scope, role), or [`NONE`]s.
