@@ -9,7 +9,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::directory::{ApiKey, PublicLink, User, UserId, UserType, UserTypes};
-use crate::error::{BuildError, Entity, Problem};
+use crate::error::{lookup, BuildError, Entity, Problem};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::permission::Permissions;
 use crate::policy::{
@@ -17,7 +17,7 @@ use crate::policy::{
     LINEAR_RUN, MAX_TEAMS_PER_USER, NONE,
 };
 use crate::resource::{ResourceDecl, ResourceKind};
-use crate::role::{Flattened, Role};
+use crate::role::Role;
 
 /// Declares a model by names and builds a [`Policy`].
 ///
@@ -193,7 +193,7 @@ impl PolicyBuilder {
                 .map_or("?", |decl| decl.name.as_str())
         };
 
-        let roles = self.flatten_roles(&catalog, &mut problems);
+        let roles = crate::role::flatten(&self.roles, &catalog.role_ids, &mut problems);
 
         // Teams and users.
         let team_tenants: Vec<u32> = self
@@ -625,7 +625,7 @@ impl PolicyBuilder {
             key::MAX_INDEX,
             problems,
         );
-        let (roles, role_ids) = index(
+        let (_, role_ids) = index(
             self.roles.iter().map(|r| &r.name),
             Entity::Role,
             ids_max,
@@ -647,7 +647,7 @@ impl PolicyBuilder {
             resources,
             users,
             teams,
-            roles,
+            roles: self.roles.clone(),
             keys,
             links,
             resource_ids,
@@ -658,124 +658,6 @@ impl PolicyBuilder {
             link_ids,
         }
     }
-
-    /// Flattens every role's rules and inheritance to one permission set per
-    /// kind, without recursion; cycles and unknown parents become problems.
-    fn flatten_roles(&self, catalog: &Catalog, problems: &mut Vec<Problem>) -> Vec<Flattened> {
-        let own: Vec<Flattened> = self
-            .roles
-            .iter()
-            .map(|role| {
-                let mut flat = [Permissions::empty(); ResourceKind::COUNT];
-                for (kinds, permissions) in &role.rules {
-                    for kind in kinds {
-                        if let Some(slot) = flat.get_mut(kind.index()) {
-                            *slot |= *permissions;
-                        }
-                    }
-                }
-                flat
-            })
-            .collect();
-        let parents: Vec<Vec<u32>> = self
-            .roles
-            .iter()
-            .map(|role| {
-                role.inherits
-                    .iter()
-                    .map(|parent| {
-                        lookup(
-                            &catalog.role_ids,
-                            parent,
-                            Entity::Role,
-                            || format!("role {:?}", role.name),
-                            problems,
-                        )
-                    })
-                    .filter(|&id| id != NONE)
-                    .collect()
-            })
-            .collect();
-        // Iterative depth-first post-order: 0 = new, 1 = on the stack, 2 = done.
-        let mut state = vec![0u8; self.roles.len()];
-        let mut flat = own.clone();
-        for start in 0..self.roles.len() {
-            if state.get(start) != Some(&0) {
-                continue;
-            }
-            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-            if let Some(s) = state.get_mut(start) {
-                *s = 1;
-            }
-            while let Some(&mut (role, ref mut next)) = stack.last_mut() {
-                let role_parents = parents.get(role).map_or(&[][..], Vec::as_slice);
-                if let Some(&parent) = role_parents.get(*next) {
-                    *next += 1;
-                    let parent = parent as usize;
-                    match state.get(parent) {
-                        Some(0) => {
-                            if let Some(s) = state.get_mut(parent) {
-                                *s = 1;
-                            }
-                            stack.push((parent, 0));
-                        }
-                        Some(1) => {
-                            // A cycle: the roles on the stack from `parent` up.
-                            let from = stack.iter().position(|&(r, _)| r == parent).unwrap_or(0);
-                            let names = stack
-                                .get(from..)
-                                .unwrap_or(&[])
-                                .iter()
-                                .filter_map(|&(r, _)| self.roles.get(r).map(|d| d.name.clone()))
-                                .collect();
-                            problems.push(Problem::RoleCycle { names });
-                        }
-                        _ => {}
-                    }
-                } else {
-                    stack.pop();
-                    if let Some(s) = state.get_mut(role) {
-                        *s = 2;
-                    }
-                    let mut merged = own
-                        .get(role)
-                        .copied()
-                        .unwrap_or([Permissions::empty(); ResourceKind::COUNT]);
-                    for &parent in role_parents {
-                        if let Some(inherited) = flat.get(parent as usize) {
-                            for (slot, permissions) in merged.iter_mut().zip(inherited) {
-                                *slot |= *permissions;
-                            }
-                        }
-                    }
-                    if let Some(slot) = flat.get_mut(role) {
-                        *slot = merged;
-                    }
-                }
-            }
-        }
-        flat
-    }
-}
-
-/// Resolves `name` in `ids`, or records an unknown-reference problem and
-/// returns [`NONE`].
-fn lookup(
-    ids: &BTreeMap<String, u32>,
-    name: &str,
-    entity: Entity,
-    referrer: impl FnOnce() -> String,
-    problems: &mut Vec<Problem>,
-) -> u32 {
-    if let Some(&id) = ids.get(name) {
-        return id;
-    }
-    problems.push(Problem::UnknownReference {
-        referrer: referrer(),
-        entity,
-        name: name.to_string(),
-    });
-    NONE
 }
 
 fn tenant_or_problem(

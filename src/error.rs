@@ -5,11 +5,13 @@
 //! fixing a model does not have to rebuild once per mistake. Every problem
 //! names the entities involved by the names the host gave them.
 
-use alloc::string::String;
+use alloc::collections::BTreeMap;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
 use crate::directory::{Channels, UserType};
+use crate::NONE;
 
 /// The kinds of named entities in a model, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -174,3 +176,23 @@ impl fmt::Display for BuildError {
 }
 
 impl core::error::Error for BuildError {}
+
+/// Resolves `name` in `ids`, or records an unknown-reference problem and
+/// returns [`NONE`].
+pub(crate) fn lookup(
+    ids: &BTreeMap<String, u32>,
+    name: &str,
+    entity: Entity,
+    referrer: impl FnOnce() -> String,
+    problems: &mut Vec<Problem>,
+) -> u32 {
+    if let Some(&id) = ids.get(name) {
+        return id;
+    }
+    problems.push(Problem::UnknownReference {
+        referrer: referrer(),
+        entity,
+        name: name.to_string(),
+    });
+    NONE
+}

@@ -14,6 +14,9 @@ mod resource;
 mod role;
 mod subject;
 
+/// No parent, no subtree limit, no user: the "none" value of a dense index.
+pub(crate) const NONE: u32 = u32::MAX;
+
 pub use builder::PolicyBuilder;
 pub use decision::{Decision, Reason};
 pub use directory::{

@@ -14,11 +14,10 @@ use crate::directory::{
 use crate::grant::{Effect, Principal};
 use crate::permission::{Action, Permissions};
 use crate::resource::{ResourceId, ResourceKind};
-use crate::role::{Flattened, RoleId};
+use crate::role::{Flattened, Role, RoleId};
 use crate::subject::{Credential, Subject};
 
-/// No parent, no subtree limit, no user: the "none" value of a dense index.
-pub(crate) const NONE: u32 = u32::MAX;
+pub(crate) use crate::NONE;
 
 /// How many teams one user may be in: a decision tracks overrides per
 /// principal in one `u128` (the user, `Everyone`, and up to this many teams).
@@ -177,7 +176,8 @@ pub(crate) struct Catalog {
     pub(crate) resources: Vec<String>,
     pub(crate) users: Vec<String>,
     pub(crate) teams: Vec<String>,
-    pub(crate) roles: Vec<String>,
+    /// Roles as declared (rules and inheritance), to re-flatten after a change.
+    pub(crate) roles: Vec<Role>,
     pub(crate) keys: Vec<String>,
     pub(crate) links: Vec<String>,
     pub(crate) resource_ids: BTreeMap<String, u32>,
@@ -878,7 +878,7 @@ impl Policy {
     /// The name of a role.
     #[must_use]
     pub fn role_name(&self, id: RoleId) -> Option<&str> {
-        self.catalog.roles.get(id.0 as usize).map(String::as_str)
+        self.catalog.roles.get(id.0 as usize).map(|role| role.name.as_str())
     }
 
     /// The kind of a resource.

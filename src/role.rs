@@ -11,11 +11,16 @@
 //! Flows' Super User: native users only); granting it to anyone else is a
 //! build error.
 
+use alloc::collections::BTreeMap;
+use alloc::format;
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
 use crate::directory::UserTypes;
+use crate::error::{Entity, Problem};
+use crate::NONE;
 use crate::permission::Permissions;
 use crate::resource::ResourceKind;
 
@@ -104,3 +109,103 @@ impl Role {
 
 /// A role's permissions for every resource kind, after inheritance.
 pub(crate) type Flattened = [Permissions; ResourceKind::COUNT];
+
+/// Flattens every role's rules and inheritance to one permission set per
+/// kind, without recursion; cycles and unknown parents become problems.
+pub(crate) fn flatten(
+    roles: &[Role],
+    role_ids: &BTreeMap<String, u32>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Flattened> {
+    let own: Vec<Flattened> = roles
+        .iter()
+        .map(|role| {
+            let mut flat = [Permissions::empty(); ResourceKind::COUNT];
+            for (kinds, permissions) in &role.rules {
+                for kind in kinds {
+                    if let Some(slot) = flat.get_mut(kind.index()) {
+                        *slot |= *permissions;
+                    }
+                }
+            }
+            flat
+        })
+        .collect();
+    let parents: Vec<Vec<u32>> = roles
+        .iter()
+        .map(|role| {
+            role.inherits
+                .iter()
+                .map(|parent| {
+                    crate::error::lookup(
+                        role_ids,
+                        parent,
+                        Entity::Role,
+                        || format!("role {:?}", role.name),
+                        problems,
+                    )
+                })
+                .filter(|&id| id != NONE)
+                .collect()
+        })
+        .collect();
+    // Iterative depth-first post-order: 0 = new, 1 = on the stack, 2 = done.
+    let mut state = vec![0u8; roles.len()];
+    let mut flat = own.clone();
+    for start in 0..roles.len() {
+        if state.get(start) != Some(&0) {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        if let Some(s) = state.get_mut(start) {
+            *s = 1;
+        }
+        while let Some(&mut (role, ref mut next)) = stack.last_mut() {
+            let role_parents = parents.get(role).map_or(&[][..], Vec::as_slice);
+            if let Some(&parent) = role_parents.get(*next) {
+                *next += 1;
+                let parent = parent as usize;
+                match state.get(parent) {
+                    Some(0) => {
+                        if let Some(s) = state.get_mut(parent) {
+                            *s = 1;
+                        }
+                        stack.push((parent, 0));
+                    }
+                    Some(1) => {
+                        // A cycle: the roles on the stack from `parent` up.
+                        let from = stack.iter().position(|&(r, _)| r == parent).unwrap_or(0);
+                        let names = stack
+                            .get(from..)
+                            .unwrap_or(&[])
+                            .iter()
+                            .filter_map(|&(r, _)| roles.get(r).map(|d| d.name.clone()))
+                            .collect();
+                        problems.push(Problem::RoleCycle { names });
+                    }
+                    _ => {}
+                }
+            } else {
+                stack.pop();
+                if let Some(s) = state.get_mut(role) {
+                    *s = 2;
+                }
+                let mut merged = own
+                    .get(role)
+                    .copied()
+                    .unwrap_or([Permissions::empty(); ResourceKind::COUNT]);
+                for &parent in role_parents {
+                    if let Some(inherited) = flat.get(parent as usize) {
+                        for (slot, permissions) in merged.iter_mut().zip(inherited) {
+                            *slot |= *permissions;
+                        }
+                    }
+                }
+                if let Some(slot) = flat.get_mut(role) {
+                    *slot = merged;
+                }
+            }
+        }
+    }
+    flat
+}
