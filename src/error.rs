@@ -13,8 +13,8 @@ use core::fmt;
 use crate::directory::{Channels, UserType};
 use crate::NONE;
 
-/// The kinds of named entities in a model, for messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The kinds of entities in a model, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Entity {
     /// A resource.
     Resource,
@@ -28,6 +28,8 @@ pub enum Entity {
     Key,
     /// A public link.
     Link,
+    /// A grant (which has no name of its own).
+    Grant,
 }
 
 impl fmt::Display for Entity {
@@ -39,6 +41,7 @@ impl fmt::Display for Entity {
             Entity::Role => "role",
             Entity::Key => "API key",
             Entity::Link => "link",
+            Entity::Grant => "grant",
         })
     }
 }

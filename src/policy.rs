@@ -878,7 +878,10 @@ impl Policy {
     /// The name of a role.
     #[must_use]
     pub fn role_name(&self, id: RoleId) -> Option<&str> {
-        self.catalog.roles.get(id.0 as usize).map(|role| role.name.as_str())
+        self.catalog
+            .roles
+            .get(id.0 as usize)
+            .map(|role| role.name.as_str())
     }
 
     /// The kind of a resource.

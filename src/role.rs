@@ -20,9 +20,9 @@ use core::fmt;
 
 use crate::directory::UserTypes;
 use crate::error::{Entity, Problem};
-use crate::NONE;
 use crate::permission::Permissions;
 use crate::resource::ResourceKind;
+use crate::NONE;
 
 /// A compiled role. Obtain one with [`Policy::role_id`](crate::Policy::role_id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
