@@ -13,7 +13,7 @@ use crate::error::{lookup, BuildError, Entity, Problem};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::permission::Permissions;
 use crate::policy::{
-    key, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, UserGrant, UserRecord,
+    key, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, UserGrant, UserRecord,
     LINEAR_RUN, MAX_TEAMS_PER_USER, NONE,
 };
 use crate::resource::{ResourceDecl, ResourceKind};
@@ -62,6 +62,7 @@ pub struct PolicyBuilder {
     keys: Vec<ApiKey>,
     links: Vec<PublicLink>,
     mfa_required: Permissions,
+    seats: Option<Seats>,
     /// Where each declaration came from, when it came from a document
     /// (`grants[3]`): problems name that place instead of the entity.
     origins: BTreeMap<(Entity, usize), String>,
@@ -158,6 +159,13 @@ impl PolicyBuilder {
     /// [`MfaRequired`](crate::Reason::MfaRequired).
     pub fn mfa_required(&mut self, permissions: Permissions) -> &mut PolicyBuilder {
         self.mfa_required |= permissions;
+        self
+    }
+
+    /// Limits how many users of the counted types may be active at once
+    /// (a licence seat cap); a model beyond it does not build.
+    pub fn seats(&mut self, seats: Seats) -> &mut PolicyBuilder {
+        self.seats = Some(seats);
         self
     }
 
@@ -532,6 +540,16 @@ impl PolicyBuilder {
             });
         }
 
+        if let Some(seats) = self.seats {
+            let used = crate::change::seats_used(&users, seats);
+            if used > seats.limit as usize {
+                problems.push(Problem::SeatsExceeded {
+                    used,
+                    limit: seats.limit,
+                });
+            }
+        }
+
         if !problems.is_empty() {
             return Err(BuildError::new(problems));
         }
@@ -608,7 +626,13 @@ impl PolicyBuilder {
             keys,
             links,
             mfa_required: self.mfa_required,
-            catalog,
+            seats: self.seats,
+            catalog: Catalog {
+                team_tenants,
+                ..catalog
+            },
+            revision: 0,
+            garbage: 0,
         })
     }
 
@@ -696,6 +720,7 @@ impl PolicyBuilder {
             role_ids,
             key_ids,
             link_ids,
+            team_tenants: Vec::new(),
         }
     }
 }

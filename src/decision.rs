@@ -112,6 +112,15 @@ pub enum Reason {
         /// The MFA-guarded permissions asked for.
         missing: Permissions,
     },
+    /// [`Policy::can_grant`](crate::Policy::can_grant): the grant would give
+    /// permissions the granter does not hold there (privilege escalation).
+    WouldEscalate {
+        /// What the grant gives beyond the granter's own permissions.
+        missing: Permissions,
+    },
+    /// [`Policy::can_grant`](crate::Policy::can_grant): the role may not be
+    /// held by the grantee's user type (or a member's, for a team).
+    RoleNotEligible,
 }
 
 impl Reason {
@@ -244,6 +253,11 @@ pub(crate) fn write_reason(
         }
         Reason::LinkOutOfScope => f.write_str("the resource is not the one the link points to"),
         Reason::LinkLacks { missing } => write!(f, "the link does not give {}", missing),
+        Reason::WouldEscalate { missing } => write!(
+            f,
+            "the grant would give {missing}, which the granter does not hold there"
+        ),
+        Reason::RoleNotEligible => f.write_str("the role may not be held by this kind of account"),
         Reason::MfaRequired { missing } => write!(
             f,
             "{} requires signing in with multi-factor authentication",

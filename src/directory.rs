@@ -247,6 +247,7 @@ pub enum Status {
 /// # let _ = (portal, invited);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[must_use]
 pub struct User {
     pub(crate) name: String,
@@ -313,6 +314,7 @@ impl User {
 /// # let _ = read_only;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[must_use]
 pub struct ApiKey {
     pub(crate) name: String,
@@ -377,6 +379,7 @@ impl ApiKey {
 /// # let _ = survey;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[must_use]
 pub struct PublicLink {
     pub(crate) name: String,

@@ -5,12 +5,14 @@
 //! fixing a model does not have to rebuild once per mistake. Every problem
 //! names the entities involved by the names the host gave them.
 
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::directory::{Channels, UserType};
+use crate::decision::Reason;
+use crate::directory::{Channels, Status, UserType};
 use crate::NONE;
 
 /// The kinds of entities in a model, for messages.
@@ -122,6 +124,14 @@ pub enum Problem {
         /// The channels asked for beyond those of the type.
         extra: Channels,
     },
+    /// More active users of the counted types than the licence allows.
+    #[error("{used} users hold a licence seat; the limit is {limit}")]
+    SeatsExceeded {
+        /// Active users of the counted types.
+        used: usize,
+        /// The limit.
+        limit: u32,
+    },
     /// A user is in more teams than a decision can track.
     #[error("user {user:?} is in {count} teams; at most {max} are supported")]
     TooManyTeams {
@@ -198,4 +208,202 @@ pub(crate) fn lookup(
         name: name.to_string(),
     });
     NONE
+}
+
+/// Why [`Policy::apply`](crate::Policy::apply) or
+/// [`Policy::apply_all`](crate::Policy::apply_all) refused a change. The
+/// policy is then exactly as it was before the call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("change #{index} ({change}) refused: {problem}")]
+pub struct ChangeError {
+    index: usize,
+    change: String,
+    // Boxed: the error stays small on the success path of `apply`.
+    problem: Box<ChangeProblem>,
+}
+
+impl ChangeError {
+    pub(crate) fn new(index: usize, change: String, problem: ChangeProblem) -> ChangeError {
+        ChangeError {
+            index,
+            change,
+            problem: Box::new(problem),
+        }
+    }
+
+    /// The position of the refused change in its batch (0 for
+    /// [`apply`](crate::Policy::apply)).
+    #[must_use]
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The refused change, described for people.
+    #[must_use]
+    pub fn change(&self) -> &str {
+        &self.change
+    }
+
+    /// What is wrong with it.
+    #[must_use]
+    pub fn problem(&self) -> &ChangeProblem {
+        &self.problem
+    }
+}
+
+/// What is wrong with a refused [`Change`](crate::Change).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChangeProblem {
+    /// The change names something the policy does not hold.
+    #[error("unknown {entity} {name:?}")]
+    Unknown {
+        /// The kind of entity.
+        entity: Entity,
+        /// The name.
+        name: String,
+    },
+    /// The change adds something whose name is taken.
+    #[error("{entity} {name:?} exists already; names must be unique per kind")]
+    Duplicate {
+        /// The kind of entity.
+        entity: Entity,
+        /// The name.
+        name: String,
+    },
+    /// A tenant was expected (a resource without a parent).
+    #[error("{name:?} is not a tenant (a resource without a parent)")]
+    NotATenant {
+        /// The resource.
+        name: String,
+    },
+    /// A tenant root cannot be moved.
+    #[error("{name:?} is a tenant root and cannot be moved")]
+    TenantRoot {
+        /// The resource.
+        name: String,
+    },
+    /// The change would connect two tenants.
+    #[error(
+        "{what} belongs to tenant {other_tenant:?}, not {tenant:?}; nothing may cross tenants"
+    )]
+    CrossesTenants {
+        /// The entity in the other tenant.
+        what: String,
+        /// The tenant the change is in.
+        tenant: String,
+        /// The tenant of `what`.
+        other_tenant: String,
+    },
+    /// The move would put a resource below itself.
+    #[error("moving {name:?} under {parent:?} would put it inside itself")]
+    Cycle {
+        /// The resource moved.
+        name: String,
+        /// Its would-be parent, inside its subtree.
+        parent: String,
+    },
+    /// A role would be held by a user whose type may not hold it.
+    #[error("role {role:?} may not be held by {user_type} user {user:?}")]
+    Ineligible {
+        /// The role.
+        role: String,
+        /// The user (or "the public").
+        user: String,
+        /// Its type.
+        user_type: UserType,
+    },
+    /// A user is given channels its type may never use.
+    #[error("user {user:?}: a {user_type} account may not use channels {extra:?}")]
+    ChannelsNotAllowed {
+        /// The user.
+        user: String,
+        /// Its type.
+        user_type: UserType,
+        /// The channels beyond those of the type.
+        extra: Channels,
+    },
+    /// A user would be in more teams than a decision can track.
+    #[error("user {user:?} would be in more than {max} teams")]
+    TooManyTeams {
+        /// The user.
+        user: String,
+        /// The limit.
+        max: usize,
+    },
+    /// More entities than ids can number.
+    #[error("too many {entity}s: at most {max}")]
+    TooMany {
+        /// The kind of entity.
+        entity: Entity,
+        /// The limit.
+        max: usize,
+    },
+    /// The user is already in the team.
+    #[error("user {user:?} is already in team {team:?}")]
+    AlreadyMember {
+        /// The user.
+        user: String,
+        /// The team.
+        team: String,
+    },
+    /// The user is not in the team.
+    #[error("user {user:?} is not in team {team:?}")]
+    NotMember {
+        /// The user.
+        user: String,
+        /// The team.
+        team: String,
+    },
+    /// The user's status does not allow this change.
+    #[error("user {user:?} is {status:?}, not {expected}")]
+    WrongStatus {
+        /// The user.
+        user: String,
+        /// Its status.
+        status: Status,
+        /// The statuses the change needs.
+        expected: &'static str,
+    },
+    /// The invitation expired before it was accepted.
+    #[error("the invitation of {user:?} expired before it was accepted; invite again")]
+    InvitationExpired {
+        /// The user.
+        user: String,
+    },
+    /// Every licence seat is taken.
+    #[error("{used} users would hold a licence seat, over the limit of {limit}; deactivate a user or raise the limit")]
+    SeatLimit {
+        /// The seat limit.
+        limit: u32,
+        /// The seats that would be taken.
+        used: usize,
+    },
+    /// The same grant exists already.
+    #[error("the grant exists already")]
+    AlreadyGranted,
+    /// No such grant exists.
+    #[error("no such grant exists")]
+    NotGranted,
+    /// The entity is still used by others; remove those first.
+    #[error("{entity} {name:?} is still used by {by}")]
+    InUse {
+        /// The kind of entity.
+        entity: Entity,
+        /// The entity.
+        name: String,
+        /// What uses it.
+        by: String,
+    },
+    /// The author of an authorized change may not make it.
+    #[error("{author:?} may not make this change: {reason}")]
+    Refused {
+        /// The author.
+        author: String,
+        /// Why, as a decision explains it.
+        reason: Reason,
+    },
+    /// The model would be invalid (for example, a role inheritance cycle).
+    #[error(transparent)]
+    Invalid(Problem),
 }

@@ -94,6 +94,7 @@ pub struct Grant {
 /// # let _ = (alice, ops, Grantee::Everyone, Grantee::Public);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Grantee {
     /// The user with this name.
     User(String),

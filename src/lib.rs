@@ -4,6 +4,7 @@
 extern crate alloc;
 
 mod builder;
+mod change;
 mod decision;
 mod directory;
 mod error;
@@ -18,15 +19,16 @@ mod subject;
 pub(crate) const NONE: u32 = u32::MAX;
 
 pub use builder::PolicyBuilder;
+pub use change::{Author, Change, Revision};
 pub use decision::{Decision, Reason};
 pub use directory::{
     ApiKey, Channel, Channels, KeyId, LinkId, PublicLink, Status, TeamId, User, UserId, UserType,
     UserTypes,
 };
-pub use error::{BuildError, Entity, Problem};
+pub use error::{BuildError, ChangeError, ChangeProblem, Entity, Problem};
 pub use grant::{Effect, Grant, Grantee, Principal};
 pub use permission::{Action, Permissions};
-pub use policy::{Explanation, Policy, MAX_TEAMS_PER_USER};
+pub use policy::{Explanation, Policy, Seats, MAX_TEAMS_PER_USER};
 pub use resource::{ResourceId, ResourceKind};
 pub use role::{Role, RoleId};
 pub use subject::{Credential, Subject};

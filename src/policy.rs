@@ -19,6 +19,10 @@ use crate::subject::{Credential, Subject};
 
 pub(crate) use crate::NONE;
 
+/// The tenant of a removed resource, user or team, and the owner of a
+/// removed key: never a valid id, so every lookup of it fails.
+pub(crate) const REMOVED: u32 = NONE - 1;
+
 /// How many teams one user may be in: a decision tracks overrides per
 /// principal in one `u128` (the user, `Everyone`, and up to this many teams).
 pub const MAX_TEAMS_PER_USER: usize = 126;
@@ -186,6 +190,8 @@ pub(crate) struct Catalog {
     pub(crate) role_ids: BTreeMap<String, u32>,
     pub(crate) key_ids: BTreeMap<String, u32>,
     pub(crate) link_ids: BTreeMap<String, u32>,
+    /// The tenant of each team ([`REMOVED`] once removed).
+    pub(crate) team_tenants: Vec<u32>,
 }
 
 /// The compiled authorization model: answers [`Policy::authorize`] and
@@ -225,7 +231,31 @@ pub struct Policy {
     pub(crate) keys: Vec<KeyRecord>,
     pub(crate) links: Vec<LinkRecord>,
     pub(crate) mfa_required: Permissions,
+    pub(crate) seats: Option<Seats>,
     pub(crate) catalog: Catalog,
+    /// Advanced by every applied change.
+    pub(crate) revision: u64,
+    /// Slots of `grants`, `user_teams` and `user_grants` that runs moved
+    /// away from; compacted when they outgrow the live ones.
+    pub(crate) garbage: usize,
+}
+
+/// A licence seat limit: at most `limit` active users of the `counted` types.
+///
+/// ```
+/// use clearance::{Seats, UserTypes};
+///
+/// // Smart Flows: native and connected users count against the licence.
+/// let seats = Seats { limit: 25, counted: UserTypes::NATIVE | UserTypes::CONNECTED };
+/// # let _ = seats;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Seats {
+    /// How many counted users may be active at once.
+    pub limit: u32,
+    /// Which user types count.
+    pub counted: UserTypes,
 }
 
 /// The principals a subject acts as, borrowed from the policy.
@@ -408,9 +438,25 @@ impl Policy {
     /// when any check fails.
     #[must_use]
     pub fn effective(&self, subject: &Subject, resource: ResourceId) -> Permissions {
-        let Ok(context) = self.context(subject, resource) else {
+        self.effective_with_kind(subject, resource, None)
+    }
+
+    /// [`effective`](Policy::effective), with roles read for `kind` instead
+    /// of the resource's own kind when given: what the subject holds at
+    /// `resource` over resources of `kind` below it.
+    #[inline(always)]
+    pub(crate) fn effective_with_kind(
+        &self,
+        subject: &Subject,
+        resource: ResourceId,
+        kind: Option<ResourceKind>,
+    ) -> Permissions {
+        let Ok(mut context) = self.context(subject, resource) else {
             return Permissions::empty();
         };
+        if let Some(kind) = kind {
+            context.kind = kind;
+        }
         let walk = self.walk(&context, resource.0, Permissions::empty());
         let mut permissions = (walk.allow - walk.deny) & context.ceiling;
         if !subject.mfa() {
@@ -486,6 +532,7 @@ impl Policy {
                 let record = self
                     .users
                     .get(user as usize)
+                    .filter(|record| record.tenant != REMOVED)
                     .ok_or(Reason::UnknownSubject)?;
                 let node = self.node(resource)?;
                 lifecycle(record, now)?;
@@ -521,6 +568,7 @@ impl Policy {
                 let link = self
                     .links
                     .get(index as usize)
+                    .filter(|link| link.resource != REMOVED)
                     .ok_or(Reason::UnknownSubject)?;
                 let node = self.node(resource)?;
                 if link.revoked {
@@ -567,6 +615,7 @@ impl Policy {
     fn node(&self, resource: ResourceId) -> Result<&Node, Reason> {
         self.nodes
             .get(resource.0 as usize)
+            .filter(|node| node.tenant != REMOVED)
             .ok_or(Reason::UnknownResource)
     }
 
@@ -699,7 +748,7 @@ impl Policy {
     /// Whether `resource` is `root` or below it; always true when `root` is
     /// [`NONE`] (no limit). Only keys and links have limits.
     #[inline]
-    fn is_within(&self, resource: u32, root: u32) -> bool {
+    pub(crate) fn is_within(&self, resource: u32, root: u32) -> bool {
         if root == NONE {
             return true;
         }

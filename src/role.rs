@@ -59,6 +59,7 @@ impl fmt::Display for RoleId {
 /// # let _ = (viewer, editor, super_user);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[must_use]
 pub struct Role {
     pub(crate) name: String,

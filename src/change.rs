@@ -1,0 +1,1656 @@
+//! Changing a compiled policy: typed, validated, atomic changes.
+//! The concept is documented on [`Change`], where users read it.
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::decision::{Decision, Reason};
+use crate::directory::{
+    ApiKey, Channel, PublicLink, Status, TeamId, User, UserId, UserType, UserTypes,
+};
+use crate::error::{ChangeError, ChangeProblem, Entity};
+use crate::grant::{Effect, Grant, Grantee, Principal};
+use crate::permission::{Action, Permissions};
+use crate::policy::{
+    key, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, UserGrant, UserRecord, LINEAR_RUN,
+    MAX_TEAMS_PER_USER, NONE, REMOVED,
+};
+use crate::resource::{ResourceId, ResourceKind};
+use crate::role::{Role, RoleId};
+use crate::subject::Subject;
+
+/// A policy's version. Every applied change advances it by one.
+///
+/// A host can hand the revision to a client after a write and later require
+/// a replica's policy to be at least that new before answering (read your
+/// writes across replicas, like Zanzibar's zookies).
+///
+/// ```
+/// use clearance::{Change, PolicyBuilder, ResourceKind, Revision};
+///
+/// let mut policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
+/// assert_eq!(policy.revision(), Revision::new(0));
+/// let written = policy.apply(Change::AddTeam { name: "ops".into(), tenant: "acme".into() })?;
+/// assert_eq!(written, Revision::new(1));
+/// assert!(policy.revision() >= written);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
+pub struct Revision(u64);
+
+impl Revision {
+    /// The revision with this number.
+    #[must_use]
+    pub const fn new(number: u64) -> Revision {
+        Revision(number)
+    }
+
+    /// The number: how many changes the policy has applied since it was built.
+    #[must_use]
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Revision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "revision {}", self.0)
+    }
+}
+
+/// Who makes a change that is itself authorized ([`Change::Grant`],
+/// [`Change::Revoke`]): the user, and the request it came with.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Author {
+    /// The user's name.
+    pub user: String,
+    /// The channel the change came through.
+    pub channel: Channel,
+    /// Whether the session passed multi-factor authentication.
+    pub mfa: bool,
+    /// The time of the change (seconds, the host's clock).
+    pub at: u64,
+}
+
+impl Author {
+    /// `user` changing the model through the web portal, with MFA, at `at`.
+    pub fn web(user: impl Into<String>, at: u64) -> Author {
+        Author {
+            user: user.into(),
+            channel: Channel::Web,
+            mfa: true,
+            at,
+        }
+    }
+}
+
+/// One edit of a compiled [`Policy`], by names, as a host's product makes
+/// them all day: people are invited, accept, get suspended, leave; teams and
+/// grants change; keys are created and revoked.
+///
+/// [`Policy::apply`] validates a change first and applies it whole or not at
+/// all: on an error the policy is exactly as before, and the [`ChangeError`]
+/// says which change failed and why, by name. [`Policy::apply_all`] does the
+/// same for a batch. Changes are plain data (serializable with the `serde`
+/// feature), so a host can keep a change log in its own store and replay it
+/// onto the starting model to get the same policy anywhere.
+///
+/// Removing never leaves anything dangling: removing a user removes its
+/// memberships, grants and keys; removing a resource removes its subtree and
+/// the grants, keys and links within it; removing a team removes its
+/// memberships and grants. Ids of removed entities are never reused: a
+/// decision about one is denied as unknown.
+///
+/// ```
+/// use clearance::*;
+///
+/// let mut policy = PolicyBuilder::new()
+///     .tenant("acme", ResourceKind::Organization)
+///     .resource("ws", ResourceKind::Workspace, "acme")
+///     .role(Role::new("viewer").allow([ResourceKind::Workspace], Permissions::VIEW))
+///     .build()?;
+/// policy.apply_all([
+///     Change::AddUser(User::new("ann", "acme")),
+///     Change::Grant {
+///         grantee: Grantee::user("ann"),
+///         scope: "ws".into(),
+///         role: "viewer".into(),
+///         effect: Effect::Allow,
+///         by: None,
+///     },
+/// ])?;
+/// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web);
+/// let ws = policy.resource_id("ws").unwrap();
+/// assert!(policy.authorize(&ann, Action::View, ws).is_allowed());
+///
+/// policy.apply(Change::Suspend { user: "ann".into() })?;
+/// assert_eq!(policy.authorize(&ann, Action::View, ws).reason(), Reason::Suspended);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Change {
+    /// Adds a resource below `parent`, or a tenant root when `parent` is `None`.
+    AddResource {
+        /// The new resource's name (unique among resources).
+        name: String,
+        /// What it is.
+        kind: ResourceKind,
+        /// Its parent, in the same tenant; `None` for a new tenant.
+        parent: Option<String>,
+    },
+    /// Moves a resource (and its subtree) below another parent of the same tenant.
+    MoveResource {
+        /// The resource to move; not a tenant root.
+        name: String,
+        /// Its new parent; not inside the moved subtree.
+        parent: String,
+    },
+    /// Removes a resource, its subtree, and every grant, key and link within
+    /// it. A tenant root can be removed only once it has no users or teams.
+    RemoveResource {
+        /// The resource.
+        name: String,
+    },
+    /// Adds a role.
+    AddRole(Role),
+    /// Replaces a role's rules, inheritance and eligibility (found by name).
+    /// Every grant of the role must stay valid.
+    UpdateRole(Role),
+    /// Removes a role no grant uses and no role inherits.
+    RemoveRole {
+        /// The role.
+        name: String,
+    },
+    /// Adds a team to a tenant.
+    AddTeam {
+        /// The team's name (unique among teams).
+        name: String,
+        /// The tenant (a root resource).
+        tenant: String,
+    },
+    /// Removes a team, its memberships and its grants.
+    RemoveTeam {
+        /// The team.
+        name: String,
+    },
+    /// Adds a user, with the status, channels and teams it declares.
+    AddUser(User),
+    /// Removes a user, its memberships, its grants and its API keys.
+    RemoveUser {
+        /// The user.
+        name: String,
+    },
+    /// Adds a user to a team of its tenant.
+    AddMembership {
+        /// The user.
+        user: String,
+        /// The team.
+        team: String,
+    },
+    /// Removes a user from a team.
+    RemoveMembership {
+        /// The user.
+        user: String,
+        /// The team.
+        team: String,
+    },
+    /// Invites a new user: it exists, holds nothing until it accepts, and
+    /// the invitation expires at `until`.
+    Invite {
+        /// The invited user (its status is replaced by the invitation).
+        user: User,
+        /// When the invitation stops being valid (exclusive).
+        until: u64,
+    },
+    /// The invited user accepts at `at`, before the invitation expired.
+    AcceptInvitation {
+        /// The user.
+        user: String,
+        /// When it accepts (seconds).
+        at: u64,
+    },
+    /// Expires a pending invitation now, whatever its date.
+    ExpireInvitation {
+        /// The user.
+        user: String,
+    },
+    /// Withdraws a pending invitation: the invited user is removed.
+    RevokeInvitation {
+        /// The user.
+        user: String,
+    },
+    /// Suspends an active user: reversible, effective immediately.
+    Suspend {
+        /// The user.
+        user: String,
+    },
+    /// Makes a suspended or deactivated user active again.
+    Reactivate {
+        /// The user.
+        user: String,
+    },
+    /// Deactivates a user (it keeps its grants, for a later reactivation).
+    Deactivate {
+        /// The user.
+        user: String,
+    },
+    /// Grants `role` on `scope` to `grantee`. With an author, the grant must
+    /// pass [`Policy::can_grant`] for that author.
+    Grant {
+        /// Who receives it.
+        grantee: Grantee,
+        /// Where (this resource and below).
+        scope: String,
+        /// Which role.
+        role: String,
+        /// How it combines.
+        effect: Effect,
+        /// Who grants it, if the grant is to be authorized.
+        by: Option<Author>,
+    },
+    /// Removes a grant. With an author, the author needs
+    /// [`Permissions::MANAGE_MEMBERS`] at the scope.
+    Revoke {
+        /// Who holds it.
+        grantee: Grantee,
+        /// Where.
+        scope: String,
+        /// Which role.
+        role: String,
+        /// With which effect.
+        effect: Effect,
+        /// Who revokes it, if the revocation is to be authorized.
+        by: Option<Author>,
+    },
+    /// Adds an API key.
+    AddKey(ApiKey),
+    /// Revokes an API key: refused at once, kept for the record.
+    RevokeKey {
+        /// The key.
+        name: String,
+    },
+    /// Removes an API key.
+    RemoveKey {
+        /// The key.
+        name: String,
+    },
+    /// Adds a public link.
+    AddLink(PublicLink),
+    /// Revokes a public link: refused at once, kept for the record.
+    RevokeLink {
+        /// The link.
+        name: String,
+    },
+    /// Removes a public link.
+    RemoveLink {
+        /// The link.
+        name: String,
+    },
+    /// Sets the permissions that need an MFA session.
+    SetMfaRequired(Permissions),
+    /// Sets or lifts the licence seat limit.
+    SetSeats(Option<Seats>),
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Change::AddResource { name, kind, .. } => write!(f, "add {kind} {name:?}"),
+            Change::MoveResource { name, parent } => write!(f, "move {name:?} under {parent:?}"),
+            Change::RemoveResource { name } => write!(f, "remove resource {name:?}"),
+            Change::AddRole(role) => write!(f, "add role {:?}", role.name),
+            Change::UpdateRole(role) => write!(f, "update role {:?}", role.name),
+            Change::RemoveRole { name } => write!(f, "remove role {name:?}"),
+            Change::AddTeam { name, .. } => write!(f, "add team {name:?}"),
+            Change::RemoveTeam { name } => write!(f, "remove team {name:?}"),
+            Change::AddUser(user) => write!(f, "add user {:?}", user.name),
+            Change::RemoveUser { name } => write!(f, "remove user {name:?}"),
+            Change::AddMembership { user, team } => write!(f, "add {user:?} to team {team:?}"),
+            Change::RemoveMembership { user, team } => {
+                write!(f, "remove {user:?} from team {team:?}")
+            }
+            Change::Invite { user, .. } => write!(f, "invite {:?}", user.name),
+            Change::AcceptInvitation { user, .. } => write!(f, "{user:?} accepts the invitation"),
+            Change::ExpireInvitation { user } => write!(f, "expire the invitation of {user:?}"),
+            Change::RevokeInvitation { user } => write!(f, "revoke the invitation of {user:?}"),
+            Change::Suspend { user } => write!(f, "suspend {user:?}"),
+            Change::Reactivate { user } => write!(f, "reactivate {user:?}"),
+            Change::Deactivate { user } => write!(f, "deactivate {user:?}"),
+            Change::Grant {
+                grantee,
+                scope,
+                role,
+                effect,
+                ..
+            } => write!(f, "{effect} {grantee} the role {role:?} on {scope:?}"),
+            Change::Revoke {
+                grantee,
+                scope,
+                role,
+                effect,
+                ..
+            } => write!(
+                f,
+                "revoke the {effect} of role {role:?} on {scope:?} from {grantee}"
+            ),
+            Change::AddKey(api_key) => write!(f, "add API key {:?}", api_key.name),
+            Change::RevokeKey { name } => write!(f, "revoke API key {name:?}"),
+            Change::RemoveKey { name } => write!(f, "remove API key {name:?}"),
+            Change::AddLink(link) => write!(f, "add link {:?}", link.name),
+            Change::RevokeLink { name } => write!(f, "revoke link {name:?}"),
+            Change::RemoveLink { name } => write!(f, "remove link {name:?}"),
+            Change::SetMfaRequired(permissions) => write!(f, "require MFA for {permissions}"),
+            Change::SetSeats(Some(seats)) => write!(f, "limit seats to {}", seats.limit),
+            Change::SetSeats(None) => f.write_str("lift the seat limit"),
+        }
+    }
+}
+
+/// Active users of the counted types.
+pub(crate) fn seats_used(users: &[UserRecord], seats: Seats) -> usize {
+    users
+        .iter()
+        .filter(|user| {
+            user.tenant != REMOVED
+                && user.status == Status::Active
+                && seats.counted.contains(user.user_type.as_set())
+        })
+        .count()
+}
+
+type Outcome<T> = Result<T, ChangeProblem>;
+
+fn unknown(entity: Entity, name: &str) -> ChangeProblem {
+    ChangeProblem::Unknown {
+        entity,
+        name: name.to_string(),
+    }
+}
+
+fn duplicate(entity: Entity, name: &str) -> ChangeProblem {
+    ChangeProblem::Duplicate {
+        entity,
+        name: name.to_string(),
+    }
+}
+
+fn find(ids: &BTreeMap<String, u32>, entity: Entity, name: &str) -> Outcome<u32> {
+    ids.get(name).copied().ok_or_else(|| unknown(entity, name))
+}
+
+fn fresh(ids: &BTreeMap<String, u32>, entity: Entity, name: &str) -> Outcome<()> {
+    if ids.contains_key(name) {
+        return Err(duplicate(entity, name));
+    }
+    Ok(())
+}
+
+fn next_id(len: usize, entity: Entity, max: usize) -> Outcome<u32> {
+    if len >= max {
+        return Err(ChangeProblem::TooMany { entity, max });
+    }
+    u32::try_from(len).map_err(|_| ChangeProblem::TooMany { entity, max })
+}
+
+/// Replaces the run `items[start..start + len]` with `new`: in place when
+/// it fits, otherwise at the end (the old slots become garbage).
+fn replace_run<T: Copy>(
+    items: &mut Vec<T>,
+    start: &mut u32,
+    len: &mut u32,
+    new: &[T],
+    garbage: &mut usize,
+) {
+    let old = *len as usize;
+    let at = *start as usize;
+    match items.get_mut(at..at + new.len()) {
+        Some(slots) if new.len() <= old => {
+            slots.copy_from_slice(new);
+            *garbage += old - new.len();
+        }
+        _ => {
+            // Checked by `Policy::room` before any change mutates.
+            *start = u32::try_from(items.len()).unwrap_or(NONE);
+            items.extend_from_slice(new);
+            *garbage += old;
+        }
+    }
+    *len = u32::try_from(new.len()).unwrap_or(0);
+}
+
+fn run<T>(items: &[T], start: u32, len: u32) -> &[T] {
+    let start = start as usize;
+    items.get(start..start + len as usize).unwrap_or(&[])
+}
+
+impl Policy {
+    /// The current revision: how many changes were applied since the build.
+    #[must_use]
+    pub fn revision(&self) -> Revision {
+        Revision(self.revision)
+    }
+
+    /// How many licence seats are taken: active users of the counted types
+    /// (0 without a seat limit).
+    #[must_use]
+    pub fn seats_used(&self) -> usize {
+        self.seats.map_or(0, |seats| seats_used(&self.users, seats))
+    }
+
+    /// The licence seat limit, if any.
+    #[must_use]
+    pub fn seats(&self) -> Option<Seats> {
+        self.seats
+    }
+
+    /// Validates and applies one change, whole or not at all.
+    ///
+    /// # Errors
+    ///
+    /// A [`ChangeError`] naming the change and what is wrong with it; the
+    /// policy is then exactly as before.
+    pub fn apply(&mut self, change: Change) -> Result<Revision, ChangeError> {
+        self.apply_one(&change)
+            .map_err(|problem| ChangeError::new(0, change.to_string(), problem))?;
+        self.revision += 1;
+        self.compact_if_wasteful();
+        Ok(self.revision())
+    }
+
+    /// Validates and applies a batch of changes, all or nothing: on the
+    /// first error the policy is exactly as before, and the error names the
+    /// change (by its position in the batch) that failed.
+    ///
+    /// The batch is applied to a copy that replaces the policy on success,
+    /// so it costs one copy of the policy; single changes through
+    /// [`apply`](Policy::apply) work in place.
+    ///
+    /// # Errors
+    ///
+    /// A [`ChangeError`] for the first change that failed.
+    pub fn apply_all(
+        &mut self,
+        changes: impl IntoIterator<Item = Change>,
+    ) -> Result<Revision, ChangeError> {
+        let mut next = self.clone();
+        for (index, change) in changes.into_iter().enumerate() {
+            next.apply_one(&change)
+                .map_err(|problem| ChangeError::new(index, change.to_string(), problem))?;
+            next.revision += 1;
+        }
+        next.compact_if_wasteful();
+        *self = next;
+        Ok(self.revision())
+    }
+
+    /// May `granter` make `grant`? Granting is itself authorized: the
+    /// granter needs [`Permissions::MANAGE_MEMBERS`] at the grant's scope;
+    /// an allow or override may not give, on any kind of resource, more
+    /// than the granter holds there (no privilege escalation); and the role
+    /// must be open to the grantee's user type. A deny needs only the first.
+    ///
+    /// The decision explains itself like any other: allowed with the grant
+    /// that gives the granter `MANAGE_MEMBERS`, or denied with the reason.
+    pub fn can_grant(&self, granter: &Subject, grant: &Grant) -> Decision {
+        let decision = self.authorize(granter, Action::ManageMembers, grant.scope);
+        if !decision.is_allowed() {
+            return decision;
+        }
+        if !self.role_is_live(grant.role.0) {
+            return Decision::new(Reason::UnknownResource);
+        }
+        if let Err(reason) = self.eligible(grant.principal, grant.role.0) {
+            return Decision::new(reason);
+        }
+        if grant.effect != Effect::Deny {
+            let mut missing = Permissions::empty();
+            for kind in ResourceKind::ALL {
+                let given = self.role_permissions_of(grant.role.0, kind.index());
+                if given.is_empty() {
+                    continue;
+                }
+                let held = self.effective_as_kind(granter, grant.scope, kind);
+                missing |= given - held;
+            }
+            if !missing.is_empty() {
+                return Decision::new(Reason::WouldEscalate { missing });
+            }
+        }
+        decision
+    }
+
+    /// Whether every user `principal` stands for may hold `role`.
+    fn eligible(&self, principal: Principal, role: u32) -> Result<(), Reason> {
+        let open = self
+            .catalog
+            .roles
+            .get(role as usize)
+            .map_or(UserTypes::all(), |decl| decl.eligible);
+        if open == UserTypes::all() {
+            return Ok(());
+        }
+        let member_types: UserTypes = match principal {
+            Principal::User(UserId(user)) => self
+                .users
+                .get(user as usize)
+                .map_or(UserTypes::empty(), |record| record.user_type.as_set()),
+            Principal::Team(team) => self
+                .members(team.0)
+                .filter_map(|user| self.users.get(user as usize))
+                .fold(UserTypes::empty(), |types, record| {
+                    types | record.user_type.as_set()
+                }),
+            // Everyone reaches only the members a role is open to.
+            Principal::Everyone => UserTypes::empty(),
+            Principal::Public => UserType::Public.as_set(),
+        };
+        if open.contains(member_types) {
+            Ok(())
+        } else {
+            Err(Reason::RoleNotEligible)
+        }
+    }
+
+    /// The live users in `team`.
+    fn members(&self, team: u32) -> impl Iterator<Item = u32> + '_ {
+        self.users
+            .iter()
+            .enumerate()
+            .filter_map(move |(index, record)| {
+                let teams = run(&self.user_teams, record.teams_start, record.teams_len);
+                (record.tenant != REMOVED && teams.contains(&team))
+                    .then(|| u32::try_from(index).unwrap_or(NONE))
+            })
+    }
+
+    fn role_is_live(&self, role: u32) -> bool {
+        self.catalog
+            .roles
+            .get(role as usize)
+            .is_some_and(|decl| self.catalog.role_ids.get(&decl.name) == Some(&role))
+    }
+
+    fn role_permissions_of(&self, role: u32, kind: usize) -> Permissions {
+        self.roles
+            .get(role as usize)
+            .and_then(|kinds| kinds.get(kind))
+            .copied()
+            .unwrap_or_else(Permissions::empty)
+    }
+
+    /// Fails when one more run of `extra` slots would overflow the dense
+    /// indices of the run arenas (checked before anything mutates).
+    fn room(&self, extra: usize) -> Outcome<()> {
+        let largest = self
+            .grants
+            .len()
+            .max(self.user_teams.len())
+            .max(self.user_grants.len());
+        if largest + extra >= NONE as usize {
+            return Err(ChangeProblem::TooMany {
+                entity: Entity::Grant,
+                max: NONE as usize,
+            });
+        }
+        Ok(())
+    }
+
+    fn apply_one(&mut self, change: &Change) -> Outcome<()> {
+        match change {
+            Change::AddResource { name, kind, parent } => {
+                self.add_resource(name, *kind, parent.as_deref())
+            }
+            Change::MoveResource { name, parent } => self.move_resource(name, parent),
+            Change::RemoveResource { name } => self.remove_resource(name),
+            Change::AddRole(role) => self.set_role(role, true),
+            Change::UpdateRole(role) => self.set_role(role, false),
+            Change::RemoveRole { name } => self.remove_role(name),
+            Change::AddTeam { name, tenant } => self.add_team(name, tenant),
+            Change::RemoveTeam { name } => self.remove_team(name),
+            Change::AddUser(user) => self.add_user(user),
+            Change::RemoveUser { name } => {
+                let user = find(&self.catalog.user_ids, Entity::User, name)?;
+                self.remove_user(user);
+                Ok(())
+            }
+            Change::AddMembership { user, team } => self.set_membership(user, team, true),
+            Change::RemoveMembership { user, team } => self.set_membership(user, team, false),
+            Change::Invite { user, until } => self.add_user(&User {
+                status: Status::Invited { until: *until },
+                ..user.clone()
+            }),
+            Change::AcceptInvitation { user, at } => {
+                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                match self.status(id) {
+                    Status::Invited { until } if *at < until => {
+                        self.activate(id)?;
+                        Ok(())
+                    }
+                    Status::Invited { .. } => {
+                        Err(ChangeProblem::InvitationExpired { user: user.clone() })
+                    }
+                    status => Err(self.wrong_status(user, status, "invited")),
+                }
+            }
+            Change::ExpireInvitation { user } => {
+                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                match self.status(id) {
+                    Status::Invited { .. } => {
+                        self.set_status(id, Status::Invited { until: 0 });
+                        Ok(())
+                    }
+                    status => Err(self.wrong_status(user, status, "invited")),
+                }
+            }
+            Change::RevokeInvitation { user } => {
+                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                match self.status(id) {
+                    Status::Invited { .. } => {
+                        self.remove_user(id);
+                        Ok(())
+                    }
+                    status => Err(self.wrong_status(user, status, "invited")),
+                }
+            }
+            Change::Suspend { user } => {
+                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                match self.status(id) {
+                    Status::Active => {
+                        self.set_status(id, Status::Suspended);
+                        Ok(())
+                    }
+                    status => Err(self.wrong_status(user, status, "active")),
+                }
+            }
+            Change::Reactivate { user } => {
+                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                match self.status(id) {
+                    Status::Suspended | Status::Deactivated => self.activate(id),
+                    status => Err(self.wrong_status(user, status, "suspended or deactivated")),
+                }
+            }
+            Change::Deactivate { user } => {
+                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                match self.status(id) {
+                    Status::Deactivated => Err(self.wrong_status(
+                        user,
+                        Status::Deactivated,
+                        "active, suspended or invited",
+                    )),
+                    _ => {
+                        self.set_status(id, Status::Deactivated);
+                        Ok(())
+                    }
+                }
+            }
+            Change::Grant {
+                grantee,
+                scope,
+                role,
+                effect,
+                by,
+            } => self.grant(grantee, scope, role, *effect, by.as_ref(), true),
+            Change::Revoke {
+                grantee,
+                scope,
+                role,
+                effect,
+                by,
+            } => self.grant(grantee, scope, role, *effect, by.as_ref(), false),
+            Change::AddKey(api_key) => self.add_key(api_key),
+            Change::RevokeKey { name } => {
+                let id = find(&self.catalog.key_ids, Entity::Key, name)?;
+                if let Some(record) = self.keys.get_mut(id as usize) {
+                    record.revoked = true;
+                }
+                Ok(())
+            }
+            Change::RemoveKey { name } => {
+                let id = find(&self.catalog.key_ids, Entity::Key, name)?;
+                self.remove_key(id);
+                Ok(())
+            }
+            Change::AddLink(link) => self.add_link(link),
+            Change::RevokeLink { name } => {
+                let id = find(&self.catalog.link_ids, Entity::Link, name)?;
+                if let Some(record) = self.links.get_mut(id as usize) {
+                    record.revoked = true;
+                }
+                Ok(())
+            }
+            Change::RemoveLink { name } => {
+                let id = find(&self.catalog.link_ids, Entity::Link, name)?;
+                self.remove_link(id);
+                Ok(())
+            }
+            Change::SetMfaRequired(permissions) => {
+                self.mfa_required = *permissions;
+                Ok(())
+            }
+            Change::SetSeats(seats) => {
+                if let Some(seats) = seats {
+                    let used = seats_used(&self.users, *seats);
+                    if used > seats.limit as usize {
+                        return Err(ChangeProblem::SeatLimit {
+                            limit: seats.limit,
+                            used,
+                        });
+                    }
+                }
+                self.seats = *seats;
+                Ok(())
+            }
+        }
+    }
+
+    // ---- resources ----
+
+    fn live_resource(&self, name: &str) -> Outcome<u32> {
+        find(&self.catalog.resource_ids, Entity::Resource, name)
+    }
+
+    fn tenant_of_node(&self, id: u32) -> u32 {
+        self.nodes.get(id as usize).map_or(NONE, |node| node.tenant)
+    }
+
+    fn tenant_root(&self, name: &str) -> Outcome<u32> {
+        let id = self.live_resource(name)?;
+        match self.nodes.get(id as usize) {
+            Some(node) if node.parent == NONE => Ok(id),
+            _ => Err(ChangeProblem::NotATenant {
+                name: name.to_string(),
+            }),
+        }
+    }
+
+    fn add_resource(
+        &mut self,
+        name: &str,
+        kind: ResourceKind,
+        parent: Option<&str>,
+    ) -> Outcome<()> {
+        fresh(&self.catalog.resource_ids, Entity::Resource, name)?;
+        let id = next_id(self.nodes.len(), Entity::Resource, REMOVED as usize)?;
+        let (parent, tenant) = match parent {
+            Some(parent) => {
+                let parent = self.live_resource(parent)?;
+                (parent, self.tenant_of_node(parent))
+            }
+            None => (NONE, id),
+        };
+        self.nodes.push(Node {
+            filter: 0,
+            parent,
+            tenant,
+            grants_start: 0,
+            grants_len: 0,
+            wide: NONE,
+            kind,
+            scope_bit: key::filter_shift(id),
+        });
+        self.catalog.resources.push(name.to_string());
+        self.catalog.resource_ids.insert(name.to_string(), id);
+        Ok(())
+    }
+
+    fn move_resource(&mut self, name: &str, parent: &str) -> Outcome<()> {
+        let id = self.live_resource(name)?;
+        let new_parent = self.live_resource(parent)?;
+        let tenant = self.tenant_of_node(id);
+        if self
+            .nodes
+            .get(id as usize)
+            .is_some_and(|node| node.parent == NONE)
+        {
+            return Err(ChangeProblem::TenantRoot {
+                name: name.to_string(),
+            });
+        }
+        if self.tenant_of_node(new_parent) != tenant {
+            return Err(self.crossing(parent, new_parent, tenant));
+        }
+        if self.is_within(new_parent, id) {
+            return Err(ChangeProblem::Cycle {
+                name: name.to_string(),
+                parent: parent.to_string(),
+            });
+        }
+        if let Some(node) = self.nodes.get_mut(id as usize) {
+            node.parent = new_parent;
+        }
+        Ok(())
+    }
+
+    fn crossing(&self, what: &str, what_id: u32, tenant: u32) -> ChangeProblem {
+        let name = |id: u32| {
+            self.catalog
+                .resources
+                .get(id as usize)
+                .cloned()
+                .unwrap_or_default()
+        };
+        ChangeProblem::CrossesTenants {
+            what: what.to_string(),
+            tenant: name(tenant),
+            other_tenant: name(self.tenant_of_node(what_id)),
+        }
+    }
+
+    fn remove_resource(&mut self, name: &str) -> Outcome<()> {
+        let id = self.live_resource(name)?;
+        let is_root = self
+            .nodes
+            .get(id as usize)
+            .is_some_and(|n| n.parent == NONE);
+        if is_root {
+            let users = self.users.iter().any(|user| user.tenant == id);
+            let teams = self.catalog.team_tenants.contains(&id);
+            if users || teams {
+                return Err(ChangeProblem::InUse {
+                    entity: Entity::Resource,
+                    name: name.to_string(),
+                    by: "its users or teams".to_string(),
+                });
+            }
+        }
+        let subtree: Vec<u32> = (0..self.nodes.len())
+            .filter_map(|index| u32::try_from(index).ok())
+            .filter(|&node| self.tenant_of_node(node) != REMOVED && self.is_within(node, id))
+            .collect();
+        let inside = |resource: u32| subtree.binary_search(&resource).is_ok();
+        // Grants of users on the subtree.
+        for user in 0..self.users.len() {
+            let Some(record) = self.users.get(user) else {
+                continue;
+            };
+            let own = run(&self.user_grants, record.grants_start, record.grants_len);
+            if own.iter().any(|grant| inside(grant.scope)) {
+                let kept: Vec<UserGrant> = own
+                    .iter()
+                    .copied()
+                    .filter(|grant| !inside(grant.scope))
+                    .collect();
+                self.set_user_grants(user, &kept);
+            }
+        }
+        // Keys limited to the subtree, links into it.
+        for key_id in 0..self.keys.len() {
+            let within = self.keys.get(key_id).map_or(NONE, |k| k.within);
+            if within != NONE && inside(within) {
+                self.remove_key(u32::try_from(key_id).unwrap_or(NONE));
+            }
+        }
+        for link_id in 0..self.links.len() {
+            let resource = self.links.get(link_id).map_or(NONE, |l| l.resource);
+            if inside(resource) {
+                self.remove_link(u32::try_from(link_id).unwrap_or(NONE));
+            }
+        }
+        for &node in &subtree {
+            self.set_node_run(node, &[]);
+            if let Some(record) = self.nodes.get_mut(node as usize) {
+                record.tenant = REMOVED;
+                record.parent = NONE;
+            }
+            if let Some(name) = self.catalog.resources.get(node as usize) {
+                self.catalog.resource_ids.remove(name);
+            }
+        }
+        Ok(())
+    }
+
+    // ---- roles ----
+
+    fn set_role(&mut self, role: &Role, add: bool) -> Outcome<()> {
+        let id = if add {
+            fresh(&self.catalog.role_ids, Entity::Role, &role.name)?;
+            next_id(self.catalog.roles.len(), Entity::Role, REMOVED as usize)?
+        } else {
+            find(&self.catalog.role_ids, Entity::Role, &role.name)?
+        };
+        let mut roles = self.catalog.roles.clone();
+        let mut ids = self.catalog.role_ids.clone();
+        if add {
+            roles.push(role.clone());
+            ids.insert(role.name.clone(), id);
+        } else if let Some(slot) = roles.get_mut(id as usize) {
+            *slot = role.clone();
+        }
+        // Removed roles keep their declarations, but no name maps to them:
+        // inheriting one is an unknown reference.
+        let mut problems = Vec::new();
+        let flattened = crate::role::flatten(&roles, &ids, &mut problems);
+        if let Some(problem) = problems.into_iter().next() {
+            return Err(ChangeProblem::Invalid(problem));
+        }
+        if !add && role.eligible != UserTypes::all() {
+            self.check_role_holders(id, role)?;
+        }
+        self.catalog.roles = roles;
+        self.catalog.role_ids = ids;
+        self.roles = flattened;
+        if !add {
+            // Group grants carry their role's eligibility.
+            for entry in &mut self.grants {
+                if entry.role == id {
+                    entry.eligible = role.eligible;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every direct, team and public grant of `id` stays eligible under `role`.
+    fn check_role_holders(&self, id: u32, role: &Role) -> Outcome<()> {
+        let ineligible = |user: u32| -> Outcome<()> {
+            let Some(record) = self.users.get(user as usize) else {
+                return Ok(());
+            };
+            if record.tenant != REMOVED && !role.eligible.contains(record.user_type.as_set()) {
+                return Err(ChangeProblem::Ineligible {
+                    role: role.name.clone(),
+                    user: self
+                        .catalog
+                        .users
+                        .get(user as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                    user_type: record.user_type,
+                });
+            }
+            Ok(())
+        };
+        for (user, record) in self.users.iter().enumerate() {
+            let own = run(&self.user_grants, record.grants_start, record.grants_len);
+            if own.iter().any(|grant| grant.role == id) {
+                ineligible(u32::try_from(user).unwrap_or(NONE))?;
+            }
+        }
+        for entry in self.grants_live() {
+            if entry.role != id {
+                continue;
+            }
+            match key::unpack(entry.key) {
+                Principal::Team(team) => {
+                    for member in self.members(team.0) {
+                        ineligible(member)?;
+                    }
+                }
+                Principal::Public if !role.eligible.contains(UserTypes::PUBLIC) => {
+                    return Err(ChangeProblem::Ineligible {
+                        role: role.name.clone(),
+                        user: "the public".to_string(),
+                        user_type: UserType::Public,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Every group grant in a live node's run.
+    fn grants_live(&self) -> impl Iterator<Item = &GrantEntry> + '_ {
+        self.nodes
+            .iter()
+            .filter(|node| node.tenant != REMOVED)
+            .flat_map(|node| run(&self.grants, node.grants_start, node.grants_len))
+    }
+
+    fn remove_role(&mut self, name: &str) -> Outcome<()> {
+        let id = find(&self.catalog.role_ids, Entity::Role, name)?;
+        let in_use = |by: String| ChangeProblem::InUse {
+            entity: Entity::Role,
+            name: name.to_string(),
+            by,
+        };
+        if let Some(heir) = self
+            .catalog
+            .roles
+            .iter()
+            .enumerate()
+            .find_map(|(index, role)| {
+                let live = self.catalog.role_ids.get(&role.name)
+                    == Some(&u32::try_from(index).unwrap_or(NONE));
+                (live && role.inherits.iter().any(|parent| parent == name))
+                    .then(|| role.name.clone())
+            })
+        {
+            return Err(in_use(format!("role {heir:?}, which inherits it")));
+        }
+        let granted = self.grants_live().any(|entry| entry.role == id)
+            || self.users.iter().any(|record| {
+                record.tenant != REMOVED
+                    && run(&self.user_grants, record.grants_start, record.grants_len)
+                        .iter()
+                        .any(|grant| grant.role == id)
+            });
+        if granted {
+            return Err(in_use("grants; revoke them first".to_string()));
+        }
+        self.catalog.role_ids.remove(name);
+        if let Some(flat) = self.roles.get_mut(id as usize) {
+            *flat = [Permissions::empty(); ResourceKind::COUNT];
+        }
+        Ok(())
+    }
+
+    // ---- teams and users ----
+
+    fn add_team(&mut self, name: &str, tenant: &str) -> Outcome<()> {
+        fresh(&self.catalog.team_ids, Entity::Team, name)?;
+        let tenant = self.tenant_root(tenant)?;
+        let id = next_id(self.catalog.teams.len(), Entity::Team, key::MAX_INDEX)?;
+        self.catalog.teams.push(name.to_string());
+        self.catalog.team_ids.insert(name.to_string(), id);
+        self.catalog.team_tenants.push(tenant);
+        Ok(())
+    }
+
+    fn remove_team(&mut self, name: &str) -> Outcome<()> {
+        let id = find(&self.catalog.team_ids, Entity::Team, name)?;
+        self.room(0)?;
+        for user in 0..self.users.len() {
+            let Some(record) = self.users.get(user) else {
+                continue;
+            };
+            let teams = run(&self.user_teams, record.teams_start, record.teams_len);
+            if teams.contains(&id) {
+                let kept: Vec<u32> = teams.iter().copied().filter(|&t| t != id).collect();
+                self.set_user_teams(user, &kept);
+            }
+        }
+        let team_key = key::TEAM | id;
+        for node in 0..self.nodes.len() {
+            let Some(record) = self.nodes.get(node) else {
+                continue;
+            };
+            let entries = run(&self.grants, record.grants_start, record.grants_len);
+            if entries.iter().any(|entry| entry.key == team_key) {
+                let kept: Vec<GrantEntry> = entries
+                    .iter()
+                    .copied()
+                    .filter(|e| e.key != team_key)
+                    .collect();
+                self.set_node_run(u32::try_from(node).unwrap_or(NONE), &kept);
+            }
+        }
+        self.catalog.team_ids.remove(name);
+        if let Some(tenant) = self.catalog.team_tenants.get_mut(id as usize) {
+            *tenant = REMOVED;
+        }
+        Ok(())
+    }
+
+    fn add_user(&mut self, user: &User) -> Outcome<()> {
+        fresh(&self.catalog.user_ids, Entity::User, &user.name)?;
+        let id = next_id(self.users.len(), Entity::User, key::MAX_INDEX)?;
+        let tenant = self.tenant_root(&user.tenant)?;
+        let type_channels = user.user_type.channels();
+        let channels = match user.channels {
+            Some(asked) if !type_channels.contains(asked) => {
+                return Err(ChangeProblem::ChannelsNotAllowed {
+                    user: user.name.clone(),
+                    user_type: user.user_type,
+                    extra: asked - type_channels,
+                })
+            }
+            Some(asked) => asked,
+            None => type_channels,
+        };
+        let mut teams = Vec::with_capacity(user.teams.len());
+        for team in &user.teams {
+            let team_id = find(&self.catalog.team_ids, Entity::Team, team)?;
+            self.check_team_for(team, team_id, tenant, &user.name, user.user_type)?;
+            teams.push(team_id);
+        }
+        teams.sort_unstable();
+        teams.dedup();
+        if teams.len() > MAX_TEAMS_PER_USER {
+            return Err(ChangeProblem::TooManyTeams {
+                user: user.name.clone(),
+                max: MAX_TEAMS_PER_USER,
+            });
+        }
+        if user.status == Status::Active {
+            self.check_seat(user.user_type)?;
+        }
+        self.room(teams.len())?;
+        self.users.push(UserRecord {
+            filter: 0,
+            scope_filter: 0,
+            grants_start: 0,
+            grants_len: 0,
+            tenant,
+            teams_start: 0,
+            teams_len: 0,
+            channels,
+            user_type: user.user_type,
+            status: user.status,
+        });
+        self.set_user_teams(id as usize, &teams);
+        self.catalog.users.push(user.name.clone());
+        self.catalog.user_ids.insert(user.name.clone(), id);
+        Ok(())
+    }
+
+    /// A user of `tenant` and type `user_type` may join `team`: same tenant,
+    /// and every role the team holds is open to the user's type.
+    fn check_team_for(
+        &self,
+        team: &str,
+        team_id: u32,
+        tenant: u32,
+        user: &str,
+        user_type: UserType,
+    ) -> Outcome<()> {
+        let team_tenant = self
+            .catalog
+            .team_tenants
+            .get(team_id as usize)
+            .copied()
+            .unwrap_or(NONE);
+        if team_tenant != tenant {
+            return Err(self.crossing_team(team, team_tenant, tenant));
+        }
+        // Most models limit no role to some user types: nothing to scan.
+        if self
+            .catalog
+            .roles
+            .iter()
+            .all(|role| role.eligible.contains(user_type.as_set()))
+        {
+            return Ok(());
+        }
+        let team_key = key::TEAM | team_id;
+        for entry in self.grants_live() {
+            if entry.key == team_key && !entry.eligible.contains(user_type.as_set()) {
+                let role = self
+                    .catalog
+                    .roles
+                    .get(entry.role as usize)
+                    .map_or_else(String::new, |role| role.name.clone());
+                return Err(ChangeProblem::Ineligible {
+                    role,
+                    user: user.to_string(),
+                    user_type,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn crossing_team(&self, team: &str, team_tenant: u32, tenant: u32) -> ChangeProblem {
+        let name = |id: u32| {
+            self.catalog
+                .resources
+                .get(id as usize)
+                .cloned()
+                .unwrap_or_default()
+        };
+        ChangeProblem::CrossesTenants {
+            what: format!("team {team:?}"),
+            tenant: name(tenant),
+            other_tenant: name(team_tenant),
+        }
+    }
+
+    fn check_seat(&self, user_type: UserType) -> Outcome<()> {
+        if let Some(seats) = self.seats {
+            let used = seats_used(&self.users, seats);
+            if seats.counted.contains(user_type.as_set()) && used >= seats.limit as usize {
+                return Err(ChangeProblem::SeatLimit {
+                    limit: seats.limit,
+                    used: used + 1,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn remove_user(&mut self, user: u32) {
+        let index = user as usize;
+        self.set_user_teams(index, &[]);
+        self.set_user_grants(index, &[]);
+        for key_id in 0..self.keys.len() {
+            if self.keys.get(key_id).is_some_and(|k| k.owner == user) {
+                self.remove_key(u32::try_from(key_id).unwrap_or(NONE));
+            }
+        }
+        if let Some(record) = self.users.get_mut(index) {
+            record.tenant = REMOVED;
+            record.status = Status::Deactivated;
+        }
+        if let Some(name) = self.catalog.users.get(index) {
+            self.catalog.user_ids.remove(name);
+        }
+    }
+
+    fn set_membership(&mut self, user: &str, team: &str, member: bool) -> Outcome<()> {
+        let user_id = find(&self.catalog.user_ids, Entity::User, user)?;
+        let team_id = find(&self.catalog.team_ids, Entity::Team, team)?;
+        let Some(record) = self.users.get(user_id as usize) else {
+            return Err(unknown(Entity::User, user));
+        };
+        let teams = run(&self.user_teams, record.teams_start, record.teams_len);
+        let position = teams.binary_search(&team_id);
+        let mut next = teams.to_vec();
+        match (member, position) {
+            (true, Ok(_)) => {
+                return Err(ChangeProblem::AlreadyMember {
+                    user: user.to_string(),
+                    team: team.to_string(),
+                })
+            }
+            (false, Err(_)) => {
+                return Err(ChangeProblem::NotMember {
+                    user: user.to_string(),
+                    team: team.to_string(),
+                })
+            }
+            (true, Err(at)) => {
+                self.check_team_for(team, team_id, record.tenant, user, record.user_type)?;
+                if teams.len() >= MAX_TEAMS_PER_USER {
+                    return Err(ChangeProblem::TooManyTeams {
+                        user: user.to_string(),
+                        max: MAX_TEAMS_PER_USER,
+                    });
+                }
+                next.insert(at, team_id);
+            }
+            (false, Ok(at)) => {
+                next.remove(at);
+            }
+        }
+        self.room(next.len())?;
+        self.set_user_teams(user_id as usize, &next);
+        Ok(())
+    }
+
+    fn status(&self, user: u32) -> Status {
+        self.users
+            .get(user as usize)
+            .map_or(Status::Deactivated, |record| record.status)
+    }
+
+    fn set_status(&mut self, user: u32, status: Status) {
+        if let Some(record) = self.users.get_mut(user as usize) {
+            record.status = status;
+        }
+    }
+
+    fn activate(&mut self, user: u32) -> Outcome<()> {
+        let user_type = self
+            .users
+            .get(user as usize)
+            .map_or(UserType::Native, |record| record.user_type);
+        self.check_seat(user_type)?;
+        self.set_status(user, Status::Active);
+        Ok(())
+    }
+
+    fn wrong_status(&self, user: &str, status: Status, expected: &'static str) -> ChangeProblem {
+        ChangeProblem::WrongStatus {
+            user: user.to_string(),
+            status,
+            expected,
+        }
+    }
+
+    // ---- grants ----
+
+    fn grant(
+        &mut self,
+        grantee: &Grantee,
+        scope: &str,
+        role: &str,
+        effect: Effect,
+        by: Option<&Author>,
+        add: bool,
+    ) -> Outcome<()> {
+        let scope_id = self.live_resource(scope)?;
+        let role_id = find(&self.catalog.role_ids, Entity::Role, role)?;
+        let tenant = self.tenant_of_node(scope_id);
+        let principal = match grantee {
+            Grantee::User(name) => {
+                let user = find(&self.catalog.user_ids, Entity::User, name)?;
+                let user_tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
+                if user_tenant != tenant {
+                    let mut problem = self.crossing(scope, scope_id, user_tenant);
+                    if let ChangeProblem::CrossesTenants { what, .. } = &mut problem {
+                        *what = format!("user {name:?}");
+                    }
+                    return Err(problem);
+                }
+                Principal::User(UserId(user))
+            }
+            Grantee::Team(name) => {
+                let team = find(&self.catalog.team_ids, Entity::Team, name)?;
+                let team_tenant = self
+                    .catalog
+                    .team_tenants
+                    .get(team as usize)
+                    .copied()
+                    .unwrap_or(NONE);
+                if team_tenant != tenant {
+                    return Err(self.crossing_team(name, team_tenant, tenant));
+                }
+                Principal::Team(TeamId(team))
+            }
+            Grantee::Everyone => Principal::Everyone,
+            Grantee::Public => Principal::Public,
+        };
+        let grant = Grant {
+            principal,
+            scope: ResourceId(scope_id),
+            role: RoleId(role_id),
+            effect,
+        };
+        if add {
+            if let Err(Reason::RoleNotEligible) = self.eligible(principal, role_id) {
+                return Err(self.ineligible_grant(grantee, role_id));
+            }
+        }
+        if let Some(author) = by {
+            let subject = self.author(author)?;
+            let decision = if add {
+                self.can_grant(&subject, &grant)
+            } else {
+                self.authorize(&subject, Action::ManageMembers, grant.scope)
+            };
+            if !decision.is_allowed() {
+                return Err(ChangeProblem::Refused {
+                    author: author.user.clone(),
+                    reason: decision.reason(),
+                });
+            }
+        }
+        match principal {
+            Principal::User(UserId(user)) => {
+                let Some(record) = self.users.get(user as usize) else {
+                    return Err(unknown(Entity::User, scope));
+                };
+                let own = run(&self.user_grants, record.grants_start, record.grants_len);
+                let entry = UserGrant {
+                    scope: scope_id,
+                    effect,
+                    role: role_id,
+                };
+                let mut next = own.to_vec();
+                match (add, own.binary_search(&entry)) {
+                    (true, Ok(_)) => return Err(ChangeProblem::AlreadyGranted),
+                    (false, Err(_)) => return Err(ChangeProblem::NotGranted),
+                    (true, Err(at)) => next.insert(at, entry),
+                    (false, Ok(at)) => {
+                        next.remove(at);
+                    }
+                }
+                self.room(next.len())?;
+                self.set_user_grants(user as usize, &next);
+            }
+            _ => {
+                let Some(node) = self.nodes.get(scope_id as usize) else {
+                    return Err(unknown(Entity::Resource, scope));
+                };
+                let packed = key::pack(principal);
+                let eligible = self
+                    .catalog
+                    .roles
+                    .get(role_id as usize)
+                    .map_or(UserTypes::all(), |decl| decl.eligible);
+                let entry = GrantEntry {
+                    key: packed,
+                    effect,
+                    role: role_id,
+                    filter_bit: key::filter_shift(packed),
+                    eligible,
+                };
+                let entries = run(&self.grants, node.grants_start, node.grants_len);
+                let order = |e: &GrantEntry| (e.key, e.effect, e.role);
+                let position = entries.binary_search_by(|e| order(e).cmp(&order(&entry)));
+                let mut next = entries.to_vec();
+                match (add, position) {
+                    (true, Ok(_)) => return Err(ChangeProblem::AlreadyGranted),
+                    (false, Err(_)) => return Err(ChangeProblem::NotGranted),
+                    (true, Err(at)) => next.insert(at, entry),
+                    (false, Ok(at)) => {
+                        next.remove(at);
+                    }
+                }
+                self.room(next.len())?;
+                self.set_node_run(scope_id, &next);
+            }
+        }
+        Ok(())
+    }
+
+    fn ineligible_grant(&self, grantee: &Grantee, role: u32) -> ChangeProblem {
+        let decl = self.catalog.roles.get(role as usize);
+        let open = decl.map_or(UserTypes::all(), |decl| decl.eligible);
+        let role_name = decl.map_or_else(String::new, |decl| decl.name.clone());
+        let who = |user: u32| {
+            let record = self.users.get(user as usize);
+            (
+                self.catalog
+                    .users
+                    .get(user as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                record.map_or(UserType::Native, |r| r.user_type),
+            )
+        };
+        let (user, user_type) = match grantee {
+            Grantee::User(name) => {
+                let id = self.catalog.user_ids.get(name).copied().unwrap_or(NONE);
+                who(id)
+            }
+            Grantee::Team(name) => {
+                let team = self.catalog.team_ids.get(name).copied().unwrap_or(NONE);
+                self.members(team)
+                    .find(|&m| {
+                        self.users
+                            .get(m as usize)
+                            .is_some_and(|r| !open.contains(r.user_type.as_set()))
+                    })
+                    .map_or_else(|| (String::new(), UserType::Native), who)
+            }
+            Grantee::Everyone | Grantee::Public => ("the public".to_string(), UserType::Public),
+        };
+        ChangeProblem::Ineligible {
+            role: role_name,
+            user,
+            user_type,
+        }
+    }
+
+    /// The subject an author acts as.
+    fn author(&self, author: &Author) -> Outcome<Subject> {
+        let user = find(&self.catalog.user_ids, Entity::User, &author.user)?;
+        Ok(Subject::user(UserId(user), author.channel)
+            .with_mfa(author.mfa)
+            .at(author.at))
+    }
+
+    // ---- keys and links ----
+
+    fn add_key(&mut self, api_key: &ApiKey) -> Outcome<()> {
+        fresh(&self.catalog.key_ids, Entity::Key, &api_key.name)?;
+        let id = next_id(self.keys.len(), Entity::Key, REMOVED as usize)?;
+        let owner = find(&self.catalog.user_ids, Entity::User, &api_key.owner)?;
+        let owner_tenant = self.users.get(owner as usize).map_or(NONE, |r| r.tenant);
+        let within = match &api_key.within {
+            None => NONE,
+            Some(name) => {
+                let within = self.live_resource(name)?;
+                if self.tenant_of_node(within) != owner_tenant {
+                    return Err(self.crossing(name, within, owner_tenant));
+                }
+                within
+            }
+        };
+        self.keys.push(KeyRecord {
+            owner,
+            within,
+            scope: api_key.scope,
+            expires_at: api_key.expires_at,
+            revoked: api_key.revoked,
+        });
+        self.catalog.keys.push(api_key.name.clone());
+        self.catalog.key_ids.insert(api_key.name.clone(), id);
+        Ok(())
+    }
+
+    fn remove_key(&mut self, id: u32) {
+        if let Some(record) = self.keys.get_mut(id as usize) {
+            record.owner = REMOVED;
+            record.revoked = true;
+        }
+        if let Some(name) = self.catalog.keys.get(id as usize) {
+            self.catalog.key_ids.remove(name);
+        }
+    }
+
+    fn add_link(&mut self, link: &PublicLink) -> Outcome<()> {
+        fresh(&self.catalog.link_ids, Entity::Link, &link.name)?;
+        let id = next_id(self.links.len(), Entity::Link, REMOVED as usize)?;
+        let resource = self.live_resource(&link.resource)?;
+        self.links.push(LinkRecord {
+            resource,
+            permissions: link.permissions,
+            expires_at: link.expires_at,
+            revoked: link.revoked,
+        });
+        self.catalog.links.push(link.name.clone());
+        self.catalog.link_ids.insert(link.name.clone(), id);
+        Ok(())
+    }
+
+    fn remove_link(&mut self, id: u32) {
+        if let Some(record) = self.links.get_mut(id as usize) {
+            record.resource = REMOVED;
+            record.revoked = true;
+        }
+        if let Some(name) = self.catalog.links.get(id as usize) {
+            self.catalog.link_ids.remove(name);
+        }
+    }
+
+    // ---- runs ----
+
+    /// Replaces a node's group grants, with its filters.
+    fn set_node_run(&mut self, node: u32, entries: &[GrantEntry]) {
+        let Some(record) = self.nodes.get_mut(node as usize) else {
+            return;
+        };
+        replace_run(
+            &mut self.grants,
+            &mut record.grants_start,
+            &mut record.grants_len,
+            entries,
+            &mut self.garbage,
+        );
+        record.filter = entries
+            .iter()
+            .fold(0, |filter, entry| filter | 1 << entry.filter_bit);
+        if entries.len() > LINEAR_RUN {
+            let mut wide = [0u64; 4];
+            for entry in entries {
+                let (word, bit) = key::wide_bit(entry.key);
+                if let Some(w) = wide.get_mut(word) {
+                    *w |= bit;
+                }
+            }
+            match self.wide_filters.get_mut(record.wide as usize) {
+                Some(slot) => *slot = wide,
+                None => {
+                    record.wide = u32::try_from(self.wide_filters.len()).unwrap_or(NONE);
+                    self.wide_filters.push(wide);
+                }
+            }
+        }
+    }
+
+    /// Replaces a user's teams (sorted), with its filter.
+    fn set_user_teams(&mut self, user: usize, teams: &[u32]) {
+        let Some(record) = self.users.get_mut(user) else {
+            return;
+        };
+        replace_run(
+            &mut self.user_teams,
+            &mut record.teams_start,
+            &mut record.teams_len,
+            teams,
+            &mut self.garbage,
+        );
+        record.filter = teams
+            .iter()
+            .fold(key::filter_bit(key::EVERYONE), |filter, &team| {
+                filter | key::filter_bit(key::TEAM | team)
+            });
+    }
+
+    /// Replaces a user's own grants (sorted), with its filter.
+    fn set_user_grants(&mut self, user: usize, grants: &[UserGrant]) {
+        let Some(record) = self.users.get_mut(user) else {
+            return;
+        };
+        replace_run(
+            &mut self.user_grants,
+            &mut record.grants_start,
+            &mut record.grants_len,
+            grants,
+            &mut self.garbage,
+        );
+        record.scope_filter = grants.iter().fold(0, |filter, grant| {
+            filter | 1 << key::filter_shift(grant.scope)
+        });
+    }
+
+    /// Copies every live run into fresh arenas once garbage outweighs them,
+    /// so memory stays proportional to the model however long it changes.
+    fn compact_if_wasteful(&mut self) {
+        let live = self.grants.len() + self.user_teams.len() + self.user_grants.len();
+        if self.garbage <= live / 2 + 1024 {
+            return;
+        }
+        let mut grants = Vec::with_capacity(self.grants.len());
+        for node in &mut self.nodes {
+            let entries = run(&self.grants, node.grants_start, node.grants_len);
+            node.grants_start = u32::try_from(grants.len()).unwrap_or(NONE);
+            grants.extend_from_slice(entries);
+        }
+        let mut user_teams = Vec::with_capacity(self.user_teams.len());
+        let mut user_grants = Vec::with_capacity(self.user_grants.len());
+        for record in &mut self.users {
+            let teams = run(&self.user_teams, record.teams_start, record.teams_len);
+            record.teams_start = u32::try_from(user_teams.len()).unwrap_or(NONE);
+            user_teams.extend_from_slice(teams);
+            let own = run(&self.user_grants, record.grants_start, record.grants_len);
+            record.grants_start = u32::try_from(user_grants.len()).unwrap_or(NONE);
+            user_grants.extend_from_slice(own);
+        }
+        self.grants = grants;
+        self.user_teams = user_teams;
+        self.user_grants = user_grants;
+        self.garbage = 0;
+    }
+
+    /// Every permission `subject` holds on `resource` for resources of
+    /// `kind` (what a grant there could pass on to that kind).
+    fn effective_as_kind(
+        &self,
+        subject: &Subject,
+        resource: ResourceId,
+        kind: ResourceKind,
+    ) -> Permissions {
+        self.effective_with_kind(subject, resource, Some(kind))
+    }
+}
