@@ -3,6 +3,7 @@
 
 extern crate alloc;
 
+mod audit;
 mod builder;
 mod change;
 mod decision;
@@ -18,6 +19,7 @@ mod subject;
 /// No parent, no subtree limit, no user: the "none" value of a dense index.
 pub(crate) const NONE: u32 = u32::MAX;
 
+pub use audit::AuditRecord;
 pub use builder::PolicyBuilder;
 pub use change::{Author, Change, Revision};
 pub use decision::{Decision, Reason};
