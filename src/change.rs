@@ -485,8 +485,10 @@ impl Policy {
             next.apply_one(&change)
                 .map_err(|problem| ChangeError::new(index, change.to_string(), problem))?;
             next.revision += 1;
+            // As `apply` does, so a batch and the same changes one by one
+            // leave identical policies.
+            next.compact_if_wasteful();
         }
-        next.compact_if_wasteful();
         *self = next;
         Ok(self.revision())
     }
