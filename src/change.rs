@@ -863,10 +863,7 @@ impl Policy {
                 });
             }
         }
-        let subtree: Vec<u32> = (0..self.nodes.len())
-            .filter_map(|index| u32::try_from(index).ok())
-            .filter(|&node| self.tenant_of_node(node) != REMOVED && self.is_within(node, id))
-            .collect();
+        let subtree = self.subtree(id);
         let inside = |resource: u32| subtree.binary_search(&resource).is_ok();
         // Grants of users on the subtree.
         for user in 0..self.users.len() {
@@ -907,6 +904,29 @@ impl Policy {
             }
         }
         Ok(())
+    }
+
+    /// `root` and every live resource below it, sorted; linear in the
+    /// number of resources whatever the depth.
+    fn subtree(&self, root: u32) -> Vec<u32> {
+        let mut children: Vec<Vec<u32>> = alloc::vec![Vec::new(); self.nodes.len()];
+        for (index, node) in self.nodes.iter().enumerate() {
+            if node.tenant != REMOVED && node.parent != NONE {
+                if let Some(siblings) = children.get_mut(node.parent as usize) {
+                    siblings.push(u32::try_from(index).unwrap_or(NONE));
+                }
+            }
+        }
+        let mut subtree = alloc::vec![root];
+        let mut next = 0;
+        while let Some(&at) = subtree.get(next) {
+            next += 1;
+            if let Some(below) = children.get(at as usize) {
+                subtree.extend_from_slice(below);
+            }
+        }
+        subtree.sort_unstable();
+        subtree
     }
 
     // ---- roles ----
@@ -1041,6 +1061,11 @@ impl Policy {
         self.catalog.role_ids.remove(name);
         if let Some(flat) = self.roles.get_mut(id as usize) {
             *flat = [Permissions::empty(); ResourceKind::COUNT];
+        }
+        // Keep only the name (for explanations of old decisions): a removed
+        // role inherits nothing, so later flattening never trips over it.
+        if let Some(decl) = self.catalog.roles.get_mut(id as usize) {
+            *decl = Role::new(name);
         }
         Ok(())
     }
@@ -1378,7 +1403,7 @@ impl Policy {
         match principal {
             Principal::User(UserId(user)) => {
                 let Some(record) = self.users.get(user as usize) else {
-                    return Err(unknown(Entity::User, scope));
+                    return Err(unknown(Entity::User, &grantee.to_string()));
                 };
                 let own = run(&self.user_grants, record.grants_start, record.grants_len);
                 let entry = UserGrant {
