@@ -171,7 +171,6 @@ impl PolicyBuilder {
 
     /// Records where the most recent declaration of `entity` came from, so
     /// that problems with it name that place (a path in a document).
-    #[expect(dead_code, reason = "document.rs, in progress, is its caller")]
     pub(crate) fn set_origin(&mut self, entity: Entity, origin: String) -> &mut PolicyBuilder {
         let count = match entity {
             Entity::Resource => self.resources.len(),

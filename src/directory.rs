@@ -73,6 +73,7 @@ dense_id!(
 /// A way in: the channel a request arrives through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Channel {
     /// The web portal or console.
     Web,
@@ -132,6 +133,7 @@ bitflags::bitflags! {
 /// ([`User::channels`]), never widened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[repr(u8)]
 pub enum UserType {
     /// Created and managed in the product itself. Web, apps and API.
@@ -218,6 +220,7 @@ bitflags::bitflags! {
 /// Whether an account may act now. Only [`Status::Active`] may.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Status {
     /// Invited, not yet accepted. The invitation expires at `until`
     /// (seconds, on the host's clock, compared with [`Subject::at`](crate::Subject::at)).

@@ -190,6 +190,78 @@ impl fmt::Display for BuildError {
 
 impl core::error::Error for BuildError {}
 
+/// Why [`Policy::from_document`](crate::Policy::from_document) refused a
+/// document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DocumentError {
+    /// The document is of a version of the shape this crate does not read.
+    #[error("version: unsupported document version {found}; this version of clearance reads version {supported}")]
+    UnsupportedVersion {
+        /// The document's `version`.
+        found: u32,
+        /// The version this crate reads.
+        supported: u32,
+    },
+    /// The model the document describes does not build: every problem
+    /// found, each with its path in the document.
+    #[error("{}", Problems(problems))]
+    Invalid {
+        /// Every problem (never empty), in the order the builder found them.
+        problems: Vec<DocumentProblem>,
+    },
+}
+
+/// One problem of a document: where it is, and what is wrong there.
+///
+/// Displays as `path: message`, for example
+/// `grants[1]: unknown team "ops"` or
+/// `users[4]: user "ann" is declared more than once; names must be unique per kind`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentProblem {
+    /// Where: an entry of one of the document's lists (`grants[1]`), a
+    /// field of one (`users[3].channels`, `roles[2].inherits[0]`), or a
+    /// whole list (`users`).
+    pub path: String,
+    /// What is wrong, as [`PolicyBuilder::build`](crate::PolicyBuilder::build)
+    /// reports it.
+    pub problem: Problem,
+}
+
+impl fmt::Display for DocumentProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = self.problem.to_string();
+        // Problems about a referrer start with it, and the referrer of a
+        // document's entry is its path: do not say it twice.
+        let has_path = message
+            .strip_prefix(self.path.as_str())
+            .is_some_and(|rest| rest.starts_with(':') || rest.starts_with(' '));
+        if has_path {
+            f.write_str(&message)
+        } else {
+            write!(f, "{}: {message}", self.path)
+        }
+    }
+}
+
+/// Formats a document's problems as a list, like [`BuildError`] does.
+struct Problems<'a>(&'a [DocumentProblem]);
+
+impl fmt::Display for Problems<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.0.len();
+        write!(
+            f,
+            "the document has {count} problem{}",
+            if count == 1 { "" } else { "s" }
+        )?;
+        for problem in self.0 {
+            write!(f, "\n- {problem}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Resolves `name` in `ids`, or records an unknown-reference problem and
 /// returns [`NONE`].
 pub(crate) fn lookup(

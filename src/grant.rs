@@ -23,6 +23,7 @@ use crate::role::RoleId;
 ///   here and below, whatever any allow says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[repr(u8)]
 pub enum Effect {
     /// Adds the role's permissions at the scope and below.
@@ -95,6 +96,7 @@ pub struct Grant {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Grantee {
     /// The user with this name.
     User(String),

@@ -8,6 +8,7 @@ mod builder;
 mod change;
 mod decision;
 mod directory;
+mod document;
 mod error;
 mod grant;
 mod permission;
@@ -27,7 +28,13 @@ pub use directory::{
     ApiKey, Channel, Channels, KeyId, LinkId, PublicLink, Status, TeamId, User, UserId, UserType,
     UserTypes,
 };
-pub use error::{BuildError, ChangeError, ChangeProblem, Entity, Problem};
+pub use document::{
+    GrantDocument, KeyDocument, LinkDocument, PolicyDocument, ResourceDocument, RoleDocument,
+    RuleDocument, TeamDocument, UserDocument,
+};
+pub use error::{
+    BuildError, ChangeError, ChangeProblem, DocumentError, DocumentProblem, Entity, Problem,
+};
 pub use grant::{Effect, Grant, Grantee, Principal};
 pub use permission::{Action, Permissions};
 pub use policy::{Explanation, Policy, Seats, MAX_TEAMS_PER_USER};

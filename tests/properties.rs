@@ -541,3 +541,25 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// A document round-trips: `from_document(to_document(p)) == p` for
+    /// every model, and, with serde, through JSON text as well.
+    #[test]
+    fn document_round_trips(model in prop_oneof![model(), stacked_model()]) {
+        let policy = build(&model);
+        let document = policy.to_document();
+        let rebuilt = Policy::from_document(&document);
+        prop_assert!(rebuilt.as_ref() == Ok(&policy), "{:?}", rebuilt.err());
+        #[cfg(feature = "serde")]
+        {
+            let json = serde_json::to_string(&document).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let parsed: clearance::PolicyDocument =
+                serde_json::from_str(&json).map_err(|e| TestCaseError::fail(format!("{e}: {json}")))?;
+            prop_assert_eq!(&parsed, &document);
+            prop_assert!(Policy::from_document(&parsed).as_ref() == Ok(&policy), "{}", json);
+        }
+    }
+}

@@ -1,0 +1,959 @@
+//! Policy documents: the whole model as plain data, by names, to store,
+//! ship and edit. The shape is documented on [`PolicyDocument`], where
+//! users read it; the conversions are [`Policy::from_document`] and
+//! [`Policy::to_document`].
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::directory::{ApiKey, Channels, PublicLink, Status, User, UserType, UserTypes};
+use crate::error::{DocumentError, DocumentProblem, Entity, Problem};
+use crate::grant::{Effect, Grantee, Principal};
+use crate::permission::Permissions;
+use crate::policy::{key, Policy, Seats, NONE, REMOVED};
+use crate::resource::ResourceKind;
+use crate::role::Role;
+use crate::PolicyBuilder;
+
+/// The whole model as plain data, by names: what a host stores, ships to
+/// its replicas and lets people edit, and what [`Policy::from_document`]
+/// compiles.
+///
+/// The shape is flat and stable: one list per kind of entity, each entry
+/// naming the entities it refers to (a resource names its parent, a grant
+/// its scope and role). Nothing nests, so a 100,000-deep folder chain is an
+/// ordinary document, and every entry has a short path (`grants[3]`,
+/// `users[0].channels`) that errors point at. Optional fields may be left
+/// out, and are left out when written, so documents stay short.
+///
+/// With the `serde` feature, the types (de)serialize in this shape (shown
+/// as JSON; unknown fields are refused, so a misspelt field is an error,
+/// not a silently ignored line):
+///
+/// ```json
+/// {
+///   "version": 1,
+///   "mfa_required": "MANAGE_MEMBERS | MANAGE_BILLING",
+///   "seats": { "limit": 25, "counted": "NATIVE | CONNECTED" },
+///   "roles": [
+///     { "name": "viewer", "rules": [{ "kinds": ["workspace", "folder", "flow"], "permissions": "VIEW" }] },
+///     { "name": "editor", "inherits": ["viewer"],
+///       "rules": [{ "kinds": ["folder", "flow"], "permissions": "VIEW | EDIT | EXECUTE" }] },
+///     { "name": "super user", "rules": [{ "kinds": ["flow"], "permissions": "EXECUTE_AS_OTHERS" }],
+///       "only_for": "NATIVE" }
+///   ],
+///   "resources": [
+///     { "name": "acme", "kind": "organization" },
+///     { "name": "marketing", "kind": "workspace", "parent": "acme" },
+///     { "name": "campaigns", "kind": "folder", "parent": "marketing" },
+///     { "name": "launch", "kind": "flow", "parent": "campaigns" }
+///   ],
+///   "teams": [{ "name": "writers", "tenant": "acme" }],
+///   "users": [
+///     { "name": "ann", "tenant": "acme", "user_type": "native", "status": "active", "teams": ["writers"] },
+///     { "name": "pat", "tenant": "acme", "user_type": "native", "status": { "invited": { "until": 1700000000 } },
+///       "channels": "WEB" }
+///   ],
+///   "grants": [
+///     { "to": { "team": "writers" }, "scope": "campaigns", "role": "editor", "effect": "allow" },
+///     { "to": { "user": "pat" }, "scope": "launch", "role": "viewer", "effect": "override" },
+///     { "to": "everyone", "scope": "marketing", "role": "viewer", "effect": "allow" },
+///     { "to": "public", "scope": "launch", "role": "viewer", "effect": "allow" }
+///   ],
+///   "keys": [{ "name": "ci", "owner": "ann", "scope": "VIEW | EXECUTE", "within": "campaigns", "expires_at": 1800000000 }],
+///   "links": [{ "name": "launch-link", "resource": "launch", "permissions": "VIEW", "revoked": false }]
+/// }
+/// ```
+///
+/// - `version` (required): the shape's version, [`PolicyDocument::VERSION`].
+/// - Names are unique per kind of entity, and any string (unicode too).
+/// - Enumerations are `snake_case` strings: kinds (`"knowledge_base"`),
+///   user types (`"native_admin"`), effects, statuses (`"active"`,
+///   `"suspended"`, `"deactivated"`, or `{ "invited": { "until": seconds } }`).
+/// - Sets of flags ([`Permissions`], [`Channels`], [`UserTypes`]) are
+///   strings of flag names joined by `|` (`"VIEW | EDIT"`); a host's own
+///   unnamed permission bits are written in hexadecimal (`"VIEW | 0x10000000000"`).
+/// - A grant's `to` is `{ "user": name }`, `{ "team": name }`,
+///   `"everyone"` or `"public"`.
+/// - `seats` is a [`Seats`] limit: at most `limit` active users of the
+///   `counted` types.
+/// - Left out means: no MFA-guarded permissions, no seat limit, no rules, no inheritance,
+///   a role open to every user type, a tenant root (no `parent`), the user
+///   type's channels, no teams, a key with its owner's full rights
+///   (`scope`) anywhere in its tenant (`within`), no expiry, not revoked;
+///   and every list empty.
+///
+/// ```
+/// use clearance::{Action, Channel, Effect, Grantee, Permissions as P, Policy, PolicyDocument,
+///     ResourceDocument, ResourceKind as K, RoleDocument, RuleDocument, GrantDocument, Status,
+///     Subject, UserDocument, UserType};
+///
+/// let document = PolicyDocument {
+///     roles: vec![RoleDocument {
+///         name: "viewer".into(),
+///         rules: vec![RuleDocument { kinds: vec![K::Workspace], permissions: P::VIEW }],
+///         inherits: vec![],
+///         only_for: None,
+///     }],
+///     resources: vec![
+///         ResourceDocument { name: "acme".into(), kind: K::Organization, parent: None },
+///         ResourceDocument { name: "sales".into(), kind: K::Workspace, parent: Some("acme".into()) },
+///     ],
+///     users: vec![UserDocument {
+///         name: "ann".into(),
+///         tenant: "acme".into(),
+///         user_type: UserType::Native,
+///         status: Status::Active,
+///         channels: None,
+///         teams: vec![],
+///     }],
+///     grants: vec![GrantDocument {
+///         to: Grantee::user("ann"),
+///         scope: "sales".into(),
+///         role: "viewer".into(),
+///         effect: Effect::Allow,
+///     }],
+///     ..PolicyDocument::new()
+/// };
+/// let policy = Policy::from_document(&document)?;
+/// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web);
+/// assert!(policy.authorize(&ann, Action::View, policy.resource_id("sales").unwrap()).is_allowed());
+/// assert_eq!(policy.to_document(), document);
+///
+/// # #[cfg(feature = "serde")]
+/// # {
+/// let json = r#"{ "version": 1, "resources": [{ "name": "acme", "kind": "organization" }] }"#;
+/// let parsed: PolicyDocument = serde_json::from_str(json).unwrap();
+/// assert_eq!(parsed.resources[0].kind, K::Organization);
+/// # }
+/// # Ok::<(), clearance::DocumentError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct PolicyDocument {
+    /// The version of this shape; [`Policy::from_document`] reads
+    /// [`PolicyDocument::VERSION`] only.
+    pub version: u32,
+    /// Permissions that need a session that passed multi-factor
+    /// authentication ([`PolicyBuilder::mfa_required`]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Permissions::is_empty")
+    )]
+    pub mfa_required: Permissions,
+    /// The licence seat limit, if any ([`PolicyBuilder::seats`]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub seats: Option<Seats>,
+    /// Every role.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub roles: Vec<RoleDocument>,
+    /// Every resource, tenant roots included, in any order.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub resources: Vec<ResourceDocument>,
+    /// Every team.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub teams: Vec<TeamDocument>,
+    /// Every user, with its team memberships.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub users: Vec<UserDocument>,
+    /// Every grant.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub grants: Vec<GrantDocument>,
+    /// Every API key.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub keys: Vec<KeyDocument>,
+    /// Every public link.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub links: Vec<LinkDocument>,
+}
+
+/// A role: `{"name", "rules"?, "inherits"?, "only_for"?}`. See
+/// [`Role`] for what each part means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct RoleDocument {
+    /// The role's name, unique among roles.
+    pub name: String,
+    /// What the role gives, per kind of resource; several rules add up.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub rules: Vec<RuleDocument>,
+    /// Names of the roles whose permissions this one adds (transitively).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub inherits: Vec<String>,
+    /// The user types that may hold the role; `None` (left out) for every
+    /// type ([`Role::only_for`]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub only_for: Option<UserTypes>,
+}
+
+/// One rule of a role: `{"kinds": [...], "permissions": "VIEW | EDIT"}`
+/// gives these permissions on resources of these kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct RuleDocument {
+    /// The kinds of resources the rule applies to.
+    pub kinds: Vec<ResourceKind>,
+    /// The permissions it gives on them.
+    pub permissions: Permissions,
+}
+
+/// A resource: `{"name", "kind", "parent"?}`; without a parent it is a
+/// tenant root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct ResourceDocument {
+    /// The resource's name, unique among resources.
+    pub name: String,
+    /// What the resource is.
+    pub kind: ResourceKind,
+    /// The name of the resource it is in; `None` (left out) for a tenant.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub parent: Option<String>,
+}
+
+/// A team: `{"name", "tenant"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct TeamDocument {
+    /// The team's name, unique among teams.
+    pub name: String,
+    /// The name of the tenant (a root resource) the team belongs to.
+    pub tenant: String,
+}
+
+/// A user: `{"name", "tenant", "user_type", "status", "channels"?,
+/// "teams"?}`. See [`User`] for what each part means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct UserDocument {
+    /// The user's name, unique among users.
+    pub name: String,
+    /// The name of the tenant (a root resource) the account belongs to.
+    pub tenant: String,
+    /// How the account exists.
+    pub user_type: UserType,
+    /// Whether it may act now.
+    pub status: Status,
+    /// The channels it may use when narrower than its type's; `None` (left
+    /// out) for all of its type's channels.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub channels: Option<Channels>,
+    /// Names of the teams it is in (of its tenant).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub teams: Vec<String>,
+}
+
+/// A grant: `{"to", "scope", "role", "effect"}` gives `role` on the
+/// resource named `scope` and everything below it to `to`. See [`Effect`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct GrantDocument {
+    /// Who holds it: `{"user": name}`, `{"team": name}`, `"everyone"` or
+    /// `"public"`.
+    pub to: Grantee,
+    /// The name of the resource it is on.
+    pub scope: String,
+    /// The name of the role it gives.
+    pub role: String,
+    /// How it combines with other grants.
+    pub effect: Effect,
+}
+
+/// An API key: `{"name", "owner", "scope"?, "within"?, "expires_at"?,
+/// "revoked"?}`. See [`ApiKey`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct KeyDocument {
+    /// The key's name, unique among keys.
+    pub name: String,
+    /// The name of the user it acts for.
+    pub owner: String,
+    /// The most it may do; `None` (left out) for all of its owner's rights.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub scope: Option<Permissions>,
+    /// The name of the resource whose subtree it is limited to; `None`
+    /// (left out) for no limit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub within: Option<String>,
+    /// When it stops working (seconds on the host's clock, exclusive);
+    /// `None` (left out) for never.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub expires_at: Option<u64>,
+    /// Whether it was revoked (left out: `false`).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
+    pub revoked: bool,
+}
+
+/// A public link: `{"name", "resource", "permissions", "expires_at"?,
+/// "revoked"?}`. See [`PublicLink`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct LinkDocument {
+    /// The link's name, unique among links.
+    pub name: String,
+    /// The name of the resource it opens (with its subtree).
+    pub resource: String,
+    /// The most it gives, further limited by the resource's grants to the
+    /// public.
+    pub permissions: Permissions,
+    /// When it stops working (seconds on the host's clock, exclusive);
+    /// `None` (left out) for never.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub expires_at: Option<u64>,
+    /// Whether it was revoked (left out: `false`).
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_false"))]
+    pub revoked: bool,
+}
+
+/// Whether a flag is unset, for `skip_serializing_if` (which passes a
+/// reference).
+#[cfg(feature = "serde")]
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+impl PolicyDocument {
+    /// The version of the document shape this crate reads and writes.
+    pub const VERSION: u32 = 1;
+
+    /// An empty document of the current [`VERSION`](PolicyDocument::VERSION).
+    #[must_use]
+    pub fn new() -> PolicyDocument {
+        PolicyDocument {
+            version: PolicyDocument::VERSION,
+            mfa_required: Permissions::empty(),
+            seats: None,
+            roles: Vec::new(),
+            resources: Vec::new(),
+            teams: Vec::new(),
+            users: Vec::new(),
+            grants: Vec::new(),
+            keys: Vec::new(),
+            links: Vec::new(),
+        }
+    }
+
+    /// The document's declarations, each marked with its path so that the
+    /// builder's problems name the place in the document.
+    fn builder(&self) -> PolicyBuilder {
+        let mut builder = PolicyBuilder::new();
+        builder.mfa_required(self.mfa_required);
+        if let Some(seats) = self.seats {
+            builder.seats(seats);
+        }
+        for (index, resource) in self.resources.iter().enumerate() {
+            match &resource.parent {
+                None => builder.tenant(resource.name.clone(), resource.kind),
+                Some(parent) => {
+                    builder.resource(resource.name.clone(), resource.kind, parent.clone())
+                }
+            };
+            builder.set_origin(Entity::Resource, format!("resources[{index}]"));
+        }
+        for (index, role) in self.roles.iter().enumerate() {
+            let mut declared = Role::new(role.name.clone());
+            for rule in &role.rules {
+                declared = declared.allow(rule.kinds.iter().copied(), rule.permissions);
+            }
+            for parent in &role.inherits {
+                declared = declared.inherits(parent.clone());
+            }
+            if let Some(user_types) = role.only_for {
+                declared = declared.only_for(user_types);
+            }
+            builder.role(declared);
+            builder.set_origin(Entity::Role, format!("roles[{index}]"));
+        }
+        for (index, team) in self.teams.iter().enumerate() {
+            builder.team(team.name.clone(), team.tenant.clone());
+            builder.set_origin(Entity::Team, format!("teams[{index}]"));
+        }
+        for (index, user) in self.users.iter().enumerate() {
+            let mut declared = User::new(user.name.clone(), user.tenant.clone())
+                .user_type(user.user_type)
+                .status(user.status);
+            if let Some(channels) = user.channels {
+                declared = declared.channels(channels);
+            }
+            for team in &user.teams {
+                declared = declared.member_of(team.clone());
+            }
+            builder.user(declared);
+            builder.set_origin(Entity::User, format!("users[{index}]"));
+        }
+        for (index, grant) in self.grants.iter().enumerate() {
+            builder.grant(
+                grant.to.clone(),
+                grant.scope.clone(),
+                grant.role.clone(),
+                grant.effect,
+            );
+            builder.set_origin(Entity::Grant, format!("grants[{index}]"));
+        }
+        for (index, key) in self.keys.iter().enumerate() {
+            let mut declared = ApiKey::new(key.name.clone(), key.owner.clone())
+                .scope(key.scope.unwrap_or(Permissions::all()))
+                .revoked(key.revoked);
+            if let Some(within) = &key.within {
+                declared = declared.within(within.clone());
+            }
+            if let Some(at) = key.expires_at {
+                declared = declared.expires_at(at);
+            }
+            builder.api_key(declared);
+            builder.set_origin(Entity::Key, format!("keys[{index}]"));
+        }
+        for (index, link) in self.links.iter().enumerate() {
+            let mut declared =
+                PublicLink::new(link.name.clone(), link.resource.clone(), link.permissions)
+                    .revoked(link.revoked);
+            if let Some(at) = link.expires_at {
+                declared = declared.expires_at(at);
+            }
+            builder.link(declared);
+            builder.set_origin(Entity::Link, format!("links[{index}]"));
+        }
+        builder
+    }
+}
+
+impl Default for PolicyDocument {
+    /// [`PolicyDocument::new`]: empty, of the current version.
+    fn default() -> PolicyDocument {
+        PolicyDocument::new()
+    }
+}
+
+/// Documents in and out.
+impl Policy {
+    /// Checks and compiles a document, as [`PolicyBuilder::build`] does a
+    /// model declared in code.
+    ///
+    /// Every problem found is reported at once, each with its path in the
+    /// document: `grants[1]: unknown team "ops"`, `users[3].channels: …`.
+    ///
+    /// ```
+    /// use clearance::{DocumentError, Effect, GrantDocument, Grantee, Policy, PolicyDocument,
+    ///     ResourceDocument, ResourceKind};
+    ///
+    /// let mut document = PolicyDocument::new();
+    /// document.resources.push(ResourceDocument { name: "acme".into(), kind: ResourceKind::Organization, parent: None });
+    /// document.grants.push(GrantDocument {
+    ///     to: Grantee::team("ops"),
+    ///     scope: "acme".into(),
+    ///     role: "admin".into(),
+    ///     effect: Effect::Allow,
+    /// });
+    /// let error = Policy::from_document(&document).unwrap_err();
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "the document has 2 problems\n\
+    ///      - grants[0]: unknown role \"admin\"\n\
+    ///      - grants[0]: unknown team \"ops\"",
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`DocumentError::UnsupportedVersion`] for a version other than
+    /// [`PolicyDocument::VERSION`]; [`DocumentError::Invalid`] with every
+    /// problem of the model and its path.
+    pub fn from_document(document: &PolicyDocument) -> Result<Policy, DocumentError> {
+        if document.version != PolicyDocument::VERSION {
+            return Err(DocumentError::UnsupportedVersion {
+                found: document.version,
+                supported: PolicyDocument::VERSION,
+            });
+        }
+        document
+            .builder()
+            .build()
+            .map_err(|error| DocumentError::Invalid {
+                problems: locate(document, error.problems()),
+            })
+    }
+
+    /// The model as a document, by names: what
+    /// [`from_document`](Policy::from_document) compiles back into an
+    /// equal policy.
+    ///
+    /// Entities come in id order, so the ids of the rebuilt policy are
+    /// those of this one. What the compiled policy no longer distinguishes
+    /// is written in one canonical way: grants are listed by scope, a
+    /// user's teams in id order without repeats, and a user's channels only
+    /// when narrower than its type's.
+    #[must_use]
+    pub fn to_document(&self) -> PolicyDocument {
+        let writer = Writer { policy: self };
+        PolicyDocument {
+            version: PolicyDocument::VERSION,
+            mfa_required: self.mfa_required,
+            seats: self.seats,
+            roles: writer.role_documents(),
+            resources: writer.resource_documents(),
+            teams: writer.team_documents(),
+            users: writer.user_documents(),
+            grants: writer.grant_documents(),
+            keys: writer.key_documents(),
+            links: writer.link_documents(),
+        }
+    }
+}
+
+/// Writes a policy's parts for [`Policy::to_document`], one per kind of
+/// entity: each decides alone which entities it writes (removed ones are
+/// left out, by one `*_is_live` check per kind).
+struct Writer<'p> {
+    policy: &'p Policy,
+}
+
+impl core::ops::Deref for Writer<'_> {
+    type Target = Policy;
+
+    fn deref(&self) -> &Policy {
+        self.policy
+    }
+}
+
+impl Writer<'_> {
+    fn resource_is_live(&self, id: u32) -> bool {
+        self.nodes
+            .get(id as usize)
+            .is_some_and(|node| node.tenant != REMOVED)
+    }
+
+    fn user_is_live(&self, id: u32) -> bool {
+        self.users
+            .get(id as usize)
+            .is_some_and(|user| user.tenant != REMOVED)
+    }
+
+    fn team_is_live(&self, id: u32) -> bool {
+        self.catalog
+            .team_tenants
+            .get(id as usize)
+            .is_some_and(|&tenant| tenant != REMOVED)
+    }
+
+    fn role_is_live(&self, id: u32, role: &Role) -> bool {
+        // A removed role keeps its name in the list, but not its id.
+        self.catalog.role_ids.get(&role.name) == Some(&id)
+    }
+
+    fn role_documents(&self) -> Vec<RoleDocument> {
+        self.catalog
+            .roles
+            .iter()
+            .enumerate()
+            .filter(|&(index, role)| {
+                u32::try_from(index).is_ok_and(|id| self.role_is_live(id, role))
+            })
+            .map(|(_, role)| RoleDocument {
+                name: role.name.clone(),
+                rules: role
+                    .rules
+                    .iter()
+                    .map(|(kinds, permissions)| RuleDocument {
+                        kinds: kinds.clone(),
+                        permissions: *permissions,
+                    })
+                    .collect(),
+                inherits: role.inherits.clone(),
+                only_for: (role.eligible != UserTypes::all()).then_some(role.eligible),
+            })
+            .collect()
+    }
+
+    fn resource_documents(&self) -> Vec<ResourceDocument> {
+        let names = &self.catalog.resources;
+        (0..self.nodes.len())
+            .filter_map(|index| {
+                let id = u32::try_from(index).ok()?;
+                let node = self.nodes.get(index)?;
+                self.resource_is_live(id).then(|| ResourceDocument {
+                    name: name_of(names, id),
+                    kind: node.kind,
+                    parent: (node.parent != NONE).then(|| name_of(names, node.parent)),
+                })
+            })
+            .collect()
+    }
+
+    fn team_documents(&self) -> Vec<TeamDocument> {
+        (0..self.catalog.teams.len())
+            .filter_map(|index| {
+                let id = u32::try_from(index).ok()?;
+                let tenant = *self.catalog.team_tenants.get(index)?;
+                self.team_is_live(id).then(|| TeamDocument {
+                    name: name_of(&self.catalog.teams, id),
+                    tenant: name_of(&self.catalog.resources, tenant),
+                })
+            })
+            .collect()
+    }
+
+    fn user_documents(&self) -> Vec<UserDocument> {
+        (0..self.users.len())
+            .filter_map(|index| {
+                let id = u32::try_from(index).ok()?;
+                let user = self.users.get(index)?;
+                if !self.user_is_live(id) {
+                    return None;
+                }
+                let start = user.teams_start as usize;
+                let teams = self
+                    .user_teams
+                    .get(start..start + user.teams_len as usize)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter(|&&team| self.team_is_live(team))
+                    .map(|&team| name_of(&self.catalog.teams, team))
+                    .collect();
+                Some(UserDocument {
+                    name: name_of(&self.catalog.users, id),
+                    tenant: name_of(&self.catalog.resources, user.tenant),
+                    user_type: user.user_type,
+                    status: user.status,
+                    channels: (user.channels != user.user_type.channels()).then_some(user.channels),
+                    teams,
+                })
+            })
+            .collect()
+    }
+
+    fn grant_documents(&self) -> Vec<GrantDocument> {
+        // (scope, principal key, grant): sorted by the first two, grants
+        // read like the model: resource by resource, principals in order.
+        let mut grants: Vec<(u32, u32, GrantDocument)> = Vec::new();
+        let role_name = |role: u32| {
+            self.catalog
+                .roles
+                .get(role as usize)
+                .map(|role| role.name.clone())
+                .unwrap_or_default()
+        };
+        for (index, node) in self.nodes.iter().enumerate() {
+            let Ok(scope) = u32::try_from(index) else {
+                break;
+            };
+            if !self.resource_is_live(scope) {
+                continue;
+            }
+            let start = node.grants_start as usize;
+            let run = self
+                .grants
+                .get(start..start + node.grants_len as usize)
+                .unwrap_or(&[]);
+            for entry in run {
+                let to = match key::unpack(entry.key) {
+                    Principal::User(user) if self.user_is_live(user.0) => {
+                        Grantee::User(name_of(&self.catalog.users, user.0))
+                    }
+                    Principal::Team(team) if self.team_is_live(team.0) => {
+                        Grantee::Team(name_of(&self.catalog.teams, team.0))
+                    }
+                    Principal::User(_) | Principal::Team(_) => continue,
+                    Principal::Everyone => Grantee::Everyone,
+                    Principal::Public => Grantee::Public,
+                };
+                grants.push((
+                    scope,
+                    entry.key,
+                    GrantDocument {
+                        to,
+                        scope: name_of(&self.catalog.resources, scope),
+                        role: role_name(entry.role),
+                        effect: entry.effect,
+                    },
+                ));
+            }
+        }
+        for (index, user) in self.users.iter().enumerate() {
+            let Ok(id) = u32::try_from(index) else {
+                break;
+            };
+            if !self.user_is_live(id) {
+                continue;
+            }
+            let start = user.grants_start as usize;
+            let own = self
+                .user_grants
+                .get(start..start + user.grants_len as usize)
+                .unwrap_or(&[]);
+            for grant in own.iter().filter(|g| self.resource_is_live(g.scope)) {
+                grants.push((
+                    grant.scope,
+                    key::pack(Principal::User(crate::UserId(id))),
+                    GrantDocument {
+                        to: Grantee::User(name_of(&self.catalog.users, id)),
+                        scope: name_of(&self.catalog.resources, grant.scope),
+                        role: role_name(grant.role),
+                        effect: grant.effect,
+                    },
+                ));
+            }
+        }
+        // Stable: a principal's grants on one scope keep their compiled
+        // order (by effect, then role).
+        grants.sort_by_key(|&(scope, principal, _)| (scope, principal));
+        grants.into_iter().map(|(_, _, grant)| grant).collect()
+    }
+
+    fn key_documents(&self) -> Vec<KeyDocument> {
+        (0..self.keys.len())
+            .filter_map(|index| {
+                let id = u32::try_from(index).ok()?;
+                let key = self.keys.get(index)?;
+                self.user_is_live(key.owner).then(|| KeyDocument {
+                    name: name_of(&self.catalog.keys, id),
+                    owner: name_of(&self.catalog.users, key.owner),
+                    scope: (key.scope != Permissions::all()).then_some(key.scope),
+                    within: (key.within != NONE)
+                        .then(|| name_of(&self.catalog.resources, key.within)),
+                    expires_at: key.expires_at,
+                    revoked: key.revoked,
+                })
+            })
+            .collect()
+    }
+
+    fn link_documents(&self) -> Vec<LinkDocument> {
+        (0..self.links.len())
+            .filter_map(|index| {
+                let id = u32::try_from(index).ok()?;
+                let link = self.links.get(index)?;
+                self.resource_is_live(link.resource).then(|| LinkDocument {
+                    name: name_of(&self.catalog.links, id),
+                    resource: name_of(&self.catalog.resources, link.resource),
+                    permissions: link.permissions,
+                    expires_at: link.expires_at,
+                    revoked: link.revoked,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The name of entity `id` in `names`, or `""` if it has none (never, in
+/// a policy that built).
+fn name_of(names: &[String], id: u32) -> String {
+    names.get(id as usize).cloned().unwrap_or_default()
+}
+
+/// Gives each problem of a document's build the path of the entry it is
+/// about. Problems that name an entry by its origin (`grants[3]: …`) carry
+/// their path already; the others name entities, found here by name.
+fn locate(document: &PolicyDocument, problems: &[Problem]) -> Vec<DocumentProblem> {
+    let finder = Finder::new(document);
+    // How many duplicates of each name were met so far: the builder
+    // reports every declaration after the first, in order.
+    let mut duplicates: BTreeMap<(Entity, &str), usize> = BTreeMap::new();
+    problems
+        .iter()
+        .map(|problem| {
+            let path = match problem {
+                Problem::UnknownReference {
+                    referrer,
+                    entity: Entity::Role,
+                    name,
+                } if origin(referrer).is_none() => finder
+                    .inheritance(referrer, name)
+                    .unwrap_or_else(|| referrer.clone()),
+                Problem::UnknownReference { referrer, .. }
+                | Problem::NotATenant { referrer, .. }
+                | Problem::CrossesTenants { referrer, .. }
+                | Problem::IneligibleRole { referrer, .. } => {
+                    origin(referrer).unwrap_or(referrer).to_string()
+                }
+                Problem::DuplicateName { entity, name } => {
+                    let seen = duplicates.entry((*entity, name.as_str())).or_insert(0);
+                    *seen += 1;
+                    finder.path(*entity, name, *seen)
+                }
+                Problem::ResourceCycle { names } => finder.path(
+                    Entity::Resource,
+                    names.first().map_or("", String::as_str),
+                    0,
+                ),
+                Problem::RoleCycle { names } => {
+                    finder.path(Entity::Role, names.first().map_or("", String::as_str), 0)
+                }
+                Problem::ChannelsNotAllowed { user, .. } => {
+                    format!("{}.channels", finder.path(Entity::User, user, 0))
+                }
+                Problem::TooManyTeams { user, .. } => {
+                    format!("{}.teams", finder.path(Entity::User, user, 0))
+                }
+                Problem::TooMany { entity, .. } => list_name(*entity).to_string(),
+                Problem::SeatsExceeded { .. } => "seats".to_string(),
+            };
+            DocumentProblem {
+                path,
+                problem: problem.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The name of a document's list of `entity`.
+fn list_name(entity: Entity) -> &'static str {
+    match entity {
+        Entity::Resource => "resources",
+        Entity::Role => "roles",
+        Entity::Team => "teams",
+        Entity::User => "users",
+        Entity::Key => "keys",
+        Entity::Link => "links",
+        Entity::Grant => "grants",
+    }
+}
+
+/// Positions of a document's entries by name, to turn a problem that names
+/// an entity into a path.
+struct Finder<'d> {
+    document: &'d PolicyDocument,
+    names: BTreeMap<(Entity, &'d str), Vec<usize>>,
+    /// Roles by the way problems name them (`role "editor"`).
+    role_referrers: BTreeMap<String, Vec<usize>>,
+}
+
+impl<'d> Finder<'d> {
+    fn new(document: &'d PolicyDocument) -> Finder<'d> {
+        let mut names: BTreeMap<(Entity, &str), Vec<usize>> = BTreeMap::new();
+        let mut add = |entity: Entity, list: &mut dyn Iterator<Item = &'d String>| {
+            for (position, name) in list.enumerate() {
+                names
+                    .entry((entity, name.as_str()))
+                    .or_default()
+                    .push(position);
+            }
+        };
+        add(
+            Entity::Resource,
+            &mut document.resources.iter().map(|r| &r.name),
+        );
+        add(Entity::Role, &mut document.roles.iter().map(|r| &r.name));
+        add(Entity::Team, &mut document.teams.iter().map(|t| &t.name));
+        add(Entity::User, &mut document.users.iter().map(|u| &u.name));
+        add(Entity::Key, &mut document.keys.iter().map(|k| &k.name));
+        add(Entity::Link, &mut document.links.iter().map(|l| &l.name));
+        let mut role_referrers: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (position, role) in document.roles.iter().enumerate() {
+            role_referrers
+                .entry(format!("role {:?}", role.name))
+                .or_default()
+                .push(position);
+        }
+        Finder {
+            document,
+            names,
+            role_referrers,
+        }
+    }
+
+    /// The path of the `nth` entry (from 0) of `entity` named `name`, or
+    /// of the whole list if there is no such entry.
+    fn path(&self, entity: Entity, name: &str, nth: usize) -> String {
+        let list = list_name(entity);
+        match self
+            .names
+            .get(&(entity, name))
+            .and_then(|positions| positions.get(nth))
+        {
+            Some(position) => format!("{list}[{position}]"),
+            None => list.to_string(),
+        }
+    }
+
+    /// The path of a role's unknown parent (`roles[2].inherits[0]`): roles
+    /// check their inheritance by name, so the problem names the role
+    /// (`role "editor"`), not its origin.
+    fn inheritance(&self, referrer: &str, parent: &str) -> Option<String> {
+        self.role_referrers
+            .get(referrer)?
+            .iter()
+            .find_map(|&index| {
+                let role = self.document.roles.get(index)?;
+                let position = role.inherits.iter().position(|p| p == parent)?;
+                Some(format!("roles[{index}].inherits[{position}]"))
+            })
+    }
+}
+
+/// The origin a referrer starts with (`grants[3]` of `grants[3] through
+/// team "ops"`), if it starts with one.
+fn origin(referrer: &str) -> Option<&str> {
+    let head = referrer.split(' ').next()?;
+    let (list, rest) = head.split_once('[')?;
+    let digits = rest.strip_suffix(']')?;
+    let well_formed = !list.is_empty()
+        && list.bytes().all(|b| b.is_ascii_lowercase())
+        && !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    well_formed.then_some(head)
+}
