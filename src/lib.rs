@@ -11,6 +11,7 @@ mod directory;
 mod document;
 mod error;
 mod grant;
+mod matrix;
 mod permission;
 mod policy;
 mod resource;
@@ -34,8 +35,10 @@ pub use document::{
 };
 pub use error::{
     BuildError, ChangeError, ChangeProblem, DocumentError, DocumentProblem, Entity, Problem,
+    TableError,
 };
 pub use grant::{Effect, Grant, Grantee, Principal};
+pub use matrix::{CheckError, Matrix, Mismatch};
 pub use permission::{Action, Permissions};
 pub use policy::{Explanation, Policy, Seats, MAX_TEAMS_PER_USER};
 pub use resource::{ResourceId, ResourceKind};
