@@ -322,3 +322,256 @@ pub fn assert_gets_nothing(
         "{subject:?} on {resource_name:?} must have no effective permission"
     );
 }
+
+/// What the walk of [`dangling`] asks each live subject on each live
+/// resource: a few verbs, one that needs `MANAGE_MEMBERS`, one of the
+/// host's own bits.
+const WALK_ACTIONS: [Action; 6] = [
+    Action::View,
+    Action::Edit,
+    Action::Delete,
+    Action::Execute,
+    Action::ManageMembers,
+    Action::Custom(Permissions::from_bits_retain(1 << 40)),
+];
+
+/// Whether the resource with this id is live: its name leads back to it.
+pub fn resource_is_live(policy: &Policy, id: ResourceId) -> bool {
+    policy
+        .resource_name(id)
+        .and_then(|name| policy.resource_id(name))
+        == Some(id)
+}
+
+/// Whether the user with this id is live: its name leads back to it.
+pub fn user_is_live(policy: &Policy, id: UserId) -> bool {
+    policy.user_name(id).and_then(|name| policy.user_id(name)) == Some(id)
+}
+
+/// Whether the team with this id is live: its name leads back to it.
+pub fn team_is_live(policy: &Policy, id: TeamId) -> bool {
+    policy.team_name(id).and_then(|name| policy.team_id(name)) == Some(id)
+}
+
+/// Whether the role with this id is live: its name leads back to it.
+pub fn role_is_live(policy: &Policy, id: RoleId) -> bool {
+    policy.role_name(id).and_then(|name| policy.role_id(name)) == Some(id)
+}
+
+/// Whether the API key with this id is live: its name leads back to it.
+pub fn key_is_live(policy: &Policy, id: KeyId) -> bool {
+    policy.key_name(id).and_then(|name| policy.key_id(name)) == Some(id)
+}
+
+/// Whether the public link with this id is live: its name leads back to it.
+pub fn link_is_live(policy: &Policy, id: LinkId) -> bool {
+    policy.link_name(id).and_then(|name| policy.link_id(name)) == Some(id)
+}
+
+/// Every id from 0 for which `named` has a name, and two past them.
+fn ids_with_names(named: impl Fn(u32) -> bool) -> impl Iterator<Item = u32> {
+    let count = (0..).take_while(|&index| named(index)).count();
+    0..u32::try_from(count + 2).unwrap_or(u32::MAX)
+}
+
+/// The resource, its parent, … up to its tenant root, through the public
+/// API; `None` when a parent is not live, the chain is longer than the
+/// policy, or it does not end at the resource's tenant.
+fn ancestors(policy: &Policy, resource: ResourceId) -> Option<Vec<ResourceId>> {
+    let tenant = policy.tenant_of(resource)?;
+    let mut path = vec![resource];
+    let mut at = resource;
+    while let Some(parent) = policy.parent(at) {
+        if !resource_is_live(policy, parent)
+            || policy.tenant_of(parent) != Some(tenant)
+            || path.len() > policy.resource_count()
+        {
+            return None;
+        }
+        path.push(parent);
+        at = parent;
+    }
+    (at == tenant).then_some(path)
+}
+
+/// What is wrong with a reason given to a live subject on a live resource
+/// whose path to the root is `path`: a reason may only name live entities,
+/// the asking user (or a key's owner), and resources on the path.
+fn reason_dangles(
+    policy: &Policy,
+    reason: Reason,
+    owner: Option<UserId>,
+    path: &[ResourceId],
+) -> Option<String> {
+    let principal_ok = |principal: Principal| match principal {
+        Principal::User(user) => Some(user) == owner && user_is_live(policy, user),
+        Principal::Team(team) => owner.is_some() && team_is_live(policy, team),
+        Principal::Everyone => owner.is_some(),
+        Principal::Public => owner.is_none(),
+    };
+    let on_path = |at: ResourceId| path.contains(&at) && resource_is_live(policy, at);
+    let fine = match reason {
+        Reason::UnknownSubject | Reason::UnknownResource => false,
+        Reason::Granted {
+            principal,
+            scope,
+            role,
+        } => principal_ok(principal) && on_path(scope) && role_is_live(policy, role),
+        Reason::Denied { at, principal } => principal_ok(principal) && on_path(at),
+        Reason::Overridden { at } => on_path(at),
+        _ => true,
+    };
+    (!fine).then(|| format!("{reason:?} ({})", policy.explain(reason)))
+}
+
+/// Walks every resource, user, team, API key and public link id of
+/// `policy` (and two ids past each kind's last) through the public API,
+/// and describes each one that is neither fully usable nor fully unknown:
+///
+/// - a live resource has a kind, and live parents up to its tenant root;
+/// - every live user, key and link asking about a live resource gets an
+///   answer that is not "unknown", naming only live entities on the
+///   resource's path, and `effective` agrees with it;
+/// - a live key's owner is a live user;
+/// - a removed (or never used) id of a user, key or link is
+///   `UnknownSubject` everywhere, and a removed resource is
+///   `UnknownResource` to every live subject, with nothing effective.
+pub fn dangling(policy: &Policy) -> Vec<String> {
+    let mut found = Vec::new();
+    let resources: Vec<ResourceId> = ids_with_names(|index| {
+        policy
+            .resource_name(ResourceId::from_index(index))
+            .is_some()
+    })
+    .map(ResourceId::from_index)
+    .collect();
+    let users: Vec<UserId> =
+        ids_with_names(|index| policy.user_name(UserId::from_index(index)).is_some())
+            .map(UserId::from_index)
+            .collect();
+    let keys: Vec<KeyId> =
+        ids_with_names(|index| policy.key_name(KeyId::from_index(index)).is_some())
+            .map(KeyId::from_index)
+            .collect();
+    let links: Vec<LinkId> =
+        ids_with_names(|index| policy.link_name(LinkId::from_index(index)).is_some())
+            .map(LinkId::from_index)
+            .collect();
+    let name = |id: ResourceId| policy.resource_name(id).unwrap_or("<no name>").to_string();
+
+    let mut live_resources = Vec::new();
+    let mut dead_resources = Vec::new();
+    for &resource in &resources {
+        if !resource_is_live(policy, resource) {
+            dead_resources.push(resource);
+            continue;
+        }
+        if policy.resource_kind(resource).is_none() {
+            found.push(format!("live resource {:?} has no kind", name(resource)));
+        }
+        match ancestors(policy, resource) {
+            Some(path) => live_resources.push((resource, path)),
+            None => found.push(format!(
+                "live resource {:?} has a parent or tenant that is not live",
+                name(resource)
+            )),
+        }
+    }
+
+    // Every live subject, with the user it acts for (none for a link).
+    let mut live_subjects: Vec<(Subject, Option<UserId>)> = Vec::new();
+    let mut dead_subjects: Vec<Subject> = Vec::new();
+    for &user in &users {
+        let subject = Subject::user(user, Channel::Web);
+        if user_is_live(policy, user) {
+            live_subjects.push((subject, Some(user)));
+        } else {
+            dead_subjects.push(subject);
+        }
+    }
+    for &key in &keys {
+        let subject = Subject::key(key);
+        if key_is_live(policy, key) {
+            match policy.key_owner(key) {
+                Some(owner) if user_is_live(policy, owner) => {
+                    live_subjects.push((subject, Some(owner)));
+                }
+                owner => found.push(format!(
+                    "live API key {:?} has owner {owner:?}, which is not a live user",
+                    policy.key_name(key)
+                )),
+            }
+        } else {
+            dead_subjects.push(subject);
+        }
+    }
+    for &link in &links {
+        let subject = Subject::link(link);
+        if link_is_live(policy, link) {
+            live_subjects.push((subject, None));
+        } else {
+            dead_subjects.push(subject);
+        }
+    }
+
+    for &(subject, owner) in &live_subjects {
+        for (resource, path) in &live_resources {
+            for action in WALK_ACTIONS {
+                let decision = policy.authorize(&subject, action, *resource);
+                if let Some(problem) = reason_dangles(policy, decision.reason(), owner, path) {
+                    found.push(format!(
+                        "live {subject:?} {action:?} on live {:?}: {problem}",
+                        name(*resource)
+                    ));
+                }
+                let effective = policy.effective(&subject, *resource);
+                if effective.contains(action.permissions()) != decision.is_allowed() {
+                    found.push(format!(
+                        "live {subject:?} {action:?} on live {:?}: effective {effective:?} disagrees with {:?}",
+                        name(*resource),
+                        decision.reason()
+                    ));
+                }
+            }
+        }
+        for &resource in &dead_resources {
+            let reason = policy.authorize(&subject, Action::View, resource).reason();
+            let effective = policy.effective(&subject, resource);
+            if reason != Reason::UnknownResource || !effective.is_empty() {
+                found.push(format!(
+                    "live {subject:?} on removed resource {resource:?} ({:?}): {reason:?}, effective {effective:?}",
+                    policy.resource_name(resource)
+                ));
+            }
+        }
+    }
+    for &subject in &dead_subjects {
+        for resource in live_resources
+            .iter()
+            .map(|(resource, _)| *resource)
+            .chain(dead_resources.iter().copied())
+        {
+            let reason = policy.authorize(&subject, Action::View, resource).reason();
+            let effective = policy.effective(&subject, resource);
+            if reason != Reason::UnknownSubject || !effective.is_empty() {
+                found.push(format!(
+                    "removed {subject:?} on {resource:?} ({:?}): {reason:?}, effective {effective:?}",
+                    policy.resource_name(resource)
+                ));
+            }
+        }
+    }
+    found
+}
+
+/// Asserts that nothing in `policy` is half-removed; see [`dangling`].
+#[track_caller]
+pub fn assert_nothing_dangles(policy: &Policy) {
+    let found = dangling(policy);
+    assert!(
+        found.is_empty(),
+        "{} ids are neither usable nor unknown:\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
