@@ -1,0 +1,368 @@
+//! Permission matrices: who may do what, as a table.
+//!
+//! ```sh
+//! cargo run --example matrix                  # the demo model, built in code below
+//! cargo run --example matrix -- demo --why    # the same, and the reason of every cell
+//! cargo run --example matrix --features serde -- examples/policies/workspace-platform.json
+//! cargo run --example matrix --features serde -- examples/policies/workspace-platform.json spring-launch view edit execute
+//! ```
+//!
+//! The first argument names a model: one built into this example (`demo`;
+//! the product presets join the list in [`MODELS`] as they are written), or
+//! the path of a JSON policy document (with the `serde` feature: see
+//! `Policy::from_document` and `examples/policies/`). The example prints
+//! the model's matrix as a Markdown table (to paste into documentation)
+//! and as aligned text, and with `--why` the reason behind every cell.
+//!
+//! For a built-in model, the rows and columns are the ones its product
+//! documents, and the matrix is also checked against the product's table
+//! (`Matrix::check_with`), the way a test would.
+//!
+//! For a document, every user is a column (asking through the first
+//! channel its type may use, in a session that passed MFA), and the rows
+//! are actions at one resource: the second argument names it (by default,
+//! the document's first flow), and any further arguments name the actions
+//! (`view`, `edit`, `manage members` or `manage_members`, …; by default,
+//! every named action).
+
+use std::error::Error;
+use std::process::ExitCode;
+
+use clearance::{
+    Action, ApiKey, Channel, Effect, Grantee, Matrix, Permissions as P, Policy, PolicyBuilder,
+    ResourceId, ResourceKind as K, Role, Subject, User,
+};
+
+/// `clearance` has no clock: the host passes the time of each request
+/// ([`Subject::at`]). The example pretends it is this moment (mid-2025).
+const NOW: u64 = 1_750_000_000;
+
+/// The models this example knows by name. Each product preset adds one
+/// entry here.
+const MODELS: &[Named] = &[Named {
+    name: "demo",
+    about:
+        "a workspace platform (the Admin / Editor / Viewer table of PRODUCTS.md §3), built in code",
+    build: demo,
+}];
+
+/// A model known by name: a line about it, and the function that builds it.
+struct Named {
+    name: &'static str,
+    about: &'static str,
+    build: fn() -> Result<Model, Box<dyn Error>>,
+}
+
+/// What a matrix is computed from: a policy, the capabilities to ask about
+/// and the subjects who ask, each with the label it has in the table.
+struct Model {
+    title: String,
+    policy: Policy,
+    heading: &'static str,
+    rows: Vec<(String, Action, ResourceId)>,
+    columns: Vec<(String, Subject)>,
+    /// The product's documented table, if it has one, and how to read the
+    /// product's own words in it.
+    documented: Option<Documented>,
+}
+
+/// A product's table, to check the model against.
+struct Documented {
+    table: &'static str,
+    read: fn(&str) -> Option<bool>,
+}
+
+fn main() -> ExitCode {
+    // Errors are for people: print their message, not their `Debug`.
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let why = args.iter().any(|arg| arg == "--why");
+    args.retain(|arg| arg != "--why");
+
+    let model = match args.first().map(String::as_str) {
+        None => demo()?,
+        Some(name) => match MODELS.iter().find(|known| known.name == name) {
+            Some(known) => (known.build)()?,
+            None if looks_like_a_path(name) => document(name, args.get(1..).unwrap_or_default())?,
+            None => return Err(unknown_model(name).into()),
+        },
+    };
+
+    let matrix =
+        Matrix::compute(&model.policy, model.rows, model.columns).with_heading(model.heading);
+    println!("{}", model.title);
+    println!("(every user asks in a session that passed MFA, at time {NOW})");
+    println!();
+    println!("As Markdown:");
+    println!();
+    print!("{}", matrix.to_markdown());
+    println!();
+    println!("As text:");
+    println!();
+    print!("{matrix}");
+
+    if why {
+        println!();
+        println!("Why:");
+        for (row, column, decision) in matrix.cells() {
+            let verdict = if decision.is_allowed() { "Y" } else { "N" };
+            let reason = model.policy.explain(decision.reason());
+            println!("  {row} / {column}: {verdict}, {reason}");
+        }
+    }
+
+    if let Some(documented) = model.documented {
+        println!();
+        match matrix.check_with(documented.table, documented.read) {
+            Ok(()) => {
+                println!("Checked against the product's documented matrix: every cell agrees.")
+            }
+            // The report lists every cell that differs, with its reason.
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Ok(())
+}
+
+/// The workspace platform of PRODUCTS.md §3, small: one organization with
+/// one workspace, an admin of the organization, an editor and a viewer of
+/// the workspace, and the editor's API key for a CI job.
+fn demo() -> Result<Model, Box<dyn Error>> {
+    let policy = PolicyBuilder::new()
+        .tenant("acme", K::Organization)
+        .resource("automation", K::Workspace, "acme")
+        .resource("sales", K::Folder, "automation")
+        .resource("lead-routing", K::Flow, "sales")
+        .resource("salesforce", K::Connection, "automation")
+        .role(
+            Role::new("viewer")
+                .allow([K::Workspace, K::Folder, K::Flow], P::VIEW)
+                // The preset's reading of "limited" execution: by hand only.
+                .allow([K::Flow], P::EXECUTE_LIMITED),
+        )
+        .role(
+            Role::new("editor")
+                .inherits("viewer")
+                .allow([K::Folder, K::Flow], P::CREATE | P::EDIT | P::DELETE)
+                .allow([K::Flow], P::EXECUTE)
+                .allow([K::Connection], P::VIEW | P::USE | P::EDIT),
+        )
+        .role(Role::new("admin").inherits("editor").allow(
+            [K::Organization, K::Workspace],
+            P::VIEW
+                | P::MANAGE_MEMBERS
+                | P::MANAGE_SETTINGS
+                | P::MANAGE_API_KEYS
+                | P::MANAGE_INTEGRATIONS
+                | P::MANAGE_BILLING,
+        ))
+        .user(User::new("alma", "acme"))
+        .user(User::new("eli", "acme"))
+        .user(User::new("vic", "acme"))
+        .grant(Grantee::user("alma"), "acme", "admin", Effect::Allow)
+        .grant(Grantee::user("eli"), "automation", "editor", Effect::Allow)
+        .grant(Grantee::user("vic"), "automation", "viewer", Effect::Allow)
+        .api_key(ApiKey::new("eli-ci", "eli").scope(P::VIEW | P::EXECUTE))
+        .build()?;
+
+    let resource = |name: &str| {
+        policy
+            .resource_id(name)
+            .ok_or_else(|| format!("the demo has no resource {name:?}"))
+    };
+    let user = |name: &str| {
+        policy
+            .user_id(name)
+            .map(|id| Subject::user(id, Channel::Web).with_mfa(true).at(NOW))
+            .ok_or_else(|| format!("the demo has no user {name:?}"))
+    };
+    let key = policy
+        .key_id("eli-ci")
+        .ok_or("the demo has no key \"eli-ci\"")?;
+
+    // Each row at the resource it is about: members and settings at the
+    // workspace, billing at the organization, flows at a flow.
+    let (workspace, flow) = (resource("automation")?, resource("lead-routing")?);
+    let rows = vec![
+        (
+            "User management".to_string(),
+            Action::ManageMembers,
+            workspace,
+        ),
+        ("All settings".into(), Action::ManageSettings, workspace),
+        ("View flows and executions".into(), Action::View, flow),
+        ("Run flows".into(), Action::Execute, flow),
+        ("Create and edit flows".into(), Action::Edit, flow),
+        (
+            "Manage connections".into(),
+            Action::Edit,
+            resource("salesforce")?,
+        ),
+        (
+            "Create and manage API keys".into(),
+            Action::ManageApiKeys,
+            workspace,
+        ),
+        (
+            "Configure integrations".into(),
+            Action::ManageIntegrations,
+            workspace,
+        ),
+        ("Billing".into(), Action::ManageBilling, resource("acme")?),
+    ];
+    let columns = vec![
+        ("Admin".to_string(), user("alma")?),
+        ("Editor".into(), user("eli")?),
+        ("Viewer".into(), user("vic")?),
+        ("Editor's CI key".into(), Subject::key(key).at(NOW)),
+    ];
+    Ok(Model {
+        title: "demo: a workspace platform, Admin / Editor / Viewer (PRODUCTS.md §3)".into(),
+        policy,
+        heading: "Action",
+        rows,
+        columns,
+        documented: Some(Documented {
+            // PRODUCTS.md §3, with a row for running flows and a column for
+            // the key. `?` is read as
+            // denied (the conservative default); "limited" settings for a
+            // viewer are none at all in this model.
+            table: "
+| Action                     | Admin       | Editor | Viewer  | Editor's CI key |
+|----------------------------|-------------|--------|---------|-----------------|
+| User management            | Y           | N      | N       | N               |
+| All settings               | Y           | ?      | limited | N               |
+| View flows and executions  | Y           | Y      | Y       | Y               |
+| Run flows                  | Y           | Y      | N       | Y               |
+| Create and edit flows      | Y (I)       | Y      | N       | N               |
+| Manage connections         | Y (I)       | Y      | N       | N               |
+| Create and manage API keys | Y           | ?      | N (I)   | N               |
+| Configure integrations     | Y           | ?      | N (I)   | N               |
+| Billing                    | Y (D: view) | N      | N (I)   | N               |
+",
+            read: |cell| (cell == "limited").then_some(false),
+        }),
+    })
+}
+
+/// A policy document: every user a column, the named actions at one
+/// resource the rows.
+#[cfg(feature = "serde")]
+fn document(path: &str, rest: &[String]) -> Result<Model, Box<dyn Error>> {
+    use clearance::PolicyDocument;
+
+    let text =
+        std::fs::read_to_string(path).map_err(|error| format!("cannot read {path}: {error}"))?;
+    let document: PolicyDocument = serde_json::from_str(&text)
+        .map_err(|error| format!("{path} is not a policy document: {error}"))?;
+    let policy = Policy::from_document(&document)?;
+
+    // The resource: named, or the first flow, or the first resource.
+    let resource_name = match rest.first() {
+        Some(name) => name.clone(),
+        None => document
+            .resources
+            .iter()
+            .find(|resource| resource.kind == K::Flow)
+            .or(document.resources.first())
+            .map(|resource| resource.name.clone())
+            .ok_or_else(|| format!("{path} declares no resource"))?,
+    };
+    let resource = policy
+        .resource_id(&resource_name)
+        .ok_or_else(|| format!("{path} has no resource named {resource_name:?}"))?;
+
+    let actions = match rest.get(1..) {
+        Some(names) if !names.is_empty() => names
+            .iter()
+            .map(|name| action_named(name))
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => Action::ALL.to_vec(),
+    };
+    let rows = actions
+        .into_iter()
+        .map(|action| (action.to_string(), action, resource))
+        .collect();
+
+    let mut columns = Vec::new();
+    for user in &document.users {
+        let Some(id) = policy.user_id(&user.name) else {
+            continue;
+        };
+        let channels = user.channels.unwrap_or(user.user_type.channels());
+        // The first channel the account may use; an account that may use
+        // none (a system account) asks through the web, and is refused.
+        let channel = [Channel::Web, Channel::App, Channel::Api, Channel::Link]
+            .into_iter()
+            .find(|channel| channels.contains(channel.as_set()))
+            .unwrap_or(Channel::Web);
+        let subject = Subject::user(id, channel).with_mfa(true).at(NOW);
+        columns.push((user.name.clone(), subject));
+    }
+
+    let kind = policy.resource_kind(resource).map_or("resource", K::label);
+    Ok(Model {
+        title: format!("{path}: every user, at {kind} {resource_name:?}"),
+        policy,
+        heading: "Action",
+        rows,
+        columns,
+        documented: None,
+    })
+}
+
+/// Without the `serde` feature there is no reading of documents: say how
+/// to get it.
+#[cfg(not(feature = "serde"))]
+fn document(path: &str, _rest: &[String]) -> Result<Model, Box<dyn Error>> {
+    Err(format!(
+        "reading the policy document {path} needs the serde feature: \
+         cargo run --example matrix --features serde -- {path}"
+    )
+    .into())
+}
+
+/// The named action called `name`, as it displays (`manage members`) or in
+/// snake case (`manage_members`), in any case.
+#[cfg_attr(
+    not(feature = "serde"),
+    expect(dead_code, reason = "used for documents")
+)]
+fn action_named(name: &str) -> Result<Action, String> {
+    let wanted = name.replace('_', " ");
+    Action::ALL
+        .into_iter()
+        .find(|action| action.to_string().eq_ignore_ascii_case(&wanted))
+        .ok_or_else(|| {
+            let known: Vec<String> = Action::ALL.iter().map(Action::to_string).collect();
+            format!(
+                "no action is called {name:?}; the actions are {}",
+                known.join(", ")
+            )
+        })
+}
+
+fn looks_like_a_path(arg: &str) -> bool {
+    arg.ends_with(".json") || arg.contains(std::path::MAIN_SEPARATOR) || arg.contains('/')
+}
+
+fn unknown_model(name: &str) -> String {
+    let known: Vec<String> = MODELS
+        .iter()
+        .map(|known| format!("  {}: {}", known.name, known.about))
+        .collect();
+    format!(
+        "no model is called {name:?}. Give one of these, or the path of a policy document \
+         (with --features serde):\n{}",
+        known.join("\n")
+    )
+}
