@@ -126,6 +126,25 @@ bitflags::bitflags! {
     }
 }
 
+/// Lists the channels for people: `the web portal, the API`, or `no channel`.
+impl fmt::Display for Channels {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            return f.write_str("no channel");
+        }
+        let all = [Channel::Web, Channel::App, Channel::Api, Channel::Link];
+        let mut first = true;
+        for channel in all.into_iter().filter(|c| self.contains(c.as_set())) {
+            if !first {
+                f.write_str(", ")?;
+            }
+            first = false;
+            fmt::Display::fmt(&channel, f)?;
+        }
+        Ok(())
+    }
+}
+
 /// How an account exists, independent of what it may do.
 ///
 /// The type fixes the channels an account may ever use

@@ -115,7 +115,7 @@ pub enum Problem {
         user_type: UserType,
     },
     /// A user is given channels its type may never use.
-    #[error("user {user:?}: a {user_type} account may not use channels {extra:?}")]
+    #[error("user {user:?}: an account of type {user_type} may never use {extra}")]
     ChannelsNotAllowed {
         /// The user.
         user: String,
@@ -386,7 +386,7 @@ pub enum ChangeProblem {
         user_type: UserType,
     },
     /// A user is given channels its type may never use.
-    #[error("user {user:?}: a {user_type} account may not use channels {extra:?}")]
+    #[error("user {user:?}: an account of type {user_type} may never use {extra}")]
     ChannelsNotAllowed {
         /// The user.
         user: String,

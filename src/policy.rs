@@ -251,6 +251,7 @@ pub struct Policy {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Seats {
     /// How many counted users may be active at once.
     pub limit: u32,

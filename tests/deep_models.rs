@@ -1,5 +1,9 @@
 //! Models deeper than any real product still change in time linear in
 //! their size: no step recurses or walks the tree once per node.
+#![expect(
+    clippy::expect_used,
+    reason = "fixture helpers outside #[test] fns stop the test loudly on a broken fixture"
+)]
 
 use clearance::{
     Action, Change, Channel, Effect, Grantee, Permissions as P, PolicyBuilder, Reason,

@@ -851,7 +851,7 @@ mod json {
             "channels beyond the user type",
             r#"{ "users": [{ "name": "bot", "tenant": "acme", "user_type": "interface", "status": "active", "channels": "WEB | API" }] }"#,
             &[
-                r#"users[2].channels: user "bot": a interface account may not use channels Channels(WEB)"#,
+                r#"users[2].channels: user "bot": an account of type interface may never use the web portal"#,
             ],
         ),
         (
