@@ -380,7 +380,10 @@ impl PolicyBuilder {
                 let (Some(decl), Some(holder)) = (role_decl, self.users.get(user as usize)) else {
                     return;
                 };
-                if !decl.eligible.contains(holder.user_type.as_set()) {
+                // Eligibility limits who may hold a role, not who may lose one.
+                if grant.effect != Effect::Deny
+                    && !decl.eligible.contains(holder.user_type.as_set())
+                {
                     problems.push(Problem::IneligibleRole {
                         referrer: match through {
                             Some(team) => format!("{} through {team}", referrer()),
@@ -445,7 +448,9 @@ impl PolicyBuilder {
                 Grantee::Everyone => Principal::Everyone,
                 Grantee::Public => {
                     if let Some(decl) = role_decl {
-                        if !decl.eligible.contains(UserType::Public.as_set()) {
+                        if grant.effect != Effect::Deny
+                            && !decl.eligible.contains(UserType::Public.as_set())
+                        {
                             problems.push(Problem::IneligibleRole {
                                 referrer: referrer(),
                                 role: decl.name.clone(),

@@ -237,7 +237,8 @@ pub enum Change {
         /// The user.
         user: String,
     },
-    /// Deactivates a user (it keeps its grants, for a later reactivation).
+    /// Deactivates an active or suspended user (it keeps its grants, for a
+    /// later reactivation). A pending invitation is expired or revoked instead.
     Deactivate {
         /// The user.
         user: String,
@@ -393,6 +394,14 @@ fn fresh(ids: &BTreeMap<String, u32>, entity: Entity, name: &str) -> Outcome<()>
     Ok(())
 }
 
+/// Drops `name` from `ids` if it still names `id` (a newer entity may have
+/// taken the name since `id` was removed).
+fn forget(ids: &mut BTreeMap<String, u32>, name: &str, id: u32) {
+    if ids.get(name) == Some(&id) {
+        ids.remove(name);
+    }
+}
+
 fn next_id(len: usize, entity: Entity, max: usize) -> Outcome<u32> {
     if len >= max {
         return Err(ChangeProblem::TooMany { entity, max });
@@ -497,7 +506,10 @@ impl Policy {
     /// granter needs [`Permissions::MANAGE_MEMBERS`] at the grant's scope;
     /// an allow or override may not give, on any kind of resource, more
     /// than the granter holds there (no privilege escalation); and the role
-    /// must be open to the grantee's user type. A deny needs only the first.
+    /// must be open to the grantee's user type. A deny needs only the first:
+    /// eligibility limits who may hold a role, not who may lose one. The
+    /// grantee must exist in the scope's tenant (else `UnknownSubject` or
+    /// `WrongTenant`), and the role must exist (else `UnknownRole`).
     ///
     /// The decision explains itself like any other: allowed with the grant
     /// that gives the granter `MANAGE_MEMBERS`, or denied with the reason.
@@ -507,12 +519,27 @@ impl Policy {
             return decision;
         }
         if !self.role_is_live(grant.role.0) {
-            return Decision::new(Reason::UnknownResource);
+            return Decision::new(Reason::UnknownRole);
+        }
+        // The grantee must exist and belong to the scope's tenant.
+        let scope_tenant = self.tenant_of_node(grant.scope.0);
+        let grantee_tenant = match grant.principal {
+            Principal::User(UserId(user)) => self.users.get(user as usize).map(|r| r.tenant),
+            Principal::Team(TeamId(team)) => self.catalog.team_tenants.get(team as usize).copied(),
+            Principal::Everyone | Principal::Public => Some(scope_tenant),
+        };
+        match grantee_tenant {
+            None | Some(REMOVED) => return Decision::new(Reason::UnknownSubject),
+            Some(tenant) if tenant != scope_tenant => return Decision::new(Reason::WrongTenant),
+            Some(_) => {}
+        }
+        if grant.effect == Effect::Deny {
+            return decision;
         }
         if let Err(reason) = self.eligible(grant.principal, grant.role.0) {
             return Decision::new(reason);
         }
-        if grant.effect != Effect::Deny {
+        {
             let mut missing = Permissions::empty();
             for kind in ResourceKind::ALL {
                 let given = self.role_permissions_of(grant.role.0, kind.index());
@@ -682,15 +709,13 @@ impl Policy {
             Change::Deactivate { user } => {
                 let id = find(&self.catalog.user_ids, Entity::User, user)?;
                 match self.status(id) {
-                    Status::Deactivated => Err(self.wrong_status(
-                        user,
-                        Status::Deactivated,
-                        "active, suspended or invited",
-                    )),
-                    _ => {
+                    Status::Active | Status::Suspended => {
                         self.set_status(id, Status::Deactivated);
                         Ok(())
                     }
+                    // An invitation is expired or revoked, never deactivated:
+                    // reactivating would skip accepting it.
+                    status => Err(self.wrong_status(user, status, "active or suspended")),
                 }
             }
             Change::Grant {
@@ -831,6 +856,14 @@ impl Policy {
         Ok(())
     }
 
+    fn name_of_resource(&self, id: u32) -> String {
+        self.catalog
+            .resources
+            .get(id as usize)
+            .cloned()
+            .unwrap_or_default()
+    }
+
     fn crossing(&self, what: &str, what_id: u32, tenant: u32) -> ChangeProblem {
         let name = |id: u32| {
             self.catalog
@@ -883,13 +916,14 @@ impl Policy {
         // Keys limited to the subtree, links into it.
         for key_id in 0..self.keys.len() {
             let within = self.keys.get(key_id).map_or(NONE, |k| k.within);
-            if within != NONE && inside(within) {
+            let live = self.keys.get(key_id).is_some_and(|k| k.owner != REMOVED);
+            if live && within != NONE && inside(within) {
                 self.remove_key(u32::try_from(key_id).unwrap_or(NONE));
             }
         }
         for link_id in 0..self.links.len() {
             let resource = self.links.get(link_id).map_or(NONE, |l| l.resource);
-            if inside(resource) {
+            if resource != REMOVED && inside(resource) {
                 self.remove_link(u32::try_from(link_id).unwrap_or(NONE));
             }
         }
@@ -900,7 +934,7 @@ impl Policy {
                 record.parent = NONE;
             }
             if let Some(name) = self.catalog.resources.get(node as usize) {
-                self.catalog.resource_ids.remove(name);
+                forget(&mut self.catalog.resource_ids, name, node);
             }
         }
         Ok(())
@@ -1257,7 +1291,7 @@ impl Policy {
             record.status = Status::Deactivated;
         }
         if let Some(name) = self.catalog.users.get(index) {
-            self.catalog.user_ids.remove(name);
+            forget(&mut self.catalog.user_ids, name, user);
         }
     }
 
@@ -1351,11 +1385,11 @@ impl Policy {
                 let user = find(&self.catalog.user_ids, Entity::User, name)?;
                 let user_tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
                 if user_tenant != tenant {
-                    let mut problem = self.crossing(scope, scope_id, user_tenant);
-                    if let ChangeProblem::CrossesTenants { what, .. } = &mut problem {
-                        *what = format!("user {name:?}");
-                    }
-                    return Err(problem);
+                    return Err(ChangeProblem::CrossesTenants {
+                        what: format!("user {name:?}"),
+                        tenant: self.name_of_resource(tenant),
+                        other_tenant: self.name_of_resource(user_tenant),
+                    });
                 }
                 Principal::User(UserId(user))
             }
@@ -1381,7 +1415,7 @@ impl Policy {
             role: RoleId(role_id),
             effect,
         };
-        if add {
+        if add && effect != Effect::Deny {
             if let Err(Reason::RoleNotEligible) = self.eligible(principal, role_id) {
                 return Err(self.ineligible_grant(grantee, role_id));
             }
@@ -1541,7 +1575,7 @@ impl Policy {
             record.revoked = true;
         }
         if let Some(name) = self.catalog.keys.get(id as usize) {
-            self.catalog.key_ids.remove(name);
+            forget(&mut self.catalog.key_ids, name, id);
         }
     }
 
@@ -1566,7 +1600,7 @@ impl Policy {
             record.revoked = true;
         }
         if let Some(name) = self.catalog.links.get(id as usize) {
-            self.catalog.link_ids.remove(name);
+            forget(&mut self.catalog.link_ids, name, id);
         }
     }
 

@@ -118,6 +118,9 @@ pub enum Reason {
         /// What the grant gives beyond the granter's own permissions.
         missing: Permissions,
     },
+    /// [`Policy::can_grant`](crate::Policy::can_grant): the role is not in
+    /// the policy.
+    UnknownRole,
     /// [`Policy::can_grant`](crate::Policy::can_grant): the role may not be
     /// held by the grantee's user type (or a member's, for a team).
     RoleNotEligible,
@@ -257,6 +260,7 @@ pub(crate) fn write_reason(
             f,
             "the grant would give {missing}, which the granter does not hold there"
         ),
+        Reason::UnknownRole => f.write_str("the role is not known to this policy"),
         Reason::RoleNotEligible => f.write_str("the role may not be held by this kind of account"),
         Reason::MfaRequired { missing } => write!(
             f,

@@ -913,10 +913,13 @@ impl Policy {
         self.catalog.keys.get(id.0 as usize).map(String::as_str)
     }
 
-    /// The user an API key acts for.
+    /// The user an API key acts for (`None` once the key is removed).
     #[must_use]
     pub fn key_owner(&self, id: KeyId) -> Option<UserId> {
-        self.keys.get(id.0 as usize).map(|key| UserId(key.owner))
+        self.keys
+            .get(id.0 as usize)
+            .filter(|key| key.owner != REMOVED)
+            .map(|key| UserId(key.owner))
     }
 
     /// The name of a public link.
@@ -949,11 +952,12 @@ impl Policy {
             .map(|node| ResourceId(node.parent))
     }
 
-    /// The tenant (root) a resource belongs to.
+    /// The tenant (root) a resource belongs to (`None` once removed).
     #[must_use]
     pub fn tenant_of(&self, id: ResourceId) -> Option<ResourceId> {
         self.nodes
             .get(id.0 as usize)
+            .filter(|node| node.tenant != REMOVED)
             .map(|node| ResourceId(node.tenant))
     }
 

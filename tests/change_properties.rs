@@ -640,7 +640,7 @@ fn pick(names: &[&str], index: Index, junk: bool) -> String {
 /// (tests/changes.rs) is ignored: removing a resource removes again the
 /// keys removed before that were limited to it, and with them the name of
 /// a newer key of the same name. Turn it on once that is fixed.
-const REUSE_KEY_NAMES: bool = false;
+const REUSE_KEY_NAMES: bool = true;
 
 impl RawOp {
     /// A name for something new: usually unique, sometimes one of a small
