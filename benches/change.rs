@@ -83,6 +83,7 @@ fn apply(c: &mut Criterion) {
                 scope,
                 role,
                 effect,
+                when: clearance::Condition::Always,
                 by: None,
             }
         }

@@ -199,6 +199,7 @@ fn broken(mut document: PolicyDocument) -> PolicyDocument {
         scope: tenant.clone(),
         role,
         effect: Effect::Allow,
+        when: clearance::Condition::Always,
     });
     if let Some(first) = document.users.first().cloned() {
         document.users.push(first);
@@ -207,6 +208,7 @@ fn broken(mut document: PolicyDocument) -> PolicyDocument {
         name: "archive".into(),
         kind: ResourceKind::Folder,
         parent: Some(format!("{tenant}-typo")),
+        labels: clearance::Labels::empty(),
     });
     document
 }

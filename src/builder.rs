@@ -11,6 +11,7 @@ use alloc::vec::Vec;
 use crate::directory::{ApiKey, PublicLink, User, UserId, UserType, UserTypes};
 use crate::error::{lookup, BuildError, Entity, Problem};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
+use crate::label::{Condition, Labels};
 use crate::permission::Permissions;
 use crate::policy::{
     key, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, UserGrant, UserRecord,
@@ -63,6 +64,8 @@ pub struct PolicyBuilder {
     links: Vec<PublicLink>,
     mfa_required: Permissions,
     seats: Option<Seats>,
+    /// Labels of resources, by name.
+    labels: Vec<(String, Labels)>,
     /// Where each declaration came from, when it came from a document
     /// (`grants[3]`): problems name that place instead of the entity.
     origins: BTreeMap<(Entity, usize), String>,
@@ -132,12 +135,35 @@ impl PolicyBuilder {
         role: impl Into<String>,
         effect: Effect,
     ) -> &mut PolicyBuilder {
+        self.grant_when(grantee, scope, role, effect, Condition::Always)
+    }
+
+    /// Like [`grant`](PolicyBuilder::grant), but the grant applies only
+    /// when `condition` holds between the subject's labels and the labels
+    /// of the resource asked about (an attribute filter, such as
+    /// Smartflow's distribution query).
+    pub fn grant_when(
+        &mut self,
+        grantee: Grantee,
+        scope: impl Into<String>,
+        role: impl Into<String>,
+        effect: Effect,
+        condition: Condition,
+    ) -> &mut PolicyBuilder {
         self.grants.push(GrantDecl {
             grantee,
             scope: scope.into(),
             role: role.into(),
             effect,
+            condition,
         });
+        self
+    }
+
+    /// Sets the labels of the resource named `resource` (declared before or
+    /// after), compared by conditional grants.
+    pub fn labels(&mut self, resource: impl Into<String>, labels: Labels) -> &mut PolicyBuilder {
+        self.labels.push((resource.into(), labels));
         self
     }
 
@@ -343,6 +369,7 @@ impl PolicyBuilder {
                 channels,
                 user_type: user.user_type,
                 status: user.status,
+                labels: user.labels,
             });
         }
 
@@ -469,6 +496,7 @@ impl PolicyBuilder {
                         scope,
                         effect: grant.effect,
                         role,
+                        condition: grant.condition,
                     },
                 )),
                 _ => entries.push((
@@ -479,6 +507,7 @@ impl PolicyBuilder {
                         role,
                         filter_bit: key::filter_shift(key::pack(principal)),
                         eligible: role_decl.map_or(UserTypes::all(), |decl| decl.eligible),
+                        condition: grant.condition,
                     },
                 )),
             }
@@ -542,6 +571,20 @@ impl PolicyBuilder {
                 expires_at: link.expires_at,
                 revoked: link.revoked,
             });
+        }
+
+        let mut labels = vec![Labels::empty(); self.resources.len()];
+        for (index, (name, set)) in self.labels.iter().enumerate() {
+            let resource = lookup(
+                &catalog.resource_ids,
+                name,
+                Entity::Resource,
+                || format!("labels #{index}"),
+                &mut problems,
+            );
+            if let Some(slot) = labels.get_mut(resource as usize) {
+                *slot = *set;
+            }
         }
 
         if let Some(seats) = self.seats {
@@ -621,6 +664,7 @@ impl PolicyBuilder {
 
         Ok(Policy {
             nodes,
+            labels,
             grants,
             wide_filters,
             roles,

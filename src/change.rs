@@ -13,6 +13,7 @@ use crate::directory::{
 };
 use crate::error::{ChangeError, ChangeProblem, Entity};
 use crate::grant::{Effect, Grant, Grantee, Principal};
+use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
 use crate::policy::{
     key, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, UserGrant, UserRecord, LINEAR_RUN,
@@ -122,6 +123,7 @@ impl Author {
 ///         scope: "ws".into(),
 ///         role: "viewer".into(),
 ///         effect: Effect::Allow,
+///         when: Condition::Always,
 ///         by: None,
 ///     },
 /// ])?;
@@ -254,6 +256,10 @@ pub enum Change {
         role: String,
         /// How it combines.
         effect: Effect,
+        /// When it applies (labels of subject and resource); `Always` if
+        /// omitted in a serialized change.
+        #[cfg_attr(feature = "serde", serde(default))]
+        when: Condition,
         /// Who grants it, if the grant is to be authorized.
         by: Option<Author>,
     },
@@ -294,6 +300,20 @@ pub enum Change {
     RemoveLink {
         /// The link.
         name: String,
+    },
+    /// Sets a resource's labels (compared by conditional grants).
+    SetLabels {
+        /// The resource.
+        resource: String,
+        /// Its labels, replacing the old ones.
+        labels: Labels,
+    },
+    /// Sets a user's labels (compared by conditional grants).
+    SetUserLabels {
+        /// The user.
+        user: String,
+        /// Its labels, replacing the old ones.
+        labels: Labels,
     },
     /// Sets the permissions that need an MFA session.
     SetMfaRequired(Permissions),
@@ -348,6 +368,12 @@ impl fmt::Display for Change {
             Change::AddLink(link) => write!(f, "add link {:?}", link.name),
             Change::RevokeLink { name } => write!(f, "revoke link {name:?}"),
             Change::RemoveLink { name } => write!(f, "remove link {name:?}"),
+            Change::SetLabels { resource, labels } => {
+                write!(f, "set the labels of {resource:?} to {labels}")
+            }
+            Change::SetUserLabels { user, labels } => {
+                write!(f, "set the labels of user {user:?} to {labels}")
+            }
             Change::SetMfaRequired(permissions) => write!(f, "require MFA for {permissions}"),
             Change::SetSeats(Some(seats)) => write!(f, "limit seats to {}", seats.limit),
             Change::SetSeats(None) => f.write_str("lift the seat limit"),
@@ -723,15 +749,30 @@ impl Policy {
                 scope,
                 role,
                 effect,
+                when,
                 by,
-            } => self.grant(grantee, scope, role, *effect, by.as_ref(), true),
+            } => self.grant(grantee, scope, role, *effect, Some(*when), by.as_ref()),
             Change::Revoke {
                 grantee,
                 scope,
                 role,
                 effect,
                 by,
-            } => self.grant(grantee, scope, role, *effect, by.as_ref(), false),
+            } => self.grant(grantee, scope, role, *effect, None, by.as_ref()),
+            Change::SetLabels { resource, labels } => {
+                let id = self.live_resource(resource)?;
+                if let Some(slot) = self.labels.get_mut(id as usize) {
+                    *slot = *labels;
+                }
+                Ok(())
+            }
+            Change::SetUserLabels { user, labels } => {
+                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                if let Some(record) = self.users.get_mut(id as usize) {
+                    record.labels = *labels;
+                }
+                Ok(())
+            }
             Change::AddKey(api_key) => self.add_key(api_key),
             Change::RevokeKey { name } => {
                 let id = find(&self.catalog.key_ids, Entity::Key, name)?;
@@ -813,6 +854,7 @@ impl Policy {
             }
             None => (NONE, id),
         };
+        self.labels.push(Labels::empty());
         self.nodes.push(Node {
             filter: 0,
             parent,
@@ -1196,6 +1238,7 @@ impl Policy {
             channels,
             user_type: user.user_type,
             status: user.status,
+            labels: user.labels,
         });
         self.set_user_teams(id as usize, &teams);
         self.catalog.users.push(user.name.clone());
@@ -1368,15 +1411,19 @@ impl Policy {
 
     // ---- grants ----
 
+    /// Adds a grant applying `when` the condition holds, or with `None`
+    /// revokes the grant of the same principal, scope, role and effect.
     fn grant(
         &mut self,
         grantee: &Grantee,
         scope: &str,
         role: &str,
         effect: Effect,
+        when: Option<Condition>,
         by: Option<&Author>,
-        add: bool,
     ) -> Outcome<()> {
+        let add = when.is_some();
+        let condition = when.unwrap_or_default();
         let scope_id = self.live_resource(scope)?;
         let role_id = find(&self.catalog.role_ids, Entity::Role, role)?;
         let tenant = self.tenant_of_node(scope_id);
@@ -1444,9 +1491,12 @@ impl Policy {
                     scope: scope_id,
                     effect,
                     role: role_id,
+                    condition,
                 };
+                // The condition is not part of a grant's identity.
+                let order = |g: &UserGrant| (g.scope, g.effect, g.role);
                 let mut next = own.to_vec();
-                match (add, own.binary_search(&entry)) {
+                match (add, own.binary_search_by(|g| order(g).cmp(&order(&entry)))) {
                     (true, Ok(_)) => return Err(ChangeProblem::AlreadyGranted),
                     (false, Err(_)) => return Err(ChangeProblem::NotGranted),
                     (true, Err(at)) => next.insert(at, entry),
@@ -1473,6 +1523,7 @@ impl Policy {
                     role: role_id,
                     filter_bit: key::filter_shift(packed),
                     eligible,
+                    condition,
                 };
                 let entries = run(&self.grants, node.grants_start, node.grants_len);
                 let order = |e: &GrantEntry| (e.key, e.effect, e.role);

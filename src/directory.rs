@@ -16,6 +16,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::label::Labels;
 use crate::permission::Permissions;
 
 macro_rules! dense_id {
@@ -278,6 +279,8 @@ pub struct User {
     pub(crate) status: Status,
     pub(crate) channels: Option<Channels>,
     pub(crate) teams: Vec<String>,
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub(crate) labels: Labels,
 }
 
 impl User {
@@ -290,6 +293,7 @@ impl User {
             status: Status::Active,
             channels: None,
             teams: Vec::new(),
+            labels: Labels::empty(),
         }
     }
 
@@ -309,6 +313,13 @@ impl User {
     /// Portal user: web only). Channels outside the type's are a build error.
     pub fn channels(mut self, channels: Channels) -> User {
         self.channels = Some(channels);
+        self
+    }
+
+    /// Sets the user's labels, compared by conditional grants
+    /// ([`Condition`](crate::Condition)).
+    pub fn labels(mut self, labels: Labels) -> User {
+        self.labels = labels;
         self
     }
 

@@ -11,6 +11,7 @@ use alloc::vec::Vec;
 use crate::directory::{ApiKey, Channels, PublicLink, Status, User, UserType, UserTypes};
 use crate::error::{DocumentError, DocumentProblem, Entity, Problem};
 use crate::grant::{Effect, Grantee, Principal};
+use crate::label::{Condition, Labels};
 use crate::permission::Permissions;
 use crate::policy::{key, Policy, Seats, NONE, REMOVED};
 use crate::resource::ResourceKind;
@@ -87,8 +88,8 @@ use crate::PolicyBuilder;
 ///
 /// ```
 /// use clearance::{Action, Channel, Effect, Grantee, Permissions as P, Policy, PolicyDocument,
-///     ResourceDocument, ResourceKind as K, RoleDocument, RuleDocument, GrantDocument, Status,
-///     Subject, UserDocument, UserType};
+///     ResourceDocument, ResourceKind as K, RoleDocument, RuleDocument, GrantDocument,
+///     Subject, UserDocument};
 ///
 /// let document = PolicyDocument {
 ///     roles: vec![RoleDocument {
@@ -98,23 +99,11 @@ use crate::PolicyBuilder;
 ///         only_for: None,
 ///     }],
 ///     resources: vec![
-///         ResourceDocument { name: "acme".into(), kind: K::Organization, parent: None },
-///         ResourceDocument { name: "sales".into(), kind: K::Workspace, parent: Some("acme".into()) },
+///         ResourceDocument::new("acme", K::Organization, None),
+///         ResourceDocument::new("sales", K::Workspace, Some("acme")),
 ///     ],
-///     users: vec![UserDocument {
-///         name: "ann".into(),
-///         tenant: "acme".into(),
-///         user_type: UserType::Native,
-///         status: Status::Active,
-///         channels: None,
-///         teams: vec![],
-///     }],
-///     grants: vec![GrantDocument {
-///         to: Grantee::user("ann"),
-///         scope: "sales".into(),
-///         role: "viewer".into(),
-///         effect: Effect::Allow,
-///     }],
+///     users: vec![UserDocument::new("ann", "acme")],
+///     grants: vec![GrantDocument::new(Grantee::user("ann"), "sales", "viewer", Effect::Allow)],
 ///     ..PolicyDocument::new()
 /// };
 /// let policy = Policy::from_document(&document)?;
@@ -251,6 +240,12 @@ pub struct ResourceDocument {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub parent: Option<String>,
+    /// Its labels, for conditional grants; left out when empty.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Labels::is_empty")
+    )]
+    pub labels: Labels,
 }
 
 /// A team: `{"name", "tenant"}`.
@@ -291,6 +286,12 @@ pub struct UserDocument {
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
     pub teams: Vec<String>,
+    /// Its labels, for conditional grants; left out when empty.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Labels::is_empty")
+    )]
+    pub labels: Labels,
 }
 
 /// A grant: `{"to", "scope", "role", "effect"}` gives `role` on the
@@ -308,6 +309,14 @@ pub struct GrantDocument {
     pub role: String,
     /// How it combines with other grants.
     pub effect: Effect,
+    /// When it applies (see [`Condition`]); left out when always.
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_always"))]
+    pub when: Condition,
+}
+
+#[cfg(feature = "serde")]
+fn is_always(condition: &Condition) -> bool {
+    *condition == Condition::Always
 }
 
 /// An API key: `{"name", "owner", "scope"?, "within"?, "expires_at"?,
@@ -414,6 +423,9 @@ impl PolicyDocument {
                 }
             };
             builder.set_origin(Entity::Resource, format!("resources[{index}]"));
+            if !resource.labels.is_empty() {
+                builder.labels(resource.name.clone(), resource.labels);
+            }
         }
         for (index, role) in self.roles.iter().enumerate() {
             let mut declared = Role::new(role.name.clone());
@@ -443,15 +455,17 @@ impl PolicyDocument {
             for team in &user.teams {
                 declared = declared.member_of(team.clone());
             }
+            declared = declared.labels(user.labels);
             builder.user(declared);
             builder.set_origin(Entity::User, format!("users[{index}]"));
         }
         for (index, grant) in self.grants.iter().enumerate() {
-            builder.grant(
+            builder.grant_when(
                 grant.to.clone(),
                 grant.scope.clone(),
                 grant.role.clone(),
                 grant.effect,
+                grant.when,
             );
             builder.set_origin(Entity::Grant, format!("grants[{index}]"));
         }
@@ -502,13 +516,8 @@ impl Policy {
     ///     ResourceDocument, ResourceKind};
     ///
     /// let mut document = PolicyDocument::new();
-    /// document.resources.push(ResourceDocument { name: "acme".into(), kind: ResourceKind::Organization, parent: None });
-    /// document.grants.push(GrantDocument {
-    ///     to: Grantee::team("ops"),
-    ///     scope: "acme".into(),
-    ///     role: "admin".into(),
-    ///     effect: Effect::Allow,
-    /// });
+    /// document.resources.push(ResourceDocument::new("acme", ResourceKind::Organization, None));
+    /// document.grants.push(GrantDocument::new(Grantee::team("ops"), "acme", "admin", Effect::Allow));
     /// let error = Policy::from_document(&document).unwrap_err();
     /// assert_eq!(
     ///     error.to_string(),
@@ -639,6 +648,7 @@ impl Writer<'_> {
                     name: name_of(names, id),
                     kind: node.kind,
                     parent: (node.parent != NONE).then(|| name_of(names, node.parent)),
+                    labels: self.labels_of(id),
                 })
             })
             .collect()
@@ -681,6 +691,7 @@ impl Writer<'_> {
                     status: user.status,
                     channels: (user.channels != user.user_type.channels()).then_some(user.channels),
                     teams,
+                    labels: user.labels,
                 })
             })
             .collect()
@@ -729,6 +740,7 @@ impl Writer<'_> {
                         scope: name_of(&self.catalog.resources, scope),
                         role: role_name(entry.role),
                         effect: entry.effect,
+                        when: entry.condition,
                     },
                 ));
             }
@@ -754,6 +766,7 @@ impl Writer<'_> {
                         scope: name_of(&self.catalog.resources, grant.scope),
                         role: role_name(grant.role),
                         effect: grant.effect,
+                        when: grant.condition,
                     },
                 ));
             }
@@ -956,4 +969,53 @@ fn origin(referrer: &str) -> Option<&str> {
         && !digits.is_empty()
         && digits.bytes().all(|b| b.is_ascii_digit());
     well_formed.then_some(head)
+}
+
+impl ResourceDocument {
+    /// A resource without labels; `parent` is `None` for a tenant.
+    pub fn new(
+        name: impl Into<String>,
+        kind: ResourceKind,
+        parent: Option<&str>,
+    ) -> ResourceDocument {
+        ResourceDocument {
+            name: name.into(),
+            kind,
+            parent: parent.map(ToString::to_string),
+            labels: Labels::empty(),
+        }
+    }
+}
+
+impl UserDocument {
+    /// An active native user of `tenant`, in no team, without labels.
+    pub fn new(name: impl Into<String>, tenant: impl Into<String>) -> UserDocument {
+        UserDocument {
+            name: name.into(),
+            tenant: tenant.into(),
+            user_type: UserType::Native,
+            status: Status::Active,
+            channels: None,
+            teams: Vec::new(),
+            labels: Labels::empty(),
+        }
+    }
+}
+
+impl GrantDocument {
+    /// A grant that always applies.
+    pub fn new(
+        to: Grantee,
+        scope: impl Into<String>,
+        role: impl Into<String>,
+        effect: Effect,
+    ) -> GrantDocument {
+        GrantDocument {
+            to,
+            scope: scope.into(),
+            role: role.into(),
+            effect,
+            when: Condition::Always,
+        }
+    }
 }

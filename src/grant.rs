@@ -5,6 +5,7 @@ use alloc::string::String;
 use core::fmt;
 
 use crate::directory::{TeamId, UserId};
+use crate::label::Condition;
 use crate::resource::ResourceId;
 use crate::role::RoleId;
 
@@ -138,4 +139,5 @@ pub(crate) struct GrantDecl {
     pub(crate) scope: String,
     pub(crate) role: String,
     pub(crate) effect: Effect,
+    pub(crate) condition: Condition,
 }

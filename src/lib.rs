@@ -11,6 +11,7 @@ mod directory;
 mod document;
 mod error;
 mod grant;
+mod label;
 mod matrix;
 mod permission;
 mod policy;
@@ -38,6 +39,7 @@ pub use error::{
     TableError,
 };
 pub use grant::{Effect, Grant, Grantee, Principal};
+pub use label::{Condition, Labels};
 pub use matrix::{CheckError, Matrix, Mismatch};
 pub use permission::{Action, Permissions};
 pub use policy::{Explanation, Policy, Seats, MAX_TEAMS_PER_USER};

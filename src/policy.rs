@@ -12,6 +12,7 @@ use crate::directory::{
     Channel, Channels, KeyId, LinkId, Status, TeamId, UserId, UserType, UserTypes,
 };
 use crate::grant::{Effect, Principal};
+use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Flattened, Role, RoleId};
@@ -120,6 +121,8 @@ pub(crate) struct GrantEntry {
     /// Who may hold the role: an `Everyone` grant of a role limited to some
     /// user types reaches only members of those types.
     pub(crate) eligible: UserTypes,
+    /// When the grant applies (labels of the subject and the resource).
+    pub(crate) condition: Condition,
 }
 
 /// One grant to a single user, kept with the user: most users hold few
@@ -130,6 +133,8 @@ pub(crate) struct UserGrant {
     pub(crate) scope: u32,
     pub(crate) effect: Effect,
     pub(crate) role: u32,
+    /// When the grant applies; not part of its identity.
+    pub(crate) condition: Condition,
 }
 
 /// A user, as the hot path sees it.
@@ -149,6 +154,7 @@ pub(crate) struct UserRecord {
     pub(crate) channels: Channels,
     pub(crate) user_type: UserType,
     pub(crate) status: Status,
+    pub(crate) labels: Labels,
 }
 
 /// An API key, as the hot path sees it.
@@ -219,6 +225,8 @@ pub(crate) struct Catalog {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     pub(crate) nodes: Vec<Node>,
+    /// Each resource's labels, read only when a conditional grant matches.
+    pub(crate) labels: Vec<Labels>,
     pub(crate) grants: Vec<GrantEntry>,
     /// 256-bit principal filters of the nodes with long grant runs.
     pub(crate) wide_filters: Vec<[u64; 4]>,
@@ -276,6 +284,8 @@ struct Principals<'p> {
     filter: u64,
     /// The account's type (`PUBLIC` for a link), for role eligibility.
     user_type: UserTypes,
+    /// The account's labels (none for a link), for conditional grants.
+    labels: Labels,
 }
 
 impl Principals<'_> {
@@ -336,6 +346,10 @@ struct Visitor<'w, 'p> {
     cut: u128,
     /// Principals cut by overrides at this node (they apply above it only).
     cut_here: u128,
+    /// The resource asked about, whose labels conditions compare.
+    target: u32,
+    /// The subject's labels.
+    labels: Labels,
 }
 
 impl Visitor<'_, '_> {
@@ -376,9 +390,19 @@ impl Visitor<'_, '_> {
     /// names, since eligibility is about holding a role, not losing one.
     #[inline(always)]
     fn visit_entry(&mut self, entry: &GrantEntry, position: u32, user_type: UserTypes) {
-        if entry.effect == Effect::Deny || entry.eligible.intersects(user_type) {
+        if (entry.effect == Effect::Deny || entry.eligible.intersects(user_type))
+            && self.holds(entry.condition)
+        {
             self.visit(entry.key, entry.role, entry.effect, position);
         }
+    }
+
+    /// Whether a grant's condition holds for this subject and resource; the
+    /// resource's labels are read only for a conditional grant.
+    #[inline(always)]
+    fn holds(&self, condition: Condition) -> bool {
+        condition == Condition::Always
+            || condition.holds(self.labels, self.policy.labels_of(self.target))
     }
 
     /// Applies every grant of `principal` in a sorted run.
@@ -409,7 +433,9 @@ impl Visitor<'_, '_> {
             if grant.scope != at {
                 break;
             }
-            self.visit(user, grant.role, grant.effect, 0);
+            if self.holds(grant.condition) {
+                self.visit(user, grant.role, grant.effect, 0);
+            }
         }
     }
 }
@@ -603,6 +629,7 @@ impl Policy {
                         public: true,
                         filter: key::filter_bit(key::PUBLIC),
                         user_type: UserTypes::PUBLIC,
+                        labels: Labels::empty(),
                     },
                     ceiling: link.permissions,
                     is_link: true,
@@ -655,6 +682,7 @@ impl Policy {
                 public: false,
                 filter: record.filter,
                 user_type: record.user_type.as_set(),
+                labels: record.labels,
             },
             ceiling,
             is_link: false,
@@ -693,6 +721,8 @@ impl Policy {
                     at,
                     cut,
                     cut_here: 0,
+                    target: resource,
+                    labels: principals.labels,
                 };
                 if own {
                     visitor.user_grants(principals.grants, principals.user);
@@ -763,6 +793,15 @@ impl Policy {
         false
     }
 
+    /// A resource's labels (none for an unknown id).
+    #[inline]
+    pub(crate) fn labels_of(&self, resource: u32) -> Labels {
+        self.labels
+            .get(resource as usize)
+            .copied()
+            .unwrap_or_else(Labels::empty)
+    }
+
     /// What `role` gives on resources of the kind with index `kind`.
     #[inline(always)]
     fn role_permissions(&self, role: u32, kind: usize) -> Permissions {
@@ -783,6 +822,8 @@ impl Policy {
         let walk = self.walk(context, resource, missing);
         let principal = walk.lost_principal;
         let user_type = context.principals.user_type;
+        let labels = context.principals.labels;
+        let target = self.labels_of(resource);
         let own: &[UserGrant] = if principal == context.principals.user {
             context.principals.grants
         } else {
@@ -801,10 +842,13 @@ impl Policy {
                 entry.key == principal
                     && entry.effect == Effect::Override
                     && entry.eligible.intersects(user_type)
+                    && entry.condition.holds(labels, target)
             });
-            let in_own = own
-                .iter()
-                .any(|grant| grant.scope == at && grant.effect == Effect::Override);
+            let in_own = own.iter().any(|grant| {
+                grant.scope == at
+                    && grant.effect == Effect::Override
+                    && grant.condition.holds(labels, target)
+            });
             if in_run || in_own {
                 return Reason::Overridden { at: ResourceId(at) };
             }

@@ -562,6 +562,7 @@ impl Op {
                 scope: grant.scope,
                 role: grant.role,
                 effect: grant.effect,
+                when: clearance::Condition::Always,
                 by,
             },
             Op::Revoke { grant, by } => Change::Revoke {

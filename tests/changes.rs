@@ -192,6 +192,7 @@ fn grant_change(grantee: Grantee, scope: &str, role: &str, effect: Effect) -> Ch
         scope: scope.into(),
         role: role.into(),
         effect,
+        when: clearance::Condition::Always,
         by: None,
     }
 }
@@ -970,6 +971,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
                 scope: "ws".into(),
                 role: "viewer".into(),
                 effect: Effect::Allow,
+                when: clearance::Condition::Always,
                 by: Some(Author::web("nobody", 0)),
             },
             unknown(Entity::User, "nobody"),
@@ -1332,6 +1334,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
                 scope: "ws".into(),
                 role: "deleter".into(),
                 effect: Effect::Allow,
+                when: clearance::Condition::Always,
                 by: Some(Author::web("ann", 0)),
             },
             Want::Is(ChangeProblem::Refused {
@@ -2157,6 +2160,7 @@ fn an_authored_grant_is_applied_only_when_its_author_may_grant_it() {
         scope: "ws".into(),
         role: role.into(),
         effect: Effect::Allow,
+        when: clearance::Condition::Always,
         by: author,
     };
     let refusals = [

@@ -54,6 +54,7 @@ fn resource(name: &str, kind: K, parent: Option<&str>) -> ResourceDocument {
         name: name.into(),
         kind,
         parent: parent.map(Into::into),
+        labels: clearance::Labels::empty(),
     }
 }
 
@@ -65,6 +66,7 @@ fn user(name: &str, tenant: &str) -> UserDocument {
         status: Status::Active,
         channels: None,
         teams: Vec::new(),
+        labels: clearance::Labels::empty(),
     }
 }
 
@@ -86,6 +88,7 @@ fn grant(to: Grantee, scope: &str, role: &str, effect: Effect) -> GrantDocument 
         scope: scope.into(),
         role: role.into(),
         effect,
+        when: clearance::Condition::Always,
     }
 }
 
@@ -552,6 +555,7 @@ fn a_changed_policy_writes_what_it_now_holds() {
                 scope: "new".into(),
                 role: "editor".into(),
                 effect: Effect::Override,
+                when: clearance::Condition::Always,
                 by: None,
             },
             Change::RevokeKey {

@@ -62,6 +62,7 @@ fn change_log() -> Vec<Change> {
             scope: "ws".into(),
             role: "viewer".into(),
             effect: Effect::Allow,
+            when: clearance::Condition::Always,
             by: Some(Author::web("root", 20)),
         },
         Change::Grant {
@@ -69,6 +70,7 @@ fn change_log() -> Vec<Change> {
             scope: "ws".into(),
             role: "viewer".into(),
             effect: Effect::Deny,
+            when: clearance::Condition::Always,
             by: None,
         },
         Change::AddKey(

@@ -139,6 +139,7 @@ fn change(u: &mut Unstructured<'_>) -> Result<Change> {
             scope: name(u)?,
             role: name(u)?,
             effect: effect(u)?,
+            when: clearance::Condition::Always,
             by: author(u)?,
         },
         21 => Change::Revoke {
