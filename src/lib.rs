@@ -15,6 +15,7 @@ mod label;
 mod matrix;
 mod permission;
 mod policy;
+pub mod presets;
 mod resource;
 mod role;
 mod subject;

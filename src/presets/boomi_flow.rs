@@ -1,0 +1,1 @@
+//! Preset: boomi_flow (in progress).

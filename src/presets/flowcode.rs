@@ -1,0 +1,1 @@
+//! Preset: flowcode (in progress).

@@ -1,0 +1,1 @@
+//! Preset: smart_flows (in progress).

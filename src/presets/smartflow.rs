@@ -1,0 +1,1 @@
+//! Preset: smartflow (in progress).

@@ -1,0 +1,1 @@
+//! Preset: workspace_platform (in progress).
