@@ -13,7 +13,7 @@
 //! | the four user types | [`UserType`]: `Native`, `NativeAdmin`, `Connected`, `System` |
 //! | Super User: native users only | [`Role::only_for`]`(`[`UserTypes::NATIVE`]`)`: granting it to anyone else is a build error |
 //! | the Project Console, the Flow Execution Panel | [`Channel::Web`]; the Template Builder add-in is an Office add-in, [`Channel::App`]; the API and its keys, [`Channel::Api`] |
-//! | API keys (per user) | [`ApiKey`](crate::ApiKey)s with the default scope: exactly their owner's rights |
+//! | API keys (per user) | [`ApiKey`]s with the default scope: exactly their owner's rights |
 //! | licences | [`seats`]: native and connected users count |
 //! | privileges without a named permission | custom permission bits: [`PROJECT_CONSOLE`], [`PROJECT_CHANGES`], [`MANAGE_USERS`] |
 //!
