@@ -47,6 +47,16 @@ const MODELS: &[Named] = &[
         build: demo,
     },
     Named {
+        name: "smart_flows",
+        about: "the Smart Flows preset: four roles × the capabilities of PRODUCTS.md §1",
+        build: smart_flows,
+    },
+    Named {
+        name: "boomi_flow",
+        about: "the Boomi Flow preset: Administrator and Standard user × the privileges of PRODUCTS.md §4",
+        build: boomi_flow,
+    },
+    Named {
         name: "smartflow",
         about: "the Smartflow preset: actions × the five user groups of PRODUCTS.md §2",
         build: smartflow,
@@ -257,6 +267,84 @@ fn demo() -> Result<Model, Box<dyn Error>> {
 | Billing                    | Y (D: view) | N      | N (I)   | N               |
 ",
             read: |cell| (cell == "limited").then_some(false),
+        }),
+    })
+}
+
+/// The Smart Flows preset's demo and matrix (`clearance::presets::smart_flows`).
+fn smart_flows() -> Result<Model, Box<dyn Error>> {
+    use clearance::presets::smart_flows;
+
+    let policy = smart_flows::demo()?;
+    let matrix = smart_flows::matrix(&policy);
+    let rows = matrix
+        .rows()
+        .map(|(label, action, resource)| (label.to_string(), action, resource))
+        .collect();
+    let columns = matrix
+        .columns()
+        .map(|(label, subject)| (label.to_string(), subject.with_mfa(true).at(NOW)))
+        .collect();
+    Ok(Model {
+        title: "smart_flows: Smart Flows, user roles × capabilities (PRODUCTS.md §1)".into(),
+        policy,
+        heading: "Capability",
+        rows,
+        columns,
+        documented: Some(Documented {
+            // PRODUCTS.md §1 as written. `?` is read as denied; the
+            // Designer's "reduced" console is not the full one.
+            table: "
+| Capability | Administrator | Designer | Super User | User |
+|---|---|---|---|---|
+| Project Console (full) | Y (S) | reduced: no changes that could break the project (S) | N (D) | N (D) |
+| Template Builder add-in | Y (S) | Y (S) | N (I) | N (D) |
+| Flow Execution Panel, run own flows | Y (I) | Y (I) | Y (S) | Y (S) |
+| Run other users' flows | Y (I) | ? | Y (S) | N (S) |
+| See all executions (reporting) | Y (D) | ? | N (I) | N (I) |
+| Assign and manage other users' roles | Y (S) | N (I) | N | N |
+| Settings and licensing pages | Y (D) | ? | N | N |
+| Create/deactivate native users, set passwords | Y (D) | ? | N | N |
+| Generate or remove API keys | Y (D) | ? | N | N |
+",
+            read: |cell| cell.starts_with("reduced").then_some(false),
+        }),
+    })
+}
+
+/// The Boomi Flow preset's demo and matrix (`clearance::presets::boomi_flow`).
+fn boomi_flow() -> Result<Model, Box<dyn Error>> {
+    use clearance::presets::boomi_flow;
+
+    let policy = boomi_flow::demo()?;
+    let matrix = boomi_flow::matrix(&policy);
+    let rows = matrix
+        .rows()
+        .map(|(label, action, resource)| (label.to_string(), action, resource))
+        .collect();
+    let columns = matrix
+        .columns()
+        .map(|(label, subject)| (label.to_string(), subject.with_mfa(true).at(NOW)))
+        .collect();
+    Ok(Model {
+        title: "boomi_flow: Boomi Flow, tenant roles × privileges (PRODUCTS.md §4)".into(),
+        policy,
+        heading: "Privilege",
+        rows,
+        columns,
+        documented: Some(Documented {
+            // PRODUCTS.md §4 as written: every cell D.
+            table: "
+| Privilege | Administrator | Standard user |
+|---|---|---|
+| Flows, Pages, Values, Connectors, Assets | Y | Y |
+| Organization | Y | N |
+| Tenant | Y | N |
+| Environments | Y | N |
+| API (the API tool) | Y | N |
+| Import/Export, Players, Macros, Dashboards, Auditing | Y | Y |
+",
+            read: |_| None,
         }),
     })
 }
