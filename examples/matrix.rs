@@ -61,6 +61,16 @@ const MODELS: &[Named] = &[
         about: "the Smartflow preset: actions × the five user groups of PRODUCTS.md §2",
         build: smartflow,
     },
+    Named {
+        name: "workspace_platform",
+        about: "the workspace platform preset (002): Admin / Editor / Viewer × the actions of PRODUCTS.md §3",
+        build: workspace_platform,
+    },
+    Named {
+        name: "flowcode",
+        about: "the Flowcode 2 preset: WS Admin / Editor / Viewer × the actions of PRODUCTS.md §5",
+        build: flowcode,
+    },
 ];
 
 /// A model known by name: a line about it, and the function that builds it.
@@ -385,6 +395,82 @@ fn smartflow() -> Result<Model, Box<dyn Error>> {
 | Maintain datasets | N | N | Y² | Y | Y |
 | Maintain users, roles, permissions | N | N | N | Y | Y |
 | View queues | N | N | Y³ | Y | N |
+",
+            read: |_| None,
+        }),
+    })
+}
+
+/// The workspace platform preset's demo and matrix
+/// (`clearance::presets::workspace_platform`).
+fn workspace_platform() -> Result<Model, Box<dyn Error>> {
+    use clearance::presets::workspace_platform;
+
+    let policy = workspace_platform::demo()?;
+    let matrix = workspace_platform::matrix(&policy);
+    let rows = matrix
+        .rows()
+        .map(|(label, action, resource)| (label.to_string(), action, resource))
+        .collect();
+    let columns = matrix
+        .columns()
+        .map(|(label, subject)| (label.to_string(), subject.with_mfa(true).at(NOW)))
+        .collect();
+    Ok(Model {
+        title: "workspace_platform: the workspace platform of 002, workspace roles × actions (PRODUCTS.md §3)".into(),
+        policy,
+        heading: "Action",
+        rows,
+        columns,
+        documented: Some(Documented {
+            // PRODUCTS.md §3 as written. `?` is read as denied; the
+            // Viewer's "limited" settings are its own settings only.
+            table: "
+| Action | Admin | Editor | Viewer |
+|---|---|---|---|
+| User management: invite, change role, suspend, remove | Y | N | N |
+| All settings | Y | ? | limited |
+| View flows and executions | Y | Y | Y |
+| Create and edit flows | Y (I) | Y | N |
+| Manage connections | Y (I) | Y | N |
+| Create and manage API keys | Y | ? | N (I) |
+| Configure integrations | Y | ? | N (I) |
+| Billing | Y (D: view) | N | N (I) |
+",
+            read: workspace_platform::read_cell,
+        }),
+    })
+}
+
+/// The Flowcode 2 preset's demo and matrix (`clearance::presets::flowcode`).
+fn flowcode() -> Result<Model, Box<dyn Error>> {
+    use clearance::presets::flowcode;
+
+    let policy = flowcode::demo()?;
+    let matrix = flowcode::matrix(&policy);
+    let rows = matrix
+        .rows()
+        .map(|(label, action, resource)| (label.to_string(), action, resource))
+        .collect();
+    let columns = matrix
+        .columns()
+        .map(|(label, subject)| (label.to_string(), subject.with_mfa(true).at(NOW)))
+        .collect();
+    Ok(Model {
+        title: "flowcode: Flowcode 2, workspace roles × actions (PRODUCTS.md §5)".into(),
+        policy,
+        heading: "Action",
+        rows,
+        columns,
+        documented: Some(Documented {
+            // PRODUCTS.md §5 as written: every cell S.
+            table: "
+| Action | WS Admin | WS Editor | WS Viewer |
+|---|---|---|---|
+| Manage page: members, teams, domains, integrations, settings | Y | N | N |
+| Create, edit, delete flows and assets | Y | Y | N |
+| View analytics, download flows | Y | Y | Y |
+| Toggle fine-grained permissions of members | Y | N | N |
 ",
             read: |_| None,
         }),
