@@ -16,6 +16,7 @@ mod matrix;
 mod permission;
 mod policy;
 pub mod presets;
+mod query;
 mod resource;
 mod role;
 mod subject;

@@ -1,0 +1,38 @@
+//! Reverse questions on the standard model: every flow a user may view,
+//! and every user who may edit a flow.
+
+#![allow(
+    missing_docs,
+    reason = "criterion_group! generates an undocumented function"
+)]
+
+mod common;
+
+use std::hint::black_box;
+
+use clearance::{Action, ResourceKind};
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn query(c: &mut Criterion) {
+    let policy = common::standard_policy();
+    let cases = common::cases(&policy);
+    let (subject, _, flow) = cases.allowed_team_folder;
+    let Some(org) = policy.resource_id("org") else {
+        return;
+    };
+    let mut group = c.benchmark_group("query");
+    group.bench_function("accessible_flows", |b| {
+        b.iter(|| {
+            policy
+                .accessible_of_kind(black_box(&subject), Action::View, org, ResourceKind::Flow)
+                .len()
+        })
+    });
+    group.bench_function("who_can_flow", |b| {
+        b.iter(|| policy.who_can(Action::Edit, black_box(flow), 0).len())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, query);
+criterion_main!(benches);

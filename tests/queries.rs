@@ -1,0 +1,89 @@
+//! Reverse questions agree with `authorize` on every pair: `accessible`
+//! lists exactly the resources `authorize` allows, and `who_can` exactly
+//! the users it allows (proptest over random models).
+#![expect(clippy::panic, reason = "test helpers over generated models")]
+
+mod generate;
+#[allow(
+    dead_code,
+    reason = "shared test modules; this file uses their generator and model"
+)]
+mod reference;
+
+use clearance::{Action, Channel, Policy, ResourceId, ResourceKind, Subject, UserId};
+use proptest::prelude::*;
+
+fn build(model: &reference::Model) -> Policy {
+    reference::builder(model)
+        .build()
+        .unwrap_or_else(|error| panic!("a generated model builds: {error}"))
+}
+
+const ACTIONS: [Action; 4] = [Action::View, Action::Edit, Action::Execute, Action::Delete];
+
+proptest! {
+    #![proptest_config(generate::config(256))]
+
+    #[test]
+    fn accessible_lists_exactly_what_authorize_allows(model in generate::model()) {
+        let policy = build(&model);
+        let resources: Vec<ResourceId> = policy.resources().collect();
+        for user in 0..policy.user_count() as u32 {
+            for channel in [Channel::Web, Channel::Api] {
+                let subject = Subject::user(UserId::from_index(user), channel).with_mfa(true);
+                for action in ACTIONS {
+                    for &within in &resources {
+                        let expected: Vec<ResourceId> = resources
+                            .iter()
+                            .copied()
+                            .filter(|&r| {
+                                let mut at = Some(r);
+                                let mut inside = false;
+                                while let Some(node) = at {
+                                    inside |= node == within;
+                                    at = policy.parent(node);
+                                }
+                                inside && policy.authorize(&subject, action, r).is_allowed()
+                            })
+                            .collect();
+                        prop_assert_eq!(policy.accessible(&subject, action, within), expected.clone());
+                        let flows: Vec<ResourceId> = expected
+                            .into_iter()
+                            .filter(|&r| policy.resource_kind(r) == Some(ResourceKind::Flow))
+                            .collect();
+                        prop_assert_eq!(
+                            policy.accessible_of_kind(&subject, action, within, ResourceKind::Flow),
+                            flows
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn who_can_lists_exactly_the_users_authorize_allows(model in generate::model(), now in 0..120u64) {
+        let policy = build(&model);
+        for resource in policy.resources() {
+            for action in ACTIONS {
+                let listed = policy.who_can(action, resource, now);
+                for (_, reason) in &listed {
+                    prop_assert!(reason.is_allowed(), "{:?}", reason);
+                }
+                let listed_users: Vec<UserId> = listed.iter().map(|(user, _)| *user).collect();
+                // Every user allowed through some channel it may use, and
+                // only those, is listed.
+                for user in 0..policy.user_count() as u32 {
+                    let user = UserId::from_index(user);
+                    let allowed_somewhere = [Channel::Web, Channel::App, Channel::Api, Channel::Link]
+                        .into_iter()
+                        .map(|channel| Subject::user(user, channel).with_mfa(true).at(now))
+                        .map(|subject| policy.authorize(&subject, action, resource))
+                        .find(|decision| !matches!(decision.reason(), clearance::Reason::ChannelNotAllowed { .. }));
+                    let allowed = allowed_somewhere.is_some_and(|decision| decision.is_allowed());
+                    prop_assert_eq!(listed_users.contains(&user), allowed, "user {:?}", user);
+                }
+            }
+        }
+    }
+}
