@@ -31,6 +31,19 @@ fn query(c: &mut Criterion) {
     group.bench_function("who_can_flow", |b| {
         b.iter(|| policy.who_can(Action::Edit, black_box(flow), 0).len())
     });
+    let mut after = policy.clone();
+    let granted = after.apply(clearance::Change::Grant {
+        grantee: clearance::Grantee::team(common::team_name(48)),
+        scope: common::folder_name(4, 2),
+        role: "viewer".into(),
+        effect: clearance::Effect::Allow,
+        when: clearance::Condition::Always,
+        by: None,
+    });
+    assert!(granted.is_ok(), "the standard model changed");
+    group.bench_function("diff_one_grant", |b| {
+        b.iter(|| clearance::diff(black_box(&policy), black_box(&after), 0).len())
+    });
     group.finish();
 }
 

@@ -10,7 +10,10 @@ mod generate;
 )]
 mod reference;
 
-use clearance::{Action, Channel, Policy, ResourceId, ResourceKind, Subject, UserId};
+use clearance::{
+    diff, Action, Change, Channel, Condition, Effect, Grantee, Permissions, Policy, ResourceId,
+    ResourceKind, Subject, UserId,
+};
 use proptest::prelude::*;
 
 fn build(model: &reference::Model) -> Policy {
@@ -85,5 +88,81 @@ proptest! {
                 }
             }
         }
+    }
+
+    #[test]
+    fn diff_lists_exactly_the_pairs_whose_permissions_change(
+        model in generate::model(),
+        picks in proptest::collection::vec((0..6u8, 0..40usize, 0..40usize, 0..40usize), 1..4),
+    ) {
+        let before = build(&model);
+        let mut after = before.clone();
+        for (kind, a, b, c) in picks {
+            let resource = reference::resource_name(a % model.resources.len().max(1));
+            let user = reference::user_name(b % model.users.len().max(1));
+            let team = reference::team_name(c % model.teams.len().max(1));
+            let role = reference::role_name(c % model.roles.len().max(1));
+            let change = match kind {
+                0 => Change::Grant {
+                    grantee: Grantee::team(team),
+                    scope: resource,
+                    role,
+                    effect: Effect::Allow,
+                    when: Condition::Always,
+                    by: None,
+                },
+                1 => Change::Grant {
+                    grantee: Grantee::user(user),
+                    scope: resource,
+                    role,
+                    effect: if a % 2 == 0 { Effect::Deny } else { Effect::Override },
+                    when: Condition::Always,
+                    by: None,
+                },
+                2 => Change::AddMembership { user, team },
+                3 => Change::Suspend { user },
+                4 => Change::Grant {
+                    grantee: Grantee::Everyone,
+                    scope: resource,
+                    role,
+                    effect: Effect::Allow,
+                    when: Condition::Always,
+                    by: None,
+                },
+                _ => Change::RemoveResource { name: resource },
+            };
+            let _ = after.apply(change);
+        }
+        let listed = diff(&before, &after, 0);
+        let mut expected = Vec::new();
+        let users = before.user_count().max(after.user_count()) as u32;
+        let resources = before.resource_count().max(after.resource_count()) as u32;
+        for user in 0..users {
+            for resource in 0..resources {
+                let ask = |policy: &Policy| {
+                    [Channel::Web, Channel::App, Channel::Api, Channel::Link]
+                        .into_iter()
+                        .map(|channel| {
+                            Subject::user(UserId::from_index(user), channel).with_mfa(true)
+                        })
+                        .map(|subject| {
+                            (subject, policy.authorize(&subject, Action::View, ResourceId::from_index(resource)))
+                        })
+                        .find(|(_, d)| !matches!(d.reason(), clearance::Reason::ChannelNotAllowed { .. }))
+                        .map_or(Permissions::empty(), |(subject, _)| {
+                            policy.effective(&subject, ResourceId::from_index(resource))
+                        })
+                };
+                let (old, new) = (ask(&before), ask(&after));
+                if old != new {
+                    expected.push((user, resource, new - old, old - new));
+                }
+            }
+        }
+        let got: Vec<(u32, u32, Permissions, Permissions)> = listed
+            .iter()
+            .map(|d| (d.user.index(), d.resource.index(), d.gained, d.lost))
+            .collect();
+        prop_assert_eq!(got, expected);
     }
 }
