@@ -31,6 +31,25 @@ fn query(c: &mut Criterion) {
     group.bench_function("who_can_flow", |b| {
         b.iter(|| policy.who_can(Action::Edit, black_box(flow), 0).len())
     });
+    // A page of 100 flows: one folder's, as a list view shows them.
+    let page: Vec<clearance::ResourceId> = (0..100)
+        .filter_map(|i| policy.resource_id(&common::flow_name(4, 2, i)))
+        .collect();
+    group.bench_function("effective_page_100", |b| {
+        b.iter(|| {
+            policy
+                .effective_many(black_box(&subject), black_box(&page))
+                .len()
+        })
+    });
+    group.bench_function("effective_page_100_one_by_one", |b| {
+        b.iter(|| {
+            page.iter()
+                .map(|&flow| policy.effective(black_box(&subject), flow))
+                .filter(|p| !p.is_empty())
+                .count()
+        })
+    });
     let mut after = policy.clone();
     let granted = after.apply(clearance::Change::Grant {
         grantee: clearance::Grantee::team(common::team_name(48)),
