@@ -165,4 +165,21 @@ proptest! {
             .collect();
         prop_assert_eq!(got, expected);
     }
+
+    #[test]
+    fn effective_many_agrees_with_effective_one_by_one(model in generate::model(), mfa in any::<bool>()) {
+        let policy = build(&model);
+        let resources: Vec<ResourceId> = policy
+            .resources()
+            .chain([ResourceId::from_index(u32::MAX)])
+            .collect();
+        for user in 0..policy.user_count() as u32 + 1 {
+            for channel in [Channel::Web, Channel::Api, Channel::Link] {
+                let subject = Subject::user(UserId::from_index(user), channel).with_mfa(mfa);
+                let one_by_one: Vec<Permissions> =
+                    resources.iter().map(|&r| policy.effective(&subject, r)).collect();
+                prop_assert_eq!(policy.effective_many(&subject, &resources), one_by_one);
+            }
+        }
+    }
 }
