@@ -45,7 +45,7 @@ pub use label::{Condition, Labels};
 pub use matrix::{CheckError, Matrix, Mismatch};
 pub use permission::{Action, Permissions};
 pub use policy::{Explanation, Policy, Seats, MAX_TEAMS_PER_USER};
-pub use query::{diff, Difference};
+pub use query::{diff, Difference, TenantReview, UserReview};
 pub use resource::{ResourceId, ResourceKind};
 pub use role::{Role, RoleId};
 pub use subject::{Credential, Subject};

@@ -1051,6 +1051,15 @@ impl Policy {
         self.catalog.users.get(id.0 as usize).map(String::as_str)
     }
 
+    /// The tenant a user belongs to (`None` for an unknown or removed user).
+    #[must_use]
+    pub fn user_tenant(&self, id: UserId) -> Option<ResourceId> {
+        self.users
+            .get(id.0 as usize)
+            .filter(|record| record.tenant != REMOVED)
+            .map(|record| ResourceId(record.tenant))
+    }
+
     /// The name of a team.
     #[must_use]
     pub fn team_name(&self, id: TeamId) -> Option<&str> {

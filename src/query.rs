@@ -6,10 +6,12 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::decision::Reason;
-use crate::directory::{Channel, UserId};
+use crate::directory::{Channel, KeyId, Status, TeamId, UserId};
+use crate::grant::{Grant, Principal};
 use crate::permission::{Action, Permissions};
-use crate::policy::{GrantEntry, Node, Policy, UserGrant, UserRecord, NONE, REMOVED};
+use crate::policy::{key, GrantEntry, Node, Policy, UserGrant, UserRecord, NONE, REMOVED};
 use crate::resource::{ResourceId, ResourceKind};
+use crate::role::RoleId;
 use crate::subject::Subject;
 
 impl Policy {
@@ -360,4 +362,177 @@ fn own_grants_of<'p>(policy: &'p Policy, user: &UserRecord) -> &'p [UserGrant] {
         .user_grants
         .get(start..start + user.grants_len as usize)
         .unwrap_or(&[])
+}
+
+/// One user's access, for a review: what gives them anything, and what
+/// they hold at each top-level resource of their tenant. See
+/// [`Policy::review_user`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserReview {
+    /// The user.
+    pub user: UserId,
+    /// The teams the user is in.
+    pub teams: Vec<TeamId>,
+    /// Every grant that names the user, one of its teams, or `Everyone` in
+    /// its tenant (whether or not a deny or an override later cuts it).
+    pub grants: Vec<Grant>,
+    /// The user's effective permissions at its tenant root and at each of
+    /// the root's children (its workspaces), asked through the first channel
+    /// the account may use, with MFA passed.
+    pub holdings: Vec<(ResourceId, Permissions)>,
+}
+
+/// A tenant's access review: the lines an auditor asks for. See
+/// [`Policy::review_tenant`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TenantReview {
+    /// Users who hold any of the admin powers asked about at the tenant root.
+    pub admins: Vec<UserId>,
+    /// Active users to whom no grant at all applies (not directly, not
+    /// through a team, not through `Everyone`): candidates for removal.
+    pub holding_nothing: Vec<UserId>,
+    /// Suspended or deactivated users who still hold grants of their own or
+    /// through teams: access that comes back on reactivation.
+    pub inactive_with_grants: Vec<UserId>,
+    /// API keys of the tenant's users that never expire (and are not revoked).
+    pub keys_without_expiry: Vec<KeyId>,
+}
+
+impl Policy {
+    /// One user's access review; `None` for an unknown or removed user.
+    #[must_use]
+    pub fn review_user(&self, user: UserId, now: u64) -> Option<UserReview> {
+        let record = self
+            .users
+            .get(user.0 as usize)
+            .filter(|r| r.tenant != REMOVED)?;
+        let teams: Vec<u32> = {
+            let start = record.teams_start as usize;
+            self.user_teams
+                .get(start..start + record.teams_len as usize)
+                .unwrap_or(&[])
+                .to_vec()
+        };
+        let mut grants = Vec::new();
+        let start = record.grants_start as usize;
+        for own in self
+            .user_grants
+            .get(start..start + record.grants_len as usize)
+            .unwrap_or(&[])
+        {
+            grants.push(Grant {
+                principal: Principal::User(user),
+                scope: ResourceId(own.scope),
+                role: RoleId(own.role),
+                effect: own.effect,
+            });
+        }
+        for (index, node) in self.nodes.iter().enumerate() {
+            if node.tenant != record.tenant {
+                continue;
+            }
+            let start = node.grants_start as usize;
+            for entry in self
+                .grants
+                .get(start..start + node.grants_len as usize)
+                .unwrap_or(&[])
+            {
+                let principal = key::unpack(entry.key);
+                let applies = match principal {
+                    Principal::Team(team) => teams.contains(&team.0),
+                    Principal::Everyone => true,
+                    Principal::User(_) | Principal::Public => false,
+                };
+                if applies {
+                    grants.push(Grant {
+                        principal,
+                        scope: ResourceId(u32::try_from(index).unwrap_or(NONE)),
+                        role: RoleId(entry.role),
+                        effect: entry.effect,
+                    });
+                }
+            }
+        }
+        let subject = self.review_subject(user.0, record, now);
+        let holdings = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(index, node)| {
+                node.tenant == record.tenant
+                    && (node.parent == record.tenant || *index == record.tenant as usize)
+            })
+            .filter_map(|(index, _)| {
+                let resource = ResourceId(u32::try_from(index).ok()?);
+                let held = subject.map_or(Permissions::empty(), |s| self.effective(&s, resource));
+                Some((resource, held))
+            })
+            .collect();
+        Some(UserReview {
+            user,
+            teams: teams.into_iter().map(TeamId).collect(),
+            grants,
+            holdings,
+        })
+    }
+
+    /// A tenant's access review. `admin_powers` are the permissions that
+    /// make someone an admin in this product (for example
+    /// `MANAGE_MEMBERS | MANAGE_SETTINGS`), held at the tenant root.
+    #[must_use]
+    pub fn review_tenant(
+        &self,
+        tenant: ResourceId,
+        admin_powers: Permissions,
+        now: u64,
+    ) -> TenantReview {
+        let mut review = TenantReview::default();
+        for (index, record) in self.users.iter().enumerate() {
+            if record.tenant != tenant.0 {
+                continue;
+            }
+            let Ok(id) = u32::try_from(index) else { break };
+            let user = UserId(id);
+            let Some(user_review) = self.review_user(user, now) else {
+                continue;
+            };
+            let held_at_root = self
+                .review_subject(id, record, now)
+                .map_or(Permissions::empty(), |s| self.effective(&s, tenant));
+            if held_at_root.intersects(admin_powers) {
+                review.admins.push(user);
+            }
+            let own_or_team = user_review
+                .grants
+                .iter()
+                .any(|grant| !matches!(grant.principal, Principal::Everyone));
+            match record.status {
+                Status::Active if user_review.grants.is_empty() => {
+                    review.holding_nothing.push(user)
+                }
+                Status::Suspended | Status::Deactivated if own_or_team => {
+                    review.inactive_with_grants.push(user);
+                }
+                _ => {}
+            }
+        }
+        for (index, key) in self.keys.iter().enumerate() {
+            let owner_tenant = self.users.get(key.owner as usize).map(|r| r.tenant);
+            if owner_tenant == Some(tenant.0) && !key.revoked && key.expires_at.is_none() {
+                review
+                    .keys_without_expiry
+                    .extend(u32::try_from(index).ok().map(KeyId));
+            }
+        }
+        review
+    }
+
+    /// The subject a review asks as: the first channel the account may use,
+    /// with MFA passed.
+    fn review_subject(&self, user: u32, record: &UserRecord, now: u64) -> Option<Subject> {
+        let channel = [Channel::Web, Channel::App, Channel::Api, Channel::Link]
+            .into_iter()
+            .find(|channel| record.channels.contains(channel.as_set()))?;
+        Some(Subject::user(UserId(user), channel).with_mfa(true).at(now))
+    }
 }
