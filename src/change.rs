@@ -620,7 +620,7 @@ impl Policy {
             .iter()
             .enumerate()
             .filter_map(move |(index, record)| {
-                let teams = run(&self.user_teams, record.teams_start, record.teams_len);
+                let teams = self.teams_of(record);
                 (record.tenant != REMOVED && teams.contains(&team))
                     .then(|| u32::try_from(index).unwrap_or(NONE))
             })
@@ -945,7 +945,7 @@ impl Policy {
             let Some(record) = self.users.get(user) else {
                 continue;
             };
-            let own = run(&self.user_grants, record.grants_start, record.grants_len);
+            let own = self.own_grants(record);
             if own.iter().any(|grant| inside(grant.scope)) {
                 let kept: Vec<UserGrant> = own
                     .iter()
@@ -1067,7 +1067,7 @@ impl Policy {
             Ok(())
         };
         for (user, record) in self.users.iter().enumerate() {
-            let own = run(&self.user_grants, record.grants_start, record.grants_len);
+            let own = self.own_grants(record);
             if own.iter().any(|grant| grant.role == id) {
                 ineligible(u32::try_from(user).unwrap_or(NONE))?;
             }
@@ -1100,7 +1100,7 @@ impl Policy {
         self.nodes
             .iter()
             .filter(|node| node.tenant != REMOVED)
-            .flat_map(|node| run(&self.grants, node.grants_start, node.grants_len))
+            .flat_map(|node| self.group_grants(node))
     }
 
     fn remove_role(&mut self, name: &str) -> Outcome<()> {
@@ -1127,9 +1127,7 @@ impl Policy {
         let granted = self.grants_live().any(|entry| entry.role == id)
             || self.users.iter().any(|record| {
                 record.tenant != REMOVED
-                    && run(&self.user_grants, record.grants_start, record.grants_len)
-                        .iter()
-                        .any(|grant| grant.role == id)
+                    && self.own_grants(record).iter().any(|grant| grant.role == id)
             });
         if granted {
             return Err(in_use("grants; revoke them first".to_string()));
@@ -1165,7 +1163,7 @@ impl Policy {
             let Some(record) = self.users.get(user) else {
                 continue;
             };
-            let teams = run(&self.user_teams, record.teams_start, record.teams_len);
+            let teams = self.teams_of(record);
             if teams.contains(&id) {
                 let kept: Vec<u32> = teams.iter().copied().filter(|&t| t != id).collect();
                 self.set_user_teams(user, &kept);
@@ -1176,7 +1174,7 @@ impl Policy {
             let Some(record) = self.nodes.get(node) else {
                 continue;
             };
-            let entries = run(&self.grants, record.grants_start, record.grants_len);
+            let entries = self.group_grants(record);
             if entries.iter().any(|entry| entry.key == team_key) {
                 let kept: Vec<GrantEntry> = entries
                     .iter()
@@ -1344,7 +1342,7 @@ impl Policy {
         let Some(record) = self.users.get(user_id as usize) else {
             return Err(unknown(Entity::User, user));
         };
-        let teams = run(&self.user_teams, record.teams_start, record.teams_len);
+        let teams = self.teams_of(record);
         let position = teams.binary_search(&team_id);
         let mut next = teams.to_vec();
         match (member, position) {
@@ -1486,7 +1484,7 @@ impl Policy {
                 let Some(record) = self.users.get(user as usize) else {
                     return Err(unknown(Entity::User, &grantee.to_string()));
                 };
-                let own = run(&self.user_grants, record.grants_start, record.grants_len);
+                let own = self.own_grants(record);
                 let entry = UserGrant {
                     scope: scope_id,
                     effect,
@@ -1525,7 +1523,7 @@ impl Policy {
                     eligible,
                     condition,
                 };
-                let entries = run(&self.grants, node.grants_start, node.grants_len);
+                let entries = self.group_grants(node);
                 let order = |e: &GrantEntry| (e.key, e.effect, e.role);
                 let position = entries.binary_search_by(|e| order(e).cmp(&order(&entry)));
                 let mut next = entries.to_vec();
@@ -1734,6 +1732,7 @@ impl Policy {
             return;
         }
         let mut grants = Vec::with_capacity(self.grants.len());
+        // Field by field: the arenas are read while the owners are written.
         for node in &mut self.nodes {
             let entries = run(&self.grants, node.grants_start, node.grants_len);
             node.grants_start = u32::try_from(grants.len()).unwrap_or(NONE);

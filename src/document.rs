@@ -675,11 +675,8 @@ impl Writer<'_> {
                 if !self.user_is_live(id) {
                     return None;
                 }
-                let start = user.teams_start as usize;
                 let teams = self
-                    .user_teams
-                    .get(start..start + user.teams_len as usize)
-                    .unwrap_or(&[])
+                    .teams_of(user)
                     .iter()
                     .filter(|&&team| self.team_is_live(team))
                     .map(|&team| name_of(&self.catalog.teams, team))
@@ -715,12 +712,7 @@ impl Writer<'_> {
             if !self.resource_is_live(scope) {
                 continue;
             }
-            let start = node.grants_start as usize;
-            let run = self
-                .grants
-                .get(start..start + node.grants_len as usize)
-                .unwrap_or(&[]);
-            for entry in run {
+            for entry in self.group_grants(node) {
                 let to = match key::unpack(entry.key) {
                     Principal::User(user) if self.user_is_live(user.0) => {
                         Grantee::User(name_of(&self.catalog.users, user.0))
@@ -752,12 +744,11 @@ impl Writer<'_> {
             if !self.user_is_live(id) {
                 continue;
             }
-            let start = user.grants_start as usize;
-            let own = self
-                .user_grants
-                .get(start..start + user.grants_len as usize)
-                .unwrap_or(&[]);
-            for grant in own.iter().filter(|g| self.resource_is_live(g.scope)) {
+            for grant in self
+                .own_grants(user)
+                .iter()
+                .filter(|g| self.resource_is_live(g.scope))
+            {
                 grants.push((
                     grant.scope,
                     key::pack(Principal::User(crate::UserId(id))),

@@ -713,16 +713,8 @@ impl Policy {
     /// The principals an account acts as: itself, its teams, `Everyone`.
     #[inline(always)]
     fn account_principals<'p>(&'p self, user: u32, record: &UserRecord) -> Principals<'p> {
-        let start = record.teams_start as usize;
-        let teams = self
-            .user_teams
-            .get(start..start + record.teams_len as usize)
-            .unwrap_or(&[]);
-        let start = record.grants_start as usize;
-        let grants = self
-            .user_grants
-            .get(start..start + record.grants_len as usize)
-            .unwrap_or(&[]);
+        let teams = self.teams_of(record);
+        let grants = self.own_grants(record);
         Principals {
             user: key::USER | user,
             grants,
@@ -880,6 +872,33 @@ impl Policy {
         false
     }
 
+    /// A node's group grants (teams, `Everyone`, `Public`), sorted by principal.
+    #[inline(always)]
+    pub(crate) fn group_grants(&self, node: &Node) -> &[GrantEntry] {
+        let start = node.grants_start as usize;
+        self.grants
+            .get(start..start + node.grants_len as usize)
+            .unwrap_or(&[])
+    }
+
+    /// A user's teams, sorted.
+    #[inline(always)]
+    pub(crate) fn teams_of(&self, record: &UserRecord) -> &[u32] {
+        let start = record.teams_start as usize;
+        self.user_teams
+            .get(start..start + record.teams_len as usize)
+            .unwrap_or(&[])
+    }
+
+    /// A user's own grants, sorted by scope.
+    #[inline(always)]
+    pub(crate) fn own_grants(&self, record: &UserRecord) -> &[UserGrant] {
+        let start = record.grants_start as usize;
+        self.user_grants
+            .get(start..start + record.grants_len as usize)
+            .unwrap_or(&[])
+    }
+
     /// A resource's labels (none for an unknown id).
     #[inline]
     pub(crate) fn labels_of(&self, resource: u32) -> Labels {
@@ -920,11 +939,7 @@ impl Policy {
         // one that cut it off.
         let mut at = resource;
         while let Some(node) = self.nodes.get(at as usize) {
-            let start = node.grants_start as usize;
-            let run = self
-                .grants
-                .get(start..start + node.grants_len as usize)
-                .unwrap_or(&[]);
+            let run = self.group_grants(node);
             let in_run = run.iter().any(|entry| {
                 entry.key == principal
                     && entry.effect == Effect::Override

@@ -9,7 +9,7 @@ use crate::decision::Reason;
 use crate::directory::{Channel, KeyId, Status, TeamId, UserId};
 use crate::grant::{Grant, Principal};
 use crate::permission::{Action, Permissions};
-use crate::policy::{key, GrantEntry, Node, Policy, UserGrant, UserRecord, NONE, REMOVED};
+use crate::policy::{key, Policy, UserRecord, NONE, REMOVED};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::RoleId;
 use crate::subject::Subject;
@@ -246,7 +246,7 @@ pub fn diff(before: &Policy, after: &Policy, now: u64) -> Vec<Difference> {
                     && a.tenant == b.tenant
                     && a.kind == b.kind
                     && before.labels.get(index) == after.labels.get(index)
-                    && group_run(before, a) == group_run(after, b)
+                    && before.group_grants(a) == after.group_grants(b)
             }
             _ => false,
         };
@@ -263,8 +263,8 @@ pub fn diff(before: &Policy, after: &Policy, now: u64) -> Vec<Difference> {
                     && a.channels == b.channels
                     && a.user_type == b.user_type
                     && a.labels == b.labels
-                    && teams_of(before, a) == teams_of(after, b)
-                    && own_grants_of(before, a) == own_grants_of(after, b)
+                    && before.teams_of(a) == after.teams_of(b)
+                    && before.own_grants(a) == after.own_grants(b)
             }
             _ => false,
         };
@@ -340,30 +340,6 @@ pub fn diff(before: &Policy, after: &Policy, now: u64) -> Vec<Difference> {
     found
 }
 
-fn group_run<'p>(policy: &'p Policy, node: &Node) -> &'p [GrantEntry] {
-    let start = node.grants_start as usize;
-    policy
-        .grants
-        .get(start..start + node.grants_len as usize)
-        .unwrap_or(&[])
-}
-
-fn teams_of<'p>(policy: &'p Policy, user: &UserRecord) -> &'p [u32] {
-    let start = user.teams_start as usize;
-    policy
-        .user_teams
-        .get(start..start + user.teams_len as usize)
-        .unwrap_or(&[])
-}
-
-fn own_grants_of<'p>(policy: &'p Policy, user: &UserRecord) -> &'p [UserGrant] {
-    let start = user.grants_start as usize;
-    policy
-        .user_grants
-        .get(start..start + user.grants_len as usize)
-        .unwrap_or(&[])
-}
-
 /// One user's access, for a review: what gives them anything, and what
 /// they hold at each top-level resource of their tenant. See
 /// [`Policy::review_user`].
@@ -406,20 +382,9 @@ impl Policy {
             .users
             .get(user.0 as usize)
             .filter(|r| r.tenant != REMOVED)?;
-        let teams: Vec<u32> = {
-            let start = record.teams_start as usize;
-            self.user_teams
-                .get(start..start + record.teams_len as usize)
-                .unwrap_or(&[])
-                .to_vec()
-        };
+        let teams: Vec<u32> = self.teams_of(record).to_vec();
         let mut grants = Vec::new();
-        let start = record.grants_start as usize;
-        for own in self
-            .user_grants
-            .get(start..start + record.grants_len as usize)
-            .unwrap_or(&[])
-        {
+        for own in self.own_grants(record) {
             grants.push(Grant {
                 principal: Principal::User(user),
                 scope: ResourceId(own.scope),
@@ -431,12 +396,7 @@ impl Policy {
             if node.tenant != record.tenant {
                 continue;
             }
-            let start = node.grants_start as usize;
-            for entry in self
-                .grants
-                .get(start..start + node.grants_len as usize)
-                .unwrap_or(&[])
-            {
+            for entry in self.group_grants(node) {
                 let principal = key::unpack(entry.key);
                 let applies = match principal {
                     Principal::Team(team) => teams.contains(&team.0),
