@@ -1239,3 +1239,281 @@ impl Names for Policy {
         }
     }
 }
+
+/// A grant on the path from the tenant root down to the node being
+/// visited, as [`Policy::accessible_down`] carries it.
+#[derive(Clone, Copy)]
+struct Carried {
+    /// The subject's principal position (its bit in the cut mask).
+    position: u32,
+    role: u32,
+    deny: bool,
+    condition: Condition,
+    /// Depth of the node holding it (the tenant root is 0).
+    depth: u32,
+}
+
+impl Policy {
+    /// Every resource at or below `within` (of `kind`, if given) whose
+    /// permissions for `subject` contain `needed`, in id order: one walk
+    /// down the tree, carrying the subject's grants from each resource to
+    /// its children instead of walking up from every resource.
+    ///
+    /// An override cuts its principal's grants from above for everything
+    /// below it; a conditional override cuts only for the resources whose
+    /// labels satisfy it, so below one the resources are decided one by
+    /// one instead.
+    pub(crate) fn accessible_down(
+        &self,
+        subject: &Subject,
+        needed: Permissions,
+        within: ResourceId,
+        kind: Option<ResourceKind>,
+    ) -> Vec<ResourceId> {
+        let mut found = Vec::new();
+        let Ok(prepared) = self.prepare(subject) else {
+            return found;
+        };
+        // `place` on `within` settles every check that does not depend on
+        // the resource; below, only the key's or link's subtree limit can
+        // still differ, and place is asked again for each resource.
+        let Ok(context) = self.place(&prepared, within) else {
+            // Outside the subject's reach at the top: a key or link limited
+            // to a subtree below `within` may still reach part of it.
+            if matches!(prepared, Prepared::Account { key: None, .. }) {
+                return found;
+            }
+            return self.accessible_one_by_one(subject, needed, within, kind);
+        };
+        if needed.is_empty() {
+            return found;
+        }
+        let principals = context.principals;
+        let ceiling = context.ceiling;
+        let limit = match prepared {
+            Prepared::Account { key: Some(key), .. } => key.within,
+            Prepared::Account { key: None, .. } => NONE,
+            Prepared::Link { link, .. } => link.resource,
+        };
+        let limited = limit != NONE;
+        // Children of every live node, as one flat list per parent.
+        let mut first_child = alloc::vec![NONE; self.nodes.len()];
+        let mut next_sibling = alloc::vec![NONE; self.nodes.len()];
+        for (index, node) in self.nodes.iter().enumerate().rev() {
+            if node.tenant == REMOVED || node.parent == NONE {
+                continue;
+            }
+            let id = u32::try_from(index).unwrap_or(NONE);
+            if let (Some(slot), Some(head)) = (
+                next_sibling.get_mut(index),
+                first_child.get(node.parent as usize).copied(),
+            ) {
+                *slot = head;
+            }
+            if let Some(head) = first_child.get_mut(node.parent as usize) {
+                *head = id;
+            }
+        }
+        // The path from the tenant root down to `within`.
+        let mut path = Vec::new();
+        let mut at = within.0;
+        while let Some(node) = self.nodes.get(at as usize) {
+            path.push(at);
+            at = node.parent;
+        }
+        path.reverse();
+        let mut carried: Vec<Carried> = Vec::new();
+        let mut cut_depth = [0u32; 128];
+        let mut undo: Vec<(u32, u32)> = Vec::new();
+        let mut conditional_cuts = 0u32;
+        let enter = |node: u32,
+                     depth: u32,
+                     carried: &mut Vec<Carried>,
+                     cut_depth: &mut [u32; 128],
+                     undo: &mut Vec<(u32, u32)>,
+                     conditional_cuts: &mut u32| {
+            let Some(record) = self.nodes.get(node as usize) else {
+                return;
+            };
+            let mut held: smallvec::SmallVec<[Carried; 8]> = smallvec::SmallVec::new();
+            if principals.user != NONE {
+                for grant in principals.grants.iter().filter(|g| g.scope == node) {
+                    held.push(Carried {
+                        position: 0,
+                        role: grant.role,
+                        deny: grant.effect == Effect::Deny,
+                        condition: grant.condition,
+                        depth,
+                    });
+                    if grant.effect == Effect::Override {
+                        held.push(Carried {
+                            position: 0,
+                            role: NONE,
+                            deny: false,
+                            condition: grant.condition,
+                            depth,
+                        });
+                    }
+                }
+            }
+            for entry in self.group_grants(record) {
+                let Some(position) = principals.position(entry.key) else {
+                    continue;
+                };
+                if entry.effect != Effect::Deny && !entry.eligible.intersects(principals.user_type)
+                {
+                    continue;
+                }
+                held.push(Carried {
+                    position,
+                    role: entry.role,
+                    deny: entry.effect == Effect::Deny,
+                    condition: entry.condition,
+                    depth,
+                });
+                if entry.effect == Effect::Override {
+                    held.push(Carried {
+                        position,
+                        role: NONE,
+                        deny: false,
+                        condition: entry.condition,
+                        depth,
+                    });
+                }
+            }
+            for grant in held {
+                if grant.role == NONE {
+                    // An override marker: cut this principal's grants above.
+                    if grant.condition == Condition::Always {
+                        if let Some(slot) = cut_depth.get_mut(grant.position as usize) {
+                            undo.push((grant.position, *slot));
+                            *slot = depth;
+                        }
+                    } else {
+                        *conditional_cuts += 1;
+                        undo.push((NONE, 0));
+                    }
+                } else {
+                    carried.push(grant);
+                }
+            }
+        };
+        for (depth, &node) in path.iter().enumerate() {
+            let depth = u32::try_from(depth).unwrap_or(NONE);
+            enter(
+                node,
+                depth,
+                &mut carried,
+                &mut cut_depth,
+                &mut undo,
+                &mut conditional_cuts,
+            );
+        }
+        // Depth-first below `within`: (node, depth, carried len, undo len, entered).
+        let top = u32::try_from(path.len().saturating_sub(1)).unwrap_or(NONE);
+        let mut stack: Vec<(u32, u32, usize, usize)> = Vec::new();
+        let mut visit =
+            |node: u32, carried: &[Carried], cut_depth: &[u32; 128], conditional: bool| {
+                let Some(record) = self.nodes.get(node as usize) else {
+                    return;
+                };
+                if kind.is_some_and(|kind| record.kind != kind) {
+                    return;
+                }
+                let resource = ResourceId(node);
+                if conditional {
+                    if self.decide(subject, needed, resource).is_allowed() {
+                        found.push(resource);
+                    }
+                    return;
+                }
+                // Only a key's or link's subtree limit can differ from `within`.
+                if limited && !self.is_within(node, limit) {
+                    return;
+                }
+                let target = self.labels_of(node);
+                let mut allow = Permissions::empty();
+                let mut deny = Permissions::empty();
+                for grant in carried {
+                    if !grant.condition.holds(principals.labels, target) {
+                        continue;
+                    }
+                    let permissions = self.role_permissions(grant.role, record.kind.index());
+                    if grant.deny {
+                        deny |= permissions;
+                    } else if grant.depth
+                        >= cut_depth.get(grant.position as usize).copied().unwrap_or(0)
+                    {
+                        allow |= permissions;
+                    }
+                }
+                let mut permissions = (allow - deny) & ceiling;
+                if !subject.mfa() {
+                    permissions -= self.mfa_required;
+                }
+                if permissions.contains(needed) {
+                    found.push(resource);
+                }
+            };
+        visit(within.0, &carried, &cut_depth, conditional_cuts > 0);
+        stack.push((within.0, top, carried.len(), undo.len()));
+        let mut cursor: Vec<u32> =
+            alloc::vec![first_child.get(within.0 as usize).copied().unwrap_or(NONE)];
+        while let Some(&child) = cursor.last() {
+            if child == NONE {
+                // Leave the node on top: restore what it carried and cut.
+                cursor.pop();
+                if let Some((_, _, carried_len, undo_len)) = stack.pop() {
+                    carried.truncate(carried_len);
+                    while undo.len() > undo_len {
+                        if let Some((position, old)) = undo.pop() {
+                            if position == NONE {
+                                conditional_cuts -= 1;
+                            } else if let Some(slot) = cut_depth.get_mut(position as usize) {
+                                *slot = old;
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+            if let Some(last) = cursor.last_mut() {
+                *last = next_sibling.get(child as usize).copied().unwrap_or(NONE);
+            }
+            let depth = stack.last().map_or(0, |frame| frame.1) + 1;
+            let marks = (carried.len(), undo.len());
+            enter(
+                child,
+                depth,
+                &mut carried,
+                &mut cut_depth,
+                &mut undo,
+                &mut conditional_cuts,
+            );
+            visit(child, &carried, &cut_depth, conditional_cuts > 0);
+            stack.push((child, depth, marks.0, marks.1));
+            cursor.push(first_child.get(child as usize).copied().unwrap_or(NONE));
+        }
+        found.sort_unstable();
+        found
+    }
+
+    /// Every resource at or below `within` decided one by one (for a key
+    /// or link limited to a subtree below `within`).
+    fn accessible_one_by_one(
+        &self,
+        subject: &Subject,
+        needed: Permissions,
+        within: ResourceId,
+        kind: Option<ResourceKind>,
+    ) -> Vec<ResourceId> {
+        self.resources()
+            .filter(|&resource| {
+                self.nodes.get(resource.0 as usize).is_some_and(|node| {
+                    node.tenant != REMOVED && !kind.is_some_and(|kind| node.kind != kind)
+                }) && self.is_within(resource.0, within.0)
+                    && self.decide(subject, needed, resource).is_allowed()
+            })
+            .collect()
+    }
+}

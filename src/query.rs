@@ -19,8 +19,10 @@ impl Policy {
     /// on, in id order: list filtering, like SpiceDB's LookupResources.
     ///
     /// It agrees with [`authorize`](Policy::authorize) on every resource
-    /// (a property test checks it). The subtree is found in one pass over
-    /// the resources, and each member of it is decided once.
+    /// (a property test checks it), without calling it per resource: one
+    /// walk down the subtree carries the subject's grants from each
+    /// resource to its children (see `Policy::accessible_down` in the
+    /// source for the few cases decided one by one).
     ///
     /// ```
     /// use clearance::*;
@@ -71,59 +73,7 @@ impl Policy {
         within: ResourceId,
         kind: Option<ResourceKind>,
     ) -> Vec<ResourceId> {
-        let mut found = Vec::new();
-        // One pass: a resource is inside when its parent is (parents first
-        // is not guaranteed, so undecided ones are settled by walking up
-        // to the nearest decided ancestor, each node settled once).
-        const UNKNOWN: u8 = 0;
-        const INSIDE: u8 = 1;
-        const OUTSIDE: u8 = 2;
-        let mut state = vec![UNKNOWN; self.nodes.len()];
-        let mut path = Vec::new();
-        for start in 0..self.nodes.len() {
-            let mut at = start;
-            let settled = loop {
-                match state.get(at) {
-                    Some(&UNKNOWN) => {}
-                    Some(&known) => break known,
-                    None => break OUTSIDE,
-                }
-                path.push(at);
-                if at == within.0 as usize {
-                    break INSIDE;
-                }
-                match self.nodes.get(at) {
-                    Some(node) if node.tenant != REMOVED && node.parent != NONE => {
-                        at = node.parent as usize;
-                    }
-                    _ => break OUTSIDE,
-                }
-            };
-            for &node in &path {
-                if let Some(slot) = state.get_mut(node) {
-                    *slot = settled;
-                }
-            }
-            path.clear();
-        }
-        for (index, &inside) in state.iter().enumerate() {
-            if inside != INSIDE {
-                continue;
-            }
-            let Ok(id) = u32::try_from(index) else {
-                break;
-            };
-            let Some(node) = self.nodes.get(index) else {
-                continue;
-            };
-            if node.tenant == REMOVED || kind.is_some_and(|kind| node.kind != kind) {
-                continue;
-            }
-            if self.authorize(subject, action, ResourceId(id)).is_allowed() {
-                found.push(ResourceId(id));
-            }
-        }
-        found
+        self.accessible_down(subject, action.permissions(), within, kind)
     }
 
     /// Every user allowed to do `action` on `resource`, each with the

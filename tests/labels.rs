@@ -231,3 +231,23 @@ fn labelling_an_unknown_resource_is_a_build_error() {
         "{error}"
     );
 }
+
+#[test]
+fn accessible_follows_conditions_like_authorize() {
+    let policy = model();
+    let acme = policy.resource_id("acme").expect("acme");
+    for user in ["eva", "amy", "max", "nil"] {
+        let subject = Subject::user(policy.user_id(user).expect("user"), Channel::Web);
+        for action in [Action::View, Action::Edit, Action::Execute] {
+            let expected: Vec<_> = policy
+                .resources()
+                .filter(|&r| policy.authorize(&subject, action, r).is_allowed())
+                .collect();
+            assert_eq!(
+                policy.accessible(&subject, action, acme),
+                expected,
+                "{user} {action}"
+            );
+        }
+    }
+}

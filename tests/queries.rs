@@ -31,9 +31,16 @@ proptest! {
     fn accessible_lists_exactly_what_authorize_allows(model in generate::model()) {
         let policy = build(&model);
         let resources: Vec<ResourceId> = policy.resources().collect();
-        for user in 0..policy.user_count() as u32 {
-            for channel in [Channel::Web, Channel::Api] {
-                let subject = Subject::user(UserId::from_index(user), channel).with_mfa(true);
+        let mut subjects: Vec<Subject> = (0..policy.user_count() as u32)
+            .flat_map(|user| {
+                [Channel::Web, Channel::Api]
+                    .map(|channel| Subject::user(UserId::from_index(user), channel).with_mfa(true))
+            })
+            .collect();
+        subjects.extend((0..4).map(|key| Subject::key(clearance::KeyId::from_index(key))));
+        subjects.extend((0..4).map(|link| Subject::link(clearance::LinkId::from_index(link))));
+        for subject in subjects {
+            {
                 for action in ACTIONS {
                     for &within in &resources {
                         let expected: Vec<ResourceId> = resources
