@@ -281,27 +281,48 @@ fn demo() -> Result<Model, Box<dyn Error>> {
     })
 }
 
+/// A preset's demo as a model: the rows and columns of its own matrix,
+/// every subject in an MFA session at [`NOW`], checked against its table.
+fn preset(
+    title: &str,
+    policy: Policy,
+    matrix: for<'p> fn(&'p Policy) -> Matrix<'p>,
+    heading: &'static str,
+    documented: Documented,
+) -> Model {
+    let (rows, columns) = {
+        let matrix = matrix(&policy);
+        let rows = matrix
+            .rows()
+            .map(|(label, action, resource)| (label.to_string(), action, resource))
+            .collect();
+        let columns = matrix
+            .columns()
+            .map(|(label, subject)| (label.to_string(), subject.with_mfa(true).at(NOW)))
+            .collect();
+        (rows, columns)
+    };
+    Model {
+        title: title.to_string(),
+        policy,
+        heading,
+        rows,
+        columns,
+        documented: Some(documented),
+    }
+}
+
 /// The Smart Flows preset's demo and matrix (`clearance::presets::smart_flows`).
 fn smart_flows() -> Result<Model, Box<dyn Error>> {
     use clearance::presets::smart_flows;
 
     let policy = smart_flows::demo()?;
-    let matrix = smart_flows::matrix(&policy);
-    let rows = matrix
-        .rows()
-        .map(|(label, action, resource)| (label.to_string(), action, resource))
-        .collect();
-    let columns = matrix
-        .columns()
-        .map(|(label, subject)| (label.to_string(), subject.with_mfa(true).at(NOW)))
-        .collect();
-    Ok(Model {
-        title: "smart_flows: Smart Flows, user roles × capabilities (PRODUCTS.md §1)".into(),
+    Ok(preset(
+        "smart_flows: Smart Flows, user roles × capabilities (PRODUCTS.md §1)",
         policy,
-        heading: "Capability",
-        rows,
-        columns,
-        documented: Some(Documented {
+        smart_flows::matrix,
+        "Capability",
+        Documented {
             // PRODUCTS.md §1 as written. `?` is read as denied; the
             // Designer's "reduced" console is not the full one.
             table: "
@@ -318,8 +339,8 @@ fn smart_flows() -> Result<Model, Box<dyn Error>> {
 | Generate or remove API keys | Y (D) | ? | N | N |
 ",
             read: |cell| cell.starts_with("reduced").then_some(false),
-        }),
-    })
+        },
+    ))
 }
 
 /// The Boomi Flow preset's demo and matrix (`clearance::presets::boomi_flow`).
@@ -327,22 +348,12 @@ fn boomi_flow() -> Result<Model, Box<dyn Error>> {
     use clearance::presets::boomi_flow;
 
     let policy = boomi_flow::demo()?;
-    let matrix = boomi_flow::matrix(&policy);
-    let rows = matrix
-        .rows()
-        .map(|(label, action, resource)| (label.to_string(), action, resource))
-        .collect();
-    let columns = matrix
-        .columns()
-        .map(|(label, subject)| (label.to_string(), subject.with_mfa(true).at(NOW)))
-        .collect();
-    Ok(Model {
-        title: "boomi_flow: Boomi Flow, tenant roles × privileges (PRODUCTS.md §4)".into(),
+    Ok(preset(
+        "boomi_flow: Boomi Flow, tenant roles × privileges (PRODUCTS.md §4)",
         policy,
-        heading: "Privilege",
-        rows,
-        columns,
-        documented: Some(Documented {
+        boomi_flow::matrix,
+        "Privilege",
+        Documented {
             // PRODUCTS.md §4 as written: every cell D.
             table: "
 | Privilege | Administrator | Standard user |
@@ -355,8 +366,8 @@ fn boomi_flow() -> Result<Model, Box<dyn Error>> {
 | Import/Export, Players, Macros, Dashboards, Auditing | Y | Y |
 ",
             read: |_| None,
-        }),
-    })
+        },
+    ))
 }
 
 /// The Smartflow preset's demo and matrix (`clearance::presets::smartflow`).
@@ -364,22 +375,12 @@ fn smartflow() -> Result<Model, Box<dyn Error>> {
     use clearance::presets::smartflow;
 
     let policy = smartflow::demo()?;
-    let matrix = smartflow::matrix(&policy);
-    let rows = matrix
-        .rows()
-        .map(|(label, action, resource)| (label.to_string(), action, resource))
-        .collect();
-    let columns = matrix
-        .columns()
-        .map(|(label, subject)| (label.to_string(), subject.with_mfa(true).at(NOW)))
-        .collect();
-    Ok(Model {
-        title: "smartflow: Smartflow, actions × user groups (PRODUCTS.md §2)".into(),
+    Ok(preset(
+        "smartflow: Smartflow, actions × user groups (PRODUCTS.md §2)",
         policy,
-        heading: "Action",
-        rows,
-        columns,
-        documented: Some(Documented {
+        smartflow::matrix,
+        "Action",
+        Documented {
             // PRODUCTS.md §2 as written: every cell S. The Normal column is
             // a Normal user with the Builder and Maintenance roles (² ³).
             table: "
@@ -397,8 +398,8 @@ fn smartflow() -> Result<Model, Box<dyn Error>> {
 | View queues | N | N | Y³ | Y | N |
 ",
             read: |_| None,
-        }),
-    })
+        },
+    ))
 }
 
 /// The workspace platform preset's demo and matrix
@@ -407,22 +408,12 @@ fn workspace_platform() -> Result<Model, Box<dyn Error>> {
     use clearance::presets::workspace_platform;
 
     let policy = workspace_platform::demo()?;
-    let matrix = workspace_platform::matrix(&policy);
-    let rows = matrix
-        .rows()
-        .map(|(label, action, resource)| (label.to_string(), action, resource))
-        .collect();
-    let columns = matrix
-        .columns()
-        .map(|(label, subject)| (label.to_string(), subject.with_mfa(true).at(NOW)))
-        .collect();
-    Ok(Model {
-        title: "workspace_platform: the workspace platform of 002, workspace roles × actions (PRODUCTS.md §3)".into(),
+    Ok(preset(
+        "workspace_platform: the workspace platform of 002, workspace roles × actions (PRODUCTS.md §3)",
         policy,
-        heading: "Action",
-        rows,
-        columns,
-        documented: Some(Documented {
+        workspace_platform::matrix,
+        "Action",
+        Documented {
             // PRODUCTS.md §3 as written. `?` is read as denied; the
             // Viewer's "limited" settings are its own settings only.
             table: "
@@ -438,8 +429,8 @@ fn workspace_platform() -> Result<Model, Box<dyn Error>> {
 | Billing | Y (D: view) | N | N (I) |
 ",
             read: workspace_platform::read_cell,
-        }),
-    })
+        },
+    ))
 }
 
 /// The Flowcode 2 preset's demo and matrix (`clearance::presets::flowcode`).
@@ -447,22 +438,12 @@ fn flowcode() -> Result<Model, Box<dyn Error>> {
     use clearance::presets::flowcode;
 
     let policy = flowcode::demo()?;
-    let matrix = flowcode::matrix(&policy);
-    let rows = matrix
-        .rows()
-        .map(|(label, action, resource)| (label.to_string(), action, resource))
-        .collect();
-    let columns = matrix
-        .columns()
-        .map(|(label, subject)| (label.to_string(), subject.with_mfa(true).at(NOW)))
-        .collect();
-    Ok(Model {
-        title: "flowcode: Flowcode 2, workspace roles × actions (PRODUCTS.md §5)".into(),
+    Ok(preset(
+        "flowcode: Flowcode 2, workspace roles × actions (PRODUCTS.md §5)",
         policy,
-        heading: "Action",
-        rows,
-        columns,
-        documented: Some(Documented {
+        flowcode::matrix,
+        "Action",
+        Documented {
             // PRODUCTS.md §5 as written: every cell S.
             table: "
 | Action | WS Admin | WS Editor | WS Viewer |
@@ -473,8 +454,8 @@ fn flowcode() -> Result<Model, Box<dyn Error>> {
 | Toggle fine-grained permissions of members | Y | N | N |
 ",
             read: |_| None,
-        }),
-    })
+        },
+    ))
 }
 
 /// A policy document: every user a column, the named actions at one
