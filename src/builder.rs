@@ -12,6 +12,7 @@ use crate::directory::{ApiKey, PublicLink, User, UserId, UserType, UserTypes};
 use crate::error::{lookup, BuildError, Entity, Problem};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::label::{Condition, Labels};
+use crate::names::{Names as NameTable, TextFull};
 use crate::permission::Permissions;
 use crate::policy::{
     key, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, UserGrant, UserRecord,
@@ -238,7 +239,7 @@ impl PolicyBuilder {
             .map(|(index, decl)| match &decl.parent {
                 None => NONE,
                 Some(parent) => lookup(
-                    &catalog.resource_ids,
+                    &catalog.resources,
                     parent,
                     Entity::Resource,
                     || {
@@ -252,7 +253,7 @@ impl PolicyBuilder {
             .collect();
         let tenants = resolve_tenants(&parents, &self.resources, &mut problems);
         let tenant_of_name = |name: &str| -> Option<u32> {
-            let id = *catalog.resource_ids.get(name)?;
+            let id = catalog.resources.id(name)?;
             (*parents.get(id as usize)? == NONE).then_some(id)
         };
         let resource_name = |id: u32| -> &str {
@@ -307,13 +308,7 @@ impl PolicyBuilder {
             };
             let start = user_teams.len();
             for team in &user.teams {
-                let team_id = lookup(
-                    &catalog.team_ids,
-                    team,
-                    Entity::Team,
-                    referrer,
-                    &mut problems,
-                );
+                let team_id = lookup(&catalog.teams, team, Entity::Team, referrer, &mut problems);
                 let Some(&team_tenant) = team_tenants.get(team_id as usize) else {
                     continue;
                 };
@@ -386,7 +381,7 @@ impl PolicyBuilder {
                 })
             };
             let scope = lookup(
-                &catalog.resource_ids,
+                &catalog.resources,
                 &grant.scope,
                 Entity::Resource,
                 referrer,
@@ -424,13 +419,7 @@ impl PolicyBuilder {
             };
             let principal = match &grant.grantee {
                 Grantee::User(name) => {
-                    let user = lookup(
-                        &catalog.user_ids,
-                        name,
-                        Entity::User,
-                        referrer,
-                        &mut problems,
-                    );
+                    let user = lookup(&catalog.users, name, Entity::User, referrer, &mut problems);
                     if let Some(record) = users.get(user as usize) {
                         cross_check(
                             record.tenant,
@@ -445,13 +434,7 @@ impl PolicyBuilder {
                     Principal::User(UserId(user))
                 }
                 Grantee::Team(name) => {
-                    let team = lookup(
-                        &catalog.team_ids,
-                        name,
-                        Entity::Team,
-                        referrer,
-                        &mut problems,
-                    );
+                    let team = lookup(&catalog.teams, name, Entity::Team, referrer, &mut problems);
                     if let Some(&team_tenant) = team_tenants.get(team as usize) {
                         cross_check(
                             team_tenant,
@@ -519,7 +502,7 @@ impl PolicyBuilder {
             let referrer =
                 || self.origin_or(Entity::Key, index, || format!("API key {:?}", api_key.name));
             let owner = lookup(
-                &catalog.user_ids,
+                &catalog.users,
                 &api_key.owner,
                 Entity::User,
                 referrer,
@@ -529,7 +512,7 @@ impl PolicyBuilder {
                 None => NONE,
                 Some(name) => {
                     let within = lookup(
-                        &catalog.resource_ids,
+                        &catalog.resources,
                         name,
                         Entity::Resource,
                         referrer,
@@ -559,7 +542,7 @@ impl PolicyBuilder {
         let mut links = Vec::with_capacity(self.links.len());
         for (index, link) in self.links.iter().enumerate() {
             let resource = lookup(
-                &catalog.resource_ids,
+                &catalog.resources,
                 &link.resource,
                 Entity::Resource,
                 || self.origin_or(Entity::Link, index, || format!("link {:?}", link.name)),
@@ -576,7 +559,7 @@ impl PolicyBuilder {
         let mut labels = vec![Labels::empty(); self.resources.len()];
         for (index, (name, set)) in self.labels.iter().enumerate() {
             let resource = lookup(
-                &catalog.resource_ids,
+                &catalog.resources,
                 name,
                 Entity::Resource,
                 || format!("labels #{index}"),
@@ -662,6 +645,8 @@ impl PolicyBuilder {
             }
         }
 
+        user_teams.shrink_to_fit();
+        wide_filters.shrink_to_fit();
         Ok(Policy {
             nodes,
             labels,
@@ -687,69 +672,79 @@ impl PolicyBuilder {
     /// Names and ids of every entity; duplicate names and id-space overflows
     /// become problems.
     fn catalog(&self, problems: &mut Vec<Problem>) -> Catalog {
-        fn index<'a>(
-            names: impl Iterator<Item = &'a String>,
+        fn names<'a>(
+            declared: impl ExactSizeIterator<Item = &'a String>,
             entity: Entity,
             max: usize,
             problems: &mut Vec<Problem>,
-        ) -> (Vec<String>, BTreeMap<String, u32>) {
-            let mut list = Vec::new();
-            let mut ids = BTreeMap::new();
-            for name in names {
-                let id = u32::try_from(list.len()).unwrap_or(NONE);
-                match ids.entry(name.clone()) {
-                    Entry::Vacant(slot) => {
-                        slot.insert(id);
-                    }
+        ) -> NameTable {
+            let count = declared.len();
+            let mut table = NameTable::default();
+            for name in declared {
+                match table.push(name) {
+                    Ok((_, true)) => {}
                     // The first declaration keeps the name.
-                    Entry::Occupied(_) => problems.push(Problem::DuplicateName {
+                    Ok((_, false)) => problems.push(Problem::DuplicateName {
                         entity,
                         name: name.clone(),
                     }),
+                    Err(TextFull) => {
+                        problems.push(Problem::TooMany { entity, count, max });
+                        break;
+                    }
                 }
-                list.push(name.clone());
             }
-            if list.len() > max {
-                problems.push(Problem::TooMany {
-                    entity,
-                    count: list.len(),
-                    max,
-                });
+            if count > max {
+                problems.push(Problem::TooMany { entity, count, max });
             }
-            (list, ids)
+            table.shrink_to_fit();
+            table
         }
         let ids_max = NONE as usize - 1;
-        let (resources, resource_ids) = index(
+        let resources = names(
             self.resources.iter().map(|d| &d.name),
             Entity::Resource,
             ids_max,
             problems,
         );
-        let (users, user_ids) = index(
+        let users = names(
             self.users.iter().map(|u| &u.name),
             Entity::User,
             key::MAX_INDEX,
             problems,
         );
-        let (teams, team_ids) = index(
+        let teams = names(
             self.teams.iter().map(|t| &t.0),
             Entity::Team,
             key::MAX_INDEX,
             problems,
         );
-        let (_, role_ids) = index(
-            self.roles.iter().map(|r| &r.name),
-            Entity::Role,
-            ids_max,
-            problems,
-        );
-        let (keys, key_ids) = index(
+        let mut role_ids = BTreeMap::new();
+        for (index, role) in self.roles.iter().enumerate() {
+            match role_ids.entry(role.name.clone()) {
+                Entry::Vacant(slot) => {
+                    slot.insert(u32::try_from(index).unwrap_or(NONE));
+                }
+                Entry::Occupied(_) => problems.push(Problem::DuplicateName {
+                    entity: Entity::Role,
+                    name: role.name.clone(),
+                }),
+            }
+        }
+        if self.roles.len() > ids_max {
+            problems.push(Problem::TooMany {
+                entity: Entity::Role,
+                count: self.roles.len(),
+                max: ids_max,
+            });
+        }
+        let keys = names(
             self.keys.iter().map(|k| &k.name),
             Entity::Key,
             ids_max,
             problems,
         );
-        let (links, link_ids) = index(
+        let links = names(
             self.links.iter().map(|l| &l.name),
             Entity::Link,
             ids_max,
@@ -762,12 +757,7 @@ impl PolicyBuilder {
             roles: self.roles.clone(),
             keys,
             links,
-            resource_ids,
-            user_ids,
-            team_ids,
             role_ids,
-            key_ids,
-            link_ids,
             team_tenants: Vec::new(),
         }
     }
@@ -781,7 +771,7 @@ fn tenant_or_problem(
 ) -> Result<u32, Problem> {
     match tenant {
         Some(id) => Ok(id),
-        None if catalog.resource_ids.contains_key(name) => Err(Problem::NotATenant {
+        None if catalog.resources.contains(name) => Err(Problem::NotATenant {
             referrer: referrer(),
             name: name.to_string(),
         }),

@@ -1,7 +1,6 @@
 //! Changing a compiled policy: typed, validated, atomic changes.
 //! The concept is documented on [`Change`], where users read it.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -14,6 +13,7 @@ use crate::directory::{
 use crate::error::{ChangeError, ChangeProblem, Entity};
 use crate::grant::{Effect, Grant, Grantee, Principal};
 use crate::label::{Condition, Labels};
+use crate::names::{Ids, Names as NameTable, TextFull};
 use crate::permission::{Action, Permissions};
 use crate::policy::{
     key, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, UserGrant, UserRecord, LINEAR_RUN,
@@ -409,23 +409,24 @@ fn duplicate(entity: Entity, name: &str) -> ChangeProblem {
     }
 }
 
-fn find(ids: &BTreeMap<String, u32>, entity: Entity, name: &str) -> Outcome<u32> {
-    ids.get(name).copied().ok_or_else(|| unknown(entity, name))
+fn find(ids: &impl Ids, entity: Entity, name: &str) -> Outcome<u32> {
+    ids.id_of(name).ok_or_else(|| unknown(entity, name))
 }
 
-fn fresh(ids: &BTreeMap<String, u32>, entity: Entity, name: &str) -> Outcome<()> {
-    if ids.contains_key(name) {
+fn fresh(ids: &impl Ids, entity: Entity, name: &str) -> Outcome<()> {
+    if ids.id_of(name).is_some() {
         return Err(duplicate(entity, name));
     }
     Ok(())
 }
 
-/// Drops `name` from `ids` if it still names `id` (a newer entity may have
-/// taken the name since `id` was removed).
-fn forget(ids: &mut BTreeMap<String, u32>, name: &str, id: u32) {
-    if ids.get(name) == Some(&id) {
-        ids.remove(name);
-    }
+/// Gives `name` the next id of `names`, checked fresh before. The last
+/// step that can fail, so callers make it before their first mutation.
+fn remember(names: &mut NameTable, entity: Entity, name: &str, max: usize) -> Outcome<()> {
+    names
+        .push(name)
+        .map(|_| ())
+        .map_err(|TextFull| ChangeProblem::TooMany { entity, max })
 }
 
 fn next_id(len: usize, entity: Entity, max: usize) -> Outcome<u32> {
@@ -672,7 +673,7 @@ impl Policy {
             Change::RemoveTeam { name } => self.remove_team(name),
             Change::AddUser(user) => self.add_user(user),
             Change::RemoveUser { name } => {
-                let user = find(&self.catalog.user_ids, Entity::User, name)?;
+                let user = find(&self.catalog.users, Entity::User, name)?;
                 self.remove_user(user);
                 Ok(())
             }
@@ -683,7 +684,7 @@ impl Policy {
                 ..user.clone()
             }),
             Change::AcceptInvitation { user, at } => {
-                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                let id = find(&self.catalog.users, Entity::User, user)?;
                 match self.status(id) {
                     Status::Invited { until } if *at < until => {
                         self.activate(id)?;
@@ -696,7 +697,7 @@ impl Policy {
                 }
             }
             Change::ExpireInvitation { user } => {
-                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                let id = find(&self.catalog.users, Entity::User, user)?;
                 match self.status(id) {
                     Status::Invited { .. } => {
                         self.set_status(id, Status::Invited { until: 0 });
@@ -706,7 +707,7 @@ impl Policy {
                 }
             }
             Change::RevokeInvitation { user } => {
-                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                let id = find(&self.catalog.users, Entity::User, user)?;
                 match self.status(id) {
                     Status::Invited { .. } => {
                         self.remove_user(id);
@@ -716,7 +717,7 @@ impl Policy {
                 }
             }
             Change::Suspend { user } => {
-                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                let id = find(&self.catalog.users, Entity::User, user)?;
                 match self.status(id) {
                     Status::Active => {
                         self.set_status(id, Status::Suspended);
@@ -726,14 +727,14 @@ impl Policy {
                 }
             }
             Change::Reactivate { user } => {
-                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                let id = find(&self.catalog.users, Entity::User, user)?;
                 match self.status(id) {
                     Status::Suspended | Status::Deactivated => self.activate(id),
                     status => Err(self.wrong_status(user, status, "suspended or deactivated")),
                 }
             }
             Change::Deactivate { user } => {
-                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                let id = find(&self.catalog.users, Entity::User, user)?;
                 match self.status(id) {
                     Status::Active | Status::Suspended => {
                         self.set_status(id, Status::Deactivated);
@@ -767,7 +768,7 @@ impl Policy {
                 Ok(())
             }
             Change::SetUserLabels { user, labels } => {
-                let id = find(&self.catalog.user_ids, Entity::User, user)?;
+                let id = find(&self.catalog.users, Entity::User, user)?;
                 if let Some(record) = self.users.get_mut(id as usize) {
                     record.labels = *labels;
                 }
@@ -775,27 +776,27 @@ impl Policy {
             }
             Change::AddKey(api_key) => self.add_key(api_key),
             Change::RevokeKey { name } => {
-                let id = find(&self.catalog.key_ids, Entity::Key, name)?;
+                let id = find(&self.catalog.keys, Entity::Key, name)?;
                 if let Some(record) = self.keys.get_mut(id as usize) {
                     record.revoked = true;
                 }
                 Ok(())
             }
             Change::RemoveKey { name } => {
-                let id = find(&self.catalog.key_ids, Entity::Key, name)?;
+                let id = find(&self.catalog.keys, Entity::Key, name)?;
                 self.remove_key(id);
                 Ok(())
             }
             Change::AddLink(link) => self.add_link(link),
             Change::RevokeLink { name } => {
-                let id = find(&self.catalog.link_ids, Entity::Link, name)?;
+                let id = find(&self.catalog.links, Entity::Link, name)?;
                 if let Some(record) = self.links.get_mut(id as usize) {
                     record.revoked = true;
                 }
                 Ok(())
             }
             Change::RemoveLink { name } => {
-                let id = find(&self.catalog.link_ids, Entity::Link, name)?;
+                let id = find(&self.catalog.links, Entity::Link, name)?;
                 self.remove_link(id);
                 Ok(())
             }
@@ -822,7 +823,7 @@ impl Policy {
     // ---- resources ----
 
     fn live_resource(&self, name: &str) -> Outcome<u32> {
-        find(&self.catalog.resource_ids, Entity::Resource, name)
+        find(&self.catalog.resources, Entity::Resource, name)
     }
 
     fn tenant_of_node(&self, id: u32) -> u32 {
@@ -845,7 +846,7 @@ impl Policy {
         kind: ResourceKind,
         parent: Option<&str>,
     ) -> Outcome<()> {
-        fresh(&self.catalog.resource_ids, Entity::Resource, name)?;
+        fresh(&self.catalog.resources, Entity::Resource, name)?;
         let id = next_id(self.nodes.len(), Entity::Resource, REMOVED as usize)?;
         let (parent, tenant) = match parent {
             Some(parent) => {
@@ -854,6 +855,12 @@ impl Policy {
             }
             None => (NONE, id),
         };
+        remember(
+            &mut self.catalog.resources,
+            Entity::Resource,
+            name,
+            REMOVED as usize,
+        )?;
         self.labels.push(Labels::empty());
         self.nodes.push(Node {
             filter: 0,
@@ -865,8 +872,6 @@ impl Policy {
             kind,
             scope_bit: key::filter_shift(id),
         });
-        self.catalog.resources.push(name.to_string());
-        self.catalog.resource_ids.insert(name.to_string(), id);
         Ok(())
     }
 
@@ -899,21 +904,11 @@ impl Policy {
     }
 
     fn name_of_resource(&self, id: u32) -> String {
-        self.catalog
-            .resources
-            .get(id as usize)
-            .cloned()
-            .unwrap_or_default()
+        self.catalog.resources.owned(id)
     }
 
     fn crossing(&self, what: &str, what_id: u32, tenant: u32) -> ChangeProblem {
-        let name = |id: u32| {
-            self.catalog
-                .resources
-                .get(id as usize)
-                .cloned()
-                .unwrap_or_default()
-        };
+        let name = |id: u32| self.catalog.resources.owned(id);
         ChangeProblem::CrossesTenants {
             what: what.to_string(),
             tenant: name(tenant),
@@ -975,9 +970,7 @@ impl Policy {
                 record.tenant = REMOVED;
                 record.parent = NONE;
             }
-            if let Some(name) = self.catalog.resources.get(node as usize) {
-                forget(&mut self.catalog.resource_ids, name, node);
-            }
+            self.catalog.resources.forget(node);
         }
         Ok(())
     }
@@ -1055,12 +1048,7 @@ impl Policy {
             if record.tenant != REMOVED && !role.eligible.contains(record.user_type.as_set()) {
                 return Err(ChangeProblem::Ineligible {
                     role: role.name.clone(),
-                    user: self
-                        .catalog
-                        .users
-                        .get(user as usize)
-                        .cloned()
-                        .unwrap_or_default(),
+                    user: self.catalog.users.owned(user),
                     user_type: record.user_type,
                 });
             }
@@ -1147,17 +1135,16 @@ impl Policy {
     // ---- teams and users ----
 
     fn add_team(&mut self, name: &str, tenant: &str) -> Outcome<()> {
-        fresh(&self.catalog.team_ids, Entity::Team, name)?;
+        fresh(&self.catalog.teams, Entity::Team, name)?;
         let tenant = self.tenant_root(tenant)?;
-        let id = next_id(self.catalog.teams.len(), Entity::Team, key::MAX_INDEX)?;
-        self.catalog.teams.push(name.to_string());
-        self.catalog.team_ids.insert(name.to_string(), id);
+        next_id(self.catalog.teams.len(), Entity::Team, key::MAX_INDEX)?;
+        remember(&mut self.catalog.teams, Entity::Team, name, key::MAX_INDEX)?;
         self.catalog.team_tenants.push(tenant);
         Ok(())
     }
 
     fn remove_team(&mut self, name: &str) -> Outcome<()> {
-        let id = find(&self.catalog.team_ids, Entity::Team, name)?;
+        let id = find(&self.catalog.teams, Entity::Team, name)?;
         self.room(0)?;
         for user in 0..self.users.len() {
             let Some(record) = self.users.get(user) else {
@@ -1184,7 +1171,7 @@ impl Policy {
                 self.set_node_run(u32::try_from(node).unwrap_or(NONE), &kept);
             }
         }
-        self.catalog.team_ids.remove(name);
+        self.catalog.teams.forget(id);
         if let Some(tenant) = self.catalog.team_tenants.get_mut(id as usize) {
             *tenant = REMOVED;
         }
@@ -1192,7 +1179,7 @@ impl Policy {
     }
 
     fn add_user(&mut self, user: &User) -> Outcome<()> {
-        fresh(&self.catalog.user_ids, Entity::User, &user.name)?;
+        fresh(&self.catalog.users, Entity::User, &user.name)?;
         let id = next_id(self.users.len(), Entity::User, key::MAX_INDEX)?;
         let tenant = self.tenant_root(&user.tenant)?;
         let type_channels = user.user_type.channels();
@@ -1209,7 +1196,7 @@ impl Policy {
         };
         let mut teams = Vec::with_capacity(user.teams.len());
         for team in &user.teams {
-            let team_id = find(&self.catalog.team_ids, Entity::Team, team)?;
+            let team_id = find(&self.catalog.teams, Entity::Team, team)?;
             self.check_team_for(team, team_id, tenant, &user.name, user.user_type)?;
             teams.push(team_id);
         }
@@ -1225,6 +1212,12 @@ impl Policy {
             self.check_seat(user.user_type)?;
         }
         self.room(teams.len())?;
+        remember(
+            &mut self.catalog.users,
+            Entity::User,
+            &user.name,
+            key::MAX_INDEX,
+        )?;
         self.users.push(UserRecord {
             filter: 0,
             scope_filter: 0,
@@ -1239,8 +1232,6 @@ impl Policy {
             labels: user.labels,
         });
         self.set_user_teams(id as usize, &teams);
-        self.catalog.users.push(user.name.clone());
-        self.catalog.user_ids.insert(user.name.clone(), id);
         Ok(())
     }
 
@@ -1291,13 +1282,7 @@ impl Policy {
     }
 
     fn crossing_team(&self, team: &str, team_tenant: u32, tenant: u32) -> ChangeProblem {
-        let name = |id: u32| {
-            self.catalog
-                .resources
-                .get(id as usize)
-                .cloned()
-                .unwrap_or_default()
-        };
+        let name = |id: u32| self.catalog.resources.owned(id);
         ChangeProblem::CrossesTenants {
             what: format!("team {team:?}"),
             tenant: name(tenant),
@@ -1331,14 +1316,12 @@ impl Policy {
             record.tenant = REMOVED;
             record.status = Status::Deactivated;
         }
-        if let Some(name) = self.catalog.users.get(index) {
-            forget(&mut self.catalog.user_ids, name, user);
-        }
+        self.catalog.users.forget(user);
     }
 
     fn set_membership(&mut self, user: &str, team: &str, member: bool) -> Outcome<()> {
-        let user_id = find(&self.catalog.user_ids, Entity::User, user)?;
-        let team_id = find(&self.catalog.team_ids, Entity::Team, team)?;
+        let user_id = find(&self.catalog.users, Entity::User, user)?;
+        let team_id = find(&self.catalog.teams, Entity::Team, team)?;
         let Some(record) = self.users.get(user_id as usize) else {
             return Err(unknown(Entity::User, user));
         };
@@ -1427,7 +1410,7 @@ impl Policy {
         let tenant = self.tenant_of_node(scope_id);
         let principal = match grantee {
             Grantee::User(name) => {
-                let user = find(&self.catalog.user_ids, Entity::User, name)?;
+                let user = find(&self.catalog.users, Entity::User, name)?;
                 let user_tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
                 if user_tenant != tenant {
                     return Err(ChangeProblem::CrossesTenants {
@@ -1439,7 +1422,7 @@ impl Policy {
                 Principal::User(UserId(user))
             }
             Grantee::Team(name) => {
-                let team = find(&self.catalog.team_ids, Entity::Team, name)?;
+                let team = find(&self.catalog.teams, Entity::Team, name)?;
                 let team_tenant = self
                     .catalog
                     .team_tenants
@@ -1549,21 +1532,17 @@ impl Policy {
         let who = |user: u32| {
             let record = self.users.get(user as usize);
             (
-                self.catalog
-                    .users
-                    .get(user as usize)
-                    .cloned()
-                    .unwrap_or_default(),
+                self.catalog.users.owned(user),
                 record.map_or(UserType::Native, |r| r.user_type),
             )
         };
         let (user, user_type) = match grantee {
             Grantee::User(name) => {
-                let id = self.catalog.user_ids.get(name).copied().unwrap_or(NONE);
+                let id = self.catalog.users.id(name).unwrap_or(NONE);
                 who(id)
             }
             Grantee::Team(name) => {
-                let team = self.catalog.team_ids.get(name).copied().unwrap_or(NONE);
+                let team = self.catalog.teams.id(name).unwrap_or(NONE);
                 self.members(team)
                     .find(|&m| {
                         self.users
@@ -1583,7 +1562,7 @@ impl Policy {
 
     /// The subject an author acts as.
     fn author(&self, author: &Author) -> Outcome<Subject> {
-        let user = find(&self.catalog.user_ids, Entity::User, &author.user)?;
+        let user = find(&self.catalog.users, Entity::User, &author.user)?;
         Ok(Subject::user(UserId(user), author.channel)
             .with_mfa(author.mfa)
             .at(author.at))
@@ -1592,9 +1571,9 @@ impl Policy {
     // ---- keys and links ----
 
     fn add_key(&mut self, api_key: &ApiKey) -> Outcome<()> {
-        fresh(&self.catalog.key_ids, Entity::Key, &api_key.name)?;
-        let id = next_id(self.keys.len(), Entity::Key, REMOVED as usize)?;
-        let owner = find(&self.catalog.user_ids, Entity::User, &api_key.owner)?;
+        fresh(&self.catalog.keys, Entity::Key, &api_key.name)?;
+        next_id(self.keys.len(), Entity::Key, REMOVED as usize)?;
+        let owner = find(&self.catalog.users, Entity::User, &api_key.owner)?;
         let owner_tenant = self.users.get(owner as usize).map_or(NONE, |r| r.tenant);
         let within = match &api_key.within {
             None => NONE,
@@ -1606,6 +1585,12 @@ impl Policy {
                 within
             }
         };
+        remember(
+            &mut self.catalog.keys,
+            Entity::Key,
+            &api_key.name,
+            REMOVED as usize,
+        )?;
         self.keys.push(KeyRecord {
             owner,
             within,
@@ -1613,8 +1598,6 @@ impl Policy {
             expires_at: api_key.expires_at,
             revoked: api_key.revoked,
         });
-        self.catalog.keys.push(api_key.name.clone());
-        self.catalog.key_ids.insert(api_key.name.clone(), id);
         Ok(())
     }
 
@@ -1623,23 +1606,25 @@ impl Policy {
             record.owner = REMOVED;
             record.revoked = true;
         }
-        if let Some(name) = self.catalog.keys.get(id as usize) {
-            forget(&mut self.catalog.key_ids, name, id);
-        }
+        self.catalog.keys.forget(id);
     }
 
     fn add_link(&mut self, link: &PublicLink) -> Outcome<()> {
-        fresh(&self.catalog.link_ids, Entity::Link, &link.name)?;
-        let id = next_id(self.links.len(), Entity::Link, REMOVED as usize)?;
+        fresh(&self.catalog.links, Entity::Link, &link.name)?;
+        next_id(self.links.len(), Entity::Link, REMOVED as usize)?;
         let resource = self.live_resource(&link.resource)?;
+        remember(
+            &mut self.catalog.links,
+            Entity::Link,
+            &link.name,
+            REMOVED as usize,
+        )?;
         self.links.push(LinkRecord {
             resource,
             permissions: link.permissions,
             expires_at: link.expires_at,
             revoked: link.revoked,
         });
-        self.catalog.links.push(link.name.clone());
-        self.catalog.link_ids.insert(link.name.clone(), id);
         Ok(())
     }
 
@@ -1648,9 +1633,7 @@ impl Policy {
             record.resource = REMOVED;
             record.revoked = true;
         }
-        if let Some(name) = self.catalog.links.get(id as usize) {
-            forget(&mut self.catalog.link_ids, name, id);
-        }
+        self.catalog.links.forget(id);
     }
 
     // ---- runs ----

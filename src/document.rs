@@ -12,6 +12,7 @@ use crate::directory::{ApiKey, Channels, PublicLink, Status, User, UserType, Use
 use crate::error::{DocumentError, DocumentProblem, Entity, Problem};
 use crate::grant::{Effect, Grantee, Principal};
 use crate::label::{Condition, Labels};
+use crate::names::Names as NameTable;
 use crate::permission::Permissions;
 use crate::policy::{key, Policy, Seats, NONE, REMOVED};
 use crate::resource::ResourceKind;
@@ -805,8 +806,8 @@ impl Writer<'_> {
 
 /// The name of entity `id` in `names`, or `""` if it has none (never, in
 /// a policy that built).
-fn name_of(names: &[String], id: u32) -> String {
-    names.get(id as usize).cloned().unwrap_or_default()
+fn name_of(names: &NameTable, id: u32) -> String {
+    names.owned(id)
 }
 
 /// Gives each problem of a document's build the path of the entry it is

@@ -6,7 +6,6 @@
 //! names the entities involved by the names the host gave them.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
@@ -265,13 +264,13 @@ impl fmt::Display for Problems<'_> {
 /// Resolves `name` in `ids`, or records an unknown-reference problem and
 /// returns [`NONE`].
 pub(crate) fn lookup(
-    ids: &BTreeMap<String, u32>,
+    ids: &impl crate::names::Ids,
     name: &str,
     entity: Entity,
     referrer: impl FnOnce() -> String,
     problems: &mut Vec<Problem>,
 ) -> u32 {
-    if let Some(&id) = ids.get(name) {
+    if let Some(id) = ids.id_of(name) {
         return id;
     }
     problems.push(Problem::UnknownReference {

@@ -13,6 +13,7 @@ mod error;
 mod grant;
 mod label;
 mod matrix;
+mod names;
 mod permission;
 mod policy;
 pub mod presets;

@@ -1,0 +1,420 @@
+//! The names of one kind of entity (resources, users, teams, keys or
+//! links): name of an id, and id of a name.
+//!
+//! A million users' names held as a `BTreeMap<String, u32>` plus a
+//! `Vec<String>` cost about 130 bytes each and a dozen string compares per
+//! lookup. Here every name is stored once, in one string, and found
+//! through an open-addressing table of ids (linear probing, with one byte
+//! of each slot's hash kept beside it so that a probe rarely reads a
+//! name): about 20 bytes per name plus its text, and one string compare
+//! per lookup. Names are looked up when a policy is built or changed and
+//! by the host's `*_id` calls, never by a decision.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// Name-to-id lookup, over a [`Names`] or a small map (roles).
+pub(crate) trait Ids {
+    /// The id `name` stands for, if any.
+    fn id_of(&self, name: &str) -> Option<u32>;
+}
+
+impl Ids for Names {
+    fn id_of(&self, name: &str) -> Option<u32> {
+        self.id(name)
+    }
+}
+
+impl Ids for alloc::collections::BTreeMap<String, u32> {
+    fn id_of(&self, name: &str) -> Option<u32> {
+        self.get(name).copied()
+    }
+}
+
+/// A slot holding no id.
+const EMPTY: u32 = u32::MAX;
+
+/// The slots are at most this full (7/8): the tag bytes make long probe
+/// sequences cheap.
+const LOAD_NUMERATOR: usize = 7;
+const LOAD_DENOMINATOR: usize = 8;
+
+/// Names by id, and the id of each name still in use.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Names {
+    /// Every name, one after the other.
+    text: String,
+    /// Where each id's name ends in `text` (it starts where the previous
+    /// one ends).
+    ends: Vec<u32>,
+    /// Open addressing: the id of a name, or [`EMPTY`]. The length is 0 or
+    /// a power of two.
+    slots: Vec<u32>,
+    /// One byte of the hash of the name in the same slot.
+    tags: Vec<u8>,
+    /// How many slots hold an id.
+    mapped: usize,
+}
+
+/// Why a name could not be added: the names of one kind of entity exceed
+/// 4 GiB in all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TextFull;
+
+impl Names {
+    /// How many ids were ever given (removed ones keep their names).
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The name of `id`.
+    pub(crate) fn name(&self, id: u32) -> Option<&str> {
+        let index = id as usize;
+        let end = *self.ends.get(index)? as usize;
+        let start = match index.checked_sub(1) {
+            Some(previous) => self.ends.get(previous).map_or(0, |&end| end as usize),
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    /// The name of `id` as an owned string, empty for an unknown id (for
+    /// error messages).
+    pub(crate) fn owned(&self, id: u32) -> String {
+        String::from(self.name(id).unwrap_or_default())
+    }
+
+    /// The id `name` stands for, if any.
+    pub(crate) fn id(&self, name: &str) -> Option<u32> {
+        let slot = self.find(name, hash(name)).ok()?;
+        self.slots.get(slot).copied()
+    }
+
+    /// Whether `name` stands for an id.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.id(name).is_some()
+    }
+
+    /// Gives `name` the next id. Returns that id, and whether the name now
+    /// stands for it: `false` when the name already stood for another id,
+    /// which keeps it (the first declaration keeps a name).
+    pub(crate) fn push(&mut self, name: &str) -> Result<(u32, bool), TextFull> {
+        let end = u32::try_from(self.text.len() + name.len()).map_err(|_| TextFull)?;
+        let id = u32::try_from(self.ends.len()).map_err(|_| TextFull)?;
+        if id == EMPTY {
+            return Err(TextFull);
+        }
+        let hash = hash(name);
+        let fresh = match self.find(name, hash) {
+            Ok(_) => false,
+            Err(_) => {
+                self.grow_for(self.mapped + 1);
+                // Growing moved the slots: probe again for a free one.
+                if let Err(slot) = self.find(name, hash) {
+                    self.occupy(slot, id, hash);
+                }
+                true
+            }
+        };
+        self.text.push_str(name);
+        self.ends.push(end);
+        Ok((id, fresh))
+    }
+
+    /// Makes the name of `id` stand for nothing, if it still stands for
+    /// `id` (a newer entity may have taken the name since). The name stays
+    /// readable by [`name`](Names::name).
+    pub(crate) fn forget(&mut self, id: u32) {
+        let Some(name) = self.name(id) else {
+            return;
+        };
+        let Ok(slot) = self.find(name, hash(name)) else {
+            return;
+        };
+        if self.slots.get(slot) == Some(&id) {
+            self.vacate(slot);
+        }
+    }
+
+    /// Heap bytes held.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.ends.capacity() * core::mem::size_of::<u32>()
+            + self.slots.capacity() * core::mem::size_of::<u32>()
+            + self.tags.capacity()
+    }
+
+    /// Gives back spare capacity (after a build).
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
+    /// Every id whose name stands for it, in id order.
+    fn mapped_ids(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.ends.len()).filter_map(move |index| {
+            let id = u32::try_from(index).ok()?;
+            let name = self.name(id)?;
+            (self.id(name) == Some(id)).then_some(id)
+        })
+    }
+
+    /// The slot holding `name` (`Ok`), or the empty slot where it would go
+    /// (`Err`; `usize::MAX` when there are no slots).
+    fn find(&self, name: &str, hash: u64) -> Result<usize, usize> {
+        let mask = match self.slots.len().checked_sub(1) {
+            Some(mask) => mask,
+            None => return Err(usize::MAX),
+        };
+        let tag = tag_of(hash);
+        let mut slot = home(hash, mask);
+        // The table is never full, so an empty slot ends every probe.
+        for _ in 0..self.slots.len() {
+            let id = self.slots.get(slot).copied().unwrap_or(EMPTY);
+            if id == EMPTY {
+                return Err(slot);
+            }
+            if self.tags.get(slot) == Some(&tag) && self.name(id) == Some(name) {
+                return Ok(slot);
+            }
+            slot = (slot + 1) & mask;
+        }
+        Err(usize::MAX)
+    }
+
+    fn occupy(&mut self, slot: usize, id: u32, hash: u64) {
+        if let (Some(place), Some(tag)) = (self.slots.get_mut(slot), self.tags.get_mut(slot)) {
+            *place = id;
+            *tag = tag_of(hash);
+            self.mapped += 1;
+        }
+    }
+
+    /// Empties `slot`, then moves back the entries after it whose probe
+    /// passed through it, so that every probe still ends at an empty slot
+    /// only after passing its name (backward-shift deletion).
+    fn vacate(&mut self, mut hole: usize) {
+        let mask = self.slots.len().wrapping_sub(1);
+        if let Some(place) = self.slots.get_mut(hole) {
+            *place = EMPTY;
+            self.mapped -= 1;
+        }
+        let mut next = (hole + 1) & mask;
+        loop {
+            let id = self.slots.get(next).copied().unwrap_or(EMPTY);
+            if id == EMPTY {
+                return;
+            }
+            let home = self.name(id).map_or(next, |name| home(hash(name), mask));
+            // The entry at `next` may fill the hole if its home is not
+            // strictly after the hole (cyclically) and up to `next`.
+            let distance_home = next.wrapping_sub(home) & mask;
+            let distance_hole = next.wrapping_sub(hole) & mask;
+            if distance_home >= distance_hole {
+                let tag = self.tags.get(next).copied().unwrap_or(0);
+                if let (Some(place), Some(mark)) =
+                    (self.slots.get_mut(hole), self.tags.get_mut(hole))
+                {
+                    *place = id;
+                    *mark = tag;
+                }
+                if let Some(place) = self.slots.get_mut(next) {
+                    *place = EMPTY;
+                }
+                hole = next;
+            }
+            next = (next + 1) & mask;
+        }
+    }
+
+    /// Makes room for `wanted` mapped names, rebuilding the table when it
+    /// would be fuller than the load limit.
+    fn grow_for(&mut self, wanted: usize) {
+        if wanted * LOAD_DENOMINATOR < self.slots.len() * LOAD_NUMERATOR {
+            return;
+        }
+        let mut size = self.slots.len().max(8);
+        while wanted * LOAD_DENOMINATOR >= size * LOAD_NUMERATOR {
+            size *= 2;
+        }
+        let old = core::mem::replace(&mut self.slots, alloc::vec![EMPTY; size]);
+        self.tags = alloc::vec![0; size];
+        self.mapped = 0;
+        let mask = size - 1;
+        for id in old.into_iter().filter(|&id| id != EMPTY) {
+            let Some(name) = self.name(id) else {
+                continue;
+            };
+            let hash = hash(name);
+            let mut slot = home(hash, mask);
+            while self.slots.get(slot).is_some_and(|&taken| taken != EMPTY) {
+                slot = (slot + 1) & mask;
+            }
+            self.occupy(slot, id, hash);
+        }
+    }
+}
+
+/// Two name tables are equal when they give the same names to the same
+/// ids and the same names stand for the same ids, whatever the order of
+/// their slots.
+impl PartialEq for Names {
+    fn eq(&self, other: &Names) -> bool {
+        self.text == other.text
+            && self.ends == other.ends
+            && self.mapped == other.mapped
+            && self.mapped_ids().eq(other.mapped_ids())
+    }
+}
+
+impl Eq for Names {}
+
+/// FxHash's word step over 8 bytes at a time, then a final mix so that the
+/// high bits (the home slot) and the low byte (the tag) both depend on
+/// every byte. Not resistant to chosen collisions: names come from the
+/// host, and a collision only slows a lookup.
+fn hash(name: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = name.len() as u64;
+    let mut chunks = name.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0u8; 8];
+        if let Some(head) = word.get_mut(..rest.len()) {
+            head.copy_from_slice(rest);
+        }
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    // splitmix64's finalizer.
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
+}
+
+fn home(hash: u64, mask: usize) -> usize {
+    (hash >> 32) as usize & mask
+}
+
+fn tag_of(hash: u64) -> u8 {
+    hash as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::format;
+
+    #[test]
+    fn every_pushed_name_is_found_by_name_and_by_id() {
+        let mut names = Names::default();
+        for i in 0..10_000u32 {
+            assert_eq!(names.push(&format!("user-{i}")), Ok((i, true)));
+        }
+        for i in 0..10_000u32 {
+            assert_eq!(names.id(&format!("user-{i}")), Some(i));
+            assert_eq!(names.name(i), Some(format!("user-{i}").as_str()));
+        }
+        assert_eq!(names.id("user-10000"), None);
+        assert_eq!(names.name(10_000), None);
+    }
+
+    #[test]
+    fn a_duplicate_name_keeps_its_first_id() {
+        let mut names = Names::default();
+        assert_eq!(names.push("ann"), Ok((0, true)));
+        assert_eq!(names.push("ann"), Ok((1, false)));
+        assert_eq!(names.id("ann"), Some(0));
+        assert_eq!(names.name(1), Some("ann"));
+    }
+
+    #[test]
+    fn a_forgotten_name_stands_for_nothing_and_others_stay_found() {
+        let mut names = Names::default();
+        for i in 0..2_000u32 {
+            let _ = names.push(&format!("t{i}"));
+        }
+        for i in (0..2_000u32).step_by(3) {
+            names.forget(i);
+        }
+        for i in 0..2_000u32 {
+            let expected = (i % 3 != 0).then_some(i);
+            assert_eq!(names.id(&format!("t{i}")), expected, "t{i}");
+            assert_eq!(names.name(i), Some(format!("t{i}").as_str()));
+        }
+        // The name may be taken again by a new id.
+        assert_eq!(names.push("t0"), Ok((2_000, true)));
+        assert_eq!(names.id("t0"), Some(2_000));
+        // Forgetting the old id leaves the new holder alone.
+        names.forget(0);
+        assert_eq!(names.id("t0"), Some(2_000));
+    }
+
+    #[test]
+    fn empty_and_unicode_names_are_names() {
+        let mut names = Names::default();
+        assert_eq!(names.push(""), Ok((0, true)));
+        assert_eq!(names.push("Zoë — 東京"), Ok((1, true)));
+        assert_eq!(names.id(""), Some(0));
+        assert_eq!(names.id("Zoë — 東京"), Some(1));
+        assert_eq!(names.name(0), Some(""));
+    }
+
+    #[test]
+    fn equality_compares_names_and_what_they_stand_for() {
+        let mut a = Names::default();
+        let mut b = Names::default();
+        for name in ["x", "y", "z"] {
+            let _ = a.push(name);
+            let _ = b.push(name);
+        }
+        // Same content, slots filled in another order.
+        a.forget(0);
+        a.forget(1);
+        b.forget(1);
+        b.forget(0);
+        assert_eq!(a, b);
+        b.forget(2);
+        assert_ne!(a, b);
+    }
+
+    proptest::proptest! {
+        /// Any sequence of pushes and forgets answers every lookup as a
+        /// map from names to ids does (the first holder keeps a name; a
+        /// forgotten name is free for the next).
+        #[test]
+        fn lookups_agree_with_a_map(steps in proptest::collection::vec((0u8..40, proptest::bool::ANY), 0..400)) {
+            let mut names = Names::default();
+            let mut model: alloc::collections::BTreeMap<String, u32> = Default::default();
+            let mut given: alloc::vec::Vec<String> = alloc::vec::Vec::new();
+            for (pick, forget) in steps {
+                if forget && !given.is_empty() {
+                    let id = u32::from(pick) % given.len() as u32;
+                    names.forget(id);
+                    let name = &given[id as usize];
+                    if model.get(name) == Some(&id) {
+                        model.remove(name);
+                    }
+                } else {
+                    let name = format!("n{pick}");
+                    let id = given.len() as u32;
+                    let fresh = !model.contains_key(&name);
+                    proptest::prop_assert_eq!(names.push(&name), Ok((id, fresh)));
+                    model.entry(name.clone()).or_insert(id);
+                    given.push(name);
+                }
+                for pick in 0..40u8 {
+                    let name = format!("n{pick}");
+                    proptest::prop_assert_eq!(names.id(&name), model.get(&name).copied(), "{}", name);
+                }
+            }
+            for (id, name) in given.iter().enumerate() {
+                proptest::prop_assert_eq!(names.name(id as u32), Some(name.as_str()));
+            }
+        }
+    }
+}
