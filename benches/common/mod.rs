@@ -24,6 +24,8 @@ pub const FOLDERS_PER_WORKSPACE: usize = 10;
 pub const FLOWS_PER_FOLDER: usize = 100;
 pub const USERS: usize = 1_000;
 pub const TEAMS: usize = 50;
+pub mod scale;
+
 pub const SEED: u64 = 0x5EED_C1EA_2A4C_E000;
 
 /// SplitMix64: a tiny deterministic generator, so the model never depends
@@ -65,11 +67,9 @@ pub fn flow_name(w: usize, f: usize, i: usize) -> String {
     format!("flow-{w}-{f}-{i}")
 }
 
-/// The declarations of the standard model, ready to build.
-pub fn standard_builder() -> PolicyBuilder {
-    let mut rng = Rng::new(SEED);
-    let mut b = PolicyBuilder::new();
-    b.tenant("org", K::Organization);
+/// The standard model's roles: `viewer`, `editor` (inherits `viewer`) and
+/// `admin` (everything).
+pub fn standard_roles(mut b: PolicyBuilder) -> PolicyBuilder {
     let content = [K::Folder, K::Flow, K::Form, K::Connection];
     b.role(
         Role::new("viewer")
@@ -81,6 +81,14 @@ pub fn standard_builder() -> PolicyBuilder {
         P::CREATE | P::EDIT | P::DELETE | P::EXECUTE | P::EXPORT | P::IMPORT,
     ));
     b.role(Role::new("admin").allow_everywhere(P::all_named()));
+    b
+}
+
+/// The declarations of the standard model, ready to build.
+pub fn standard_builder() -> PolicyBuilder {
+    let mut rng = Rng::new(SEED);
+    let mut b = standard_roles(PolicyBuilder::new());
+    b.tenant("org", K::Organization);
     for w in 0..WORKSPACES {
         b.resource(workspace_name(w), K::Workspace, "org");
         for f in 0..FOLDERS_PER_WORKSPACE {
