@@ -1,0 +1,506 @@
+//! The model in Cedar ([`cedar_policy`]), in the two ways Cedar's
+//! documentation teaches role-based access over a resource hierarchy. Both
+//! share the entities:
+//!
+//! - every resource is an entity whose parent is the resource it is in
+//!   (`Flow::"f"` in `Folder::"d"` in `Workspace::"w"` in
+//!   `Organization::"o"`);
+//! - every user is an entity whose parents are its teams, with an `active`
+//!   attribute;
+//! - every action is an action entity (`Action::"edit"`), and a role is one
+//!   action group per kind of resource (`Action::"editor/Flow"`) that holds
+//!   the actions its own rules give on that kind; role inheritance is group
+//!   membership (`Action::"viewer/Flow"` is in `Action::"editor/Flow"`);
+//! - one static policy forbids everything to accounts that are not active.
+//!
+//! They differ in where the grants live ([`CedarEncoding`]): in the policies
+//! (one template-linked policy per grant) or in the entities (sets of
+//! holders on each resource, read by one policy per role, effect and kind).
+//!
+//! Requests carry the user, the action and the resource as entity ids and
+//! an empty context.
+
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use cedar_policy::{
+    Authorizer, Context, Decision, Entities, Entity, EntityId, EntityTypeName, EntityUid, Policy,
+    PolicyId, PolicySet, Request, Response, RestrictedExpression, SlotId, Template,
+};
+use clearance::ResourceKind;
+
+use crate::model::{kind_name, verb, Holder, Model, ModelRole, NamedRequest};
+use crate::Error;
+
+/// Where the grants live in Cedar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CedarEncoding {
+    /// Each grant is a policy: a role is a template,
+    /// `permit(principal in ?principal, action, resource in ?resource) when
+    /// { resource is Flow && action in Action::"editor/Flow" || … }` (`forbid`
+    /// for deny grants), and a grant links it to its holder and scope.
+    /// Cedar evaluates every link on every request.
+    TemplateLinks,
+    /// Grants are data: each resource entity has, per role, the set of
+    /// users and teams granted it there (`"allow:editor"`) and the set
+    /// denied it (`"deny:editor"`), plus a `parent` attribute; one policy
+    /// per role, effect and kind reads them up the tree, such as
+    /// `permit(principal, action in Action::"editor/Flow", resource is Flow)
+    /// when { principal in resource["allow:editor"] || principal in
+    /// resource.parent["allow:editor"] || … }`. The policies name every
+    /// level up to the deepest resource of the kind.
+    EntityAttributes,
+}
+
+impl CedarEncoding {
+    /// The benchmark's name for the encoding: `cedar` and
+    /// `cedar_attributes`.
+    #[must_use]
+    pub const fn engine_name(self) -> &'static str {
+        match self {
+            CedarEncoding::TemplateLinks => "cedar",
+            CedarEncoding::EntityAttributes => "cedar_attributes",
+        }
+    }
+}
+
+/// The standard model as Cedar entities and policies, and Cedar's
+/// authorizer.
+pub struct CedarEngine {
+    authorizer: Authorizer,
+    policies: PolicySet,
+    entities: Entities,
+    /// The entity type of each kind of resource.
+    types: BTreeMap<ResourceKind, EntityTypeName>,
+    user_type: EntityTypeName,
+    action_type: EntityTypeName,
+}
+
+/// The entity ids of one model: types, and how names become ids.
+struct Ids {
+    types: BTreeMap<ResourceKind, EntityTypeName>,
+    /// Each resource's kind.
+    kinds: HashMap<String, ResourceKind>,
+    user: EntityTypeName,
+    team: EntityTypeName,
+    action: EntityTypeName,
+}
+
+impl Ids {
+    fn new(model: &Model) -> Result<Ids, Error> {
+        Ok(Ids {
+            types: model
+                .kinds
+                .iter()
+                .map(|&kind| Ok((kind, type_name(&kind_name(kind))?)))
+                .collect::<Result<_, Error>>()?,
+            kinds: model
+                .resources
+                .iter()
+                .map(|resource| (resource.name.clone(), resource.kind))
+                .collect(),
+            user: type_name("User")?,
+            team: type_name("Team")?,
+            action: type_name("Action")?,
+        })
+    }
+
+    fn resource(&self, name: &str) -> Result<EntityUid, Error> {
+        let kind = self
+            .kinds
+            .get(name)
+            .ok_or_else(|| Error::new(format!("unknown resource {name:?}")))?;
+        let type_name = self
+            .types
+            .get(kind)
+            .ok_or_else(|| Error::new(format!("no entity type for {kind}")))?;
+        Ok(uid(type_name, name))
+    }
+
+    fn holder(&self, holder: &Holder) -> EntityUid {
+        match holder {
+            Holder::User(name) => uid(&self.user, name),
+            Holder::Team(name) => uid(&self.team, name),
+        }
+    }
+
+    /// The action group of `role` on resources of `kind`.
+    fn group(&self, role: &str, kind: ResourceKind) -> EntityUid {
+        uid(&self.action, &format!("{role}/{}", kind_name(kind)))
+    }
+}
+
+impl CedarEngine {
+    /// Encodes `model` with the grants where `encoding` puts them (see the
+    /// module docs).
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] if Cedar refuses a name, an entity or a policy.
+    pub fn new(model: &Model, encoding: CedarEncoding) -> Result<CedarEngine, Error> {
+        let ids = Ids::new(model)?;
+        let mut policies = PolicySet::new();
+        add_policy(
+            &mut policies,
+            "inactive accounts get nothing",
+            "forbid(principal, action, resource) unless { principal.active };",
+        )?;
+        let entities = match encoding {
+            CedarEncoding::TemplateLinks => {
+                link_grants(model, &ids, &mut policies)?;
+                entities(model, &ids, |_| Ok(HashMap::new()))?
+            }
+            CedarEncoding::EntityAttributes => {
+                read_grants(model, &mut policies)?;
+                let attributes = grant_attributes(model, &ids)?;
+                entities(model, &ids, |name| {
+                    Ok(attributes.get(name).cloned().unwrap_or_default())
+                })?
+            }
+        };
+        Ok(CedarEngine {
+            authorizer: Authorizer::new(),
+            policies,
+            entities,
+            types: ids.types,
+            user_type: ids.user,
+            action_type: ids.action,
+        })
+    }
+
+    /// `request` as a Cedar request: entity ids for the user, the action
+    /// and the resource, and an empty context. Build it once, outside a
+    /// timed loop.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] if the resource's kind is not in the model or Cedar
+    /// refuses the request.
+    pub fn request(&self, request: &NamedRequest) -> Result<Request, Error> {
+        let resource_type = self
+            .types
+            .get(&request.kind)
+            .ok_or_else(|| Error::new(format!("no {} in the model", request.kind)))?;
+        Request::new(
+            uid(&self.user_type, &request.user),
+            uid(&self.action_type, &request.verb),
+            uid(resource_type, &request.resource),
+            Context::empty(),
+            None,
+        )
+        .map_err(|error| Error::new(format!("{request}: {error}")))
+    }
+
+    /// Cedar's answer to `request`: the decision, the policies that decided
+    /// it and any evaluation errors.
+    #[must_use]
+    pub fn response(&self, request: &Request) -> Response {
+        self.authorizer
+            .is_authorized(request, &self.policies, &self.entities)
+    }
+
+    /// Whether Cedar allows `request`: what a host does on the hot path.
+    #[must_use]
+    pub fn is_allowed(&self, request: &Request) -> bool {
+        self.response(request).decision() == Decision::Allow
+    }
+
+    /// Cedar's answer in a line: the decision, the deciding policies, and
+    /// the errors if any.
+    #[must_use]
+    pub fn explain(&self, request: &Request) -> String {
+        let response = self.response(request);
+        let mut line = format!("{:?}", response.decision());
+        let reasons: Vec<String> = response
+            .diagnostics()
+            .reason()
+            .map(ToString::to_string)
+            .collect();
+        if !reasons.is_empty() {
+            let _ = write!(line, " by {}", reasons.join(", "));
+        }
+        let errors: Vec<String> = response
+            .diagnostics()
+            .errors()
+            .map(ToString::to_string)
+            .collect();
+        if !errors.is_empty() {
+            let _ = write!(line, "; errors: {}", errors.join("; "));
+        }
+        line
+    }
+
+    /// How many policies Cedar evaluates per request: the static ones and
+    /// every template link.
+    #[must_use]
+    pub fn policy_count(&self) -> usize {
+        self.policies.policies().count()
+    }
+}
+
+/// Every entity: resources in their parents (with `attributes(name)`),
+/// teams, users in their teams, and actions in their roles' groups.
+fn entities(
+    model: &Model,
+    ids: &Ids,
+    attributes: impl Fn(&str) -> Result<HashMap<String, RestrictedExpression>, Error>,
+) -> Result<Entities, Error> {
+    let mut entities = Vec::new();
+    for resource in &model.resources {
+        let parents = match &resource.parent {
+            Some(parent) => HashSet::from([ids.resource(parent)?]),
+            None => HashSet::new(),
+        };
+        let entity = Entity::new(
+            ids.resource(&resource.name)?,
+            attributes(&resource.name)?,
+            parents,
+        )
+        .map_err(|error| Error::new(format!("resource {:?}: {error}", resource.name)))?;
+        entities.push(entity);
+    }
+    for team in &model.teams {
+        entities.push(Entity::new_no_attrs(uid(&ids.team, team), HashSet::new()));
+    }
+    for user in &model.users {
+        let active = HashMap::from([(
+            "active".to_owned(),
+            RestrictedExpression::new_bool(user.active),
+        )]);
+        let teams = user.teams.iter().map(|team| uid(&ids.team, team)).collect();
+        let entity = Entity::new(uid(&ids.user, &user.name), active, teams)
+            .map_err(|error| Error::new(format!("user {:?}: {error}", user.name)))?;
+        entities.push(entity);
+    }
+    // Actions in the groups of the roles that give them, per kind; a role's
+    // group in the groups of the roles that inherit it.
+    for action in clearance::Action::ALL {
+        let Some(name) = verb(action) else { continue };
+        let mut groups = HashSet::new();
+        for role in &model.roles {
+            for (&kind, &permissions) in &role.own {
+                if model.kinds.contains(&kind) && permissions.contains(action.permissions()) {
+                    groups.insert(ids.group(&role.name, kind));
+                }
+            }
+        }
+        entities.push(Entity::new_no_attrs(uid(&ids.action, &name), groups));
+    }
+    for role in &model.roles {
+        for &kind in &model.kinds {
+            let heirs = model
+                .roles
+                .iter()
+                .filter(|heir| heir.inherits.contains(&role.name))
+                .map(|heir| ids.group(&heir.name, kind))
+                .collect();
+            entities.push(Entity::new_no_attrs(ids.group(&role.name, kind), heirs));
+        }
+    }
+    Entities::from_entities(entities, None)
+        .map_err(|error| Error::new(format!("entities: {error}")))
+}
+
+/// `resource is K && action in Action::"role/K"` for each kind the role
+/// gives something on, or `None` when it gives nothing anywhere.
+fn role_condition(role: &ModelRole, ids: &Ids) -> Option<String> {
+    let cases: Vec<String> = ids
+        .types
+        .iter()
+        .filter(|&(&kind, _)| !role.on(kind).is_empty())
+        .map(|(&kind, type_name)| {
+            format!(
+                "(resource is {type_name} && action in {})",
+                ids.group(&role.name, kind)
+            )
+        })
+        .collect();
+    (!cases.is_empty()).then(|| cases.join(" || "))
+}
+
+/// [`CedarEncoding::TemplateLinks`]: a template per role and effect, a
+/// link per grant.
+fn link_grants(model: &Model, ids: &Ids, policies: &mut PolicySet) -> Result<(), Error> {
+    let mut templates = BTreeMap::<(&str, bool), Option<PolicyId>>::new();
+    for (index, grant) in model.grants.iter().enumerate() {
+        let template = match templates.entry((grant.role.as_str(), grant.deny)) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                let role = model.role(&grant.role).ok_or_else(|| {
+                    Error::new(format!("grants[{index}]: unknown role {:?}", grant.role))
+                })?;
+                entry.insert(add_template(role, grant.deny, ids, policies)?)
+            }
+        };
+        // A role that gives nothing anywhere has no template: nothing to link.
+        let Some(template) = template.clone() else {
+            continue;
+        };
+        let slots = HashMap::from([
+            (SlotId::principal(), ids.holder(&grant.to)),
+            (SlotId::resource(), ids.resource(&grant.scope)?),
+        ]);
+        policies
+            .link(template, PolicyId::new(format!("grants[{index}]")), slots)
+            .map_err(|error| Error::new(format!("grants[{index}]: {error}")))?;
+    }
+    Ok(())
+}
+
+/// Adds the template of `role` (`forbid` when `deny`), or nothing when the
+/// role gives nothing anywhere.
+fn add_template(
+    role: &ModelRole,
+    deny: bool,
+    ids: &Ids,
+    policies: &mut PolicySet,
+) -> Result<Option<PolicyId>, Error> {
+    let Some(condition) = role_condition(role, ids) else {
+        return Ok(None);
+    };
+    let effect = if deny { "forbid" } else { "permit" };
+    let id = PolicyId::new(format!("{effect} {}", role.name));
+    let text = format!(
+        "{effect}(principal in ?principal, action, resource in ?resource)\n\
+         when {{ {condition} }};"
+    );
+    let template = Template::parse(Some(id.clone()), text)
+        .map_err(|error| Error::new(format!("template {id}: {error}")))?;
+    policies
+        .add_template(template)
+        .map_err(|error| Error::new(format!("template {id}: {error}")))?;
+    Ok(Some(id))
+}
+
+/// The attribute holding the users and teams granted (or denied) `role` on
+/// a resource.
+fn grant_attribute(role: &str, deny: bool) -> String {
+    format!("{}:{role}", if deny { "deny" } else { "allow" })
+}
+
+/// [`CedarEncoding::EntityAttributes`]: each resource's grants as sets of
+/// holders per role and effect, every set present (empty when nobody holds
+/// it there) so that reading it never fails, and its `parent`.
+fn grant_attributes(
+    model: &Model,
+    ids: &Ids,
+) -> Result<HashMap<String, HashMap<String, RestrictedExpression>>, Error> {
+    let mut holders = HashMap::<(&str, String), Vec<EntityUid>>::new();
+    for grant in &model.grants {
+        holders
+            .entry((
+                grant.scope.as_str(),
+                grant_attribute(&grant.role, grant.deny),
+            ))
+            .or_default()
+            .push(ids.holder(&grant.to));
+    }
+    let mut all = HashMap::with_capacity(model.resources.len());
+    for resource in &model.resources {
+        let mut attributes = HashMap::new();
+        for role in &model.roles {
+            for deny in [false, true] {
+                let name = grant_attribute(&role.name, deny);
+                let set = holders
+                    .get(&(resource.name.as_str(), name.clone()))
+                    .cloned()
+                    .unwrap_or_default();
+                attributes.insert(
+                    name,
+                    RestrictedExpression::new_set(
+                        set.into_iter().map(RestrictedExpression::new_entity_uid),
+                    ),
+                );
+            }
+        }
+        if let Some(parent) = &resource.parent {
+            attributes.insert(
+                "parent".to_owned(),
+                RestrictedExpression::new_entity_uid(ids.resource(parent)?),
+            );
+        }
+        all.insert(resource.name.clone(), attributes);
+    }
+    Ok(all)
+}
+
+/// [`CedarEncoding::EntityAttributes`]: per role, effect and kind, one
+/// policy that looks for the principal in the grant sets from the resource
+/// up to its root.
+fn read_grants(model: &Model, policies: &mut PolicySet) -> Result<(), Error> {
+    // Each kind's shallowest and deepest resource (a root is at depth 0).
+    let mut depth = HashMap::<&str, usize>::new();
+    let mut depths = BTreeMap::<ResourceKind, (usize, usize)>::new();
+    for resource in &model.resources {
+        // Parents come first, so the parent's depth is known.
+        let at = resource
+            .parent
+            .as_deref()
+            .and_then(|parent| depth.get(parent))
+            .map_or(0, |parent| parent + 1);
+        depth.insert(&resource.name, at);
+        let range = depths.entry(resource.kind).or_insert((at, at));
+        *range = (range.0.min(at), range.1.max(at));
+    }
+    for role in &model.roles {
+        for (&kind, &(shallowest, deepest)) in &depths {
+            if role.on(kind).is_empty() {
+                continue;
+            }
+            for deny in [false, true] {
+                let attribute = grant_attribute(&role.name, deny);
+                let condition = up_the_tree(&format!("[{attribute:?}]"), 0, shallowest, deepest);
+                let effect = if deny { "forbid" } else { "permit" };
+                let kind_type = kind_name(kind);
+                let text = format!(
+                    "{effect}(principal, action in Action::{:?}, resource is {kind_type})\n\
+                     when {{ {condition} }};",
+                    format!("{}/{kind_type}", role.name),
+                );
+                add_policy(
+                    policies,
+                    &format!("{effect} {} on {kind_type}", role.name),
+                    &text,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `principal in resource<attribute> || principal in
+/// resource.parent<attribute> || …` from `level` up to `deepest`, guarding
+/// with `has parent` the levels that some resources of the kind (those no
+/// deeper than `shallowest`) do not have.
+fn up_the_tree(attribute: &str, level: usize, shallowest: usize, deepest: usize) -> String {
+    let path = format!("resource{}", ".parent".repeat(level));
+    let here = format!("principal in {path}{attribute}");
+    if level >= deepest {
+        return here;
+    }
+    let above = up_the_tree(attribute, level + 1, shallowest, deepest);
+    if level < shallowest {
+        format!("{here} || {above}")
+    } else {
+        format!("{here} || ({path} has parent && ({above}))")
+    }
+}
+
+fn add_policy(policies: &mut PolicySet, id: &str, text: &str) -> Result<(), Error> {
+    let policy = Policy::parse(Some(PolicyId::new(id)), text)
+        .map_err(|error| Error::new(format!("policy {id:?}: {error}")))?;
+    policies
+        .add(policy)
+        .map_err(|error| Error::new(format!("policy {id:?}: {error}")))
+}
+
+fn uid(type_name: &EntityTypeName, id: &str) -> EntityUid {
+    EntityUid::from_type_name_and_id(type_name.clone(), EntityId::new(id))
+}
+
+fn type_name(name: &str) -> Result<EntityTypeName, Error> {
+    EntityTypeName::from_str(name)
+        .map_err(|error| Error::new(format!("entity type {name:?}: {error}")))
+}

@@ -1,0 +1,324 @@
+//! clearance, cedar-policy (in both encodings) and casbin give the same
+//! answer on the standard benchmark model: the four fixed requests of the
+//! benchmarks, 100,000 random ones, and every request a deny grant decides.
+//! Any disagreement fails with the request, every answer, clearance's reason
+//! and the Cedar policies that decided.
+
+#![expect(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test setup: a model that cannot be encoded must stop the test loudly"
+)]
+
+// The standard model exactly as the library's benchmarks build it. Formatted
+// by the root crate's `cargo fmt`, not this package's.
+#[rustfmt::skip]
+#[path = "../../benches/common/mod.rs"]
+mod common;
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+use std::thread;
+
+use clearance::{Action, Channel, Policy, Reason, ResourceId, Subject};
+use clearance_compare::{CasbinEngine, CedarEncoding, CedarEngine, Holder, Model, NamedRequest};
+
+/// The standard model in every engine.
+struct Engines {
+    policy: Policy,
+    /// One per encoding.
+    cedar: [(CedarEncoding, CedarEngine); 2],
+    casbin: CasbinEngine,
+}
+
+/// What every engine answered to one request.
+struct Answers {
+    clearance: bool,
+    /// clearance's reason.
+    reason: Reason,
+    /// One per encoding, in the order of `Engines::cedar`.
+    cedar: [bool; 2],
+    casbin: bool,
+    /// Cedar's evaluation errors (none in a correct encoding).
+    cedar_errors: usize,
+}
+
+impl Answers {
+    fn agree(&self) -> bool {
+        self.cedar.iter().all(|&cedar| cedar == self.clearance) && self.casbin == self.clearance
+    }
+}
+
+impl Engines {
+    fn standard() -> Engines {
+        let policy = common::standard_policy();
+        let model = Model::read(&policy).expect("the standard model can be encoded");
+        let cedar = [
+            CedarEncoding::TemplateLinks,
+            CedarEncoding::EntityAttributes,
+        ]
+        .map(|encoding| {
+            let engine =
+                CedarEngine::new(&model, encoding).expect("Cedar takes the standard model");
+            (encoding, engine)
+        });
+        let casbin = CasbinEngine::new(&model).expect("casbin takes the standard model");
+        Engines {
+            policy,
+            cedar,
+            casbin,
+        }
+    }
+
+    fn name(&self, (subject, action, resource): &(Subject, Action, ResourceId)) -> NamedRequest {
+        NamedRequest::of(&self.policy, subject, *action, *resource)
+            .expect("the standard model's requests can be named")
+    }
+
+    fn answer(&self, request: &(Subject, Action, ResourceId)) -> Answers {
+        let (subject, action, resource) = request;
+        let named = self.name(request);
+        let decision = self.policy.authorize(subject, *action, *resource);
+        let mut cedar_errors = 0;
+        let cedar = self.cedar.each_ref().map(|(_, engine)| {
+            let request = engine.request(&named).expect("Cedar takes the request");
+            let response = engine.response(&request);
+            cedar_errors += response.diagnostics().errors().count();
+            response.decision() == cedar_policy::Decision::Allow
+        });
+        Answers {
+            clearance: decision.is_allowed(),
+            reason: decision.reason(),
+            cedar,
+            casbin: self
+                .casbin
+                .is_allowed(&self.casbin.request(&named))
+                .expect("casbin evaluates the request"),
+            cedar_errors,
+        }
+    }
+
+    /// The request, every answer and the explanations.
+    fn describe(&self, request: &(Subject, Action, ResourceId), answers: &Answers) -> String {
+        let (subject, action, resource) = request;
+        let named = self.name(request);
+        let decision = self.policy.authorize(subject, *action, *resource);
+        let mut line = format!(
+            "{named}: clearance {} ({})",
+            verdict(answers.clearance),
+            self.policy.explain(decision.reason()),
+        );
+        for ((encoding, engine), allowed) in self.cedar.iter().zip(answers.cedar) {
+            let request = engine.request(&named).expect("Cedar takes the request");
+            let _ = write!(
+                line,
+                ", {} {} ({})",
+                encoding.engine_name(),
+                verdict(allowed),
+                engine.explain(&request)
+            );
+        }
+        let _ = write!(line, ", casbin {}", verdict(answers.casbin));
+        line
+    }
+}
+
+fn verdict(allowed: bool) -> &'static str {
+    if allowed {
+        "allows"
+    } else {
+        "denies"
+    }
+}
+
+#[test]
+fn the_fixed_cases_of_the_benchmarks_agree_and_are_what_they_are_named() {
+    let engines = Engines::standard();
+    let cases = common::cases(&engines.policy);
+    let fixed = [
+        ("allowed_team_folder", cases.allowed_team_folder, true),
+        ("denied_no_relation", cases.denied_no_relation, false),
+        ("org_admin", cases.org_admin, true),
+        ("suspended", cases.suspended, false),
+    ];
+    for (name, request, expected) in fixed {
+        let answers = engines.answer(&request);
+        assert!(
+            answers.agree() && answers.clearance == expected && answers.cedar_errors == 0,
+            "{name}: expected every engine to {}; {}",
+            verdict(expected).trim_end_matches('s'),
+            engines.describe(&request, &answers)
+        );
+    }
+}
+
+/// What the engines answered to many requests.
+#[derive(Default)]
+struct Tally {
+    requests: usize,
+    allowed: usize,
+    /// clearance's reasons, by kind.
+    reasons: BTreeMap<&'static str, usize>,
+    cedar_errors: usize,
+    disagreements: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, other: Tally) {
+        self.requests += other.requests;
+        self.allowed += other.allowed;
+        for (reason, count) in other.reasons {
+            *self.reasons.entry(reason).or_default() += count;
+        }
+        self.cedar_errors += other.cedar_errors;
+        self.disagreements.extend(other.disagreements);
+    }
+
+    fn denied(&self) -> usize {
+        self.requests - self.allowed
+    }
+
+    /// Fails with the first disagreements, if any, and on Cedar errors.
+    #[track_caller]
+    fn assert_agreement(&self) {
+        if !self.disagreements.is_empty() {
+            let mut report = format!(
+                "{} of {} requests get different answers; the first ones:\n",
+                self.disagreements.len(),
+                self.requests
+            );
+            for line in self.disagreements.iter().take(20) {
+                let _ = writeln!(report, "- {line}");
+            }
+            panic!("{report}");
+        }
+        assert_eq!(self.cedar_errors, 0, "Cedar reported evaluation errors");
+    }
+}
+
+impl fmt::Display for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} requests: {} allowed, {} denied by every engine; clearance's reasons:",
+            self.requests,
+            self.allowed,
+            self.denied()
+        )?;
+        for (reason, count) in &self.reasons {
+            write!(f, " {reason} {count};")?;
+        }
+        Ok(())
+    }
+}
+
+/// The kind of clearance's reason, for the tally.
+fn reason_kind(reason: Reason) -> &'static str {
+    match reason {
+        Reason::Granted { .. } => "granted",
+        Reason::NotMember => "no grant relates the user",
+        Reason::RoleLacks { .. } => "the role lacks the action",
+        Reason::Denied { .. } => "a deny grant wins",
+        Reason::Suspended => "suspended",
+        _ => "other",
+    }
+}
+
+/// Asks every engine every request, on every core (casbin evaluates
+/// its matcher once per rule per request).
+fn ask_all(engines: &Engines, requests: &[(Subject, Action, ResourceId)]) -> Tally {
+    let threads = thread::available_parallelism().map_or(1, usize::from);
+    let chunk = requests.len().div_ceil(threads).max(1);
+    thread::scope(|scope| {
+        let workers: Vec<_> = requests
+            .chunks(chunk)
+            .map(|requests| {
+                scope.spawn(move || {
+                    let mut tally = Tally::default();
+                    for request in requests {
+                        let answers = engines.answer(request);
+                        tally.requests += 1;
+                        tally.allowed += usize::from(answers.clearance);
+                        *tally
+                            .reasons
+                            .entry(reason_kind(answers.reason))
+                            .or_default() += 1;
+                        tally.cedar_errors += answers.cedar_errors;
+                        if !answers.agree() {
+                            tally
+                                .disagreements
+                                .push(engines.describe(request, &answers));
+                        }
+                    }
+                    tally
+                })
+            })
+            .collect();
+        let mut tally = Tally::default();
+        for worker in workers {
+            tally.add(worker.join().expect("a worker thread panicked"));
+        }
+        tally
+    })
+}
+
+#[test]
+fn every_engine_agrees_on_100_000_random_requests() {
+    const REQUESTS: usize = 100_000;
+    let engines = Engines::standard();
+    let requests = common::random_requests(&engines.policy, REQUESTS);
+    let tally = ask_all(&engines, &requests);
+    println!("{tally}");
+    for (encoding, engine) in &engines.cedar {
+        println!(
+            "{} evaluates {} policies per request",
+            encoding.engine_name(),
+            engine.policy_count()
+        );
+    }
+    println!(
+        "casbin runs its matcher over {} p rules per request ({} rules in all)",
+        engines.casbin.policy_count(),
+        engines.casbin.rule_count(),
+    );
+    tally.assert_agreement();
+    // Not vacuous: both answers are common.
+    assert!(
+        tally.allowed >= REQUESTS / 100 && tally.denied() >= REQUESTS / 100,
+        "{tally}: the random requests no longer exercise both answers"
+    );
+}
+
+/// Random requests almost never meet the model's few item-level denies on
+/// a flow the user could otherwise reach, so every member of a team with a
+/// deny grant asks every benchmarked action on the denied resource.
+#[test]
+fn every_engine_agrees_where_deny_grants_apply() {
+    let engines = Engines::standard();
+    let model = Model::read(&engines.policy).expect("the standard model can be encoded");
+    let actions = [Action::View, Action::Edit, Action::Execute, Action::Delete];
+    let mut requests = Vec::new();
+    for grant in model.grants.iter().filter(|grant| grant.deny) {
+        let resource = engines
+            .policy
+            .resource_id(&grant.scope)
+            .expect("a grant's scope exists");
+        let holders = model.users.iter().filter(|user| match &grant.to {
+            Holder::User(name) => &user.name == name,
+            Holder::Team(team) => user.teams.contains(team),
+        });
+        for user in holders {
+            let user = engines.policy.user_id(&user.name).expect("the user exists");
+            for action in actions {
+                requests.push((Subject::user(user, Channel::Web), action, resource));
+            }
+        }
+    }
+    let tally = ask_all(&engines, &requests);
+    println!("{tally}");
+    tally.assert_agreement();
+    assert!(
+        tally.reasons.get("a deny grant wins").copied().unwrap_or(0) >= 10,
+        "{tally}: too few requests where a deny grant overrules an allow"
+    );
+}
