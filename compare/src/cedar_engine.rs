@@ -504,3 +504,24 @@ fn type_name(name: &str) -> Result<EntityTypeName, Error> {
     EntityTypeName::from_str(name)
         .map_err(|error| Error::new(format!("entity type {name:?}: {error}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::up_the_tree;
+
+    #[test]
+    fn the_grant_sets_are_read_up_to_the_deepest_level_guarding_the_levels_some_lack() {
+        // Every resource of the kind at depth 2: no guard.
+        assert_eq!(
+            up_the_tree(".a", 0, 2, 2),
+            "principal in resource.a || principal in resource.parent.a \
+             || principal in resource.parent.parent.a",
+        );
+        // Resources of the kind at depths 1 and 2: the second level is guarded.
+        assert_eq!(
+            up_the_tree(".a", 0, 1, 2),
+            "principal in resource.a || principal in resource.parent.a \
+             || (resource.parent has parent && (principal in resource.parent.parent.a))",
+        );
+    }
+}

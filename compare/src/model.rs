@@ -390,3 +390,28 @@ impl fmt::Display for NamedRequest {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clearance::{Action, Permissions, ResourceKind};
+
+    use super::{kind_name, verb};
+
+    #[test]
+    fn kinds_are_named_in_camel_case_from_their_labels() {
+        assert_eq!(kind_name(ResourceKind::Flow), "Flow");
+        assert_eq!(kind_name(ResourceKind::KnowledgeBase), "KnowledgeBase");
+        assert_eq!(kind_name(ResourceKind::BrandKit), "BrandKit");
+    }
+
+    #[test]
+    fn named_actions_are_their_flag_in_lower_case_and_custom_ones_have_no_name() {
+        assert_eq!(verb(Action::View).as_deref(), Some("view"));
+        assert_eq!(
+            verb(Action::ExecuteLimited).as_deref(),
+            Some("execute_limited")
+        );
+        let two = Action::Custom(Permissions::VIEW | Permissions::EDIT);
+        assert_eq!(verb(two), None);
+    }
+}
