@@ -647,8 +647,11 @@ impl PolicyBuilder {
 
         user_teams.shrink_to_fit();
         wide_filters.shrink_to_fit();
+        let (first_child, next_sibling) = crate::policy::child_lists(&nodes);
         Ok(Policy {
             nodes,
+            first_child,
+            next_sibling,
             labels,
             grants,
             wide_filters,

@@ -872,6 +872,11 @@ impl Policy {
             kind,
             scope_bit: key::filter_shift(id),
         });
+        self.first_child.push(NONE);
+        self.next_sibling.push(NONE);
+        if parent != NONE {
+            self.link_child(parent, id);
+        }
         Ok(())
     }
 
@@ -897,9 +902,12 @@ impl Policy {
                 parent: parent.to_string(),
             });
         }
+        let old_parent = self.nodes.get(id as usize).map_or(NONE, |node| node.parent);
         if let Some(node) = self.nodes.get_mut(id as usize) {
             node.parent = new_parent;
         }
+        self.unlink_child(old_parent, id);
+        self.link_child(new_parent, id);
         Ok(())
     }
 
@@ -933,7 +941,8 @@ impl Policy {
                 });
             }
         }
-        let subtree = self.subtree(id);
+        let mut subtree = self.subtree(id);
+        subtree.sort_unstable();
         let inside = |resource: u32| subtree.binary_search(&resource).is_ok();
         // Grants of users on the subtree.
         for user in 0..self.users.len() {
@@ -964,38 +973,22 @@ impl Policy {
                 self.remove_link(u32::try_from(link_id).unwrap_or(NONE));
             }
         }
+        let parent = self.nodes.get(id as usize).map_or(NONE, |node| node.parent);
+        self.unlink_child(parent, id);
         for &node in &subtree {
             self.set_node_run(node, &[]);
             if let Some(record) = self.nodes.get_mut(node as usize) {
                 record.tenant = REMOVED;
                 record.parent = NONE;
             }
+            for list in [&mut self.first_child, &mut self.next_sibling] {
+                if let Some(slot) = list.get_mut(node as usize) {
+                    *slot = NONE;
+                }
+            }
             self.catalog.resources.forget(node);
         }
         Ok(())
-    }
-
-    /// `root` and every live resource below it, sorted; linear in the
-    /// number of resources whatever the depth.
-    fn subtree(&self, root: u32) -> Vec<u32> {
-        let mut children: Vec<Vec<u32>> = alloc::vec![Vec::new(); self.nodes.len()];
-        for (index, node) in self.nodes.iter().enumerate() {
-            if node.tenant != REMOVED && node.parent != NONE {
-                if let Some(siblings) = children.get_mut(node.parent as usize) {
-                    siblings.push(u32::try_from(index).unwrap_or(NONE));
-                }
-            }
-        }
-        let mut subtree = alloc::vec![root];
-        let mut next = 0;
-        while let Some(&at) = subtree.get(next) {
-            next += 1;
-            if let Some(below) = children.get(at as usize) {
-                subtree.extend_from_slice(below);
-            }
-        }
-        subtree.sort_unstable();
-        subtree
     }
 
     // ---- roles ----

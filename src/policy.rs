@@ -221,6 +221,13 @@ pub(crate) struct Catalog {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     pub(crate) nodes: Vec<Node>,
+    /// The children of each live resource, as a list threaded through
+    /// [`Policy::next_sibling`], highest id first: walks down a subtree
+    /// (`accessible`, removals) touch only that subtree. Never read by a
+    /// decision.
+    pub(crate) first_child: Vec<u32>,
+    /// The next child of the same parent, or [`NONE`].
+    pub(crate) next_sibling: Vec<u32>,
     /// Each resource's labels, read only when a conditional grant matches.
     pub(crate) labels: Vec<Labels>,
     pub(crate) grants: Vec<GrantEntry>,
@@ -1195,6 +1202,8 @@ impl Policy {
                 .map(|name| name.capacity() + core::mem::size_of::<(String, u32)>())
                 .sum::<usize>();
         array(&self.nodes)
+            + array(&self.first_child)
+            + array(&self.next_sibling)
             + array(&self.labels)
             + array(&self.grants)
             + array(&self.wide_filters)
@@ -1351,24 +1360,7 @@ impl Policy {
             Prepared::Link { link, .. } => link.resource,
         };
         let limited = limit != NONE;
-        // Children of every live node, as one flat list per parent.
-        let mut first_child = alloc::vec![NONE; self.nodes.len()];
-        let mut next_sibling = alloc::vec![NONE; self.nodes.len()];
-        for (index, node) in self.nodes.iter().enumerate().rev() {
-            if node.tenant == REMOVED || node.parent == NONE {
-                continue;
-            }
-            let id = u32::try_from(index).unwrap_or(NONE);
-            if let (Some(slot), Some(head)) = (
-                next_sibling.get_mut(index),
-                first_child.get(node.parent as usize).copied(),
-            ) {
-                *slot = head;
-            }
-            if let Some(head) = first_child.get_mut(node.parent as usize) {
-                *head = id;
-            }
-        }
+        let (first_child, next_sibling) = (&self.first_child, &self.next_sibling);
         // The path from the tenant root down to `within`.
         let mut path = Vec::new();
         let mut at = within.0;
@@ -1571,4 +1563,123 @@ impl Policy {
             })
             .collect()
     }
+}
+
+/// The child lists ([`Policy::first_child`], [`Policy::next_sibling`]):
+/// each live resource is in its parent's list, highest id first, so that
+/// a policy built from declarations and one reached by changes hold the
+/// same lists.
+impl Policy {
+    /// The children of `node`, highest id first.
+    pub(crate) fn children(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
+        let first = self.first_child.get(node as usize).copied().unwrap_or(NONE);
+        core::iter::successors((first != NONE).then_some(first), move |&child| {
+            let next = self
+                .next_sibling
+                .get(child as usize)
+                .copied()
+                .unwrap_or(NONE);
+            (next != NONE).then_some(next)
+        })
+    }
+
+    /// `root` and every live resource below it, in no particular order;
+    /// linear in the size of the subtree, whatever its depth.
+    pub(crate) fn subtree(&self, root: u32) -> Vec<u32> {
+        let mut subtree = alloc::vec![root];
+        let mut next = 0;
+        while let Some(&at) = subtree.get(next) {
+            next += 1;
+            let below: smallvec::SmallVec<[u32; 16]> = self.children(at).collect();
+            subtree.extend_from_slice(&below);
+        }
+        subtree
+    }
+
+    /// Puts `child` in the list of `parent`, keeping it ordered.
+    pub(crate) fn link_child(&mut self, parent: u32, child: u32) {
+        if self.next_sibling.len() <= child as usize {
+            self.next_sibling.resize(child as usize + 1, NONE);
+            self.first_child.resize(child as usize + 1, NONE);
+        }
+        // Find the last child with a higher id than `child`.
+        let mut before = NONE;
+        let mut at = self
+            .first_child
+            .get(parent as usize)
+            .copied()
+            .unwrap_or(NONE);
+        while at != NONE && at > child {
+            before = at;
+            at = self.next_sibling.get(at as usize).copied().unwrap_or(NONE);
+        }
+        if let Some(slot) = self.next_sibling.get_mut(child as usize) {
+            *slot = at;
+        }
+        let link = if before == NONE {
+            self.first_child.get_mut(parent as usize)
+        } else {
+            self.next_sibling.get_mut(before as usize)
+        };
+        if let Some(link) = link {
+            *link = child;
+        }
+    }
+
+    /// Takes `child` out of the list of `parent`.
+    pub(crate) fn unlink_child(&mut self, parent: u32, child: u32) {
+        let after = self
+            .next_sibling
+            .get(child as usize)
+            .copied()
+            .unwrap_or(NONE);
+        let mut before = NONE;
+        let mut at = self
+            .first_child
+            .get(parent as usize)
+            .copied()
+            .unwrap_or(NONE);
+        while at != NONE && at != child {
+            before = at;
+            at = self.next_sibling.get(at as usize).copied().unwrap_or(NONE);
+        }
+        if at == NONE {
+            return;
+        }
+        let link = if before == NONE {
+            self.first_child.get_mut(parent as usize)
+        } else {
+            self.next_sibling.get_mut(before as usize)
+        };
+        if let Some(link) = link {
+            *link = after;
+        }
+        if let Some(slot) = self.next_sibling.get_mut(child as usize) {
+            *slot = NONE;
+        }
+    }
+}
+
+/// The child lists of `nodes` (see [`Policy::first_child`]), built in one
+/// pass.
+pub(crate) fn child_lists(nodes: &[Node]) -> (Vec<u32>, Vec<u32>) {
+    let mut first_child = alloc::vec![NONE; nodes.len()];
+    let mut next_sibling = alloc::vec![NONE; nodes.len()];
+    // Ascending ids, each put first: every list ends highest id first.
+    for (index, node) in nodes.iter().enumerate() {
+        if node.tenant == REMOVED || node.parent == NONE {
+            continue;
+        }
+        let id = u32::try_from(index).unwrap_or(NONE);
+        if let (Some(slot), Some(head)) = (
+            next_sibling.get_mut(index),
+            first_child.get(node.parent as usize).copied(),
+        ) {
+            *slot = head;
+        }
+        if let Some(head) = first_child.get_mut(node.parent as usize) {
+            *head = id;
+        }
+    }
+    (first_child, next_sibling)
 }

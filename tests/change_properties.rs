@@ -1087,6 +1087,24 @@ fn compare(changed: &Policy, fresh: &Policy, mirror: &Mirror) -> Result<(), Stri
                         resource.name
                     ));
                 }
+                // Walks down the tree (moved and removed resources) list
+                // the same resources.
+                let names = |policy: &Policy, list: Vec<clearance::ResourceId>| {
+                    let mut names: Vec<String> = list
+                        .into_iter()
+                        .filter_map(|id| policy.resource_name(id).map(str::to_string))
+                        .collect();
+                    names.sort();
+                    names
+                };
+                let a = names(changed, changed.accessible(&one, Action::View, here));
+                let b = names(fresh, fresh.accessible(&other, Action::View, there));
+                if a != b {
+                    return Err(format!(
+                        "{asker:?} at {now} below {:?}: accessible {a:?} in the changed policy, {b:?} in a fresh build",
+                        resource.name
+                    ));
+                }
             }
         }
     }
