@@ -8,15 +8,15 @@ use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::directory::{ApiKey, PublicLink, User, UserId, UserType, UserTypes};
+use crate::directory::{ApiKey, PublicLink, Status, User, UserId, UserType, UserTypes};
 use crate::error::{lookup, BuildError, Entity, Problem};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::label::{Condition, Labels};
 use crate::names::{Names as NameTable, TextFull};
 use crate::permission::Permissions;
 use crate::policy::{
-    key, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, UserGrant, UserRecord,
-    LINEAR_RUN, MAX_TEAMS_PER_USER, NONE,
+    key, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant,
+    UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE,
 };
 use crate::resource::{ResourceDecl, ResourceKind};
 use crate::role::Role;
@@ -281,6 +281,8 @@ impl PolicyBuilder {
         let mut user_teams: Vec<u32> = Vec::new();
         let mut team_members: Vec<Vec<u32>> = vec![Vec::new(); self.teams.len()];
         let mut tenant_members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        let mut invitations: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut user_labels: Vec<Labels> = Vec::new();
         for (index, user) in self.users.iter().enumerate() {
             let id = u32::try_from(index).unwrap_or(NONE);
             let referrer =
@@ -363,9 +365,19 @@ impl PolicyBuilder {
                 teams_len: u32::try_from(unique).unwrap_or(0),
                 channels,
                 user_type: user.user_type,
-                status: user.status,
-                labels: user.labels,
+                state: State::of(user.status),
             });
+            if let Status::Invited { until } = user.status {
+                invitations.insert(id, until);
+            }
+            if !user.labels.is_empty() {
+                if user_labels.is_empty() {
+                    user_labels = vec![Labels::empty(); self.users.len()];
+                }
+                if let Some(slot) = user_labels.get_mut(index) {
+                    *slot = user.labels;
+                }
+            }
         }
 
         // Grants.
@@ -659,6 +671,8 @@ impl PolicyBuilder {
             users,
             user_teams,
             user_grants,
+            invitations,
+            user_labels,
             keys,
             links,
             mfa_required: self.mfa_required,

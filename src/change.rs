@@ -16,8 +16,8 @@ use crate::label::{Condition, Labels};
 use crate::names::{Ids, Names as NameTable, TextFull};
 use crate::permission::{Action, Permissions};
 use crate::policy::{
-    key, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, UserGrant, UserRecord, LINEAR_RUN,
-    MAX_TEAMS_PER_USER, NONE, REMOVED,
+    key, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant, UserRecord,
+    LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, REMOVED,
 };
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Role, RoleId};
@@ -387,7 +387,7 @@ pub(crate) fn seats_used(users: &[UserRecord], seats: Seats) -> usize {
         .iter()
         .filter(|user| {
             user.tenant != REMOVED
-                && user.status == Status::Active
+                && user.state == State::Active
                 && seats.counted.contains(user.user_type.as_set())
         })
         .count()
@@ -685,7 +685,7 @@ impl Policy {
             }),
             Change::AcceptInvitation { user, at } => {
                 let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.status(id) {
+                match self.user_status(id) {
                     Status::Invited { until } if *at < until => {
                         self.activate(id)?;
                         Ok(())
@@ -698,9 +698,9 @@ impl Policy {
             }
             Change::ExpireInvitation { user } => {
                 let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.status(id) {
+                match self.user_status(id) {
                     Status::Invited { .. } => {
-                        self.set_status(id, Status::Invited { until: 0 });
+                        self.set_user_status(id, Status::Invited { until: 0 });
                         Ok(())
                     }
                     status => Err(self.wrong_status(user, status, "invited")),
@@ -708,7 +708,7 @@ impl Policy {
             }
             Change::RevokeInvitation { user } => {
                 let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.status(id) {
+                match self.user_status(id) {
                     Status::Invited { .. } => {
                         self.remove_user(id);
                         Ok(())
@@ -718,9 +718,9 @@ impl Policy {
             }
             Change::Suspend { user } => {
                 let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.status(id) {
+                match self.user_status(id) {
                     Status::Active => {
-                        self.set_status(id, Status::Suspended);
+                        self.set_user_status(id, Status::Suspended);
                         Ok(())
                     }
                     status => Err(self.wrong_status(user, status, "active")),
@@ -728,16 +728,16 @@ impl Policy {
             }
             Change::Reactivate { user } => {
                 let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.status(id) {
+                match self.user_status(id) {
                     Status::Suspended | Status::Deactivated => self.activate(id),
                     status => Err(self.wrong_status(user, status, "suspended or deactivated")),
                 }
             }
             Change::Deactivate { user } => {
                 let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.status(id) {
+                match self.user_status(id) {
                     Status::Active | Status::Suspended => {
-                        self.set_status(id, Status::Deactivated);
+                        self.set_user_status(id, Status::Deactivated);
                         Ok(())
                     }
                     // An invitation is expired or revoked, never deactivated:
@@ -769,9 +769,7 @@ impl Policy {
             }
             Change::SetUserLabels { user, labels } => {
                 let id = find(&self.catalog.users, Entity::User, user)?;
-                if let Some(record) = self.users.get_mut(id as usize) {
-                    record.labels = *labels;
-                }
+                self.set_user_labels(id, *labels);
                 Ok(())
             }
             Change::AddKey(api_key) => self.add_key(api_key),
@@ -1221,9 +1219,10 @@ impl Policy {
             teams_len: 0,
             channels,
             user_type: user.user_type,
-            status: user.status,
-            labels: user.labels,
+            state: State::Active,
         });
+        self.set_user_status(id, user.status);
+        self.set_user_labels(id, user.labels);
         self.set_user_teams(id as usize, &teams);
         Ok(())
     }
@@ -1307,8 +1306,9 @@ impl Policy {
         }
         if let Some(record) = self.users.get_mut(index) {
             record.tenant = REMOVED;
-            record.status = Status::Deactivated;
         }
+        self.set_user_status(user, Status::Deactivated);
+        self.set_user_labels(user, Labels::empty());
         self.catalog.users.forget(user);
     }
 
@@ -1353,25 +1353,13 @@ impl Policy {
         Ok(())
     }
 
-    fn status(&self, user: u32) -> Status {
-        self.users
-            .get(user as usize)
-            .map_or(Status::Deactivated, |record| record.status)
-    }
-
-    fn set_status(&mut self, user: u32, status: Status) {
-        if let Some(record) = self.users.get_mut(user as usize) {
-            record.status = status;
-        }
-    }
-
     fn activate(&mut self, user: u32) -> Outcome<()> {
         let user_type = self
             .users
             .get(user as usize)
             .map_or(UserType::Native, |record| record.user_type);
         self.check_seat(user_type)?;
-        self.set_status(user, Status::Active);
+        self.set_user_status(user, Status::Active);
         Ok(())
     }
 

@@ -686,10 +686,10 @@ impl Writer<'_> {
                     name: name_of(&self.catalog.users, id),
                     tenant: name_of(&self.catalog.resources, user.tenant),
                     user_type: user.user_type,
-                    status: user.status,
+                    status: self.user_status(id),
                     channels: (user.channels != user.user_type.channels()).then_some(user.channels),
                     teams,
-                    labels: user.labels,
+                    labels: self.user_labels_of(id),
                 })
             })
             .collect()

@@ -138,7 +138,9 @@ pub(crate) struct UserGrant {
     pub(crate) condition: Condition,
 }
 
-/// A user, as the hot path sees it.
+/// A user, as the hot path sees it: 40 bytes. What few users have (an
+/// invitation's expiry, labels) is kept beside the records, in
+/// [`Policy::invitations`] and [`Policy::user_labels`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct UserRecord {
     /// Bits of the user's teams and `Everyone`, as in node filters.
@@ -154,8 +156,33 @@ pub(crate) struct UserRecord {
     pub(crate) teams_len: u32,
     pub(crate) channels: Channels,
     pub(crate) user_type: UserType,
-    pub(crate) status: Status,
-    pub(crate) labels: Labels,
+    pub(crate) state: State,
+}
+
+// The sizes the layout documents, checked when compiling.
+const _: () = assert!(core::mem::size_of::<Node>() == 32);
+const _: () = assert!(core::mem::size_of::<UserRecord>() == 40);
+
+/// A [`Status`] without the invitation's expiry (kept in
+/// [`Policy::invitations`]), so that a user record stays small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum State {
+    Invited,
+    Active,
+    Suspended,
+    Deactivated,
+}
+
+impl State {
+    pub(crate) fn of(status: Status) -> State {
+        match status {
+            Status::Invited { .. } => State::Invited,
+            Status::Active => State::Active,
+            Status::Suspended => State::Suspended,
+            Status::Deactivated => State::Deactivated,
+        }
+    }
 }
 
 /// An API key, as the hot path sees it.
@@ -239,6 +266,11 @@ pub struct Policy {
     pub(crate) user_teams: Vec<u32>,
     /// Each user's own grants, sorted by scope; see [`UserRecord::grants_start`].
     pub(crate) user_grants: Vec<UserGrant>,
+    /// When each invited user's invitation expires.
+    pub(crate) invitations: BTreeMap<u32, u64>,
+    /// Each user's labels: empty until some user has labels, then one per
+    /// user. Read by a decision only through a conditional grant.
+    pub(crate) user_labels: Vec<Labels>,
     pub(crate) keys: Vec<KeyRecord>,
     pub(crate) links: Vec<LinkRecord>,
     pub(crate) mfa_required: Permissions,
@@ -642,7 +674,7 @@ impl Policy {
                 channel,
                 now,
             } => {
-                lifecycle(record, now)?;
+                self.lifecycle(user, record, now)?;
                 let mut ceiling = Permissions::all();
                 if let Some(key) = key {
                     if key.revoked {
@@ -726,7 +758,7 @@ impl Policy {
             public: false,
             filter: record.filter,
             user_type: record.user_type.as_set(),
-            labels: record.labels,
+            labels: self.user_labels_of(user),
         }
     }
 
@@ -964,24 +996,75 @@ impl Policy {
     }
 }
 
-/// Step 2 for an account: only `Active` may act.
-#[inline(always)]
-fn lifecycle(record: &UserRecord, now: u64) -> Result<(), Reason> {
-    // One compare on the common path; the jump table only for the rest.
-    if matches!(record.status, Status::Active) {
-        return Ok(());
+/// A user's status and labels, kept partly beside the user records.
+impl Policy {
+    /// Step 2 for an account: only `Active` may act.
+    #[inline(always)]
+    fn lifecycle(&self, user: u32, record: &UserRecord, now: u64) -> Result<(), Reason> {
+        match record.state {
+            State::Active => Ok(()),
+            State::Suspended => Err(Reason::Suspended),
+            State::Deactivated => Err(Reason::Deactivated),
+            State::Invited => self.invitation(user, now),
+        }
     }
-    inactive(record, now)
-}
 
-#[cold]
-fn inactive(record: &UserRecord, now: u64) -> Result<(), Reason> {
-    match record.status {
-        Status::Active => Ok(()),
-        Status::Suspended => Err(Reason::Suspended),
-        Status::Deactivated => Err(Reason::Deactivated),
-        Status::Invited { until } if now < until => Err(Reason::InvitationPending),
-        Status::Invited { .. } => Err(Reason::InvitationExpired),
+    /// An invited user: the invitation's expiry is kept off the record.
+    #[cold]
+    fn invitation(&self, user: u32, now: u64) -> Result<(), Reason> {
+        match self.invitations.get(&user) {
+            Some(&until) if now < until => Err(Reason::InvitationPending),
+            _ => Err(Reason::InvitationExpired),
+        }
+    }
+
+    /// A user's status (`Deactivated` for an unknown id).
+    pub(crate) fn user_status(&self, user: u32) -> Status {
+        match self.users.get(user as usize).map(|record| record.state) {
+            Some(State::Invited) => Status::Invited {
+                until: self.invitations.get(&user).copied().unwrap_or(0),
+            },
+            Some(State::Active) => Status::Active,
+            Some(State::Suspended) => Status::Suspended,
+            Some(State::Deactivated) | None => Status::Deactivated,
+        }
+    }
+
+    /// Sets a user's status, and its invitation's expiry.
+    pub(crate) fn set_user_status(&mut self, user: u32, status: Status) {
+        if let Some(record) = self.users.get_mut(user as usize) {
+            record.state = State::of(status);
+            match status {
+                Status::Invited { until } => {
+                    self.invitations.insert(user, until);
+                }
+                _ => {
+                    self.invitations.remove(&user);
+                }
+            }
+        }
+    }
+
+    /// A user's labels.
+    #[inline(always)]
+    pub(crate) fn user_labels_of(&self, user: u32) -> Labels {
+        self.user_labels
+            .get(user as usize)
+            .copied()
+            .unwrap_or_else(Labels::empty)
+    }
+
+    /// Sets a user's labels, giving every user a slot the first time.
+    pub(crate) fn set_user_labels(&mut self, user: u32, labels: Labels) {
+        if self.user_labels.is_empty() && labels.is_empty() {
+            return;
+        }
+        if self.user_labels.len() < self.users.len() {
+            self.user_labels.resize(self.users.len(), Labels::empty());
+        }
+        if let Some(slot) = self.user_labels.get_mut(user as usize) {
+            *slot = labels;
+        }
     }
 }
 
@@ -1211,6 +1294,8 @@ impl Policy {
             + array(&self.users)
             + array(&self.user_teams)
             + array(&self.user_grants)
+            + self.invitations.len() * 2 * core::mem::size_of::<(u32, u64)>()
+            + array(&self.user_labels)
             + array(&self.keys)
             + array(&self.links)
             + catalog.resources.heap_bytes()

@@ -206,13 +206,14 @@ pub fn diff(before: &Policy, after: &Policy, now: u64) -> Vec<Difference> {
     }
     let mut dirty_users: Vec<u32> = Vec::new();
     for index in 0..users {
+        let id = u32::try_from(index).unwrap_or(NONE);
         let same = match (before.users.get(index), after.users.get(index)) {
             (Some(a), Some(b)) => {
                 a.tenant == b.tenant
-                    && a.status == b.status
+                    && before.user_status(id) == after.user_status(id)
                     && a.channels == b.channels
                     && a.user_type == b.user_type
-                    && a.labels == b.labels
+                    && before.user_labels_of(id) == after.user_labels_of(id)
                     && before.teams_of(a) == after.teams_of(b)
                     && before.own_grants(a) == after.own_grants(b)
             }
@@ -416,7 +417,7 @@ impl Policy {
                 .grants
                 .iter()
                 .any(|grant| !matches!(grant.principal, Principal::Everyone));
-            match record.status {
+            match self.user_status(id) {
                 Status::Active if user_review.grants.is_empty() => {
                     review.holding_nothing.push(user)
                 }
