@@ -49,6 +49,21 @@ fn model(spec: Spec) -> Model {
     }
 }
 
+/// Decides every request and counts the allowed ones (returned through
+/// `black_box`, so that no decision is optimized away).
+fn decide_all(
+    policy: &Policy,
+    requests: &[(clearance::Subject, Action, clearance::ResourceId)],
+) -> u32 {
+    let allowed = requests
+        .iter()
+        .map(|(subject, action, resource)| {
+            u32::from(policy.authorize(subject, *action, *resource).is_allowed())
+        })
+        .sum();
+    black_box(allowed)
+}
+
 /// Measures `authorize` on the model's random batch.
 fn authorize_batch(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
@@ -57,18 +72,7 @@ fn authorize_batch(
 ) {
     group.throughput(Throughput::Elements(BATCH as u64));
     group.bench_with_input(id, model, |b, model| {
-        b.iter(|| {
-            let mut allowed = 0u32;
-            for (subject, action, resource) in black_box(&model.requests) {
-                allowed += u32::from(
-                    model
-                        .policy
-                        .authorize(subject, *action, *resource)
-                        .is_allowed(),
-                );
-            }
-            black_box(allowed)
-        })
+        b.iter(|| decide_all(&model.policy, black_box(&model.requests)))
     });
 }
 
@@ -85,18 +89,7 @@ fn authorize_cold(
     let requests = scale::random_requests(&model.policy, model.spec, COLD);
     group.throughput(Throughput::Elements(COLD as u64));
     group.bench_function(BenchmarkId::new("authorize_cold", parameter), |b| {
-        b.iter(|| {
-            let mut allowed = 0u32;
-            for (subject, action, resource) in black_box(&requests) {
-                allowed += u32::from(
-                    model
-                        .policy
-                        .authorize(subject, *action, *resource)
-                        .is_allowed(),
-                );
-            }
-            black_box(allowed)
-        })
+        b.iter(|| decide_all(&model.policy, black_box(&requests)))
     });
 }
 
@@ -272,18 +265,9 @@ fn threads(c: &mut Criterion) {
                     std::thread::scope(|scope| {
                         for _ in 0..threads {
                             scope.spawn(|| {
-                                let mut allowed = 0u32;
                                 for _ in 0..iters {
-                                    for (subject, action, resource) in black_box(&model.requests) {
-                                        allowed += u32::from(
-                                            model
-                                                .policy
-                                                .authorize(subject, *action, *resource)
-                                                .is_allowed(),
-                                        );
-                                    }
+                                    decide_all(&model.policy, black_box(&model.requests));
                                 }
-                                black_box(allowed)
                             });
                         }
                     });

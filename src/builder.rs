@@ -9,7 +9,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::directory::{ApiKey, PublicLink, Status, User, UserId, UserType, UserTypes};
-use crate::error::{lookup, BuildError, Entity, Problem};
+use crate::error::{lookup, resolved, BuildError, Entity, Problem};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::label::{Condition, Labels};
 use crate::names::{Names as NameTable, TextFull};
@@ -380,7 +380,17 @@ impl PolicyBuilder {
             }
         }
 
-        // Grants.
+        // Grants. Their scopes and users resolved in bulk first: with
+        // millions of grants, resolving names is most of building.
+        let scopes = catalog
+            .resources
+            .ids(self.grants.iter().map(|grant| grant.scope.as_str()));
+        let grantees = catalog
+            .users
+            .ids(self.grants.iter().map(|grant| match &grant.grantee {
+                Grantee::User(name) => name.as_str(),
+                _ => "",
+            }));
         let mut entries: Vec<(u32, GrantEntry)> = Vec::with_capacity(self.grants.len());
         let mut own_grants: Vec<(u32, UserGrant)> = Vec::new();
         for (index, grant) in self.grants.iter().enumerate() {
@@ -392,8 +402,8 @@ impl PolicyBuilder {
                     )
                 })
             };
-            let scope = lookup(
-                &catalog.resources,
+            let scope = resolved(
+                scopes.get(index).copied().flatten(),
                 &grant.scope,
                 Entity::Resource,
                 referrer,
@@ -431,7 +441,13 @@ impl PolicyBuilder {
             };
             let principal = match &grant.grantee {
                 Grantee::User(name) => {
-                    let user = lookup(&catalog.users, name, Entity::User, referrer, &mut problems);
+                    let user = resolved(
+                        grantees.get(index).copied().flatten(),
+                        name,
+                        Entity::User,
+                        referrer,
+                        &mut problems,
+                    );
                     if let Some(record) = users.get(user as usize) {
                         cross_check(
                             record.tenant,
@@ -599,17 +615,42 @@ impl PolicyBuilder {
         // Compile the grant runs: sorted by scope, then principal, so a
         // principal's grants are contiguous and a long run can be searched.
         entries.sort_unstable_by_key(|(scope, e)| (*scope, e.key, e.effect, e.role));
-        own_grants.sort_unstable();
-        let mut user_grants = Vec::with_capacity(own_grants.len());
-        for (position, (user, grant)) in own_grants.into_iter().enumerate() {
+        // Each user's own grants together (a counting sort by user: linear,
+        // where sorting ten million pairs is not), then sorted by scope.
+        let mut user_grants: Vec<UserGrant> = match own_grants.first() {
+            Some(&(_, filler)) => vec![filler; own_grants.len()],
+            None => Vec::new(),
+        };
+        for &(user, _) in &own_grants {
             if let Some(record) = users.get_mut(user as usize) {
-                if record.grants_len == 0 {
-                    record.grants_start = u32::try_from(position).unwrap_or(NONE);
-                }
                 record.grants_len += 1;
-                record.scope_filter |= 1 << key::filter_shift(grant.scope);
             }
-            user_grants.push(grant);
+        }
+        let mut next = 0u32;
+        for record in &mut users {
+            // A user without grants of its own keeps start 0, as a change
+            // leaves it.
+            record.grants_start = if record.grants_len == 0 { 0 } else { next };
+            next += record.grants_len;
+        }
+        let mut fill: Vec<u32> = users.iter().map(|record| record.grants_start).collect();
+        for (user, grant) in own_grants {
+            let (Some(position), Some(record)) =
+                (fill.get_mut(user as usize), users.get_mut(user as usize))
+            else {
+                continue;
+            };
+            if let Some(slot) = user_grants.get_mut(*position as usize) {
+                *slot = grant;
+            }
+            *position += 1;
+            record.scope_filter |= 1 << key::filter_shift(grant.scope);
+        }
+        for record in &users {
+            let start = record.grants_start as usize;
+            if let Some(run) = user_grants.get_mut(start..start + record.grants_len as usize) {
+                run.sort_unstable();
+            }
         }
         let mut nodes: Vec<Node> = self
             .resources
@@ -697,6 +738,7 @@ impl PolicyBuilder {
         ) -> NameTable {
             let count = declared.len();
             let mut table = NameTable::default();
+            table.reserve(count);
             for name in declared {
                 match table.push(name) {
                     Ok((_, true)) => {}

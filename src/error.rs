@@ -270,7 +270,18 @@ pub(crate) fn lookup(
     referrer: impl FnOnce() -> String,
     problems: &mut Vec<Problem>,
 ) -> u32 {
-    if let Some(id) = ids.id_of(name) {
+    resolved(ids.id_of(name), name, entity, referrer, problems)
+}
+
+/// [`lookup`] of a name already resolved (in bulk) to `id`.
+pub(crate) fn resolved(
+    id: Option<u32>,
+    name: &str,
+    entity: Entity,
+    referrer: impl FnOnce() -> String,
+    problems: &mut Vec<Problem>,
+) -> u32 {
+    if let Some(id) = id {
         return id;
     }
     problems.push(Problem::UnknownReference {
