@@ -403,7 +403,7 @@ impl PolicyBuilder {
                 })
             };
             let scope = resolved(
-                scopes.get(index).copied().flatten(),
+                scopes.get(index).copied().filter(|&id| id != NONE),
                 &grant.scope,
                 Entity::Resource,
                 referrer,
@@ -442,7 +442,7 @@ impl PolicyBuilder {
             let principal = match &grant.grantee {
                 Grantee::User(name) => {
                     let user = resolved(
-                        grantees.get(index).copied().flatten(),
+                        grantees.get(index).copied().filter(|&id| id != NONE),
                         name,
                         Entity::User,
                         referrer,
