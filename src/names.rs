@@ -396,13 +396,16 @@ mod tests {
         }
         names.forget(7);
         let asked: alloc::vec::Vec<String> = (0..1_100u32).map(|i| format!("r{i}")).collect();
-        let one_by_one: alloc::vec::Vec<Option<u32>> = asked.iter().map(|n| names.id(n)).collect();
+        let one_by_one: alloc::vec::Vec<u32> = asked
+            .iter()
+            .map(|n| names.id(n).unwrap_or(crate::NONE))
+            .collect();
         assert_eq!(names.ids(asked.iter().map(String::as_str)), one_by_one);
-        assert_eq!(one_by_one.get(7), Some(&None));
-        assert_eq!(one_by_one.get(1_050), Some(&None));
+        assert_eq!(one_by_one.get(7), Some(&crate::NONE));
+        assert_eq!(one_by_one.get(1_050), Some(&crate::NONE));
         assert_eq!(
             Names::default().ids(["a", "b"].into_iter()),
-            alloc::vec![None, None]
+            alloc::vec![crate::NONE, crate::NONE]
         );
     }
 
