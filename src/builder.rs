@@ -16,7 +16,7 @@ use crate::names::{Names as NameTable, TextFull};
 use crate::permission::Permissions;
 use crate::policy::{
     key, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant,
-    UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE,
+    UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, NO_WIDE,
 };
 use crate::resource::{ResourceDecl, ResourceKind};
 use crate::role::Role;
@@ -659,10 +659,11 @@ impl PolicyBuilder {
             .map(|(decl, (&parent, &tenant))| Node {
                 filter: 0,
                 parent,
+                grandparent: parents.get(parent as usize).copied().unwrap_or(NONE),
                 tenant,
                 grants_start: 0,
                 grants_len: 0,
-                wide: NONE,
+                wide: NO_WIDE,
                 kind: decl.kind,
                 scope_bit: 0,
             })
@@ -681,7 +682,9 @@ impl PolicyBuilder {
         let mut wide_filters = Vec::new();
         for (id, node) in nodes.iter_mut().enumerate() {
             node.scope_bit = key::filter_shift(u32::try_from(id).unwrap_or(NONE));
-            if node.grants_len as usize > LINEAR_RUN {
+            // Past the first NO_WIDE long runs, the rest are searched
+            // without a filter: slower, never wrong.
+            if node.grants_len as usize > LINEAR_RUN && wide_filters.len() < usize::from(NO_WIDE) {
                 let start = node.grants_start as usize;
                 let run = grants
                     .get(start..start + node.grants_len as usize)
@@ -693,7 +696,7 @@ impl PolicyBuilder {
                         *w |= bit;
                     }
                 }
-                node.wide = u32::try_from(wide_filters.len()).unwrap_or(NONE);
+                node.wide = u16::try_from(wide_filters.len()).unwrap_or(NO_WIDE);
                 wide_filters.push(filter);
             }
         }

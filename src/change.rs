@@ -17,7 +17,7 @@ use crate::names::{Ids, Names as NameTable, TextFull};
 use crate::permission::{Action, Permissions};
 use crate::policy::{
     key, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant, UserRecord,
-    LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, REMOVED,
+    LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, NO_WIDE, REMOVED,
 };
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Role, RoleId};
@@ -860,13 +860,18 @@ impl Policy {
             REMOVED as usize,
         )?;
         self.labels.push(Labels::empty());
+        let grandparent = self
+            .nodes
+            .get(parent as usize)
+            .map_or(NONE, |node| node.parent);
         self.nodes.push(Node {
             filter: 0,
             parent,
+            grandparent,
             tenant,
             grants_start: 0,
             grants_len: 0,
-            wide: NONE,
+            wide: NO_WIDE,
             kind,
             scope_bit: key::filter_shift(id),
         });
@@ -901,8 +906,23 @@ impl Policy {
             });
         }
         let old_parent = self.nodes.get(id as usize).map_or(NONE, |node| node.parent);
+        let grandparent = self
+            .nodes
+            .get(new_parent as usize)
+            .map_or(NONE, |node| node.parent);
         if let Some(node) = self.nodes.get_mut(id as usize) {
             node.parent = new_parent;
+            node.grandparent = grandparent;
+        }
+        // The children's grandparent is the new parent.
+        let mut child = self.first_child.get(id as usize).copied().unwrap_or(NONE);
+        while let Some(node) = self.nodes.get_mut(child as usize) {
+            node.grandparent = new_parent;
+            child = self
+                .next_sibling
+                .get(child as usize)
+                .copied()
+                .unwrap_or(NONE);
         }
         self.unlink_child(old_parent, id);
         self.link_child(new_parent, id);
@@ -978,6 +998,7 @@ impl Policy {
             if let Some(record) = self.nodes.get_mut(node as usize) {
                 record.tenant = REMOVED;
                 record.parent = NONE;
+                record.grandparent = NONE;
             }
             for list in [&mut self.first_child, &mut self.next_sibling] {
                 if let Some(slot) = list.get_mut(node as usize) {
@@ -1642,12 +1663,16 @@ impl Policy {
                     *w |= bit;
                 }
             }
-            match self.wide_filters.get_mut(record.wide as usize) {
+            let count = self.wide_filters.len();
+            match self.wide_filters.get_mut(usize::from(record.wide)) {
                 Some(slot) => *slot = wide,
-                None => {
-                    record.wide = u32::try_from(self.wide_filters.len()).unwrap_or(NONE);
+                // Past the first NO_WIDE long runs, the rest are searched
+                // without a filter: slower, never wrong.
+                None if count < usize::from(NO_WIDE) => {
+                    record.wide = u16::try_from(count).unwrap_or(NO_WIDE);
                     self.wide_filters.push(wide);
                 }
+                None => {}
             }
         }
     }

@@ -29,6 +29,10 @@ pub(crate) const REMOVED: u32 = NONE - 1;
 /// principal in one `u128` (the user, `Everyone`, and up to this many teams).
 pub const MAX_TEAMS_PER_USER: usize = 126;
 
+/// [`Node::wide`] of a node without a wide filter. [`Policy::wide_filters`]
+/// never holds more than this many filters, so the index never names one.
+pub(crate) const NO_WIDE: u16 = u16::MAX;
+
 /// Principals are packed into one `u32`: a 2-bit tag above a 30-bit index.
 /// Sorting by the packed key groups a node's grants by principal.
 pub(crate) mod key {
@@ -99,12 +103,16 @@ pub(crate) struct Node {
     /// Bits of the principals holding grants here; 0 when there are none.
     pub(crate) filter: u64,
     pub(crate) parent: u32,
+    /// The parent's parent, or [`NONE`]: a decision reads the next two
+    /// nodes of its walk at once, so that their cache misses overlap.
+    pub(crate) grandparent: u32,
     pub(crate) tenant: u32,
     pub(crate) grants_start: u32,
     pub(crate) grants_len: u32,
     /// For a run longer than [`LINEAR_RUN`], its index in
-    /// [`Policy::wide_filters`]; otherwise [`NONE`].
-    pub(crate) wide: u32,
+    /// [`Policy::wide_filters`]; otherwise (and for the runs beyond the
+    /// first [`NO_WIDE`] long ones, searched without one) [`NO_WIDE`].
+    pub(crate) wide: u16,
     pub(crate) kind: ResourceKind,
     /// This node's bit in users' scope filters ([`key::filter_shift`] of its id).
     pub(crate) scope_bit: u8,
@@ -234,15 +242,17 @@ pub(crate) struct Catalog {
 /// ids, so that a decision allocates nothing, hashes no string, takes no
 /// lock and never recurses:
 ///
-/// - one 32-byte node per resource: its parent, tenant and kind, where its
-///   grants to groups (teams, `Everyone`, `Public`) start, and a 64-bit
-///   *filter* of which groups hold grants there;
+/// - one 32-byte node per resource: its parent and grandparent, tenant and
+///   kind, where its grants to groups (teams, `Everyone`, `Public`) start,
+///   and a 64-bit *filter* of which groups hold grants there;
 /// - each user's own grants, kept with the user (most users hold few), with
 ///   a 64-bit filter of the resources they are on;
 /// - each user's teams, sorted, and the filter bits of its groups;
 /// - each role flattened to one [`Permissions`] per [`ResourceKind`].
 ///
-/// A decision walks from the resource up to its tenant root; a node whose
+/// A decision walks from the resource up to its tenant root, two levels
+/// per step (a node names its grandparent, so that the next two nodes are
+/// read at once and a deep tree's cache misses overlap); a node whose
 /// filters share no bit with the subject's is passed without touching its
 /// grants, which is most folders and flows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -471,6 +481,93 @@ impl Visitor<'_, '_> {
             if self.holds(grant.condition) {
                 self.visit(user, grant.role, grant.effect, 0);
             }
+        }
+    }
+}
+
+/// One walk from a resource up to its root ([`Policy::walk`]).
+struct Walker<'p, 'c> {
+    policy: &'p Policy,
+    principals: &'c Principals<'p>,
+    kind: usize,
+    needed: Permissions,
+    /// The resource asked about.
+    resource: u32,
+    walk: Walk,
+    /// Bit i set: principal i was cut by an override below the nodes
+    /// visited next.
+    cut: u128,
+}
+
+impl Walker<'_, '_> {
+    /// Applies the grants of node `at`: the user's own grants there, then
+    /// its group grants, both skipped when their filters share no bit with
+    /// the subject's.
+    #[inline(always)]
+    fn visit(&mut self, at: u32, node: &Node) {
+        let principals = self.principals;
+        let own = principals.scope_filter & (1u64 << node.scope_bit) != 0;
+        let group = node.filter & principals.filter != 0;
+        if own || group {
+            let mut visitor = Visitor {
+                policy: self.policy,
+                walk: &mut self.walk,
+                kind: self.kind,
+                needed: self.needed,
+                at,
+                cut: self.cut,
+                cut_here: 0,
+                target: self.resource,
+                labels: principals.labels,
+            };
+            if own {
+                visitor.user_grants(principals.grants, principals.user);
+            }
+            let start = node.grants_start as usize;
+            let run = if group {
+                self.policy
+                    .grants
+                    .get(start..start + node.grants_len as usize)
+                    .unwrap_or(&[])
+            } else {
+                &[]
+            };
+            let user_type = principals.user_type;
+            if run.len() <= LINEAR_RUN {
+                for entry in run {
+                    if (1u64 << entry.filter_bit) & principals.filter == 0 {
+                        continue;
+                    }
+                    if let Some(position) = principals.position(entry.key) {
+                        visitor.visit_entry(entry, position, user_type);
+                    }
+                }
+            } else {
+                // A long run (a workspace with many members): search it
+                // for each of the subject's principals that its wide
+                // filter may hold.
+                let wide = self
+                    .policy
+                    .wide_filters
+                    .get(usize::from(node.wide))
+                    .unwrap_or(&[u64::MAX; 4]);
+                let mut search = |principal: u32, position: u32| {
+                    if key::wide_contains(wide, principal) {
+                        visitor.search(run, principal, position, user_type);
+                    }
+                };
+                // In key order, as a scan would visit them: teams
+                // (sorted), then Everyone, so both name the same grant.
+                if principals.public {
+                    search(key::PUBLIC, 0);
+                } else {
+                    for (i, team) in principals.teams.iter().enumerate() {
+                        search(key::TEAM | team, 2 + i as u32);
+                    }
+                    search(key::EVERYONE, 1);
+                }
+            }
+            self.cut |= visitor.cut_here;
         }
     }
 }
@@ -809,85 +906,47 @@ impl Policy {
     /// for the reason; the permissions collected do not depend on it.
     #[inline(always)]
     fn walk(&self, context: &Context<'_>, resource: u32, needed: Permissions) -> Walk {
-        let principals = &context.principals;
-        let kind = context.kind.index();
-        let mut walk = Walk {
-            allow: Permissions::empty(),
-            deny: Permissions::empty(),
-            lost: Permissions::empty(),
-            lost_principal: NONE,
-            matched: false,
-            granted: (NONE, NONE, NONE),
-            denied: (NONE, NONE),
+        let mut walker = Walker {
+            policy: self,
+            principals: &context.principals,
+            kind: context.kind.index(),
+            needed,
+            resource,
+            walk: Walk {
+                allow: Permissions::empty(),
+                deny: Permissions::empty(),
+                lost: Permissions::empty(),
+                lost_principal: NONE,
+                matched: false,
+                granted: (NONE, NONE, NONE),
+                denied: (NONE, NONE),
+            },
+            cut: 0,
         };
-        // Bit i set: principal i was cut by an override below the current node.
-        let mut cut: u128 = 0;
         let mut at = resource;
-        while let Some(node) = self.nodes.get(at as usize) {
-            let own = principals.scope_filter & (1u64 << node.scope_bit) != 0;
-            let group = node.filter & principals.filter != 0;
-            if own || group {
-                let mut visitor = Visitor {
-                    policy: self,
-                    walk: &mut walk,
-                    kind,
-                    needed,
-                    at,
-                    cut,
-                    cut_here: 0,
-                    target: resource,
-                    labels: principals.labels,
-                };
-                if own {
-                    visitor.user_grants(principals.grants, principals.user);
-                }
-                let start = node.grants_start as usize;
-                let run = if group {
-                    self.grants
-                        .get(start..start + node.grants_len as usize)
-                        .unwrap_or(&[])
-                } else {
-                    &[]
-                };
-                let user_type = principals.user_type;
-                if run.len() <= LINEAR_RUN {
-                    for entry in run {
-                        if (1u64 << entry.filter_bit) & principals.filter == 0 {
-                            continue;
-                        }
-                        if let Some(position) = principals.position(entry.key) {
-                            visitor.visit_entry(entry, position, user_type);
-                        }
-                    }
-                } else {
-                    // A long run (a workspace with many members): search it
-                    // for each of the subject's principals that its wide
-                    // filter may hold.
-                    let wide = self
-                        .wide_filters
-                        .get(node.wide as usize)
-                        .unwrap_or(&[u64::MAX; 4]);
-                    let mut search = |principal: u32, position: u32| {
-                        if key::wide_contains(wide, principal) {
-                            visitor.search(run, principal, position, user_type);
-                        }
-                    };
-                    // In key order, as a scan would visit them: teams
-                    // (sorted), then Everyone, so both name the same grant.
-                    if principals.public {
-                        search(key::PUBLIC, 0);
-                    } else {
-                        for (i, team) in principals.teams.iter().enumerate() {
-                            search(key::TEAM | team, 2 + i as u32);
-                        }
-                        search(key::EVERYONE, 1);
-                    }
-                }
-                cut |= visitor.cut_here;
-            }
-            at = node.parent;
+        let Some(mut node) = self.nodes.get(at as usize) else {
+            return walker.walk;
+        };
+        // Two levels per step: the parent and the grandparent are read
+        // together, so that on a large policy their cache misses overlap
+        // instead of following one another.
+        loop {
+            let parent = node.parent;
+            let grandparent = node.grandparent;
+            let above = self.nodes.get(parent as usize);
+            let above_that = self.nodes.get(grandparent as usize);
+            walker.visit(at, node);
+            let Some(above) = above else {
+                break;
+            };
+            walker.visit(parent, above);
+            let Some(above_that) = above_that else {
+                break;
+            };
+            at = grandparent;
+            node = above_that;
         }
-        walk
+        walker.walk
     }
 
     /// Whether `resource` is `root` or below it; always true when `root` is
