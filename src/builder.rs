@@ -15,8 +15,8 @@ use crate::label::{Condition, Labels};
 use crate::names::{Names as NameTable, TextFull};
 use crate::permission::Permissions;
 use crate::policy::{
-    key, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant,
-    UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, NO_WIDE,
+    key, set_wide_filter, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, State,
+    UserGrant, UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, NO_WIDE,
 };
 use crate::resource::{ResourceDecl, ResourceKind};
 use crate::role::Role;
@@ -682,22 +682,12 @@ impl PolicyBuilder {
         let mut wide_filters = Vec::new();
         for (id, node) in nodes.iter_mut().enumerate() {
             node.scope_bit = key::filter_shift(u32::try_from(id).unwrap_or(NONE));
-            // Past the first NO_WIDE long runs, the rest are searched
-            // without a filter: slower, never wrong.
-            if node.grants_len as usize > LINEAR_RUN && wide_filters.len() < usize::from(NO_WIDE) {
+            if node.grants_len as usize > LINEAR_RUN {
                 let start = node.grants_start as usize;
                 let run = grants
                     .get(start..start + node.grants_len as usize)
                     .unwrap_or(&[]);
-                let mut filter = [0u64; 4];
-                for entry in run {
-                    let (word, bit) = key::wide_bit(entry.key);
-                    if let Some(w) = filter.get_mut(word) {
-                        *w |= bit;
-                    }
-                }
-                node.wide = u16::try_from(wide_filters.len()).unwrap_or(NO_WIDE);
-                wide_filters.push(filter);
+                set_wide_filter(&mut wide_filters, node, run);
             }
         }
 

@@ -16,8 +16,8 @@ use crate::label::{Condition, Labels};
 use crate::names::{Ids, Names as NameTable, TextFull};
 use crate::permission::{Action, Permissions};
 use crate::policy::{
-    key, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant, UserRecord,
-    LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, NO_WIDE, REMOVED,
+    key, set_wide_filter, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant,
+    UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, NO_WIDE, REMOVED,
 };
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Role, RoleId};
@@ -915,14 +915,11 @@ impl Policy {
             node.grandparent = grandparent;
         }
         // The children's grandparent is the new parent.
-        let mut child = self.first_child.get(id as usize).copied().unwrap_or(NONE);
-        while let Some(node) = self.nodes.get_mut(child as usize) {
-            node.grandparent = new_parent;
-            child = self
-                .next_sibling
-                .get(child as usize)
-                .copied()
-                .unwrap_or(NONE);
+        let children: smallvec::SmallVec<[u32; 16]> = self.children(id).collect();
+        for child in children {
+            if let Some(node) = self.nodes.get_mut(child as usize) {
+                node.grandparent = new_parent;
+            }
         }
         self.unlink_child(old_parent, id);
         self.link_child(new_parent, id);
@@ -1656,24 +1653,7 @@ impl Policy {
             .iter()
             .fold(0, |filter, entry| filter | 1 << entry.filter_bit);
         if entries.len() > LINEAR_RUN {
-            let mut wide = [0u64; 4];
-            for entry in entries {
-                let (word, bit) = key::wide_bit(entry.key);
-                if let Some(w) = wide.get_mut(word) {
-                    *w |= bit;
-                }
-            }
-            let count = self.wide_filters.len();
-            match self.wide_filters.get_mut(usize::from(record.wide)) {
-                Some(slot) => *slot = wide,
-                // Past the first NO_WIDE long runs, the rest are searched
-                // without a filter: slower, never wrong.
-                None if count < usize::from(NO_WIDE) => {
-                    record.wide = u16::try_from(count).unwrap_or(NO_WIDE);
-                    self.wide_filters.push(wide);
-                }
-                None => {}
-            }
+            set_wide_filter(&mut self.wide_filters, record, entries);
         }
     }
 

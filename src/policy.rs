@@ -33,6 +33,29 @@ pub const MAX_TEAMS_PER_USER: usize = 126;
 /// never holds more than this many filters, so the index never names one.
 pub(crate) const NO_WIDE: u16 = u16::MAX;
 
+/// Gives `node` the wide filter of its long `run`: rewritten in place when
+/// the node has one, else appended while `filters` holds fewer than
+/// [`NO_WIDE`]. Past those, a long run is searched for each of the
+/// subject's principals without a filter: slower, never wrong.
+pub(crate) fn set_wide_filter(filters: &mut Vec<[u64; 4]>, node: &mut Node, run: &[GrantEntry]) {
+    let mut wide = [0u64; 4];
+    for entry in run {
+        let (word, bit) = key::wide_bit(entry.key);
+        if let Some(w) = wide.get_mut(word) {
+            *w |= bit;
+        }
+    }
+    let count = filters.len();
+    match filters.get_mut(usize::from(node.wide)) {
+        Some(slot) => *slot = wide,
+        None if count < usize::from(NO_WIDE) => {
+            node.wide = u16::try_from(count).unwrap_or(NO_WIDE);
+            filters.push(wide);
+        }
+        None => {}
+    }
+}
+
 /// Principals are packed into one `u32`: a 2-bit tag above a 30-bit index.
 /// Sorting by the packed key groups a node's grants by principal.
 pub(crate) mod key {
