@@ -546,12 +546,8 @@ impl Walker<'_, '_> {
             if own {
                 visitor.user_grants(principals.grants, principals.user);
             }
-            let start = node.grants_start as usize;
             let run = if group {
-                self.policy
-                    .grants
-                    .get(start..start + node.grants_len as usize)
-                    .unwrap_or(&[])
+                self.policy.group_grants(node)
             } else {
                 &[]
             };
