@@ -15,8 +15,8 @@ use crate::label::{Condition, Labels};
 use crate::names::{Names as NameTable, TextFull};
 use crate::permission::Permissions;
 use crate::policy::{
-    key, set_wide_filter, Catalog, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, State,
-    UserGrant, UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, NO_WIDE,
+    key, set_own_grant_count, set_wide_filter, Catalog, GrantEntry, KeyRecord, LinkRecord, Node,
+    Policy, Seats, State, UserGrant, UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, NO_WIDE,
 };
 use crate::resource::{ResourceDecl, ResourceKind};
 use crate::role::Role;
@@ -355,18 +355,15 @@ impl PolicyBuilder {
                 }
             }
             tenant_members.entry(tenant).or_default().push(id);
-            users.push(UserRecord {
-                filter,
-                scope_filter: 0,
-                grants_start: 0,
-                grants_len: 0,
+            users.push(UserRecord::new(
                 tenant,
-                teams_start: u32::try_from(start).unwrap_or(NONE),
-                teams_len: u32::try_from(unique).unwrap_or(0),
+                filter,
+                u32::try_from(start).unwrap_or(NONE),
+                unique,
+                State::of(user.status),
+                user.user_type,
                 channels,
-                user_type: user.user_type,
-                state: State::of(user.status),
-            });
+            ));
             if let Status::Invited { until } = user.status {
                 invitations.insert(id, until);
             }
@@ -621,17 +618,21 @@ impl PolicyBuilder {
             Some(&(_, filler)) => vec![filler; own_grants.len()],
             None => Vec::new(),
         };
+        let mut counts = vec![0u32; users.len()];
         for &(user, _) in &own_grants {
-            if let Some(record) = users.get_mut(user as usize) {
-                record.grants_len += 1;
+            if let Some(count) = counts.get_mut(user as usize) {
+                *count += 1;
             }
         }
+        let mut long_runs = BTreeMap::new();
         let mut next = 0u32;
-        for record in &mut users {
+        for (user, (record, &count)) in users.iter_mut().zip(&counts).enumerate() {
             // A user without grants of its own keeps start 0, as a change
             // leaves it.
-            record.grants_start = if record.grants_len == 0 { 0 } else { next };
-            next += record.grants_len;
+            record.grants_start = if count == 0 { 0 } else { next };
+            next += count;
+            let user = u32::try_from(user).unwrap_or(NONE);
+            set_own_grant_count(record, &mut long_runs, user, count as usize);
         }
         let mut fill: Vec<u32> = users.iter().map(|record| record.grants_start).collect();
         for (user, grant) in own_grants {
@@ -646,9 +647,9 @@ impl PolicyBuilder {
             *position += 1;
             record.scope_filter |= 1 << key::filter_shift(grant.scope);
         }
-        for record in &users {
+        for (record, &count) in users.iter().zip(&counts) {
             let start = record.grants_start as usize;
-            if let Some(run) = user_grants.get_mut(start..start + record.grants_len as usize) {
+            if let Some(run) = user_grants.get_mut(start..start + count as usize) {
                 run.sort_unstable();
             }
         }
@@ -705,6 +706,7 @@ impl PolicyBuilder {
             users,
             user_teams,
             user_grants,
+            long_runs,
             invitations,
             user_labels,
             keys,

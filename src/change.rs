@@ -16,8 +16,9 @@ use crate::label::{Condition, Labels};
 use crate::names::{Ids, Names as NameTable, TextFull};
 use crate::permission::{Action, Permissions};
 use crate::policy::{
-    key, set_wide_filter, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant,
-    UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, NO_WIDE, REMOVED,
+    key, own_grant_count, set_own_grant_count, set_wide_filter, GrantEntry, KeyRecord, LinkRecord,
+    Node, Policy, Seats, State, UserGrant, UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE,
+    NO_WIDE, REMOVED,
 };
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Role, RoleId};
@@ -387,8 +388,8 @@ pub(crate) fn seats_used(users: &[UserRecord], seats: Seats) -> usize {
         .iter()
         .filter(|user| {
             user.tenant != REMOVED
-                && user.state == State::Active
-                && seats.counted.contains(user.user_type.as_set())
+                && user.state() == State::Active
+                && seats.counted.contains(user.user_type().as_set())
         })
         .count()
 }
@@ -436,16 +437,16 @@ fn next_id(len: usize, entity: Entity, max: usize) -> Outcome<u32> {
     u32::try_from(len).map_err(|_| ChangeProblem::TooMany { entity, max })
 }
 
-/// Replaces the run `items[start..start + len]` with `new`: in place when
-/// it fits, otherwise at the end (the old slots become garbage).
+/// Replaces the run `items[start..start + old]` with `new`: in place when
+/// it fits, otherwise at the end (the old slots become garbage). The
+/// caller records the new length.
 fn replace_run<T: Copy>(
     items: &mut Vec<T>,
     start: &mut u32,
-    len: &mut u32,
+    old: usize,
     new: &[T],
     garbage: &mut usize,
 ) {
-    let old = *len as usize;
     let at = *start as usize;
     match items.get_mut(at..at + new.len()) {
         Some(slots) if new.len() <= old => {
@@ -459,12 +460,11 @@ fn replace_run<T: Copy>(
             *garbage += old;
         }
     }
-    *len = u32::try_from(new.len()).unwrap_or(0);
 }
 
-fn run<T>(items: &[T], start: u32, len: u32) -> &[T] {
+fn run<T>(items: &[T], start: u32, len: usize) -> &[T] {
     let start = start as usize;
-    items.get(start..start + len as usize).unwrap_or(&[])
+    items.get(start..start + len).unwrap_or(&[])
 }
 
 impl Policy {
@@ -597,12 +597,12 @@ impl Policy {
             Principal::User(UserId(user)) => self
                 .users
                 .get(user as usize)
-                .map_or(UserTypes::empty(), |record| record.user_type.as_set()),
+                .map_or(UserTypes::empty(), |record| record.user_type().as_set()),
             Principal::Team(team) => self
                 .members(team.0)
                 .filter_map(|user| self.users.get(user as usize))
                 .fold(UserTypes::empty(), |types, record| {
-                    types | record.user_type.as_set()
+                    types | record.user_type().as_set()
                 }),
             // Everyone reaches only the members a role is open to.
             Principal::Everyone => UserTypes::empty(),
@@ -964,7 +964,7 @@ impl Policy {
             let Some(record) = self.users.get(user) else {
                 continue;
             };
-            let own = self.own_grants(record);
+            let own = self.own_grants(user as u32, record);
             if own.iter().any(|grant| inside(grant.scope)) {
                 let kept: Vec<UserGrant> = own
                     .iter()
@@ -1054,19 +1054,19 @@ impl Policy {
             let Some(record) = self.users.get(user as usize) else {
                 return Ok(());
             };
-            if record.tenant != REMOVED && !role.eligible.contains(record.user_type.as_set()) {
+            if record.tenant != REMOVED && !role.eligible.contains(record.user_type().as_set()) {
                 return Err(ChangeProblem::Ineligible {
                     role: role.name.clone(),
                     user: self.catalog.users.owned(user),
-                    user_type: record.user_type,
+                    user_type: record.user_type(),
                 });
             }
             Ok(())
         };
-        for (user, record) in self.users.iter().enumerate() {
-            let own = self.own_grants(record);
+        for (user, record) in (0..).zip(&self.users) {
+            let own = self.own_grants(user, record);
             if own.iter().any(|grant| grant.role == id) {
-                ineligible(u32::try_from(user).unwrap_or(NONE))?;
+                ineligible(user)?;
             }
         }
         for entry in self.grants_live() {
@@ -1122,9 +1122,12 @@ impl Policy {
             return Err(in_use(format!("role {heir:?}, which inherits it")));
         }
         let granted = self.grants_live().any(|entry| entry.role == id)
-            || self.users.iter().any(|record| {
+            || (0..).zip(&self.users).any(|(user, record)| {
                 record.tenant != REMOVED
-                    && self.own_grants(record).iter().any(|grant| grant.role == id)
+                    && self
+                        .own_grants(user, record)
+                        .iter()
+                        .any(|grant| grant.role == id)
             });
         if granted {
             return Err(in_use("grants; revoke them first".to_string()));
@@ -1227,18 +1230,15 @@ impl Policy {
             &user.name,
             key::MAX_INDEX,
         )?;
-        self.users.push(UserRecord {
-            filter: 0,
-            scope_filter: 0,
-            grants_start: 0,
-            grants_len: 0,
+        self.users.push(UserRecord::new(
             tenant,
-            teams_start: 0,
-            teams_len: 0,
+            0,
+            0,
+            0,
+            State::Active,
+            user.user_type,
             channels,
-            user_type: user.user_type,
-            state: State::Active,
-        });
+        ));
         self.set_user_status(id, user.status);
         self.set_user_labels(id, user.labels);
         self.set_user_teams(id as usize, &teams);
@@ -1353,7 +1353,7 @@ impl Policy {
                 })
             }
             (true, Err(at)) => {
-                self.check_team_for(team, team_id, record.tenant, user, record.user_type)?;
+                self.check_team_for(team, team_id, record.tenant, user, record.user_type())?;
                 if teams.len() >= MAX_TEAMS_PER_USER {
                     return Err(ChangeProblem::TooManyTeams {
                         user: user.to_string(),
@@ -1375,7 +1375,7 @@ impl Policy {
         let user_type = self
             .users
             .get(user as usize)
-            .map_or(UserType::Native, |record| record.user_type);
+            .map_or(UserType::Native, |record| record.user_type());
         self.check_seat(user_type)?;
         self.set_user_status(user, Status::Active);
         Ok(())
@@ -1466,7 +1466,7 @@ impl Policy {
                 let Some(record) = self.users.get(user as usize) else {
                     return Err(unknown(Entity::User, &grantee.to_string()));
                 };
-                let own = self.own_grants(record);
+                let own = self.own_grants(user, record);
                 let entry = UserGrant {
                     scope: scope_id,
                     effect,
@@ -1532,7 +1532,7 @@ impl Policy {
             let record = self.users.get(user as usize);
             (
                 self.catalog.users.owned(user),
-                record.map_or(UserType::Native, |r| r.user_type),
+                record.map_or(UserType::Native, |r| r.user_type()),
             )
         };
         let (user, user_type) = match grantee {
@@ -1546,7 +1546,7 @@ impl Policy {
                     .find(|&m| {
                         self.users
                             .get(m as usize)
-                            .is_some_and(|r| !open.contains(r.user_type.as_set()))
+                            .is_some_and(|r| !open.contains(r.user_type().as_set()))
                     })
                     .map_or_else(|| (String::new(), UserType::Native), who)
             }
@@ -1645,10 +1645,11 @@ impl Policy {
         replace_run(
             &mut self.grants,
             &mut record.grants_start,
-            &mut record.grants_len,
+            record.grants_len as usize,
             entries,
             &mut self.garbage,
         );
+        record.grants_len = u32::try_from(entries.len()).unwrap_or(0);
         record.filter = entries
             .iter()
             .fold(0, |filter, entry| filter | 1 << entry.filter_bit);
@@ -1662,13 +1663,15 @@ impl Policy {
         let Some(record) = self.users.get_mut(user) else {
             return;
         };
+        let old = record.teams_len();
         replace_run(
             &mut self.user_teams,
             &mut record.teams_start,
-            &mut record.teams_len,
+            old,
             teams,
             &mut self.garbage,
         );
+        record.set_teams_len(teams.len());
         record.filter = teams
             .iter()
             .fold(key::filter_bit(key::EVERYONE), |filter, &team| {
@@ -1678,16 +1681,19 @@ impl Policy {
 
     /// Replaces a user's own grants (sorted), with its filter.
     fn set_user_grants(&mut self, user: usize, grants: &[UserGrant]) {
-        let Some(record) = self.users.get_mut(user) else {
+        let user = u32::try_from(user).unwrap_or(NONE);
+        let Some(record) = self.users.get_mut(user as usize) else {
             return;
         };
+        let old = own_grant_count(record, &self.long_runs, user);
         replace_run(
             &mut self.user_grants,
             &mut record.grants_start,
-            &mut record.grants_len,
+            old,
             grants,
             &mut self.garbage,
         );
+        set_own_grant_count(record, &mut self.long_runs, user, grants.len());
         record.scope_filter = grants.iter().fold(0, |filter, grant| {
             filter | 1 << key::filter_shift(grant.scope)
         });
@@ -1703,17 +1709,18 @@ impl Policy {
         let mut grants = Vec::with_capacity(self.grants.len());
         // Field by field: the arenas are read while the owners are written.
         for node in &mut self.nodes {
-            let entries = run(&self.grants, node.grants_start, node.grants_len);
+            let entries = run(&self.grants, node.grants_start, node.grants_len as usize);
             node.grants_start = u32::try_from(grants.len()).unwrap_or(NONE);
             grants.extend_from_slice(entries);
         }
         let mut user_teams = Vec::with_capacity(self.user_teams.len());
         let mut user_grants = Vec::with_capacity(self.user_grants.len());
-        for record in &mut self.users {
-            let teams = run(&self.user_teams, record.teams_start, record.teams_len);
+        for (user, record) in (0u32..).zip(&mut self.users) {
+            let teams = run(&self.user_teams, record.teams_start, record.teams_len());
             record.teams_start = u32::try_from(user_teams.len()).unwrap_or(NONE);
             user_teams.extend_from_slice(teams);
-            let own = run(&self.user_grants, record.grants_start, record.grants_len);
+            let count = own_grant_count(record, &self.long_runs, user);
+            let own = run(&self.user_grants, record.grants_start, count);
             record.grants_start = u32::try_from(user_grants.len()).unwrap_or(NONE);
             user_grants.extend_from_slice(own);
         }

@@ -685,9 +685,10 @@ impl Writer<'_> {
                 Some(UserDocument {
                     name: name_of(&self.catalog.users, id),
                     tenant: name_of(&self.catalog.resources, user.tenant),
-                    user_type: user.user_type,
+                    user_type: user.user_type(),
                     status: self.user_status(id),
-                    channels: (user.channels != user.user_type.channels()).then_some(user.channels),
+                    channels: (user.channels() != user.user_type().channels())
+                        .then_some(user.channels()),
                     teams,
                     labels: self.user_labels_of(id),
                 })
@@ -746,7 +747,7 @@ impl Writer<'_> {
                 continue;
             }
             for grant in self
-                .own_grants(user)
+                .own_grants(id, user)
                 .iter()
                 .filter(|g| self.resource_is_live(g.scope))
             {

@@ -169,30 +169,228 @@ pub(crate) struct UserGrant {
     pub(crate) condition: Condition,
 }
 
-/// A user, as the hot path sees it: 40 bytes. What few users have (an
-/// invitation's expiry, labels) is kept beside the records, in
-/// [`Policy::invitations`] and [`Policy::user_labels`].
+/// A user, as the hot path sees it: 32 bytes, aligned so that a record
+/// never straddles two cache lines. What few users have (an invitation's
+/// expiry, labels, more than [`LONG_RUN`] grants of their own) is kept
+/// beside the records, in [`Policy::invitations`], [`Policy::user_labels`]
+/// and [`Policy::long_runs`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(32))]
 pub(crate) struct UserRecord {
     /// Bits of the user's teams and `Everyone`, as in node filters.
     pub(crate) filter: u64,
     /// Bits of the resources where the user holds grants of its own.
     pub(crate) scope_filter: u64,
-    /// The user's own grants: `user_grants[grants_start..+grants_len]`,
-    /// sorted by scope.
+    /// Where the user's own grants start in [`Policy::user_grants`]
+    /// (sorted by scope); [`Policy::own_grants`] gives them.
     pub(crate) grants_start: u32,
-    pub(crate) grants_len: u32,
-    pub(crate) tenant: u32,
+    /// Where the user's teams start in [`Policy::user_teams`] (sorted);
+    /// [`Policy::teams_of`] gives them.
     pub(crate) teams_start: u32,
-    pub(crate) teams_len: u32,
-    pub(crate) channels: Channels,
-    pub(crate) user_type: UserType,
-    pub(crate) state: State,
+    pub(crate) tenant: u32,
+    /// How many grants of its own the user holds; [`LONG_RUN`] for that
+    /// many or more, counted in [`Policy::long_runs`].
+    grants_len: u16,
+    /// How many teams the user is in, its state, type and channels.
+    traits: Traits,
+}
+
+/// [`UserRecord::grants_len`] of a user holding this many grants of its
+/// own or more: the count is in [`Policy::long_runs`].
+pub(crate) const LONG_RUN: u16 = u16::MAX;
+
+/// A user's number of teams (7 bits: at most [`MAX_TEAMS_PER_USER`]),
+/// [`State`] (2 bits), [`UserType`] (3 bits) and [`Channels`] (4 bits),
+/// packed into 16 bits so that a [`UserRecord`] fits 32 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Traits(u16);
+
+impl Traits {
+    const TEAMS: u16 = 0x7F;
+    const STATE_SHIFT: u16 = 7;
+    const TYPE_SHIFT: u16 = 9;
+    const CHANNELS_SHIFT: u16 = 12;
+
+    #[inline(always)]
+    fn new(teams: usize, state: State, user_type: UserType, channels: Channels) -> Traits {
+        Traits(0)
+            .with_teams(teams)
+            .with_state(state)
+            .with_user_type(user_type)
+            .with_channels(channels)
+    }
+
+    #[inline(always)]
+    fn teams(self) -> usize {
+        usize::from(self.0 & Self::TEAMS)
+    }
+
+    /// `teams` is checked against [`MAX_TEAMS_PER_USER`] before any record
+    /// is written; a larger count would be clamped, never spill over.
+    #[inline(always)]
+    fn with_teams(self, teams: usize) -> Traits {
+        let teams = u16::try_from(teams).unwrap_or(Self::TEAMS).min(Self::TEAMS);
+        Traits(self.0 & !Self::TEAMS | teams)
+    }
+
+    #[inline(always)]
+    fn state(self) -> State {
+        match (self.0 >> Self::STATE_SHIFT) & 0b11 {
+            0 => State::Invited,
+            1 => State::Active,
+            2 => State::Suspended,
+            _ => State::Deactivated,
+        }
+    }
+
+    #[inline(always)]
+    fn with_state(self, state: State) -> Traits {
+        let mask = 0b11 << Self::STATE_SHIFT;
+        Traits(self.0 & !mask | (state as u16) << Self::STATE_SHIFT)
+    }
+
+    #[inline(always)]
+    fn user_type(self) -> UserType {
+        let index = usize::from((self.0 >> Self::TYPE_SHIFT) & 0b111);
+        // Only `with_user_type` writes these bits; the fallback is the type
+        // that can never log in.
+        UserType::ALL
+            .get(index)
+            .copied()
+            .unwrap_or(UserType::System)
+    }
+
+    /// The one-element set of [`user_type`](Traits::user_type), without
+    /// going through the enum (empty for the two values never written).
+    #[inline(always)]
+    fn user_types(self) -> UserTypes {
+        UserTypes::from_bits_truncate(1 << ((self.0 >> Self::TYPE_SHIFT) & 0b111))
+    }
+
+    #[inline(always)]
+    fn with_user_type(self, user_type: UserType) -> Traits {
+        let mask = 0b111 << Self::TYPE_SHIFT;
+        Traits(self.0 & !mask | (user_type as u16) << Self::TYPE_SHIFT)
+    }
+
+    #[inline(always)]
+    fn channels(self) -> Channels {
+        // 4 bits above 12 of 16: the cast keeps exactly the channel bits.
+        Channels::from_bits_truncate((self.0 >> Self::CHANNELS_SHIFT) as u8)
+    }
+
+    #[inline(always)]
+    fn with_channels(self, channels: Channels) -> Traits {
+        let mask = 0xF << Self::CHANNELS_SHIFT;
+        Traits(self.0 & !mask | u16::from(channels.bits()) << Self::CHANNELS_SHIFT)
+    }
+}
+
+/// How many grants of its own user `user` (whose record is `record`) holds.
+#[inline(always)]
+pub(crate) fn own_grant_count(
+    record: &UserRecord,
+    long_runs: &BTreeMap<u32, u32>,
+    user: u32,
+) -> usize {
+    if record.grants_len == LONG_RUN {
+        long_count(long_runs, user)
+    } else {
+        usize::from(record.grants_len)
+    }
+}
+
+#[cold]
+fn long_count(long_runs: &BTreeMap<u32, u32>, user: u32) -> usize {
+    long_runs.get(&user).map_or(0, |&count| count as usize)
+}
+
+/// Records that user `user` (whose record is `record`) holds `count`
+/// grants of its own.
+pub(crate) fn set_own_grant_count(
+    record: &mut UserRecord,
+    long_runs: &mut BTreeMap<u32, u32>,
+    user: u32,
+    count: usize,
+) {
+    match u16::try_from(count) {
+        Ok(short) if short < LONG_RUN => {
+            record.grants_len = short;
+            long_runs.remove(&user);
+        }
+        _ => {
+            record.grants_len = LONG_RUN;
+            long_runs.insert(user, u32::try_from(count).unwrap_or(u32::MAX));
+        }
+    }
+}
+
+impl UserRecord {
+    /// A user of `tenant` in `teams` teams (their run starting at
+    /// `teams_start`, filter bits in `filter`), without grants of its own.
+    #[inline(always)]
+    pub(crate) fn new(
+        tenant: u32,
+        filter: u64,
+        teams_start: u32,
+        teams: usize,
+        state: State,
+        user_type: UserType,
+        channels: Channels,
+    ) -> UserRecord {
+        UserRecord {
+            filter,
+            scope_filter: 0,
+            grants_start: 0,
+            teams_start,
+            tenant,
+            grants_len: 0,
+            traits: Traits::new(teams, state, user_type, channels),
+        }
+    }
+
+    /// How many teams the user is in.
+    #[inline(always)]
+    pub(crate) fn teams_len(&self) -> usize {
+        self.traits.teams()
+    }
+
+    #[inline(always)]
+    pub(crate) fn set_teams_len(&mut self, teams: usize) {
+        self.traits = self.traits.with_teams(teams);
+    }
+
+    #[inline(always)]
+    pub(crate) fn state(&self) -> State {
+        self.traits.state()
+    }
+
+    #[inline(always)]
+    pub(crate) fn set_state(&mut self, state: State) {
+        self.traits = self.traits.with_state(state);
+    }
+
+    #[inline(always)]
+    pub(crate) fn user_type(&self) -> UserType {
+        self.traits.user_type()
+    }
+
+    /// [`user_type`](UserRecord::user_type) as a one-element set.
+    #[inline(always)]
+    pub(crate) fn user_types(&self) -> UserTypes {
+        self.traits.user_types()
+    }
+
+    /// The channels the user may use.
+    #[inline(always)]
+    pub(crate) fn channels(&self) -> Channels {
+        self.traits.channels()
+    }
 }
 
 // The sizes the layout documents, checked when compiling.
 const _: () = assert!(core::mem::size_of::<Node>() == 32);
-const _: () = assert!(core::mem::size_of::<UserRecord>() == 40);
+const _: () = assert!(core::mem::size_of::<UserRecord>() == 32);
 
 /// A [`Status`] without the invitation's expiry (kept in
 /// [`Policy::invitations`]), so that a user record stays small.
@@ -299,6 +497,9 @@ pub struct Policy {
     pub(crate) user_teams: Vec<u32>,
     /// Each user's own grants, sorted by scope; see [`UserRecord::grants_start`].
     pub(crate) user_grants: Vec<UserGrant>,
+    /// How many grants of their own the users holding [`LONG_RUN`] or
+    /// more have (their records cannot say).
+    pub(crate) long_runs: BTreeMap<u32, u32>,
     /// When each invited user's invitation expires.
     pub(crate) invitations: BTreeMap<u32, u64>,
     /// Each user's labels: empty until some user has labels, then one per
@@ -804,7 +1005,7 @@ impl Policy {
                 if node.tenant != record.tenant {
                     return Err(Reason::WrongTenant);
                 }
-                if !record.channels.contains(channel.as_set()) {
+                if !record.channels().contains(channel.as_set()) {
                     return Err(Reason::ChannelNotAllowed { channel });
                 }
                 // A key limited to a subtree reaches nothing outside it,
@@ -865,7 +1066,7 @@ impl Policy {
     #[inline(always)]
     fn account_principals<'p>(&'p self, user: u32, record: &UserRecord) -> Principals<'p> {
         let teams = self.teams_of(record);
-        let grants = self.own_grants(record);
+        let grants = self.own_grants(user, record);
         Principals {
             user: key::USER | user,
             grants,
@@ -873,7 +1074,7 @@ impl Policy {
             teams,
             public: false,
             filter: record.filter,
-            user_type: record.user_type.as_set(),
+            user_type: record.user_types(),
             labels: self.user_labels_of(user),
         }
     }
@@ -999,16 +1200,16 @@ impl Policy {
     pub(crate) fn teams_of(&self, record: &UserRecord) -> &[u32] {
         let start = record.teams_start as usize;
         self.user_teams
-            .get(start..start + record.teams_len as usize)
+            .get(start..start + record.teams_len())
             .unwrap_or(&[])
     }
 
-    /// A user's own grants, sorted by scope.
+    /// User `user`'s own grants, sorted by scope.
     #[inline(always)]
-    pub(crate) fn own_grants(&self, record: &UserRecord) -> &[UserGrant] {
+    pub(crate) fn own_grants(&self, user: u32, record: &UserRecord) -> &[UserGrant] {
         let start = record.grants_start as usize;
         self.user_grants
-            .get(start..start + record.grants_len as usize)
+            .get(start..start + own_grant_count(record, &self.long_runs, user))
             .unwrap_or(&[])
     }
 
@@ -1079,7 +1280,7 @@ impl Policy {
     /// Step 2 for an account: only `Active` may act.
     #[inline(always)]
     fn lifecycle(&self, user: u32, record: &UserRecord, now: u64) -> Result<(), Reason> {
-        match record.state {
+        match record.state() {
             State::Active => Ok(()),
             State::Suspended => Err(Reason::Suspended),
             State::Deactivated => Err(Reason::Deactivated),
@@ -1098,7 +1299,7 @@ impl Policy {
 
     /// A user's status (`Deactivated` for an unknown id).
     pub(crate) fn user_status(&self, user: u32) -> Status {
-        match self.users.get(user as usize).map(|record| record.state) {
+        match self.users.get(user as usize).map(UserRecord::state) {
             Some(State::Invited) => Status::Invited {
                 until: self.invitations.get(&user).copied().unwrap_or(0),
             },
@@ -1111,7 +1312,7 @@ impl Policy {
     /// Sets a user's status, and its invitation's expiry.
     pub(crate) fn set_user_status(&mut self, user: u32, status: Status) {
         if let Some(record) = self.users.get_mut(user as usize) {
-            record.state = State::of(status);
+            record.set_state(State::of(status));
             match status {
                 Status::Invited { until } => {
                     self.invitations.insert(user, until);
@@ -1373,6 +1574,7 @@ impl Policy {
             + array(&self.user_teams)
             + array(&self.user_grants)
             + self.invitations.len() * 2 * core::mem::size_of::<(u32, u64)>()
+            + self.long_runs.len() * 2 * core::mem::size_of::<(u32, u32)>()
             + array(&self.user_labels)
             + array(&self.keys)
             + array(&self.links)
@@ -1845,4 +2047,53 @@ pub(crate) fn child_lists(nodes: &[Node]) -> (Vec<u32>, Vec<u32>) {
         }
     }
     (first_child, next_sibling)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STATES: [State; 4] = [
+        State::Invited,
+        State::Active,
+        State::Suspended,
+        State::Deactivated,
+    ];
+
+    #[test]
+    fn a_user_record_keeps_every_team_count_state_type_and_channels_it_packs() {
+        for teams in 0..=MAX_TEAMS_PER_USER {
+            for state in STATES {
+                for user_type in UserType::ALL {
+                    for bits in 0..16u8 {
+                        let channels = Channels::from_bits_truncate(bits);
+                        let record = UserRecord::new(7, 0, 0, teams, state, user_type, channels);
+                        assert_eq!(record.teams_len(), teams);
+                        assert_eq!(record.state(), state);
+                        assert_eq!(record.user_type(), user_type);
+                        assert_eq!(record.channels(), channels);
+                        assert_eq!(record.tenant, 7);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn changing_one_packed_field_of_a_user_record_leaves_the_others() {
+        let all = Channels::all();
+        let mut record = UserRecord::new(0, 0, 0, 3, State::Invited, UserType::Interface, all);
+        record.set_state(State::Suspended);
+        record.set_teams_len(MAX_TEAMS_PER_USER);
+        assert_eq!(record.state(), State::Suspended);
+        assert_eq!(record.teams_len(), MAX_TEAMS_PER_USER);
+        assert_eq!(record.user_type(), UserType::Interface);
+        assert_eq!(record.channels(), all);
+        record.set_teams_len(0);
+        record.set_state(State::Active);
+        assert_eq!(record.teams_len(), 0);
+        assert_eq!(record.state(), State::Active);
+        assert_eq!(record.user_type(), UserType::Interface);
+        assert_eq!(record.channels(), all);
+    }
 }

@@ -114,7 +114,7 @@ impl Policy {
                 let user = UserId(u32::try_from(index).ok()?);
                 let channel = [Channel::Web, Channel::App, Channel::Api, Channel::Link]
                     .into_iter()
-                    .find(|channel| record.channels.contains(channel.as_set()))?;
+                    .find(|channel| record.channels().contains(channel.as_set()))?;
                 let subject = Subject::user(user, channel).with_mfa(true).at(now);
                 let decision = self.authorize(&subject, action, resource);
                 decision.is_allowed().then(|| (user, decision.reason()))
@@ -211,11 +211,11 @@ pub fn diff(before: &Policy, after: &Policy, now: u64) -> Vec<Difference> {
             (Some(a), Some(b)) => {
                 a.tenant == b.tenant
                     && before.user_status(id) == after.user_status(id)
-                    && a.channels == b.channels
-                    && a.user_type == b.user_type
+                    && a.channels() == b.channels()
+                    && a.user_type() == b.user_type()
                     && before.user_labels_of(id) == after.user_labels_of(id)
                     && before.teams_of(a) == after.teams_of(b)
-                    && before.own_grants(a) == after.own_grants(b)
+                    && before.own_grants(id, a) == after.own_grants(id, b)
             }
             _ => false,
         };
@@ -259,7 +259,7 @@ pub fn diff(before: &Policy, after: &Policy, now: u64) -> Vec<Difference> {
             };
             let Some(channel) = [Channel::Web, Channel::App, Channel::Api, Channel::Link]
                 .into_iter()
-                .find(|channel| record.channels.contains(channel.as_set()))
+                .find(|channel| record.channels().contains(channel.as_set()))
             else {
                 return Permissions::empty();
             };
@@ -335,7 +335,7 @@ impl Policy {
             .filter(|r| r.tenant != REMOVED)?;
         let teams: Vec<u32> = self.teams_of(record).to_vec();
         let mut grants = Vec::new();
-        for own in self.own_grants(record) {
+        for own in self.own_grants(user.0, record) {
             grants.push(Grant {
                 principal: Principal::User(user),
                 scope: ResourceId(own.scope),
@@ -443,7 +443,7 @@ impl Policy {
     fn review_subject(&self, user: u32, record: &UserRecord, now: u64) -> Option<Subject> {
         let channel = [Channel::Web, Channel::App, Channel::Api, Channel::Link]
             .into_iter()
-            .find(|channel| record.channels.contains(channel.as_set()))?;
+            .find(|channel| record.channels().contains(channel.as_set()))?;
         Some(Subject::user(UserId(user), channel).with_mfa(true).at(now))
     }
 }

@@ -148,3 +148,85 @@ fn long_runs_past_the_wide_filters_decide_as_the_first_ones() {
     let workspace = policy.resource_id(&format!("w{last}")).expect("workspace");
     assert!(policy.authorize(&ann, Action::View, workspace).is_allowed());
 }
+
+/// More grants of one user's own than a user record counts (65,535).
+const OWN_GRANTS: usize = 65_540;
+
+fn flow(i: usize) -> String {
+    format!("flow{i}")
+}
+
+fn revoke_ann(i: usize) -> Change {
+    Change::Revoke {
+        grantee: Grantee::user("ann"),
+        scope: flow(i),
+        role: "viewer".into(),
+        effect: Effect::Allow,
+        by: None,
+    }
+}
+
+#[test]
+fn a_user_holding_more_own_grants_than_a_record_counts_keeps_all_of_them() {
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .role(Role::new("viewer").allow_everywhere(P::VIEW))
+        .user(User::new("ann", "acme"))
+        .resource("ungranted", K::Flow, "acme");
+    for i in 0..OWN_GRANTS {
+        builder.resource(flow(i), K::Flow, "acme").grant(
+            Grantee::user("ann"),
+            flow(i),
+            "viewer",
+            Effect::Allow,
+        );
+    }
+    let mut policy = builder.build().expect("the grants build");
+    let ann_id = policy.user_id("ann").expect("ann");
+    let ann = Subject::user(ann_id, Channel::Web);
+    let id = |policy: &clearance::Policy, name: &str| policy.resource_id(name).expect("resource");
+    let allowed = |policy: &clearance::Policy, i: usize| {
+        policy
+            .authorize(&ann, Action::View, id(policy, &flow(i)))
+            .is_allowed()
+    };
+    for i in (0..10).chain(OWN_GRANTS - 10..OWN_GRANTS) {
+        assert!(allowed(&policy, i), "flow{i} after the build");
+    }
+    let ungranted = id(&policy, "ungranted");
+    assert_eq!(
+        policy.authorize(&ann, Action::View, ungranted).reason(),
+        Reason::NotMember
+    );
+    let review = policy.review_user(ann_id, 0).expect("ann");
+    assert_eq!(review.grants.len(), OWN_GRANTS);
+
+    // Revoking the last ten brings ann under what a record counts.
+    let last_ten: Vec<Change> = (OWN_GRANTS - 10..OWN_GRANTS).map(revoke_ann).collect();
+    policy.apply_all(last_ten).expect("the revocations apply");
+    for i in OWN_GRANTS - 10..OWN_GRANTS {
+        assert!(!allowed(&policy, i), "flow{i} after its revocation");
+    }
+    for i in (0..10).chain(OWN_GRANTS - 20..OWN_GRANTS - 10) {
+        assert!(allowed(&policy, i), "flow{i} kept");
+    }
+    // And granting them again takes ann past it once more.
+    for i in OWN_GRANTS - 10..OWN_GRANTS {
+        policy
+            .apply(Change::Grant {
+                grantee: Grantee::user("ann"),
+                scope: flow(i),
+                role: "viewer".into(),
+                effect: Effect::Allow,
+                when: clearance::Condition::Always,
+                by: None,
+            })
+            .expect("the grant applies");
+    }
+    for i in (0..10).chain(OWN_GRANTS - 10..OWN_GRANTS) {
+        assert!(allowed(&policy, i), "flow{i} granted again");
+    }
+    let review = policy.review_user(ann_id, 0).expect("ann");
+    assert_eq!(review.grants.len(), OWN_GRANTS);
+}
