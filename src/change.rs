@@ -389,7 +389,7 @@ pub(crate) fn seats_used(users: &[UserRecord], seats: Seats) -> usize {
         .filter(|user| {
             user.tenant != REMOVED
                 && user.state() == State::Active
-                && seats.counted.contains(user.user_type().as_set())
+                && seats.counted.contains(user.user_types())
         })
         .count()
 }
@@ -597,12 +597,12 @@ impl Policy {
             Principal::User(UserId(user)) => self
                 .users
                 .get(user as usize)
-                .map_or(UserTypes::empty(), |record| record.user_type().as_set()),
+                .map_or(UserTypes::empty(), |record| record.user_types()),
             Principal::Team(team) => self
                 .members(team.0)
                 .filter_map(|user| self.users.get(user as usize))
                 .fold(UserTypes::empty(), |types, record| {
-                    types | record.user_type().as_set()
+                    types | record.user_types()
                 }),
             // Everyone reaches only the members a role is open to.
             Principal::Everyone => UserTypes::empty(),
@@ -1054,7 +1054,7 @@ impl Policy {
             let Some(record) = self.users.get(user as usize) else {
                 return Ok(());
             };
-            if record.tenant != REMOVED && !role.eligible.contains(record.user_type().as_set()) {
+            if record.tenant != REMOVED && !role.eligible.contains(record.user_types()) {
                 return Err(ChangeProblem::Ineligible {
                     role: role.name.clone(),
                     user: self.catalog.users.owned(user),
@@ -1546,7 +1546,7 @@ impl Policy {
                     .find(|&m| {
                         self.users
                             .get(m as usize)
-                            .is_some_and(|r| !open.contains(r.user_type().as_set()))
+                            .is_some_and(|r| !open.contains(r.user_types()))
                     })
                     .map_or_else(|| (String::new(), UserType::Native), who)
             }
