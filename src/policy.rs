@@ -206,36 +206,48 @@ pub(crate) const LONG_RUN: u16 = u16::MAX;
 struct Traits(u16);
 
 impl Traits {
-    const TEAMS: u16 = 0x7F;
-    const STATE_SHIFT: u16 = 7;
-    const TYPE_SHIFT: u16 = 9;
-    const CHANNELS_SHIFT: u16 = 12;
+    /// (shift, width mask) of each field.
+    const TEAMS: (u16, u16) = (0, 0x7F);
+    const STATE: (u16, u16) = (7, 0b11);
+    const TYPE: (u16, u16) = (9, 0b111);
+    const CHANNELS: (u16, u16) = (12, 0xF);
 
-    #[inline(always)]
     fn new(teams: usize, state: State, user_type: UserType, channels: Channels) -> Traits {
         Traits(0)
             .with_teams(teams)
-            .with_state(state)
-            .with_user_type(user_type)
-            .with_channels(channels)
+            .with(Traits::STATE, state as u16)
+            .with(Traits::TYPE, user_type as u16)
+            .with(Traits::CHANNELS, u16::from(channels.bits()))
+    }
+
+    #[inline(always)]
+    fn get(self, (shift, mask): (u16, u16)) -> u16 {
+        (self.0 >> shift) & mask
+    }
+
+    /// `value` replaces the field; bits beyond its width are dropped.
+    fn with(self, (shift, mask): (u16, u16), value: u16) -> Traits {
+        Traits(self.0 & !(mask << shift) | (value & mask) << shift)
     }
 
     #[inline(always)]
     fn teams(self) -> usize {
-        usize::from(self.0 & Self::TEAMS)
+        usize::from(self.get(Traits::TEAMS))
     }
 
-    /// `teams` is checked against [`MAX_TEAMS_PER_USER`] before any record
-    /// is written; a larger count would be clamped, never spill over.
-    #[inline(always)]
+    /// `teams` is checked against [`MAX_TEAMS_PER_USER`] before a policy
+    /// is handed out; a larger count is clamped, never spills over.
     fn with_teams(self, teams: usize) -> Traits {
-        let teams = u16::try_from(teams).unwrap_or(Self::TEAMS).min(Self::TEAMS);
-        Traits(self.0 & !Self::TEAMS | teams)
+        let most = Traits::TEAMS.1;
+        self.with(
+            Traits::TEAMS,
+            u16::try_from(teams).unwrap_or(most).min(most),
+        )
     }
 
     #[inline(always)]
     fn state(self) -> State {
-        match (self.0 >> Self::STATE_SHIFT) & 0b11 {
+        match self.get(Traits::STATE) {
             0 => State::Invited,
             1 => State::Active,
             2 => State::Suspended,
@@ -244,18 +256,11 @@ impl Traits {
     }
 
     #[inline(always)]
-    fn with_state(self, state: State) -> Traits {
-        let mask = 0b11 << Self::STATE_SHIFT;
-        Traits(self.0 & !mask | (state as u16) << Self::STATE_SHIFT)
-    }
-
-    #[inline(always)]
     fn user_type(self) -> UserType {
-        let index = usize::from((self.0 >> Self::TYPE_SHIFT) & 0b111);
-        // Only `with_user_type` writes these bits; the fallback is the type
-        // that can never log in.
+        // Only `new` writes these bits; the fallback is the type that can
+        // never log in.
         UserType::ALL
-            .get(index)
+            .get(usize::from(self.get(Traits::TYPE)))
             .copied()
             .unwrap_or(UserType::System)
     }
@@ -264,25 +269,13 @@ impl Traits {
     /// going through the enum (empty for the two values never written).
     #[inline(always)]
     fn user_types(self) -> UserTypes {
-        UserTypes::from_bits_truncate(1 << ((self.0 >> Self::TYPE_SHIFT) & 0b111))
-    }
-
-    #[inline(always)]
-    fn with_user_type(self, user_type: UserType) -> Traits {
-        let mask = 0b111 << Self::TYPE_SHIFT;
-        Traits(self.0 & !mask | (user_type as u16) << Self::TYPE_SHIFT)
+        UserTypes::from_bits_truncate(1 << self.get(Traits::TYPE))
     }
 
     #[inline(always)]
     fn channels(self) -> Channels {
-        // 4 bits above 12 of 16: the cast keeps exactly the channel bits.
-        Channels::from_bits_truncate((self.0 >> Self::CHANNELS_SHIFT) as u8)
-    }
-
-    #[inline(always)]
-    fn with_channels(self, channels: Channels) -> Traits {
-        let mask = 0xF << Self::CHANNELS_SHIFT;
-        Traits(self.0 & !mask | u16::from(channels.bits()) << Self::CHANNELS_SHIFT)
+        // A 4-bit field: the cast keeps every bit of it.
+        Channels::from_bits_truncate(self.get(Traits::CHANNELS) as u8)
     }
 }
 
@@ -328,7 +321,6 @@ pub(crate) fn set_own_grant_count(
 impl UserRecord {
     /// A user of `tenant` in `teams` teams (their run starting at
     /// `teams_start`, filter bits in `filter`), without grants of its own.
-    #[inline(always)]
     pub(crate) fn new(
         tenant: u32,
         filter: u64,
@@ -355,7 +347,6 @@ impl UserRecord {
         self.traits.teams()
     }
 
-    #[inline(always)]
     pub(crate) fn set_teams_len(&mut self, teams: usize) {
         self.traits = self.traits.with_teams(teams);
     }
@@ -365,9 +356,8 @@ impl UserRecord {
         self.traits.state()
     }
 
-    #[inline(always)]
     pub(crate) fn set_state(&mut self, state: State) {
-        self.traits = self.traits.with_state(state);
+        self.traits = self.traits.with(Traits::STATE, state as u16);
     }
 
     #[inline(always)]
