@@ -29,7 +29,7 @@ use crate::subject::Subject;
 ///
 /// let record = policy.audit(&ann, Action::View, acme);
 /// assert!(!record.decision.is_allowed());
-/// assert_eq!(record.at, 1_700_000_000);
+/// assert_eq!(record.at, Some(1_700_000_000));
 /// assert_eq!(record.explain(&policy).to_string(), "the account is suspended");
 /// # Ok::<(), clearance::BuildError>(())
 /// ```
@@ -46,8 +46,9 @@ pub struct AuditRecord {
     pub decision: Decision,
     /// The policy's revision when it answered.
     pub revision: Revision,
-    /// The host's timestamp of the request (the subject's `now`).
-    pub at: u64,
+    /// The host's timestamp of the request (the subject's `now`), `None`
+    /// when the subject carried no time.
+    pub at: Option<u64>,
 }
 
 impl AuditRecord {

@@ -48,7 +48,7 @@ use crate::role::Role;
 ///     .grant(Grantee::team("writers"), "campaigns", "editor", Effect::Allow)
 ///     .build()?;
 ///
-/// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web);
+/// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web).at(1_700_000_000);
 /// let launch = policy.resource_id("launch").unwrap();
 /// assert!(policy.authorize(&ann, Action::Edit, launch).is_allowed());
 /// assert!(!policy.authorize(&ann, Action::Delete, launch).is_allowed());

@@ -74,21 +74,40 @@ pub struct Author {
     pub user: String,
     /// The channel the change came through.
     pub channel: Channel,
-    /// Whether the session passed multi-factor authentication.
+    /// Whether the session passed multi-factor authentication (`false` if
+    /// omitted in a serialized author: the safe default).
+    #[cfg_attr(feature = "serde", serde(default))]
     pub mfa: bool,
     /// The time of the change (seconds, the host's clock).
     pub at: u64,
 }
 
 impl Author {
-    /// `user` changing the model through the web portal, with MFA, at `at`.
+    /// `user` changing the model through the web portal at `at`, without
+    /// MFA, the same safe default as [`Subject::user`]: a change that needs
+    /// an MFA-guarded permission is refused until the host vouches for the
+    /// session with [`with_mfa`](Author::with_mfa).
+    ///
+    /// ```
+    /// use clearance::Author;
+    ///
+    /// assert!(!Author::web("ann", 1_700_000_000).mfa);
+    /// assert!(Author::web("ann", 1_700_000_000).with_mfa(true).mfa);
+    /// ```
     pub fn web(user: impl Into<String>, at: u64) -> Author {
         Author {
             user: user.into(),
             channel: Channel::Web,
-            mfa: true,
+            mfa: false,
             at,
         }
+    }
+
+    /// Whether the author's session passed multi-factor authentication.
+    #[must_use]
+    pub fn with_mfa(mut self, mfa: bool) -> Author {
+        self.mfa = mfa;
+        self
     }
 }
 
@@ -128,7 +147,7 @@ impl Author {
 ///         by: None,
 ///     },
 /// ])?;
-/// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web);
+/// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web).at(1_700_000_000);
 /// let ws = policy.resource_id("ws").unwrap();
 /// assert!(policy.authorize(&ann, Action::View, ws).is_allowed());
 ///

@@ -43,6 +43,14 @@ pub enum Reason {
     UnknownSubject,
     /// The resource is not in the policy.
     UnknownResource,
+    /// The resource belongs to another tenant than the account (or link).
+    ///
+    /// Checked right after the resource is found, before anything about the
+    /// account, so that every request about another tenant's resource gets
+    /// this reason. It is the precise reason, for the host's logs; what the
+    /// caller is told should not confirm that the resource exists
+    /// elsewhere: see [`Reason::for_caller`].
+    WrongTenant,
     /// The account (for a key: its owner's) is suspended.
     Suspended,
     /// The account has an invitation that was not accepted yet.
@@ -59,8 +67,12 @@ pub enum Reason {
     LinkRevoked,
     /// The public link expired.
     LinkExpired,
-    /// The resource belongs to another tenant than the account (or link).
-    WrongTenant,
+    /// The subject carries no time ([`Subject::at`](crate::Subject::at) was
+    /// never called) and the account's invitation, the API key or the
+    /// public link has an expiry: without the time nothing can tell whether
+    /// it has passed, so the request is denied rather than taken as made
+    /// at the start of the clock.
+    TimeUnknown,
     /// This kind of account may not use the request's channel.
     ChannelNotAllowed {
         /// The channel of the request.
@@ -132,6 +144,40 @@ impl Reason {
     pub const fn is_allowed(&self) -> bool {
         matches!(self, Reason::Granted { .. })
     }
+
+    /// The reason as the caller may be told it: the same, except that a
+    /// resource of another tenant reads as one that does not exist
+    /// ([`WrongTenant`](Reason::WrongTenant) becomes
+    /// [`UnknownResource`](Reason::UnknownResource)).
+    ///
+    /// Keep the precise reason for the host's logs and audit trail, and
+    /// answer the caller with this one: whoever probes names or ids learns
+    /// nothing about other tenants, since a request about another tenant's
+    /// resource is denied before anything about the caller's own account is
+    /// checked, exactly as a request about an unknown resource is.
+    ///
+    /// ```
+    /// use clearance::*;
+    ///
+    /// let policy = PolicyBuilder::new()
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .tenant("globex", ResourceKind::Organization)
+    ///     .user(User::new("ann", "acme"))
+    ///     .build()?;
+    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web).at(1_700_000_000);
+    /// let theirs = policy.authorize(&ann, Action::View, policy.resource_id("globex").unwrap());
+    /// let nowhere = policy.authorize(&ann, Action::View, ResourceId::from_index(99));
+    /// assert_eq!(theirs.reason(), Reason::WrongTenant); // for the logs
+    /// assert_eq!(theirs.for_caller(), nowhere.for_caller()); // for the caller
+    /// # Ok::<(), clearance::BuildError>(())
+    /// ```
+    #[must_use]
+    pub const fn for_caller(self) -> Reason {
+        match self {
+            Reason::WrongTenant => Reason::UnknownResource,
+            other => other,
+        }
+    }
 }
 
 /// The answer to one request: allowed or denied, and why.
@@ -143,7 +189,7 @@ impl Reason {
 /// # use clearance::*;
 /// # let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build().unwrap();
 /// # let acme = policy.resource_id("acme").unwrap();
-/// let nobody = Subject::user(UserId::from_index(99), Channel::Web);
+/// let nobody = Subject::user(UserId::from_index(99), Channel::Web).at(1_700_000_000);
 /// let decision = policy.authorize(&nobody, Action::View, acme);
 /// assert!(!decision.is_allowed());
 /// assert_eq!(decision.reason(), Reason::UnknownSubject);
@@ -171,6 +217,16 @@ impl Decision {
     #[must_use]
     pub const fn reason(&self) -> Reason {
         self.reason
+    }
+
+    /// The decision as the caller may be told it: the same verdict, with
+    /// [`Reason::for_caller`]'s reason, in which another tenant's resource
+    /// is indistinguishable from one that does not exist. Log
+    /// [`reason`](Decision::reason); answer with this.
+    pub const fn for_caller(&self) -> Decision {
+        Decision {
+            reason: self.reason.for_caller(),
+        }
     }
 }
 
@@ -229,6 +285,9 @@ pub(crate) fn write_reason(
         Reason::KeyExpired => f.write_str("the API key has expired"),
         Reason::LinkRevoked => f.write_str("the link was revoked"),
         Reason::LinkExpired => f.write_str("the link has expired"),
+        Reason::TimeUnknown => {
+            f.write_str("the request carries no time, and what it relies on expires")
+        }
         Reason::WrongTenant => f.write_str("the resource belongs to another organization"),
         Reason::ChannelNotAllowed { channel } => {
             write!(f, "this kind of account may not use {channel}")

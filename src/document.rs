@@ -108,7 +108,7 @@ use crate::PolicyBuilder;
 ///     ..PolicyDocument::new()
 /// };
 /// let policy = Policy::from_document(&document)?;
-/// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web);
+/// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web).at(1_700_000_000);
 /// assert!(policy.authorize(&ann, Action::View, policy.resource_id("sales").unwrap()).is_allowed());
 /// assert_eq!(policy.to_document(), document);
 ///

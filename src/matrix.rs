@@ -53,7 +53,7 @@ use crate::subject::Subject;
 ///     .build()?;
 /// let ops = policy.resource_id("ops").unwrap();
 /// let sync = policy.resource_id("sync").unwrap();
-/// let web = |name| Subject::user(policy.user_id(name).unwrap(), Channel::Web);
+/// let web = |name| Subject::user(policy.user_id(name).unwrap(), Channel::Web).at(1_700_000_000);
 ///
 /// let matrix = Matrix::compute(
 ///     &policy,
@@ -133,7 +133,7 @@ impl<'p> Matrix<'p> {
     /// #     .build()?;
     /// let ops = policy.resource_id("ops").unwrap();
     /// let sync = policy.resource_id("sync").unwrap();
-    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web);
+    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web).at(1_700_000_000);
     ///
     /// // Rows about different resources: the workspace's members, a flow.
     /// let matrix = Matrix::compute(
@@ -196,7 +196,7 @@ impl<'p> Matrix<'p> {
     /// #     .grant(Grantee::user("bo"), "sync", "viewer", Effect::Allow)
     /// #     .build()?;
     /// let sync = policy.resource_id("sync").unwrap();
-    /// let bo = Subject::user(policy.user_id("bo").unwrap(), Channel::Web);
+    /// let bo = Subject::user(policy.user_id("bo").unwrap(), Channel::Web).at(1_700_000_000);
     ///
     /// let matrix = Matrix::compute_at(
     ///     &policy,
@@ -239,7 +239,7 @@ impl<'p> Matrix<'p> {
     /// # use clearance::*;
     /// # let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
     /// # let acme = policy.resource_id("acme").unwrap();
-    /// let matrix = Matrix::compute_at(&policy, acme, [("Tenant", Action::ManageSettings)], [("Nobody", Subject::user(UserId::from_index(9), Channel::Web))])
+    /// let matrix = Matrix::compute_at(&policy, acme, [("Tenant", Action::ManageSettings)], [("Nobody", Subject::user(UserId::from_index(9), Channel::Web).at(1_700_000_000))])
     ///     .with_heading("Privilege");
     /// assert!(matrix.to_markdown().starts_with("| Privilege | Nobody |"));
     /// # Ok::<(), BuildError>(())
@@ -255,7 +255,7 @@ impl<'p> Matrix<'p> {
     /// ```
     /// # use clearance::*;
     /// # let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
-    /// let matrix = Matrix::compute_at(&policy, ResourceId::from_index(0), [("View", Action::View)], [("Nobody", Subject::user(UserId::from_index(9), Channel::Web))]);
+    /// let matrix = Matrix::compute_at(&policy, ResourceId::from_index(0), [("View", Action::View)], [("Nobody", Subject::user(UserId::from_index(9), Channel::Web).at(1_700_000_000))]);
     /// assert!(std::ptr::eq(matrix.policy(), &policy));
     /// # Ok::<(), BuildError>(())
     /// ```
@@ -270,7 +270,7 @@ impl<'p> Matrix<'p> {
     /// # use clearance::*;
     /// # let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
     /// # let acme = policy.resource_id("acme").unwrap();
-    /// # let nobody = Subject::user(UserId::from_index(9), Channel::Web);
+    /// # let nobody = Subject::user(UserId::from_index(9), Channel::Web).at(1_700_000_000);
     /// let matrix = Matrix::compute_at(&policy, acme, [("View", Action::View), ("Billing", Action::ManageBilling)], [("Nobody", nobody)]);
     /// let labels: Vec<&str> = matrix.rows().map(|(label, _, _)| label).collect();
     /// assert_eq!(labels, ["View", "Billing"]);
@@ -288,7 +288,7 @@ impl<'p> Matrix<'p> {
     /// # use clearance::*;
     /// # let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
     /// # let acme = policy.resource_id("acme").unwrap();
-    /// # let nobody = Subject::user(UserId::from_index(9), Channel::Web);
+    /// # let nobody = Subject::user(UserId::from_index(9), Channel::Web).at(1_700_000_000);
     /// let matrix = Matrix::compute_at(&policy, acme, [("View", Action::View)], [("Nobody", nobody)]);
     /// assert_eq!(matrix.columns().map(|(label, _)| label).collect::<Vec<_>>(), ["Nobody"]);
     /// # Ok::<(), BuildError>(())
@@ -306,7 +306,7 @@ impl<'p> Matrix<'p> {
     /// # use clearance::*;
     /// # let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
     /// # let acme = policy.resource_id("acme").unwrap();
-    /// # let nobody = Subject::user(UserId::from_index(9), Channel::Web);
+    /// # let nobody = Subject::user(UserId::from_index(9), Channel::Web).at(1_700_000_000);
     /// let matrix = Matrix::compute_at(&policy, acme, [("View", Action::View)], [("Nobody", nobody)]);
     /// assert_eq!(matrix.decision("View", "Nobody").unwrap().reason(), Reason::UnknownSubject);
     /// assert_eq!(matrix.decision("Edit", "Nobody"), None);
@@ -323,7 +323,7 @@ impl<'p> Matrix<'p> {
     /// # use clearance::*;
     /// # let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
     /// # let acme = policy.resource_id("acme").unwrap();
-    /// # let nobody = Subject::user(UserId::from_index(9), Channel::Web);
+    /// # let nobody = Subject::user(UserId::from_index(9), Channel::Web).at(1_700_000_000);
     /// let matrix = Matrix::compute_at(&policy, acme, [("View", Action::View)], [("Nobody", nobody)]);
     /// for (row, column, decision) in matrix.cells() {
     ///     let why = matrix.policy().explain(decision.reason());
@@ -352,7 +352,7 @@ impl<'p> Matrix<'p> {
     /// # use clearance::*;
     /// # let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
     /// # let acme = policy.resource_id("acme").unwrap();
-    /// # let nobody = Subject::user(UserId::from_index(9), Channel::Web);
+    /// # let nobody = Subject::user(UserId::from_index(9), Channel::Web).at(1_700_000_000);
     /// let matrix = Matrix::compute_at(&policy, acme, [("View", Action::View)], [("Nobody", nobody)]);
     /// assert_eq!(matrix.to_markdown(), "\
     /// | Capability | Nobody |
@@ -425,7 +425,7 @@ impl<'p> Matrix<'p> {
     /// #     .grant(Grantee::user("bo"), "sync", "viewer", Effect::Allow)
     /// #     .build()?;
     /// # let sync = policy.resource_id("sync").unwrap();
-    /// # let bo = Subject::user(policy.user_id("bo").unwrap(), Channel::Web);
+    /// # let bo = Subject::user(policy.user_id("bo").unwrap(), Channel::Web).at(1_700_000_000);
     /// let matrix = Matrix::compute_at(&policy, sync, [("View", Action::View), ("Edit", Action::Edit)], [("Viewer", bo)]);
     ///
     /// matrix.check("
@@ -467,7 +467,7 @@ impl<'p> Matrix<'p> {
     /// #     .grant(Grantee::user("bo"), "acme", "viewer", Effect::Allow)
     /// #     .build()?;
     /// # let acme = policy.resource_id("acme").unwrap();
-    /// # let bo = Subject::user(policy.user_id("bo").unwrap(), Channel::Web);
+    /// # let bo = Subject::user(policy.user_id("bo").unwrap(), Channel::Web).at(1_700_000_000);
     /// let matrix = Matrix::compute_at(&policy, acme, [("All settings", Action::ManageSettings)], [("Viewer", bo)]);
     /// let table = "
     ///     | Action       | Viewer  |
@@ -676,7 +676,7 @@ impl<'p> Matrix<'p> {
 /// # use clearance::*;
 /// # let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
 /// # let acme = policy.resource_id("acme").unwrap();
-/// # let nobody = Subject::user(UserId::from_index(9), Channel::Web);
+/// # let nobody = Subject::user(UserId::from_index(9), Channel::Web).at(1_700_000_000);
 /// let matrix = Matrix::compute_at(&policy, acme, [("View", Action::View), ("Manage billing", Action::ManageBilling)], [("Nobody", nobody)]);
 /// assert_eq!(matrix.to_string(), "\
 /// Capability      Nobody
@@ -742,7 +742,7 @@ struct Expectation {
 /// # use clearance::*;
 /// # let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
 /// # let acme = policy.resource_id("acme").unwrap();
-/// # let nobody = Subject::user(UserId::from_index(9), Channel::Web);
+/// # let nobody = Subject::user(UserId::from_index(9), Channel::Web).at(1_700_000_000);
 /// let matrix = Matrix::compute_at(&policy, acme, [("View", Action::View)], [("Guest", nobody)]);
 /// let error = matrix.check("| | Guest |\n|-|-|\n| View | Y (S) |").unwrap_err();
 /// let mismatch = &error.mismatches()[0];
@@ -835,7 +835,7 @@ impl fmt::Display for Mismatch {
 /// # use clearance::*;
 /// # let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
 /// # let acme = policy.resource_id("acme").unwrap();
-/// # let nobody = Subject::user(UserId::from_index(9), Channel::Web);
+/// # let nobody = Subject::user(UserId::from_index(9), Channel::Web).at(1_700_000_000);
 /// let matrix = Matrix::compute_at(&policy, acme, [("View", Action::View), ("Edit", Action::Edit)], [("Guest", nobody)]);
 /// let error = matrix.check("
 /// | Capability | Guest |

@@ -17,7 +17,7 @@ use crate::names::Names as NameTable;
 use crate::permission::{Action, Permissions};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Flattened, Role, RoleId};
-use crate::subject::{Credential, Subject};
+use crate::subject::{Credential, Subject, NO_TIME};
 
 pub(crate) use crate::NONE;
 
@@ -786,9 +786,10 @@ impl Policy {
     /// May `subject` do `action` on `resource`? Deny by default.
     ///
     /// The checks run in this order, and the first that fails decides the
-    /// [`Reason`]: the subject and resource are known; the account (for a
-    /// key, its owner) is active and the key or link is neither revoked nor
-    /// expired; the resource is in the account's tenant; the channel is one
+    /// [`Reason`]: the subject and resource are known; the resource is in
+    /// the account's (or link's) tenant; the account (for a key, its owner)
+    /// is active and the key or link is neither revoked nor expired (when it
+    /// has an expiry and the subject no time, [`Reason::TimeUnknown`]); the channel is one
     /// the account may use; a key or link limited to a subtree is asked
     /// about a resource inside it; grants reach the resource (walking up, with
     /// overrides cutting inheritance per principal); no deny grant removes
@@ -887,7 +888,7 @@ impl Policy {
                 }
             };
         }
-        if !subject.mfa() && needed.intersects(self.mfa_required) {
+        if needed.intersects(self.mfa_required) && !subject.mfa() {
             return Reason::MfaRequired {
                 missing: needed & self.mfa_required,
             };
@@ -915,7 +916,7 @@ impl Policy {
     /// [`place`](Policy::place), in order.
     #[inline(always)]
     fn prepare(&self, subject: &Subject) -> Result<Prepared<'_>, Reason> {
-        let now = subject.now();
+        let now = subject.clock();
         match subject.credential() {
             Credential::User(UserId(user)) => {
                 let record = self
@@ -981,6 +982,13 @@ impl Policy {
                 channel,
                 now,
             } => {
+                // The tenant first: a resource of another tenant is denied
+                // the same way whatever the state of the account or key, so
+                // that the caller-facing form of the decision
+                // (`Decision::for_caller`) cannot tell it from an unknown one.
+                if node.tenant != record.tenant {
+                    return Err(Reason::WrongTenant);
+                }
                 self.lifecycle(user, record, now)?;
                 let mut ceiling = Permissions::all();
                 if let Some(key) = key {
@@ -988,12 +996,9 @@ impl Policy {
                         return Err(Reason::KeyRevoked);
                     }
                     if key.expires_at.is_some_and(|at| now >= at) {
-                        return Err(Reason::KeyExpired);
+                        return Err(expired(now, Reason::KeyExpired));
                     }
                     ceiling = key.scope;
-                }
-                if node.tenant != record.tenant {
-                    return Err(Reason::WrongTenant);
                 }
                 if !record.channels().contains(channel.as_set()) {
                     return Err(Reason::ChannelNotAllowed { channel });
@@ -1013,18 +1018,18 @@ impl Policy {
                 })
             }
             Prepared::Link { link, channel, now } => {
-                if link.revoked {
-                    return Err(Reason::LinkRevoked);
-                }
-                if link.expires_at.is_some_and(|at| now >= at) {
-                    return Err(Reason::LinkExpired);
-                }
                 let link_tenant = self
                     .nodes
                     .get(link.resource as usize)
                     .map_or(NONE, |n| n.tenant);
                 if node.tenant != link_tenant {
                     return Err(Reason::WrongTenant);
+                }
+                if link.revoked {
+                    return Err(Reason::LinkRevoked);
+                }
+                if link.expires_at.is_some_and(|at| now >= at) {
+                    return Err(expired(now, Reason::LinkExpired));
                 }
                 if channel != Channel::Link {
                     return Err(Reason::ChannelNotAllowed { channel });
@@ -1092,7 +1097,7 @@ impl Policy {
     ///     .user(User::new("ann", "acme"))
     ///     .grant(Grantee::user("ann"), "a", "viewer", Effect::Allow)
     ///     .build()?;
-    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web);
+    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web).at(1_700_000_000);
     /// let page = [policy.resource_id("a").unwrap(), policy.resource_id("b").unwrap()];
     /// assert_eq!(policy.effective_many(&ann, &page), vec![Permissions::VIEW, Permissions::empty()]);
     /// # Ok::<(), clearance::BuildError>(())
@@ -1265,6 +1270,21 @@ impl Policy {
     }
 }
 
+/// Why something that expired at the subject's time `now`
+/// ([`Subject::clock`]) is refused: `expired_reason`, or
+/// [`Reason::TimeUnknown`] when the host gave no time, so that a forgotten
+/// clock never reads as "nothing has expired yet". `NO_TIME` is later than
+/// every expiry, so the hot path's check stays one comparison and this runs
+/// only once it has failed.
+#[cold]
+fn expired(now: u64, expired_reason: Reason) -> Reason {
+    if now == NO_TIME {
+        Reason::TimeUnknown
+    } else {
+        expired_reason
+    }
+}
+
 /// A user's status and labels, kept partly beside the user records.
 impl Policy {
     /// Step 2 for an account: only `Active` may act.
@@ -1283,7 +1303,8 @@ impl Policy {
     fn invitation(&self, user: u32, now: u64) -> Result<(), Reason> {
         match self.invitations.get(&user) {
             Some(&until) if now < until => Err(Reason::InvitationPending),
-            _ => Err(Reason::InvitationExpired),
+            Some(_) => Err(expired(now, Reason::InvitationExpired)),
+            None => Err(Reason::InvitationExpired),
         }
     }
 
@@ -1589,7 +1610,7 @@ impl Policy {
     ///     .user(User::new("ann", "acme"))
     ///     .grant(Grantee::user("ann"), "sales", "viewer", Effect::Allow)
     ///     .build()?;
-    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web);
+    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web).at(1_700_000_000);
     /// let sales = policy.resource_id("sales").unwrap();
     /// let decision = policy.authorize(&ann, Action::View, sales);
     /// assert_eq!(

@@ -37,7 +37,7 @@ impl Policy {
     ///     .user(User::new("ann", "acme"))
     ///     .grant(Grantee::user("ann"), "shared", "viewer", Effect::Allow)
     ///     .build()?;
-    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web);
+    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web).at(1_700_000_000);
     /// let acme = policy.resource_id("acme").unwrap();
     /// let flows = policy.accessible_of_kind(&ann, Action::View, acme, ResourceKind::Flow);
     /// assert_eq!(flows, vec![policy.resource_id("a").unwrap()]);

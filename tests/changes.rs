@@ -2206,7 +2206,7 @@ fn an_authored_grant_is_applied_only_when_its_author_may_grant_it() {
     // A grant its author may make applies, through the API as well.
     let through_api = Author {
         channel: Channel::Api,
-        ..Author::web("ann", 0)
+        ..Author::web("ann", 0).with_mfa(true)
     };
     apply(&mut policy, authored("viewer", Some(through_api)));
     assert_decision(

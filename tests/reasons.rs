@@ -14,8 +14,8 @@ use clearance::{
     Subject, User, UserId, UserType,
 };
 use common::{
-    assert_cases, assert_rows, build, key, link, resource, role_id, team_id, user, user_id, By,
-    Case, Expected, Row,
+    assert_cases, assert_rows, build, key, key_id, link, resource, role_id, team_id, user, user_id,
+    By, Case, Expected, Row,
 };
 
 /// Invitations, keys and links that expire do so at this time.
@@ -101,7 +101,7 @@ fn model() -> Policy {
 
 /// How many variants `Reason` has. A new variant needs a row in
 /// [`every_reason_is_reachable`], and this number raised.
-const REASON_VARIANTS: usize = 23;
+const REASON_VARIANTS: usize = 24;
 
 #[test]
 fn every_reason_is_reachable() {
@@ -167,6 +167,12 @@ fn every_reason_is_reachable() {
             Action::View,
             r("flow"),
             Reason::KeyExpired,
+        ),
+        (
+            Subject::key(key_id(&policy, "old-key")),
+            Action::View,
+            r("flow"),
+            Reason::TimeUnknown,
         ),
         (
             link(&policy, "revoked-link"),

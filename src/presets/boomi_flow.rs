@@ -66,7 +66,7 @@
 //! let acme = policy.resource_id("acme").unwrap();
 //! let ask = |email: &str| {
 //!     let id = policy.user_id(&boomi_flow::member("acme", email)).unwrap();
-//!     policy.authorize(&Subject::user(id, Channel::Api), Action::Custom(TENANT), acme)
+//!     policy.authorize(&Subject::user(id, Channel::Api).at(1_700_000_000), Action::Custom(TENANT), acme)
 //! };
 //! assert!(ask("olivia@acme.test").is_allowed()); // the creator: Administrator
 //! assert!(!ask("sam@acme.test").is_allowed()); // added later: Standard user
@@ -306,7 +306,7 @@ pub fn add_user<'b>(
 /// let kim = policy.user_id("acme/kim@acme.test").unwrap();
 /// let acme = policy.resource_id("acme").unwrap();
 /// let flows = Action::Custom(boomi_flow::FLOWS);
-/// assert!(policy.authorize(&Subject::user(kim, Channel::Web), flows, acme).is_allowed());
+/// assert!(policy.authorize(&Subject::user(kim, Channel::Web).at(1_700_000_000), flows, acme).is_allowed());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]
@@ -338,7 +338,7 @@ pub fn provision(tenant: &str, email: &str) -> [Change; 2] {
 /// let runtime = policy.resource_id("acme/local-runtime").unwrap();
 /// let as_user = |email: &str| {
 ///     let id = policy.user_id(&boomi_flow::member("acme", email)).unwrap();
-///     boomi_flow::publish_to_local_runtime(&policy, &Subject::user(id, Channel::Web), flow, runtime)
+///     boomi_flow::publish_to_local_runtime(&policy, &Subject::user(id, Channel::Web).at(1_700_000_000), flow, runtime)
 /// };
 /// assert!(as_user("olivia@acme.test").is_allowed());
 /// assert!(!as_user("sam@acme.test").is_allowed());

@@ -93,7 +93,7 @@
 //! flowcode::member(&mut builder, Grantee::user("vic"), "retail", WorkspaceRole::Viewer, Effect::Allow);
 //! let policy = builder.build()?;
 //!
-//! let vic = Subject::user(policy.user_id("vic").unwrap(), Channel::Web);
+//! let vic = Subject::user(policy.user_id("vic").unwrap(), Channel::Web).at(1_700_000_000);
 //! let menu = policy.resource_id("menu").unwrap();
 //! assert!(policy.authorize(&vic, Action::Export, menu).is_allowed());
 //! assert!(!policy.authorize(&vic, Action::Edit, menu).is_allowed());

@@ -116,7 +116,7 @@
 //!     .grant(Grantee::user("sam"), "contoso", smart_flows::SUPER_USER, Effect::Allow);
 //! let policy = builder.build()?;
 //!
-//! let sam = Subject::user(policy.user_id("sam").unwrap(), Channel::Api);
+//! let sam = Subject::user(policy.user_id("sam").unwrap(), Channel::Api).at(1_700_000_000);
 //! let quote = policy.resource_id("quote").unwrap();
 //! assert!(policy.authorize(&sam, Action::ExecuteAsOthers, quote).is_allowed());
 //!
@@ -233,7 +233,7 @@ pub fn builder() -> PolicyBuilder {
 /// let mut builder = smart_flows::builder();
 /// smart_flows::installation(&mut builder, "contoso", "admin@contoso");
 /// let policy = builder.build()?;
-/// let admin = Subject::user(policy.user_id("admin@contoso").unwrap(), Channel::Web);
+/// let admin = Subject::user(policy.user_id("admin@contoso").unwrap(), Channel::Web).at(1_700_000_000);
 /// let contoso = policy.resource_id("contoso").unwrap();
 /// assert!(policy.authorize(&admin, Action::ManageMembers, contoso).is_allowed());
 /// # Ok::<(), clearance::BuildError>(())

@@ -157,7 +157,7 @@
 //! smartflow::add_user(&mut builder, "nick", "acme", Group::Normal, Labels::empty());
 //! let policy = builder.build()?;
 //! let acme = policy.resource_id("acme").unwrap();
-//! let as_user = |name, channel| Subject::user(policy.user_id(name).unwrap(), channel);
+//! let as_user = |name, channel| Subject::user(policy.user_id(name).unwrap(), channel).at(1_700_000_000);
 //!
 //! // The Default role of the Normal group opens the apps; a Portal user may
 //! // not even use the apps' channel.

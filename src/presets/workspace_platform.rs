@@ -126,7 +126,7 @@
 //! wp::set_flow_permission(&mut builder, Grantee::user("ed"), "weekly", FlowPermission::Viewer);
 //! let policy = builder.build()?;
 //!
-//! let ed = Subject::user(policy.user_id("ed").unwrap(), Channel::Web);
+//! let ed = Subject::user(policy.user_id("ed").unwrap(), Channel::Web).at(1_700_000_000);
 //! let weekly = policy.resource_id("weekly").unwrap();
 //! assert!(policy.authorize(&ed, Action::ExecuteLimited, weekly).is_allowed());
 //! assert!(!policy.authorize(&ed, Action::Edit, weekly).is_allowed());
@@ -368,7 +368,7 @@ impl FlowPermission {
 /// wp::assign(&mut builder, Grantee::user("vi"), "ops", wp::VIEWER);
 /// wp::set_flow_permission(&mut builder, Grantee::user("vi"), "payroll", FlowPermission::None);
 /// let policy = builder.build()?;
-/// let vi = Subject::user(policy.user_id("vi").unwrap(), Channel::Web);
+/// let vi = Subject::user(policy.user_id("vi").unwrap(), Channel::Web).at(1_700_000_000);
 /// let payroll = policy.resource_id("payroll").unwrap();
 /// assert!(matches!(policy.authorize(&vi, Action::View, payroll).reason(), Reason::Overridden { .. }));
 /// # Ok::<(), clearance::BuildError>(())
@@ -407,7 +407,7 @@ pub enum ConnectionAccess {
 /// wp::set_connection_access(&mut builder, "stripe", ConnectionAccess::Specific(vec![Grantee::user("flo")]));
 /// let policy = builder.build()?;
 /// let stripe = policy.resource_id("stripe").unwrap();
-/// let web = |name| Subject::user(policy.user_id(name).unwrap(), Channel::Web);
+/// let web = |name| Subject::user(policy.user_id(name).unwrap(), Channel::Web).at(1_700_000_000);
 /// assert!(!policy.authorize(&web("ed"), Action::Use, stripe).is_allowed());
 /// assert!(policy.authorize(&web("flo"), Action::Use, stripe).is_allowed());
 /// # Ok::<(), clearance::BuildError>(())

@@ -97,19 +97,19 @@ pub fn link_id(policy: &Policy, name: &str) -> LinkId {
 /// The user named `name`, asking through the web portal, without MFA, at time 0.
 #[track_caller]
 pub fn user(policy: &Policy, name: &str) -> Subject {
-    Subject::user(user_id(policy, name), Channel::Web)
+    Subject::user(user_id(policy, name), Channel::Web).at(0)
 }
 
 /// The API key named `name`, at time 0.
 #[track_caller]
 pub fn key(policy: &Policy, name: &str) -> Subject {
-    Subject::key(key_id(policy, name))
+    Subject::key(key_id(policy, name)).at(0)
 }
 
 /// The public link named `name`, at time 0.
 #[track_caller]
 pub fn link(policy: &Policy, name: &str) -> Subject {
-    Subject::link(link_id(policy, name))
+    Subject::link(link_id(policy, name)).at(0)
 }
 
 /// Everything `subject` may do on the resource named `resource`.

@@ -526,10 +526,10 @@ impl<'m> Reference<'m> {
                 if !resource_known {
                     return Err(Reason::UnknownResource);
                 }
-                account_may_act(def.status, now)?;
                 if model.tenant_of(resource) != def.tenant {
                     return Err(Reason::WrongTenant);
                 }
+                account_may_act(def.status, now)?;
                 let channel = subject.channel();
                 if !model.channels_of(user).contains(channel.as_set()) {
                     return Err(Reason::ChannelNotAllowed { channel });
@@ -552,15 +552,19 @@ impl<'m> Reference<'m> {
                 if !resource_known {
                     return Err(Reason::UnknownResource);
                 }
+                if model.tenant_of(resource) != owner.tenant {
+                    return Err(Reason::WrongTenant);
+                }
                 account_may_act(owner.status, now)?;
                 if key.revoked {
                     return Err(Reason::KeyRevoked);
                 }
-                if key.expires_at.is_some_and(|at| now >= at) {
-                    return Err(Reason::KeyExpired);
-                }
-                if model.tenant_of(resource) != owner.tenant {
-                    return Err(Reason::WrongTenant);
+                if let Some(at) = key.expires_at {
+                    match now {
+                        None => return Err(Reason::TimeUnknown),
+                        Some(now) if now >= at => return Err(Reason::KeyExpired),
+                        Some(_) => {}
+                    }
                 }
                 // A key implies the API channel.
                 if !model.channels_of(key.owner).contains(Channels::API) {
@@ -583,14 +587,18 @@ impl<'m> Reference<'m> {
                 if !resource_known {
                     return Err(Reason::UnknownResource);
                 }
+                if model.tenant_of(resource) != model.tenant_of(link.resource) {
+                    return Err(Reason::WrongTenant);
+                }
                 if link.revoked {
                     return Err(Reason::LinkRevoked);
                 }
-                if link.expires_at.is_some_and(|at| now >= at) {
-                    return Err(Reason::LinkExpired);
-                }
-                if model.tenant_of(resource) != model.tenant_of(link.resource) {
-                    return Err(Reason::WrongTenant);
+                if let Some(at) = link.expires_at {
+                    match now {
+                        None => return Err(Reason::TimeUnknown),
+                        Some(now) if now >= at => return Err(Reason::LinkExpired),
+                        Some(_) => {}
+                    }
                 }
                 // A link implies the link channel.
                 if subject.channel() != Channel::Link {
@@ -720,18 +728,16 @@ fn out_of_scope(admitted: &Admitted, findings: &Findings) -> Option<Reason> {
 }
 
 /// Step 2 for an account: only `Active` may act.
-fn account_may_act(status: Status, now: u64) -> Result<(), Reason> {
+fn account_may_act(status: Status, now: Option<u64>) -> Result<(), Reason> {
     match status {
         Status::Active => Ok(()),
         Status::Suspended => Err(Reason::Suspended),
         Status::Deactivated => Err(Reason::Deactivated),
-        Status::Invited { until } => {
-            if now < until {
-                Err(Reason::InvitationPending)
-            } else {
-                Err(Reason::InvitationExpired)
-            }
-        }
+        Status::Invited { until } => match now {
+            None => Err(Reason::TimeUnknown),
+            Some(now) if now < until => Err(Reason::InvitationPending),
+            Some(_) => Err(Reason::InvitationExpired),
+        },
     }
 }
 
