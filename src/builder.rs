@@ -8,15 +8,16 @@ use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::directory::{ApiKey, PublicLink, Status, User, UserId, UserType, UserTypes};
+use crate::directory::{ApiKey, PublicLink, Status, TeamId, User, UserId, UserType, UserTypes};
 use crate::error::{lookup, resolved, BuildError, Entity, Problem};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::label::{Condition, Labels};
 use crate::names::{Names as NameTable, TextFull};
 use crate::permission::Permissions;
 use crate::policy::{
-    key, set_own_grant_count, set_wide_filter, Catalog, GrantEntry, KeyRecord, LinkRecord, Node,
-    Policy, Seats, State, UserGrant, UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, NO_WIDE,
+    grant_identity, key, set_own_grant_count, set_wide_filter, Catalog, GrantEntry, GrantIdentity,
+    KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant, UserRecord, LINEAR_RUN,
+    MAX_TEAMS_PER_USER, NONE, NO_WIDE,
 };
 use crate::resource::{ResourceDecl, ResourceKind};
 use crate::role::Role;
@@ -26,7 +27,9 @@ use crate::role::Role;
 /// A [`PolicyBuilder`] takes declarations in any order (a resource may name
 /// a parent declared later) and [`build`](PolicyBuilder::build) checks the
 /// whole model at once. It refuses a model with unknown references,
-/// duplicate names, cycles among resources or role inheritance, anything
+/// duplicate names, the same grant twice (one principal, scope, role and
+/// effect, whatever the conditions: see [`Grant`](crate::Grant)), cycles
+/// among resources or role inheritance, anything
 /// that crosses tenants, or a role given to a user type that may not hold
 /// it, and it reports every such problem, each naming the entities
 /// involved. A model that builds is compiled once into the flat layout of
@@ -476,7 +479,7 @@ impl PolicyBuilder {
                     {
                         check_holder(member, Some(&grant.grantee), &mut problems);
                     }
-                    Principal::Team(crate::directory::TeamId(team))
+                    Principal::Team(TeamId(team))
                 }
                 // A role limited to some user types reaches, through
                 // `Everyone`, only the members of those types: no error.
@@ -605,13 +608,12 @@ impl PolicyBuilder {
             }
         }
 
-        if !problems.is_empty() {
-            return Err(BuildError::new(problems));
-        }
-
         // Compile the grant runs: sorted by scope, then principal, so a
         // principal's grants are contiguous and a long run can be searched.
-        entries.sort_unstable_by_key(|(scope, e)| (*scope, e.key, e.effect, e.role));
+        // Sorted by identity, two grants of one identity are side by side.
+        // (Done before the problems are returned, to report duplicates with
+        // the rest; with problems, nothing sorted here is kept.)
+        entries.sort_unstable_by_key(|(scope, e)| e.identity(*scope));
         // Each user's own grants together (a counting sort by user: linear,
         // where sorting ten million pairs is not), then sorted by scope.
         let mut user_grants: Vec<UserGrant> = match own_grants.first() {
@@ -647,11 +649,23 @@ impl PolicyBuilder {
             *position += 1;
             record.scope_filter |= 1 << key::filter_shift(grant.scope);
         }
-        for (record, &count) in users.iter().zip(&counts) {
+        let mut duplicated = entries.windows(2).any(|pair| {
+            matches!(pair, [(a_scope, a), (b_scope, b)] if a.identity(*a_scope) == b.identity(*b_scope))
+        });
+        for (user, (record, &count)) in (0..).zip(users.iter().zip(&counts)) {
             let start = record.grants_start as usize;
             if let Some(run) = user_grants.get_mut(start..start + count as usize) {
                 run.sort_unstable();
+                duplicated |= run
+                    .windows(2)
+                    .any(|pair| matches!(pair, [a, b] if a.identity(user) == b.identity(user)));
             }
+        }
+        if duplicated {
+            problems.extend(self.duplicate_grants(&catalog, &scopes, &grantees));
+        }
+        if !problems.is_empty() {
+            return Err(BuildError::new(problems));
         }
         let mut nodes: Vec<Node> = self
             .resources
@@ -720,6 +734,66 @@ impl PolicyBuilder {
             revision: 0,
             garbage: 0,
         })
+    }
+
+    /// Every grant declared again with the identity of an earlier one
+    /// ([`GrantIdentity`](crate::policy::GrantIdentity)), each naming both
+    /// declarations, in declaration order. Run only once the compiled runs
+    /// showed a duplicate: it sorts every grant once more. `scopes` and
+    /// `grantees` are the grants' scope and user ids, resolved in bulk.
+    fn duplicate_grants(
+        &self,
+        catalog: &Catalog,
+        scopes: &[u32],
+        grantees: &[u32],
+    ) -> Vec<Problem> {
+        let known = |id: Option<&u32>| id.copied().filter(|&id| id != NONE);
+        let mut identities: Vec<(GrantIdentity, usize)> = self
+            .grants
+            .iter()
+            .enumerate()
+            .filter_map(|(index, grant)| {
+                let scope = known(scopes.get(index))?;
+                let role = known(catalog.role_ids.get(&grant.role))?;
+                let principal = match &grant.grantee {
+                    Grantee::User(_) => Principal::User(UserId(known(grantees.get(index))?)),
+                    Grantee::Team(name) => Principal::Team(TeamId(catalog.teams.id(name)?)),
+                    Grantee::Everyone => Principal::Everyone,
+                    Grantee::Public => Principal::Public,
+                };
+                Some((grant_identity(principal, scope, role, grant.effect), index))
+            })
+            .collect();
+        identities.sort_unstable();
+        let place = |index: usize| match self.origins.get(&(Entity::Grant, index)) {
+            Some(origin) => origin.clone(),
+            None => format!("grant #{index}"),
+        };
+        let mut found: Vec<(usize, Problem)> = Vec::new();
+        let mut first: Option<(GrantIdentity, usize)> = None;
+        for (identity, index) in identities {
+            match first {
+                Some((seen, at)) if seen == identity => {
+                    let Some(grant) = self.grants.get(index) else {
+                        continue;
+                    };
+                    found.push((
+                        index,
+                        Problem::DuplicateGrant {
+                            referrer: place(index),
+                            first: place(at),
+                            grant: format!(
+                                "{} on {:?}, role {:?}, {}",
+                                grant.grantee, grant.scope, grant.role, grant.effect
+                            ),
+                        },
+                    ));
+                }
+                _ => first = Some((identity, index)),
+            }
+        }
+        found.sort_unstable_by_key(|&(index, _)| index);
+        found.into_iter().map(|(_, problem)| problem).collect()
     }
 
     /// Names and ids of every entity; duplicate names and id-space overflows

@@ -295,8 +295,15 @@ pub struct UserDocument {
     pub labels: Labels,
 }
 
-/// A grant: `{"to", "scope", "role", "effect"}` gives `role` on the
-/// resource named `scope` and everything below it to `to`. See [`Effect`].
+/// A grant: `{"to", "scope", "role", "effect", "when"?}` gives `role` on
+/// the resource named `scope` and everything below it to `to`. See
+/// [`Effect`].
+///
+/// `to`, `scope`, `role` and `effect` are the grant's identity
+/// ([`Grant`](crate::Grant)): two grants of a document may not share all
+/// four, whatever their `when`
+/// ([`Problem::DuplicateGrant`](crate::Problem::DuplicateGrant), naming
+/// both entries: `grants[4]: the same grant as grants[1] …`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -833,6 +840,7 @@ fn locate(document: &PolicyDocument, problems: &[Problem]) -> Vec<DocumentProble
                 Problem::UnknownReference { referrer, .. }
                 | Problem::NotATenant { referrer, .. }
                 | Problem::CrossesTenants { referrer, .. }
+                | Problem::DuplicateGrant { referrer, .. }
                 | Problem::IneligibleRole { referrer, .. } => {
                     origin(referrer).unwrap_or(referrer).to_string()
                 }

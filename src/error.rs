@@ -101,6 +101,19 @@ pub enum Problem {
         /// The tenant of `what`.
         other_tenant: String,
     },
+    /// Two grants of one identity: the same principal, scope, role and
+    /// effect, whatever their conditions (see [`Grant`](crate::Grant)). A
+    /// revoke removes the one grant of an identity, so a model holds at
+    /// most one.
+    #[error("{referrer}: the same grant as {first} ({grant}); a grant is one principal, scope, role and effect, whatever its condition")]
+    DuplicateGrant {
+        /// The later declaration (`grants[4]` in a document, else `grant #4`).
+        referrer: String,
+        /// The first declaration of the same grant.
+        first: String,
+        /// The grant, described: `user "ann" on "sales", role "viewer", allow`.
+        grant: String,
+    },
     /// A role is given to a user whose type may not hold it.
     #[error("{referrer}: role {role:?} may not be held by {user_type} user {user:?}")]
     IneligibleRole {
