@@ -2,7 +2,7 @@
 //! The concept is documented on [`PolicyBuilder`], where users read it.
 
 use alloc::collections::btree_map::Entry;
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -17,7 +17,7 @@ use crate::permission::Permissions;
 use crate::policy::{
     grant_identity, key, set_own_grant_count, set_wide_filter, Catalog, GrantEntry, GrantIdentity,
     KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant, UserRecord, LINEAR_RUN,
-    MAX_TEAMS_PER_USER, NONE, NO_WIDE,
+    MAX_TEAMS_PER_USER, NONE, NO_WIDE, REMOVED,
 };
 use crate::resource::{ResourceDecl, ResourceKind};
 use crate::role::Role;
@@ -73,6 +73,9 @@ pub struct PolicyBuilder {
     /// Where each declaration came from, when it came from a document
     /// (`grants[3]`): problems name that place instead of the entity.
     origins: BTreeMap<(Entity, usize), String>,
+    /// The declarations (kind, position) that stand for removed entities,
+    /// from a document's [`RemovedDocument`](crate::RemovedDocument).
+    removed: BTreeSet<(Entity, usize)>,
 }
 
 impl PolicyBuilder {
@@ -217,6 +220,56 @@ impl PolicyBuilder {
         self
     }
 
+    /// Declares a removed entity of kind `entity` that was named `name`: it
+    /// takes the next id of its kind, which names nothing a decision can
+    /// reach, as removing one with a [`Change`](crate::Change) leaves it.
+    /// `name` stays the id's name (for explanations) but stands for
+    /// nothing. Documents declare their removed ids this way, so that a
+    /// rebuilt policy keeps every id.
+    pub(crate) fn removed(&mut self, entity: Entity, name: String) -> &mut PolicyBuilder {
+        let index = match entity {
+            Entity::Resource => {
+                self.resources.push(ResourceDecl {
+                    name,
+                    kind: ResourceKind::Organization,
+                    parent: None,
+                });
+                self.resources.len()
+            }
+            Entity::Role => {
+                self.roles.push(Role::new(name));
+                self.roles.len()
+            }
+            Entity::Team => {
+                self.teams.push((name, String::new()));
+                self.teams.len()
+            }
+            Entity::User => {
+                self.users
+                    .push(User::new(name, String::new()).status(Status::Deactivated));
+                self.users.len()
+            }
+            Entity::Key => {
+                self.keys
+                    .push(ApiKey::new(name, String::new()).revoked(true));
+                self.keys.len()
+            }
+            Entity::Link => {
+                self.links
+                    .push(PublicLink::new(name, String::new(), Permissions::empty()).revoked(true));
+                self.links.len()
+            }
+            Entity::Grant => return self,
+        };
+        self.removed.insert((entity, index - 1));
+        self
+    }
+
+    /// Whether declaration `index` of `entity` stands for a removed entity.
+    fn is_removed(&self, entity: Entity, index: usize) -> bool {
+        !self.removed.is_empty() && self.removed.contains(&(entity, index))
+    }
+
     /// The origin of declaration `index` of `entity`, or a description of it.
     fn origin_or(&self, entity: Entity, index: usize, describe: impl FnOnce() -> String) -> String {
         match self.origins.get(&(entity, index)) {
@@ -273,6 +326,9 @@ impl PolicyBuilder {
             .iter()
             .enumerate()
             .map(|(index, (name, tenant))| {
+                if self.is_removed(Entity::Team, index) {
+                    return REMOVED;
+                }
                 tenant_or_problem(&catalog, tenant_of_name(tenant), tenant, || {
                     self.origin_or(Entity::Team, index, || format!("team {name:?}"))
                 })
@@ -288,6 +344,20 @@ impl PolicyBuilder {
         let mut user_labels: Vec<Labels> = Vec::new();
         for (index, user) in self.users.iter().enumerate() {
             let id = u32::try_from(index).unwrap_or(NONE);
+            if self.is_removed(Entity::User, index) {
+                // What removing a user leaves: no tenant, teams or labels.
+                let start = u32::try_from(user_teams.len()).unwrap_or(NONE);
+                users.push(UserRecord::new(
+                    REMOVED,
+                    key::filter_bit(key::EVERYONE),
+                    start,
+                    0,
+                    State::Deactivated,
+                    user.user_type,
+                    user.user_type.channels(),
+                ));
+                continue;
+            }
             let referrer =
                 || self.origin_or(Entity::User, index, || format!("user {:?}", user.name));
             let tenant = tenant_or_problem(
@@ -527,6 +597,16 @@ impl PolicyBuilder {
         // Keys and links.
         let mut keys = Vec::with_capacity(self.keys.len());
         for (index, api_key) in self.keys.iter().enumerate() {
+            if self.is_removed(Entity::Key, index) {
+                keys.push(KeyRecord {
+                    owner: REMOVED,
+                    within: NONE,
+                    scope: api_key.scope,
+                    expires_at: None,
+                    revoked: true,
+                });
+                continue;
+            }
             let referrer =
                 || self.origin_or(Entity::Key, index, || format!("API key {:?}", api_key.name));
             let owner = lookup(
@@ -569,6 +649,15 @@ impl PolicyBuilder {
         }
         let mut links = Vec::with_capacity(self.links.len());
         for (index, link) in self.links.iter().enumerate() {
+            if self.is_removed(Entity::Link, index) {
+                links.push(LinkRecord {
+                    resource: REMOVED,
+                    permissions: link.permissions,
+                    expires_at: None,
+                    revoked: true,
+                });
+                continue;
+            }
             let resource = lookup(
                 &catalog.resources,
                 &link.resource,
@@ -671,11 +760,17 @@ impl PolicyBuilder {
             .resources
             .iter()
             .zip(parents.iter().zip(&tenants))
-            .map(|(decl, (&parent, &tenant))| Node {
+            .enumerate()
+            .map(|(index, (decl, (&parent, &tenant)))| Node {
                 filter: 0,
                 parent,
                 grandparent: parents.get(parent as usize).copied().unwrap_or(NONE),
-                tenant,
+                // A removed resource is a root without a tenant.
+                tenant: if self.is_removed(Entity::Resource, index) {
+                    REMOVED
+                } else {
+                    tenant
+                },
                 grants_start: 0,
                 grants_len: 0,
                 wide: NO_WIDE,
@@ -803,12 +898,25 @@ impl PolicyBuilder {
             declared: impl ExactSizeIterator<Item = &'a String>,
             entity: Entity,
             max: usize,
+            is_removed: &dyn Fn(Entity, usize) -> bool,
             problems: &mut Vec<Problem>,
         ) -> NameTable {
             let count = declared.len();
             let mut table = NameTable::default();
             table.reserve(count);
-            for name in declared {
+            for (index, name) in declared.enumerate() {
+                if is_removed(entity, index) {
+                    // The id keeps its name, which stands for nothing.
+                    match table.push(name) {
+                        Ok((id, true)) => table.forget(id),
+                        Ok((_, false)) => {}
+                        Err(TextFull) => {
+                            problems.push(Problem::TooMany { entity, count, max });
+                            break;
+                        }
+                    }
+                    continue;
+                }
                 match table.push(name) {
                     Ok((_, true)) => {}
                     // The first declaration keeps the name.
@@ -828,27 +936,35 @@ impl PolicyBuilder {
             table.shrink_to_fit();
             table
         }
+        let is_removed = |entity: Entity, index: usize| self.is_removed(entity, index);
         let ids_max = NONE as usize - 1;
         let resources = names(
             self.resources.iter().map(|d| &d.name),
             Entity::Resource,
             ids_max,
+            &is_removed,
             problems,
         );
         let users = names(
             self.users.iter().map(|u| &u.name),
             Entity::User,
             key::MAX_INDEX,
+            &is_removed,
             problems,
         );
         let teams = names(
             self.teams.iter().map(|t| &t.0),
             Entity::Team,
             key::MAX_INDEX,
+            &is_removed,
             problems,
         );
         let mut role_ids = BTreeMap::new();
         for (index, role) in self.roles.iter().enumerate() {
+            if self.is_removed(Entity::Role, index) {
+                // A removed role keeps its name in the list, not its id.
+                continue;
+            }
             match role_ids.entry(role.name.clone()) {
                 Entry::Vacant(slot) => {
                     slot.insert(u32::try_from(index).unwrap_or(NONE));
@@ -870,12 +986,14 @@ impl PolicyBuilder {
             self.keys.iter().map(|k| &k.name),
             Entity::Key,
             ids_max,
+            &is_removed,
             problems,
         );
         let links = names(
             self.links.iter().map(|l| &l.name),
             Entity::Link,
             ids_max,
+            &is_removed,
             problems,
         );
         Catalog {

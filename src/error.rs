@@ -154,6 +154,18 @@ pub enum Problem {
         /// The limit.
         max: usize,
     },
+    /// A document lists a removed id out of place
+    /// ([`RemovedDocument`](crate::RemovedDocument)): not above the one
+    /// before it, or not below the number of ids of its kind.
+    #[error("{entity} id {id} cannot be removed: removed ids increase, each below {ids}, the number of {entity} ids (live and removed)")]
+    MisplacedRemovedId {
+        /// The kind of entity.
+        entity: Entity,
+        /// The removed id.
+        id: u32,
+        /// How many ids of that kind the document gives, live and removed.
+        ids: usize,
+    },
     /// More entities of one kind than ids can number.
     #[error("too many {entity}s: {count}, at most {max}")]
     TooMany {
@@ -214,6 +226,15 @@ pub enum DocumentError {
         found: u32,
         /// The version this crate reads.
         supported: u32,
+    },
+    /// The document's revision is beyond
+    /// [`PolicyDocument::MAX_REVISION`](crate::PolicyDocument::MAX_REVISION).
+    #[error("revision: {found} is beyond {max}, the largest revision a document may hold")]
+    RevisionTooLarge {
+        /// The document's `revision`.
+        found: u64,
+        /// The largest revision a document may hold.
+        max: u64,
     },
     /// The model the document describes does not build: every problem
     /// found, each with its path in the document.

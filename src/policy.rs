@@ -507,7 +507,11 @@ pub(crate) struct Catalog {
 /// read at once and a deep tree's cache misses overlap); a node whose
 /// filters share no bit with the subject's is passed without touching its
 /// grants, which is most folders and flows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Two policies are equal (`==`) when they hold the same model under the
+/// same ids at the same revision, whatever their layout in memory: see
+/// [`Policy::to_document`].
+#[derive(Debug, Clone)]
 pub struct Policy {
     pub(crate) nodes: Vec<Node>,
     /// The children of each live resource, as a list threaded through
