@@ -2,21 +2,22 @@
 //! The concept is documented on [`PolicyBuilder`], where users read it.
 
 use alloc::collections::btree_map::Entry;
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::directory::{ApiKey, PublicLink, Status, User, UserId, UserType, UserTypes};
+use crate::directory::{ApiKey, PublicLink, Status, TeamId, User, UserId, UserType, UserTypes};
 use crate::error::{lookup, resolved, BuildError, Entity, Problem};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::label::{Condition, Labels};
 use crate::names::{Names as NameTable, TextFull};
 use crate::permission::Permissions;
 use crate::policy::{
-    key, set_own_grant_count, set_wide_filter, Catalog, GrantEntry, KeyRecord, LinkRecord, Node,
-    Policy, Seats, State, UserGrant, UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE, NO_WIDE,
+    grant_identity, key, set_own_grant_count, set_wide_filter, Catalog, GrantEntry, GrantIdentity,
+    KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant, UserRecord, LINEAR_RUN,
+    MAX_TEAMS_PER_USER, NONE, NO_WIDE, REMOVED,
 };
 use crate::resource::{ResourceDecl, ResourceKind};
 use crate::role::Role;
@@ -26,7 +27,9 @@ use crate::role::Role;
 /// A [`PolicyBuilder`] takes declarations in any order (a resource may name
 /// a parent declared later) and [`build`](PolicyBuilder::build) checks the
 /// whole model at once. It refuses a model with unknown references,
-/// duplicate names, cycles among resources or role inheritance, anything
+/// duplicate names, the same grant twice (one principal, scope, role and
+/// effect, whatever the conditions: see [`Grant`](crate::Grant)), cycles
+/// among resources or role inheritance, anything
 /// that crosses tenants, or a role given to a user type that may not hold
 /// it, and it reports every such problem, each naming the entities
 /// involved. A model that builds is compiled once into the flat layout of
@@ -70,6 +73,9 @@ pub struct PolicyBuilder {
     /// Where each declaration came from, when it came from a document
     /// (`grants[3]`): problems name that place instead of the entity.
     origins: BTreeMap<(Entity, usize), String>,
+    /// The declarations (kind, position) that stand for removed entities,
+    /// from a document's [`RemovedDocument`](crate::RemovedDocument).
+    removed: BTreeSet<(Entity, usize)>,
 }
 
 impl PolicyBuilder {
@@ -214,6 +220,56 @@ impl PolicyBuilder {
         self
     }
 
+    /// Declares a removed entity of kind `entity` that was named `name`: it
+    /// takes the next id of its kind, which names nothing a decision can
+    /// reach, as removing one with a [`Change`](crate::Change) leaves it.
+    /// `name` stays the id's name (for explanations) but stands for
+    /// nothing. Documents declare their removed ids this way, so that a
+    /// rebuilt policy keeps every id.
+    pub(crate) fn removed(&mut self, entity: Entity, name: String) -> &mut PolicyBuilder {
+        let index = match entity {
+            Entity::Resource => {
+                self.resources.push(ResourceDecl {
+                    name,
+                    kind: ResourceKind::Organization,
+                    parent: None,
+                });
+                self.resources.len()
+            }
+            Entity::Role => {
+                self.roles.push(Role::new(name));
+                self.roles.len()
+            }
+            Entity::Team => {
+                self.teams.push((name, String::new()));
+                self.teams.len()
+            }
+            Entity::User => {
+                self.users
+                    .push(User::new(name, String::new()).status(Status::Deactivated));
+                self.users.len()
+            }
+            Entity::Key => {
+                self.keys
+                    .push(ApiKey::new(name, String::new()).revoked(true));
+                self.keys.len()
+            }
+            Entity::Link => {
+                self.links
+                    .push(PublicLink::new(name, String::new(), Permissions::empty()).revoked(true));
+                self.links.len()
+            }
+            Entity::Grant => return self,
+        };
+        self.removed.insert((entity, index - 1));
+        self
+    }
+
+    /// Whether declaration `index` of `entity` stands for a removed entity.
+    fn is_removed(&self, entity: Entity, index: usize) -> bool {
+        !self.removed.is_empty() && self.removed.contains(&(entity, index))
+    }
+
     /// The origin of declaration `index` of `entity`, or a description of it.
     fn origin_or(&self, entity: Entity, index: usize, describe: impl FnOnce() -> String) -> String {
         match self.origins.get(&(entity, index)) {
@@ -270,6 +326,9 @@ impl PolicyBuilder {
             .iter()
             .enumerate()
             .map(|(index, (name, tenant))| {
+                if self.is_removed(Entity::Team, index) {
+                    return REMOVED;
+                }
                 tenant_or_problem(&catalog, tenant_of_name(tenant), tenant, || {
                     self.origin_or(Entity::Team, index, || format!("team {name:?}"))
                 })
@@ -285,6 +344,20 @@ impl PolicyBuilder {
         let mut user_labels: Vec<Labels> = Vec::new();
         for (index, user) in self.users.iter().enumerate() {
             let id = u32::try_from(index).unwrap_or(NONE);
+            if self.is_removed(Entity::User, index) {
+                // What removing a user leaves: no tenant, teams or labels.
+                let start = u32::try_from(user_teams.len()).unwrap_or(NONE);
+                users.push(UserRecord::new(
+                    REMOVED,
+                    key::filter_bit(key::EVERYONE),
+                    start,
+                    0,
+                    State::Deactivated,
+                    user.user_type,
+                    user.user_type.channels(),
+                ));
+                continue;
+            }
             let referrer =
                 || self.origin_or(Entity::User, index, || format!("user {:?}", user.name));
             let tenant = tenant_or_problem(
@@ -476,7 +549,7 @@ impl PolicyBuilder {
                     {
                         check_holder(member, Some(&grant.grantee), &mut problems);
                     }
-                    Principal::Team(crate::directory::TeamId(team))
+                    Principal::Team(TeamId(team))
                 }
                 // A role limited to some user types reaches, through
                 // `Everyone`, only the members of those types: no error.
@@ -524,6 +597,16 @@ impl PolicyBuilder {
         // Keys and links.
         let mut keys = Vec::with_capacity(self.keys.len());
         for (index, api_key) in self.keys.iter().enumerate() {
+            if self.is_removed(Entity::Key, index) {
+                keys.push(KeyRecord {
+                    owner: REMOVED,
+                    within: NONE,
+                    scope: api_key.scope,
+                    expires_at: None,
+                    revoked: true,
+                });
+                continue;
+            }
             let referrer =
                 || self.origin_or(Entity::Key, index, || format!("API key {:?}", api_key.name));
             let owner = lookup(
@@ -566,6 +649,15 @@ impl PolicyBuilder {
         }
         let mut links = Vec::with_capacity(self.links.len());
         for (index, link) in self.links.iter().enumerate() {
+            if self.is_removed(Entity::Link, index) {
+                links.push(LinkRecord {
+                    resource: REMOVED,
+                    permissions: link.permissions,
+                    expires_at: None,
+                    revoked: true,
+                });
+                continue;
+            }
             let resource = lookup(
                 &catalog.resources,
                 &link.resource,
@@ -605,13 +697,12 @@ impl PolicyBuilder {
             }
         }
 
-        if !problems.is_empty() {
-            return Err(BuildError::new(problems));
-        }
-
         // Compile the grant runs: sorted by scope, then principal, so a
         // principal's grants are contiguous and a long run can be searched.
-        entries.sort_unstable_by_key(|(scope, e)| (*scope, e.key, e.effect, e.role));
+        // Sorted by identity, two grants of one identity are side by side.
+        // (Done before the problems are returned, to report duplicates with
+        // the rest; with problems, nothing sorted here is kept.)
+        entries.sort_unstable_by_key(|(scope, e)| e.identity(*scope));
         // Each user's own grants together (a counting sort by user: linear,
         // where sorting ten million pairs is not), then sorted by scope.
         let mut user_grants: Vec<UserGrant> = match own_grants.first() {
@@ -647,21 +738,39 @@ impl PolicyBuilder {
             *position += 1;
             record.scope_filter |= 1 << key::filter_shift(grant.scope);
         }
-        for (record, &count) in users.iter().zip(&counts) {
+        let mut duplicated = entries.windows(2).any(|pair| {
+            matches!(pair, [(a_scope, a), (b_scope, b)] if a.identity(*a_scope) == b.identity(*b_scope))
+        });
+        for (user, (record, &count)) in (0..).zip(users.iter().zip(&counts)) {
             let start = record.grants_start as usize;
             if let Some(run) = user_grants.get_mut(start..start + count as usize) {
                 run.sort_unstable();
+                duplicated |= run
+                    .windows(2)
+                    .any(|pair| matches!(pair, [a, b] if a.identity(user) == b.identity(user)));
             }
+        }
+        if duplicated {
+            problems.extend(self.duplicate_grants(&catalog, &scopes, &grantees));
+        }
+        if !problems.is_empty() {
+            return Err(BuildError::new(problems));
         }
         let mut nodes: Vec<Node> = self
             .resources
             .iter()
             .zip(parents.iter().zip(&tenants))
-            .map(|(decl, (&parent, &tenant))| Node {
+            .enumerate()
+            .map(|(index, (decl, (&parent, &tenant)))| Node {
                 filter: 0,
                 parent,
                 grandparent: parents.get(parent as usize).copied().unwrap_or(NONE),
-                tenant,
+                // A removed resource is a root without a tenant.
+                tenant: if self.is_removed(Entity::Resource, index) {
+                    REMOVED
+                } else {
+                    tenant
+                },
                 grants_start: 0,
                 grants_len: 0,
                 wide: NO_WIDE,
@@ -722,6 +831,66 @@ impl PolicyBuilder {
         })
     }
 
+    /// Every grant declared again with the identity of an earlier one
+    /// ([`GrantIdentity`](crate::policy::GrantIdentity)), each naming both
+    /// declarations, in declaration order. Run only once the compiled runs
+    /// showed a duplicate: it sorts every grant once more. `scopes` and
+    /// `grantees` are the grants' scope and user ids, resolved in bulk.
+    fn duplicate_grants(
+        &self,
+        catalog: &Catalog,
+        scopes: &[u32],
+        grantees: &[u32],
+    ) -> Vec<Problem> {
+        let known = |id: Option<&u32>| id.copied().filter(|&id| id != NONE);
+        let mut identities: Vec<(GrantIdentity, usize)> = self
+            .grants
+            .iter()
+            .enumerate()
+            .filter_map(|(index, grant)| {
+                let scope = known(scopes.get(index))?;
+                let role = known(catalog.role_ids.get(&grant.role))?;
+                let principal = match &grant.grantee {
+                    Grantee::User(_) => Principal::User(UserId(known(grantees.get(index))?)),
+                    Grantee::Team(name) => Principal::Team(TeamId(catalog.teams.id(name)?)),
+                    Grantee::Everyone => Principal::Everyone,
+                    Grantee::Public => Principal::Public,
+                };
+                Some((grant_identity(principal, scope, role, grant.effect), index))
+            })
+            .collect();
+        identities.sort_unstable();
+        let place = |index: usize| match self.origins.get(&(Entity::Grant, index)) {
+            Some(origin) => origin.clone(),
+            None => format!("grant #{index}"),
+        };
+        let mut found: Vec<(usize, Problem)> = Vec::new();
+        let mut first: Option<(GrantIdentity, usize)> = None;
+        for (identity, index) in identities {
+            match first {
+                Some((seen, at)) if seen == identity => {
+                    let Some(grant) = self.grants.get(index) else {
+                        continue;
+                    };
+                    found.push((
+                        index,
+                        Problem::DuplicateGrant {
+                            referrer: place(index),
+                            first: place(at),
+                            grant: format!(
+                                "{} on {:?}, role {:?}, {}",
+                                grant.grantee, grant.scope, grant.role, grant.effect
+                            ),
+                        },
+                    ));
+                }
+                _ => first = Some((identity, index)),
+            }
+        }
+        found.sort_unstable_by_key(|&(index, _)| index);
+        found.into_iter().map(|(_, problem)| problem).collect()
+    }
+
     /// Names and ids of every entity; duplicate names and id-space overflows
     /// become problems.
     fn catalog(&self, problems: &mut Vec<Problem>) -> Catalog {
@@ -729,12 +898,25 @@ impl PolicyBuilder {
             declared: impl ExactSizeIterator<Item = &'a String>,
             entity: Entity,
             max: usize,
+            is_removed: &dyn Fn(Entity, usize) -> bool,
             problems: &mut Vec<Problem>,
         ) -> NameTable {
             let count = declared.len();
             let mut table = NameTable::default();
             table.reserve(count);
-            for name in declared {
+            for (index, name) in declared.enumerate() {
+                if is_removed(entity, index) {
+                    // The id keeps its name, which stands for nothing.
+                    match table.push(name) {
+                        Ok((id, true)) => table.forget(id),
+                        Ok((_, false)) => {}
+                        Err(TextFull) => {
+                            problems.push(Problem::TooMany { entity, count, max });
+                            break;
+                        }
+                    }
+                    continue;
+                }
                 match table.push(name) {
                     Ok((_, true)) => {}
                     // The first declaration keeps the name.
@@ -754,27 +936,35 @@ impl PolicyBuilder {
             table.shrink_to_fit();
             table
         }
+        let is_removed = |entity: Entity, index: usize| self.is_removed(entity, index);
         let ids_max = NONE as usize - 1;
         let resources = names(
             self.resources.iter().map(|d| &d.name),
             Entity::Resource,
             ids_max,
+            &is_removed,
             problems,
         );
         let users = names(
             self.users.iter().map(|u| &u.name),
             Entity::User,
             key::MAX_INDEX,
+            &is_removed,
             problems,
         );
         let teams = names(
             self.teams.iter().map(|t| &t.0),
             Entity::Team,
             key::MAX_INDEX,
+            &is_removed,
             problems,
         );
         let mut role_ids = BTreeMap::new();
         for (index, role) in self.roles.iter().enumerate() {
+            if self.is_removed(Entity::Role, index) {
+                // A removed role keeps its name in the list, not its id.
+                continue;
+            }
             match role_ids.entry(role.name.clone()) {
                 Entry::Vacant(slot) => {
                     slot.insert(u32::try_from(index).unwrap_or(NONE));
@@ -796,12 +986,14 @@ impl PolicyBuilder {
             self.keys.iter().map(|k| &k.name),
             Entity::Key,
             ids_max,
+            &is_removed,
             problems,
         );
         let links = names(
             self.links.iter().map(|l| &l.name),
             Entity::Link,
             ids_max,
+            &is_removed,
             problems,
         );
         Catalog {

@@ -266,7 +266,11 @@ pub enum Change {
         user: String,
     },
     /// Grants `role` on `scope` to `grantee`. With an author, the grant must
-    /// pass [`Policy::can_grant`] for that author.
+    /// pass [`Policy::can_grant`] for that author. Refused with
+    /// [`AlreadyGranted`](ChangeProblem::AlreadyGranted) when the grantee
+    /// holds the role on the scope with that effect already, under any
+    /// condition: the condition is no part of a grant's identity
+    /// ([`Grant`](crate::Grant)).
     Grant {
         /// Who receives it.
         grantee: Grantee,
@@ -283,7 +287,11 @@ pub enum Change {
         /// Who grants it, if the grant is to be authorized.
         by: Option<Author>,
     },
-    /// Removes a grant. With an author, the author needs
+    /// Removes the grant of `role` on `scope` to `grantee` with `effect`,
+    /// whatever its condition: a policy holds at most one grant of that
+    /// identity ([`Grant`](crate::Grant)), so after an `Ok` none is left.
+    /// Refused with [`NotGranted`](ChangeProblem::NotGranted) when there is
+    /// none. With an author, the author needs
     /// [`Permissions::MANAGE_MEMBERS`] at the scope.
     Revoke {
         /// Who holds it.
@@ -1493,9 +1501,12 @@ impl Policy {
                     condition,
                 };
                 // The condition is not part of a grant's identity.
-                let order = |g: &UserGrant| (g.scope, g.effect, g.role);
+                let identity = entry.identity(user);
                 let mut next = own.to_vec();
-                match (add, own.binary_search_by(|g| order(g).cmp(&order(&entry)))) {
+                match (
+                    add,
+                    own.binary_search_by(|g| g.identity(user).cmp(&identity)),
+                ) {
                     (true, Ok(_)) => return Err(ChangeProblem::AlreadyGranted),
                     (false, Err(_)) => return Err(ChangeProblem::NotGranted),
                     (true, Err(at)) => next.insert(at, entry),
@@ -1525,8 +1536,8 @@ impl Policy {
                     condition,
                 };
                 let entries = self.group_grants(node);
-                let order = |e: &GrantEntry| (e.key, e.effect, e.role);
-                let position = entries.binary_search_by(|e| order(e).cmp(&order(&entry)));
+                let identity = entry.identity(scope_id);
+                let position = entries.binary_search_by(|e| e.identity(scope_id).cmp(&identity));
                 let mut next = entries.to_vec();
                 match (add, position) {
                     (true, Ok(_)) => return Err(ChangeProblem::AlreadyGranted),

@@ -1,7 +1,9 @@
 //! Policy documents: the whole model as plain data, by names, to store,
 //! ship and edit. The shape is documented on [`PolicyDocument`], where
 //! users read it; the conversions are [`Policy::from_document`] and
-//! [`Policy::to_document`].
+//! [`Policy::to_document`]. A document written by a policy is a lossless
+//! snapshot: it keeps the ids of removed entities ([`RemovedDocument`])
+//! and the revision, and `==` between policies compares their documents.
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -65,7 +67,9 @@ use crate::PolicyBuilder;
 ///     { "to": "public", "scope": "launch", "role": "viewer", "effect": "allow" }
 ///   ],
 ///   "keys": [{ "name": "ci", "owner": "ann", "scope": "VIEW | EXECUTE", "within": "campaigns", "expires_at": 1800000000 }],
-///   "links": [{ "name": "launch-link", "resource": "launch", "permissions": "VIEW", "revoked": false }]
+///   "links": [{ "name": "launch-link", "resource": "launch", "permissions": "VIEW", "revoked": false }],
+///   "removed": { "users": [[1, "bo"]], "keys": [[0, "bo-key"]] },
+///   "revision": 42
 /// }
 /// ```
 ///
@@ -81,11 +85,19 @@ use crate::PolicyBuilder;
 ///   `"everyone"` or `"public"`.
 /// - `seats` is a [`Seats`] limit: at most `limit` active users of the
 ///   `counted` types.
+/// - Ids follow the lists: the n-th entry of `users` is the n-th user id
+///   not listed in `removed.users`. `removed` lists, per kind, the ids of
+///   removed entities as `[id, name]` pairs, increasing (see
+///   [`RemovedDocument`]): [`Policy::to_document`] writes them so that a
+///   reloaded snapshot keeps every id. Above, `users[0]` (ann) is user 0,
+///   id 1 is the removed bo, `users[1]` (pat) is user 2.
+/// - `revision` is the policy's [`revision`](Policy::revision), at most
+///   [`PolicyDocument::MAX_REVISION`].
 /// - Left out means: no MFA-guarded permissions, no seat limit, no rules, no inheritance,
 ///   a role open to every user type, a tenant root (no `parent`), the user
 ///   type's channels, no teams, a key with its owner's full rights
-///   (`scope`) anywhere in its tenant (`within`), no expiry, not revoked;
-///   and every list empty.
+///   (`scope`) anywhere in its tenant (`within`), no expiry, not revoked,
+///   nothing removed, revision 0; and every list empty.
 ///
 /// ```
 /// use clearance::{Action, Channel, Effect, Grantee, Permissions as P, Policy, PolicyDocument,
@@ -182,6 +194,98 @@ pub struct PolicyDocument {
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
     pub links: Vec<LinkDocument>,
+    /// The ids of removed entities, so that the live ones keep theirs
+    /// (see [`RemovedDocument`]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "RemovedDocument::is_empty")
+    )]
+    pub removed: RemovedDocument,
+    /// The policy's [`revision`](Policy::revision): how many changes were
+    /// applied to it; at most [`PolicyDocument::MAX_REVISION`].
+    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "is_zero"))]
+    pub revision: u64,
+}
+
+/// The ids of removed entities, per kind, each with the name it had:
+/// `{"users": [[1, "bo"]], "resources": [[4, "drafts"], [5, "old"]]}`.
+///
+/// Ids are dense and never reused: removing an entity leaves its id taken,
+/// naming nothing a decision can reach (a subject or resource with that id
+/// decides as unknown), and its name free for a new entity with a new id.
+/// A document keeps those ids so that a policy rebuilt from
+/// [`Policy::to_document`] numbers everything as the original does: an id
+/// a session kept across a reload, or took from a replica started from the
+/// same snapshot and log, names the same entity or none.
+///
+/// For each kind, the ids `0..n` (`n` = live entries of the kind's list +
+/// removed ones) are given in order: the removed ids listed here, each
+/// once and increasing, each below `n`; the entries of the kind's list, in
+/// order, take the others. The name is what
+/// [`Policy::user_name`](Policy::user_name) and the like still answer for
+/// the removed id (for explaining old decisions); it stands for nothing.
+/// Every removed id is spelt out, so a document costs memory in proportion
+/// to its length, never to a number it holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct RemovedDocument {
+    /// Removed resources: `[id, name]` pairs, ids increasing.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub resources: Vec<(u32, String)>,
+    /// Removed roles.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub roles: Vec<(u32, String)>,
+    /// Removed teams.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub teams: Vec<(u32, String)>,
+    /// Removed users.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub users: Vec<(u32, String)>,
+    /// Removed API keys.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub keys: Vec<(u32, String)>,
+    /// Removed public links.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub links: Vec<(u32, String)>,
+}
+
+impl RemovedDocument {
+    /// Whether no id of any kind is removed.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.lists().iter().all(|(_, list)| list.is_empty())
+    }
+
+    /// Each kind's list, with its kind.
+    fn lists(&self) -> [(Entity, &Vec<(u32, String)>); 6] {
+        [
+            (Entity::Resource, &self.resources),
+            (Entity::Role, &self.roles),
+            (Entity::Team, &self.teams),
+            (Entity::User, &self.users),
+            (Entity::Key, &self.keys),
+            (Entity::Link, &self.links),
+        ]
+    }
 }
 
 /// A role: `{"name", "rules"?, "inherits"?, "only_for"?}`. See
@@ -295,8 +399,15 @@ pub struct UserDocument {
     pub labels: Labels,
 }
 
-/// A grant: `{"to", "scope", "role", "effect"}` gives `role` on the
-/// resource named `scope` and everything below it to `to`. See [`Effect`].
+/// A grant: `{"to", "scope", "role", "effect", "when"?}` gives `role` on
+/// the resource named `scope` and everything below it to `to`. See
+/// [`Effect`].
+///
+/// `to`, `scope`, `role` and `effect` are the grant's identity
+/// ([`Grant`](crate::Grant)): two grants of a document may not share all
+/// four, whatever their `when`
+/// ([`Problem::DuplicateGrant`](crate::Problem::DuplicateGrant), naming
+/// both entries: `grants[4]: the same grant as grants[1] …`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -387,9 +498,20 @@ fn is_false(value: &bool) -> bool {
     !*value
 }
 
+/// Whether a number is 0, for `skip_serializing_if`.
+#[cfg(feature = "serde")]
+fn is_zero(value: &u64) -> bool {
+    *value == 0
+}
+
 impl PolicyDocument {
     /// The version of the document shape this crate reads and writes.
     pub const VERSION: u32 = 1;
+
+    /// The largest [`revision`](PolicyDocument::revision) a document may
+    /// hold: `i64::MAX`, so that it fits a signed 64-bit column and a
+    /// policy loaded at it can still count its changes.
+    pub const MAX_REVISION: u64 = i64::MAX as u64;
 
     /// An empty document of the current [`VERSION`](PolicyDocument::VERSION).
     #[must_use]
@@ -405,7 +527,42 @@ impl PolicyDocument {
             grants: Vec::new(),
             keys: Vec::new(),
             links: Vec::new(),
+            removed: RemovedDocument::default(),
+            revision: 0,
         }
+    }
+
+    /// How many entries the list of `entity` holds.
+    fn live(&self, entity: Entity) -> usize {
+        match entity {
+            Entity::Resource => self.resources.len(),
+            Entity::Role => self.roles.len(),
+            Entity::Team => self.teams.len(),
+            Entity::User => self.users.len(),
+            Entity::Key => self.keys.len(),
+            Entity::Link => self.links.len(),
+            Entity::Grant => self.grants.len(),
+        }
+    }
+
+    /// Every removed id out of place: not above the one before it, or not
+    /// below the number of ids of its kind (live and removed).
+    fn removed_problems(&self) -> Vec<DocumentProblem> {
+        let mut problems = Vec::new();
+        for (entity, list) in self.removed.lists() {
+            let ids = self.live(entity).saturating_add(list.len());
+            let mut previous: Option<u32> = None;
+            for (position, &(id, _)) in list.iter().enumerate() {
+                if id as usize >= ids || previous.is_some_and(|before| id <= before) {
+                    problems.push(DocumentProblem {
+                        path: format!("removed.{}[{position}]", list_name(entity)),
+                        problem: Problem::MisplacedRemovedId { entity, id, ids },
+                    });
+                }
+                previous = Some(id);
+            }
+        }
+        problems
     }
 
     /// The document's declarations, each marked with its path so that the
@@ -416,50 +573,75 @@ impl PolicyDocument {
         if let Some(seats) = self.seats {
             builder.seats(seats);
         }
-        for (index, resource) in self.resources.iter().enumerate() {
-            match &resource.parent {
-                None => builder.tenant(resource.name.clone(), resource.kind),
-                Some(parent) => {
-                    builder.resource(resource.name.clone(), resource.kind, parent.clone())
+        let removed = &self.removed;
+        in_id_order(
+            &mut builder,
+            Entity::Resource,
+            &removed.resources,
+            &self.resources,
+            |builder, index, resource| {
+                match &resource.parent {
+                    None => builder.tenant(resource.name.clone(), resource.kind),
+                    Some(parent) => {
+                        builder.resource(resource.name.clone(), resource.kind, parent.clone())
+                    }
+                };
+                builder.set_origin(Entity::Resource, format!("resources[{index}]"));
+                if !resource.labels.is_empty() {
+                    builder.labels(resource.name.clone(), resource.labels);
                 }
-            };
-            builder.set_origin(Entity::Resource, format!("resources[{index}]"));
-            if !resource.labels.is_empty() {
-                builder.labels(resource.name.clone(), resource.labels);
-            }
-        }
-        for (index, role) in self.roles.iter().enumerate() {
-            let mut declared = Role::new(role.name.clone());
-            for rule in &role.rules {
-                declared = declared.allow(rule.kinds.iter().copied(), rule.permissions);
-            }
-            for parent in &role.inherits {
-                declared = declared.inherits(parent.clone());
-            }
-            if let Some(user_types) = role.only_for {
-                declared = declared.only_for(user_types);
-            }
-            builder.role(declared);
-            builder.set_origin(Entity::Role, format!("roles[{index}]"));
-        }
-        for (index, team) in self.teams.iter().enumerate() {
-            builder.team(team.name.clone(), team.tenant.clone());
-            builder.set_origin(Entity::Team, format!("teams[{index}]"));
-        }
-        for (index, user) in self.users.iter().enumerate() {
-            let mut declared = User::new(user.name.clone(), user.tenant.clone())
-                .user_type(user.user_type)
-                .status(user.status);
-            if let Some(channels) = user.channels {
-                declared = declared.channels(channels);
-            }
-            for team in &user.teams {
-                declared = declared.member_of(team.clone());
-            }
-            declared = declared.labels(user.labels);
-            builder.user(declared);
-            builder.set_origin(Entity::User, format!("users[{index}]"));
-        }
+            },
+        );
+        in_id_order(
+            &mut builder,
+            Entity::Role,
+            &removed.roles,
+            &self.roles,
+            |builder, index, role| {
+                let mut declared = Role::new(role.name.clone());
+                for rule in &role.rules {
+                    declared = declared.allow(rule.kinds.iter().copied(), rule.permissions);
+                }
+                for parent in &role.inherits {
+                    declared = declared.inherits(parent.clone());
+                }
+                if let Some(user_types) = role.only_for {
+                    declared = declared.only_for(user_types);
+                }
+                builder.role(declared);
+                builder.set_origin(Entity::Role, format!("roles[{index}]"));
+            },
+        );
+        in_id_order(
+            &mut builder,
+            Entity::Team,
+            &removed.teams,
+            &self.teams,
+            |builder, index, team| {
+                builder.team(team.name.clone(), team.tenant.clone());
+                builder.set_origin(Entity::Team, format!("teams[{index}]"));
+            },
+        );
+        in_id_order(
+            &mut builder,
+            Entity::User,
+            &removed.users,
+            &self.users,
+            |builder, index, user| {
+                let mut declared = User::new(user.name.clone(), user.tenant.clone())
+                    .user_type(user.user_type)
+                    .status(user.status);
+                if let Some(channels) = user.channels {
+                    declared = declared.channels(channels);
+                }
+                for team in &user.teams {
+                    declared = declared.member_of(team.clone());
+                }
+                declared = declared.labels(user.labels);
+                builder.user(declared);
+                builder.set_origin(Entity::User, format!("users[{index}]"));
+            },
+        );
         for (index, grant) in self.grants.iter().enumerate() {
             builder.grant_when(
                 grant.to.clone(),
@@ -470,30 +652,69 @@ impl PolicyDocument {
             );
             builder.set_origin(Entity::Grant, format!("grants[{index}]"));
         }
-        for (index, key) in self.keys.iter().enumerate() {
-            let mut declared = ApiKey::new(key.name.clone(), key.owner.clone())
-                .scope(key.scope.unwrap_or(Permissions::all()))
-                .revoked(key.revoked);
-            if let Some(within) = &key.within {
-                declared = declared.within(within.clone());
-            }
-            if let Some(at) = key.expires_at {
-                declared = declared.expires_at(at);
-            }
-            builder.api_key(declared);
-            builder.set_origin(Entity::Key, format!("keys[{index}]"));
-        }
-        for (index, link) in self.links.iter().enumerate() {
-            let mut declared =
-                PublicLink::new(link.name.clone(), link.resource.clone(), link.permissions)
-                    .revoked(link.revoked);
-            if let Some(at) = link.expires_at {
-                declared = declared.expires_at(at);
-            }
-            builder.link(declared);
-            builder.set_origin(Entity::Link, format!("links[{index}]"));
-        }
+        in_id_order(
+            &mut builder,
+            Entity::Key,
+            &removed.keys,
+            &self.keys,
+            |builder, index, key| {
+                let mut declared = ApiKey::new(key.name.clone(), key.owner.clone())
+                    .scope(key.scope.unwrap_or(Permissions::all()))
+                    .revoked(key.revoked);
+                if let Some(within) = &key.within {
+                    declared = declared.within(within.clone());
+                }
+                if let Some(at) = key.expires_at {
+                    declared = declared.expires_at(at);
+                }
+                builder.api_key(declared);
+                builder.set_origin(Entity::Key, format!("keys[{index}]"));
+            },
+        );
+        in_id_order(
+            &mut builder,
+            Entity::Link,
+            &removed.links,
+            &self.links,
+            |builder, index, link| {
+                let mut declared =
+                    PublicLink::new(link.name.clone(), link.resource.clone(), link.permissions)
+                        .revoked(link.revoked);
+                if let Some(at) = link.expires_at {
+                    declared = declared.expires_at(at);
+                }
+                builder.link(declared);
+                builder.set_origin(Entity::Link, format!("links[{index}]"));
+            },
+        );
         builder
+    }
+}
+
+/// Declares the entities of one kind in id order: the `removed` ids (checked
+/// by [`PolicyDocument::removed_problems`]: increasing, below their count
+/// and the entries') as removed slots, and the `entries` through `declare`
+/// (with their position in their list) in the other ids, in order.
+fn in_id_order<T>(
+    builder: &mut PolicyBuilder,
+    entity: Entity,
+    removed: &[(u32, String)],
+    entries: &[T],
+    mut declare: impl FnMut(&mut PolicyBuilder, usize, &T),
+) {
+    let mut removed = removed.iter().peekable();
+    let mut entries = entries.iter().enumerate();
+    for id in 0.. {
+        match removed.peek() {
+            Some((at, name)) if *at as usize == id => {
+                builder.removed(entity, name.clone());
+                removed.next();
+            }
+            _ => match entries.next() {
+                Some((index, entry)) => declare(builder, index, entry),
+                None => break,
+            },
+        }
     }
 }
 
@@ -528,11 +749,17 @@ impl Policy {
     /// );
     /// ```
     ///
+    /// The ids of the policy are those the document gives (removed ones
+    /// included, see [`RemovedDocument`]), and its revision the document's.
+    ///
     /// # Errors
     ///
     /// [`DocumentError::UnsupportedVersion`] for a version other than
-    /// [`PolicyDocument::VERSION`]; [`DocumentError::Invalid`] with every
-    /// problem of the model and its path.
+    /// [`PolicyDocument::VERSION`];
+    /// [`DocumentError::RevisionTooLarge`] for a revision above
+    /// [`PolicyDocument::MAX_REVISION`]; [`DocumentError::Invalid`] with
+    /// every misplaced removed id or else every problem of the model, each
+    /// with its path.
     pub fn from_document(document: &PolicyDocument) -> Result<Policy, DocumentError> {
         if document.version != PolicyDocument::VERSION {
             return Err(DocumentError::UnsupportedVersion {
@@ -540,23 +767,40 @@ impl Policy {
                 supported: PolicyDocument::VERSION,
             });
         }
-        document
+        if document.revision > PolicyDocument::MAX_REVISION {
+            return Err(DocumentError::RevisionTooLarge {
+                found: document.revision,
+                max: PolicyDocument::MAX_REVISION,
+            });
+        }
+        let problems = document.removed_problems();
+        if !problems.is_empty() {
+            return Err(DocumentError::Invalid { problems });
+        }
+        let mut policy = document
             .builder()
             .build()
             .map_err(|error| DocumentError::Invalid {
                 problems: locate(document, error.problems()),
-            })
+            })?;
+        policy.revision = document.revision;
+        Ok(policy)
     }
 
-    /// The model as a document, by names: what
+    /// The model as a document, by names: a snapshot, which
     /// [`from_document`](Policy::from_document) compiles back into an
-    /// equal policy.
+    /// equal policy (`==`): the same entities under the same ids, and the
+    /// same [`revision`](Policy::revision).
     ///
-    /// Entities come in id order, so the ids of the rebuilt policy are
-    /// those of this one. What the compiled policy no longer distinguishes
-    /// is written in one canonical way: grants are listed by scope, a
-    /// user's teams in id order without repeats, and a user's channels only
-    /// when narrower than its type's.
+    /// Entities come in id order, and the ids of removed entities are
+    /// listed in [`PolicyDocument::removed`], so the ids of the rebuilt
+    /// policy are those of this one, after any changes: an id kept across
+    /// a reload names the same entity, or (removed) none. What the compiled
+    /// policy no longer distinguishes is written in one canonical way:
+    /// grants are listed by scope, a user's teams in id order without
+    /// repeats, and a user's channels only when narrower than its type's.
+    ///
+    /// Two policies are equal exactly when their documents are.
     #[must_use]
     pub fn to_document(&self) -> PolicyDocument {
         let writer = Writer { policy: self };
@@ -571,9 +815,28 @@ impl Policy {
             grants: writer.grant_documents(),
             keys: writer.key_documents(),
             links: writer.link_documents(),
+            removed: writer.removed_document(),
+            revision: self.revision,
         }
     }
 }
+
+/// Two policies are equal when they hold the same model: the same
+/// [document](Policy::to_document), so the same entities under the same
+/// ids (removed ones included), the same grants, and the same
+/// [`revision`](Policy::revision). How each lays the model out in memory
+/// (the order of its arenas, space left by changes) does not count: a
+/// policy changed step by step equals the one its snapshot rebuilds.
+///
+/// Comparing writes both documents: a cost in proportion to the policies'
+/// size, for tests and checks, never for a decision.
+impl PartialEq for Policy {
+    fn eq(&self, other: &Policy) -> bool {
+        self.revision == other.revision && self.to_document() == other.to_document()
+    }
+}
+
+impl Eq for Policy {}
 
 /// Writes a policy's parts for [`Policy::to_document`], one per kind of
 /// entity: each decides alone which entities it writes (removed ones are
@@ -613,6 +876,55 @@ impl Writer<'_> {
     fn role_is_live(&self, id: u32, role: &Role) -> bool {
         // A removed role keeps its name in the list, but not its id.
         self.catalog.role_ids.get(&role.name) == Some(&id)
+    }
+
+    fn key_is_live(&self, id: u32) -> bool {
+        self.keys
+            .get(id as usize)
+            .is_some_and(|key| self.user_is_live(key.owner))
+    }
+
+    fn link_is_live(&self, id: u32) -> bool {
+        self.links
+            .get(id as usize)
+            .is_some_and(|link| self.resource_is_live(link.resource))
+    }
+
+    /// The ids (and names) of removed entities: every id of a kind that
+    /// its `*_is_live` check, which the writers of the lists use, leaves out.
+    fn removed_document(&self) -> RemovedDocument {
+        let removed = |count: usize, names: &NameTable, live: &dyn Fn(u32) -> bool| {
+            (0..count)
+                .filter_map(|index| u32::try_from(index).ok())
+                .filter(|&id| !live(id))
+                .map(|id| (id, name_of(names, id)))
+                .collect()
+        };
+        let roles = (0..)
+            .zip(&self.catalog.roles)
+            .filter(|&(id, role)| !self.role_is_live(id, role))
+            .map(|(id, role)| (id, role.name.clone()))
+            .collect();
+        RemovedDocument {
+            resources: removed(self.nodes.len(), &self.catalog.resources, &|id| {
+                self.resource_is_live(id)
+            }),
+            roles,
+            teams: removed(
+                self.catalog.team_tenants.len(),
+                &self.catalog.teams,
+                &|id| self.team_is_live(id),
+            ),
+            users: removed(self.users.len(), &self.catalog.users, &|id| {
+                self.user_is_live(id)
+            }),
+            keys: removed(self.keys.len(), &self.catalog.keys, &|id| {
+                self.key_is_live(id)
+            }),
+            links: removed(self.links.len(), &self.catalog.links, &|id| {
+                self.link_is_live(id)
+            }),
+        }
     }
 
     fn role_documents(&self) -> Vec<RoleDocument> {
@@ -775,7 +1087,7 @@ impl Writer<'_> {
             .filter_map(|index| {
                 let id = u32::try_from(index).ok()?;
                 let key = self.keys.get(index)?;
-                self.user_is_live(key.owner).then(|| KeyDocument {
+                self.key_is_live(id).then(|| KeyDocument {
                     name: name_of(&self.catalog.keys, id),
                     owner: name_of(&self.catalog.users, key.owner),
                     scope: (key.scope != Permissions::all()).then_some(key.scope),
@@ -793,7 +1105,7 @@ impl Writer<'_> {
             .filter_map(|index| {
                 let id = u32::try_from(index).ok()?;
                 let link = self.links.get(index)?;
-                self.resource_is_live(link.resource).then(|| LinkDocument {
+                self.link_is_live(id).then(|| LinkDocument {
                     name: name_of(&self.catalog.links, id),
                     resource: name_of(&self.catalog.resources, link.resource),
                     permissions: link.permissions,
@@ -833,6 +1145,7 @@ fn locate(document: &PolicyDocument, problems: &[Problem]) -> Vec<DocumentProble
                 Problem::UnknownReference { referrer, .. }
                 | Problem::NotATenant { referrer, .. }
                 | Problem::CrossesTenants { referrer, .. }
+                | Problem::DuplicateGrant { referrer, .. }
                 | Problem::IneligibleRole { referrer, .. } => {
                     origin(referrer).unwrap_or(referrer).to_string()
                 }
@@ -856,6 +1169,9 @@ fn locate(document: &PolicyDocument, problems: &[Problem]) -> Vec<DocumentProble
                     format!("{}.teams", finder.path(Entity::User, user, 0))
                 }
                 Problem::TooMany { entity, .. } => list_name(*entity).to_string(),
+                Problem::MisplacedRemovedId { entity, .. } => {
+                    format!("removed.{}", list_name(*entity))
+                }
                 Problem::SeatsExceeded { .. } => "seats".to_string(),
             };
             DocumentProblem {

@@ -101,6 +101,19 @@ pub enum Problem {
         /// The tenant of `what`.
         other_tenant: String,
     },
+    /// Two grants of one identity: the same principal, scope, role and
+    /// effect, whatever their conditions (see [`Grant`](crate::Grant)). A
+    /// revoke removes the one grant of an identity, so a model holds at
+    /// most one.
+    #[error("{referrer}: the same grant as {first} ({grant}); a grant is one principal, scope, role and effect, whatever its condition")]
+    DuplicateGrant {
+        /// The later declaration (`grants[4]` in a document, else `grant #4`).
+        referrer: String,
+        /// The first declaration of the same grant.
+        first: String,
+        /// The grant, described: `user "ann" on "sales", role "viewer", allow`.
+        grant: String,
+    },
     /// A role is given to a user whose type may not hold it.
     #[error("{referrer}: role {role:?} may not be held by {user_type} user {user:?}")]
     IneligibleRole {
@@ -140,6 +153,18 @@ pub enum Problem {
         count: usize,
         /// The limit.
         max: usize,
+    },
+    /// A document lists a removed id out of place
+    /// ([`RemovedDocument`](crate::RemovedDocument)): not above the one
+    /// before it, or not below the number of ids of its kind.
+    #[error("{entity} id {id} cannot be removed: removed ids increase, each below {ids}, the number of {entity} ids (live and removed)")]
+    MisplacedRemovedId {
+        /// The kind of entity.
+        entity: Entity,
+        /// The removed id.
+        id: u32,
+        /// How many ids of that kind the document gives, live and removed.
+        ids: usize,
     },
     /// More entities of one kind than ids can number.
     #[error("too many {entity}s: {count}, at most {max}")]
@@ -201,6 +226,15 @@ pub enum DocumentError {
         found: u32,
         /// The version this crate reads.
         supported: u32,
+    },
+    /// The document's revision is beyond
+    /// [`PolicyDocument::MAX_REVISION`](crate::PolicyDocument::MAX_REVISION).
+    #[error("revision: {found} is beyond {max}, the largest revision a document may hold")]
+    RevisionTooLarge {
+        /// The document's `revision`.
+        found: u64,
+        /// The largest revision a document may hold.
+        max: u64,
     },
     /// The model the document describes does not build: every problem
     /// found, each with its path in the document.

@@ -72,6 +72,18 @@ impl fmt::Display for Principal {
 }
 
 /// A compiled grant, as stored in a [`Policy`](crate::Policy).
+///
+/// These four fields are a grant's *identity*; its condition (see
+/// [`PolicyBuilder::grant_when`](crate::PolicyBuilder::grant_when)) is no
+/// part of it. A policy holds at most one grant of an identity: a model or
+/// document declaring a second one does not build
+/// ([`Problem::DuplicateGrant`](crate::Problem::DuplicateGrant)), a
+/// [`Change::Grant`](crate::Change::Grant) of one that exists, under any
+/// condition, is refused
+/// ([`ChangeProblem::AlreadyGranted`](crate::ChangeProblem::AlreadyGranted)),
+/// and [`Change::Revoke`](crate::Change::Revoke) removes it whatever its
+/// condition, so after a revoke no grant of that identity is left. To
+/// change a grant's condition, revoke it and grant it again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Grant {

@@ -34,8 +34,8 @@ pub use directory::{
     UserTypes,
 };
 pub use document::{
-    GrantDocument, KeyDocument, LinkDocument, PolicyDocument, ResourceDocument, RoleDocument,
-    RuleDocument, TeamDocument, UserDocument,
+    GrantDocument, KeyDocument, LinkDocument, PolicyDocument, RemovedDocument, ResourceDocument,
+    RoleDocument, RuleDocument, TeamDocument, UserDocument,
 };
 pub use error::{
     BuildError, ChangeError, ChangeProblem, DocumentError, DocumentProblem, Entity, Problem,

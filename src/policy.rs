@@ -157,6 +157,47 @@ pub(crate) struct GrantEntry {
     pub(crate) condition: Condition,
 }
 
+/// A grant's identity: (scope, packed principal, effect, role), the
+/// fields of [`Grant`](crate::Grant) in the order runs are sorted. Its
+/// condition is no part of it: a principal holds a role with one effect on
+/// a scope at most once, under one condition. The builder refuses two
+/// grants of one identity, a change adding a second one is refused, and a
+/// revoke removes the one there is.
+pub(crate) type GrantIdentity = (u32, u32, Effect, u32);
+
+/// The identity of the grant of `role` on `scope` to `principal` with
+/// `effect`, whatever its condition.
+#[inline]
+pub(crate) const fn grant_identity(
+    principal: Principal,
+    scope: u32,
+    role: u32,
+    effect: Effect,
+) -> GrantIdentity {
+    (scope, key::pack(principal), effect, role)
+}
+
+impl GrantEntry {
+    /// This grant's identity, on the node `scope` whose run holds it.
+    #[inline]
+    pub(crate) fn identity(&self, scope: u32) -> GrantIdentity {
+        grant_identity(key::unpack(self.key), scope, self.role, self.effect)
+    }
+}
+
+impl UserGrant {
+    /// This grant's identity, held by `user` (whose run holds it).
+    #[inline]
+    pub(crate) fn identity(&self, user: u32) -> GrantIdentity {
+        grant_identity(
+            Principal::User(UserId(user)),
+            self.scope,
+            self.role,
+            self.effect,
+        )
+    }
+}
+
 /// One grant to a single user, kept with the user: most users hold few
 /// grants of their own, so a decision finds them without searching the
 /// (possibly long) runs of the resources on its path.
@@ -165,7 +206,7 @@ pub(crate) struct UserGrant {
     pub(crate) scope: u32,
     pub(crate) effect: Effect,
     pub(crate) role: u32,
-    /// When the grant applies; not part of its identity.
+    /// When the grant applies; not part of its identity ([`GrantIdentity`]).
     pub(crate) condition: Condition,
 }
 
@@ -466,7 +507,11 @@ pub(crate) struct Catalog {
 /// read at once and a deep tree's cache misses overlap); a node whose
 /// filters share no bit with the subject's is passed without touching its
 /// grants, which is most folders and flows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Two policies are equal (`==`) when they hold the same model under the
+/// same ids at the same revision, whatever their layout in memory: see
+/// [`Policy::to_document`].
+#[derive(Debug, Clone)]
 pub struct Policy {
     pub(crate) nodes: Vec<Node>,
     /// The children of each live resource, as a list threaded through

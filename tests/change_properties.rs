@@ -1276,3 +1276,141 @@ proptest! {
         decides_like_a_fresh_build(&model, &ops)?;
     }
 }
+
+// ---- snapshots after changes ----
+
+/// The ids of one kind from 0 while `named` gives a name, and two past
+/// them (ids nothing was ever given).
+fn ids_of(named: impl Fn(u32) -> bool) -> std::ops::Range<u32> {
+    let count = (0..).take_while(|&index| named(index)).count();
+    0..u32::try_from(count + 2).unwrap_or(u32::MAX)
+}
+
+/// Every id names in `rebuilt` what it names in `policy`, and every name
+/// (of an entity live, removed, or never declared) stands for the same id.
+fn same_ids(policy: &Policy, rebuilt: &Policy, mirror: &Mirror) -> Result<(), String> {
+    use clearance::{KeyId, LinkId, ResourceId, TeamId, UserId};
+    macro_rules! same {
+        ($id:ident, $name_of:ident, $id_of:ident) => {
+            for index in ids_of(|index| policy.$name_of($id::from_index(index)).is_some()) {
+                let id = $id::from_index(index);
+                let (before, after) = (policy.$name_of(id), rebuilt.$name_of(id));
+                if before != after {
+                    return Err(format!(
+                        "{id} names {before:?}, then {after:?} after a reload"
+                    ));
+                }
+                if let Some(name) = before {
+                    let (before, after) = (policy.$id_of(name), rebuilt.$id_of(name));
+                    if before != after {
+                        return Err(format!(
+                            "{name:?} stands for {before:?}, then {after:?} after a reload"
+                        ));
+                    }
+                }
+            }
+        };
+    }
+    same!(ResourceId, resource_name, resource_id);
+    same!(UserId, user_name, user_id);
+    same!(TeamId, team_name, team_id);
+    same!(KeyId, key_name, key_id);
+    same!(LinkId, link_name, link_id);
+    // Roles have no id from an index: by the names ever given.
+    let names = (0..12)
+        .map(role_name)
+        .chain(mirror.roles.iter().map(|role| role.name.clone()));
+    for name in names {
+        let (before, after) = (policy.role_id(&name), rebuilt.role_id(&name));
+        if before != after {
+            return Err(format!(
+                "role {name:?} is {before:?}, then {after:?} after a reload"
+            ));
+        }
+        if let Some(id) = before {
+            if policy.role_name(id) != rebuilt.role_name(id) {
+                return Err(format!("{id} changed its name after a reload"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Every subject by id (users on each channel, keys, links; removed and
+/// unknown ids included) decides alike in both, on every resource id, at
+/// a few times.
+fn same_decisions(policy: &Policy, rebuilt: &Policy) -> Result<(), String> {
+    use clearance::{KeyId, LinkId, ResourceId, UserId};
+    let mut subjects = Vec::new();
+    for index in ids_of(|index| policy.user_name(UserId::from_index(index)).is_some()) {
+        for channel in [Channel::Web, Channel::Api] {
+            subjects.push(Subject::user(UserId::from_index(index), channel));
+        }
+    }
+    for index in ids_of(|index| policy.key_name(KeyId::from_index(index)).is_some()) {
+        subjects.push(Subject::key(KeyId::from_index(index)));
+    }
+    for index in ids_of(|index| policy.link_name(LinkId::from_index(index)).is_some()) {
+        subjects.push(Subject::link(LinkId::from_index(index)));
+    }
+    let resources = ids_of(|index| {
+        policy
+            .resource_name(ResourceId::from_index(index))
+            .is_some()
+    });
+    for subject in subjects {
+        for now in [0, 60, 1_000] {
+            let subject = subject.with_mfa(now == 60).at(now);
+            for resource in resources.clone().map(ResourceId::from_index) {
+                for action in ACTIONS {
+                    let before = policy.authorize(&subject, action, resource);
+                    let after = rebuilt.authorize(&subject, action, resource);
+                    if before != after {
+                        return Err(format!(
+                            "{subject:?} {action:?} on {resource}: {before:?}, then {after:?} after a reload"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// A snapshot taken after any changes, removals included, is lossless:
+    /// `from_document(to_document(p)) == p` (with serde, through JSON as
+    /// well), the revision is kept, every id names what it named and every
+    /// name keeps its id, and every decision is the same, so an id kept
+    /// across a reload names the same entity or none.
+    #[test]
+    fn a_snapshot_after_changes_round_trips(
+        model in model(),
+        ops in vec(raw_op(0.1), 1..=40),
+    ) {
+        let mut policy = build(&builder(&model), &model);
+        let mut mirror = Mirror::of(&model);
+        apply_accepted(&mut policy, &mut mirror, &ops);
+        let document = policy.to_document();
+        let rebuilt = Policy::from_document(&document)
+            .map_err(|error| TestCaseError::fail(format!("{error}\n{document:#?}")))?;
+        prop_assert!(rebuilt == policy, "the rebuilt policy differs");
+        prop_assert_eq!(rebuilt.revision(), policy.revision());
+        prop_assert!(rebuilt.to_document() == document, "to_document is not stable");
+        same_ids(&policy, &rebuilt, &mirror).map_err(TestCaseError::fail)?;
+        same_decisions(&policy, &rebuilt).map_err(TestCaseError::fail)?;
+        #[cfg(feature = "serde")]
+        {
+            let json = serde_json::to_string(&document)
+                .map_err(|error| TestCaseError::fail(error.to_string()))?;
+            let parsed: clearance::PolicyDocument = serde_json::from_str(&json)
+                .map_err(|error| TestCaseError::fail(format!("{error}: {json}")))?;
+            prop_assert!(parsed == document, "{}", json);
+            let reread = Policy::from_document(&parsed)
+                .map_err(|error| TestCaseError::fail(format!("{error}: {json}")))?;
+            prop_assert!(reread == policy, "{}", json);
+        }
+    }
+}

@@ -526,13 +526,22 @@ fn removed_entities_are_left_out_and_the_rest_decides_the_same() {
             grant(Grantee::team("labbies"), "lab", "editor", Effect::Allow),
         ]
     );
-    // The rebuilt policy numbers entities afresh, but decides alike.
+    // The removed ids are kept, so the rebuilt policy numbers everything
+    // as the changed one does, and equals it.
+    assert_eq!(
+        document.removed.users,
+        [(1, "bo".to_string())],
+        "the first bo's id stays taken"
+    );
     let rebuilt = build(&document);
+    assert!(rebuilt == policy, "the rebuilt policy differs");
+    assert_eq!(rebuilt.user_id("bo"), policy.user_id("bo"));
     assert_eq!(
         decisions(&rebuilt, &document),
         decisions(&policy, &document)
     );
     assert_round_trips(&rebuilt);
+    assert_round_trips(&policy);
 }
 
 #[test]
@@ -570,11 +579,13 @@ fn a_changed_policy_writes_what_it_now_holds() {
     assert!(document.keys[0].revoked);
     assert_eq!(document.mfa_required, P::DELETE);
     let rebuilt = build(&document);
+    assert!(rebuilt == policy, "the rebuilt policy differs");
     assert_eq!(
         decisions(&rebuilt, &document),
         decisions(&policy, &document)
     );
     assert_round_trips(&rebuilt);
+    assert_round_trips(&policy);
 }
 
 /// Documents as JSON: the samples, the table of mistakes, and input that is

@@ -117,31 +117,32 @@ pub fn standard_builder() -> PolicyBuilder {
         b.grant(Grantee::user(user_name(u)), "org", "admin", Effect::Allow);
     }
     let roles = ["admin", "editor", "viewer"];
+    // A model holds one grant of an identity (principal, scope, role,
+    // effect): a draw repeating one is skipped, the draws stay the seed's.
+    let mut drawn = std::collections::HashSet::new();
+    let mut grant = |b: &mut PolicyBuilder, who: Grantee, scope: String, role: &str, effect| {
+        if drawn.insert((who.clone(), scope.clone(), role.to_string(), effect)) {
+            b.grant(who, scope, role, effect);
+        }
+    };
     for w in 0..WORKSPACES {
         // Workspace roles: 20 users and 3 teams per workspace.
         for _ in 0..20 {
             let who = Grantee::user(user_name(2 + rng.below(USERS - 2)));
-            b.grant(who, workspace_name(w), roles[rng.below(3)], Effect::Allow);
+            let role = roles[rng.below(3)];
+            grant(&mut b, who, workspace_name(w), role, Effect::Allow);
         }
         for _ in 0..3 {
             let who = Grantee::team(team_name(rng.below(TEAMS)));
-            b.grant(
-                who,
-                workspace_name(w),
-                roles[1 + rng.below(2)],
-                Effect::Allow,
-            );
+            let role = roles[1 + rng.below(2)];
+            grant(&mut b, who, workspace_name(w), role, Effect::Allow);
         }
         // Folder grants to teams, inherited by the folder's flows.
         for f in 0..FOLDERS_PER_WORKSPACE {
             for _ in 0..1 + rng.below(2) {
                 let who = Grantee::team(team_name(rng.below(TEAMS)));
-                b.grant(
-                    who,
-                    folder_name(w, f),
-                    roles[1 + rng.below(2)],
-                    Effect::Allow,
-                );
+                let role = roles[1 + rng.below(2)];
+                grant(&mut b, who, folder_name(w, f), role, Effect::Allow);
             }
         }
     }
@@ -152,7 +153,8 @@ pub fn standard_builder() -> PolicyBuilder {
             rng.below(FOLDERS_PER_WORKSPACE),
             rng.below(FLOWS_PER_FOLDER),
         );
-        b.grant(
+        grant(
+            &mut b,
             Grantee::team(team_name(7)),
             flow_name(w, f, i),
             "editor",

@@ -128,6 +128,9 @@ pub fn builder(spec: Spec) -> PolicyBuilder {
         }
         for i in 0..teams {
             b.team(team_name(t, i), tenant_name(t));
+            // A model holds one grant of an identity: a draw repeating one
+            // is skipped (the draws stay those of the seed).
+            let mut drawn: Vec<(String, usize)> = Vec::with_capacity(2);
             for _ in 0..2 {
                 let w = rng.below(workspaces);
                 let scope = if rng.below(4) == 0 {
@@ -136,10 +139,15 @@ pub fn builder(spec: Spec) -> PolicyBuilder {
                     let chain = rng.below(CHAINS_PER_WORKSPACE);
                     folder_name(t, w, chain, rng.below(spec.depth))
                 };
+                let role = 1 + rng.below(2);
+                if drawn.contains(&(scope.clone(), role)) {
+                    continue;
+                }
+                drawn.push((scope.clone(), role));
                 b.grant(
                     Grantee::team(team_name(t, i)),
                     scope,
-                    roles[1 + rng.below(2)],
+                    roles[role],
                     Effect::Allow,
                 );
             }
@@ -164,27 +172,32 @@ pub fn builder(spec: Spec) -> PolicyBuilder {
                 Effect::Allow,
             );
         }
+        // A user's draws so far (scope, role, deny), to skip a repeat.
+        let mut drawn = std::collections::HashSet::new();
         for u in 0..users {
             let count = own + usize::from(t * users + u < extra);
+            drawn.clear();
             for _ in 0..count {
                 let w = rng.below(workspaces);
                 let chain = rng.below(CHAINS_PER_WORKSPACE);
-                let scope = match rng.below(10) {
-                    0 => workspace_name(t, w),
-                    1..=3 => folder_name(t, w, chain, rng.below(spec.depth)),
-                    _ => flow_name(t, w, chain, rng.below(FLOWS_PER_CHAIN)),
+                let (scope, at) = match rng.below(10) {
+                    0 => (workspace_name(t, w), (0, 0, 0)),
+                    1..=3 => {
+                        let level = rng.below(spec.depth);
+                        (folder_name(t, w, chain, level), (1, chain, level))
+                    }
+                    _ => {
+                        let i = rng.below(FLOWS_PER_CHAIN);
+                        (flow_name(t, w, chain, i), (2, chain, i))
+                    }
                 };
-                let effect = if rng.below(50) == 0 {
-                    Effect::Deny
-                } else {
-                    Effect::Allow
-                };
-                b.grant(
-                    Grantee::user(user_name(t, u)),
-                    scope,
-                    roles[rng.below(3)],
-                    effect,
-                );
+                let deny = rng.below(50) == 0;
+                let effect = if deny { Effect::Deny } else { Effect::Allow };
+                let role = rng.below(3);
+                if !drawn.insert((w, at, role, deny)) {
+                    continue;
+                }
+                b.grant(Grantee::user(user_name(t, u)), scope, roles[role], effect);
             }
         }
     }

@@ -419,7 +419,9 @@ pub fn assemble(raw: RawModel) -> Model {
             role: role.index(model.roles.len()),
             effect: effect(roll, override_heavy),
         };
-        if eligible(&model, &grant) {
+        // A grant's identity is (principal, scope, role, effect): a model
+        // holds one grant of each.
+        if eligible(&model, &grant) && !model.grants.contains(&grant) {
             model.grants.push(grant);
         }
     }
