@@ -509,8 +509,12 @@ impl Policy {
     /// Checks and compiles a document, as [`PolicyBuilder::build`] does a
     /// model declared in code.
     ///
-    /// Every problem found is reported at once, each with its path in the
-    /// document: `grants[1]: unknown team "ops"`, `users[3].channels: …`.
+    /// The problems found are reported at once, each with its path in the
+    /// document: `grants[1]: unknown team "ops"`, `users[3].channels: …`;
+    /// past [`BuildError::MAX_PROBLEMS`](crate::BuildError::MAX_PROBLEMS)
+    /// of them, the error says how many more there are. Time and memory
+    /// grow in proportion to the document (up to a logarithm), whatever its
+    /// shape.
     ///
     /// ```
     /// use clearance::{DocumentError, Effect, GrantDocument, Grantee, Policy, PolicyDocument,
@@ -531,8 +535,8 @@ impl Policy {
     /// # Errors
     ///
     /// [`DocumentError::UnsupportedVersion`] for a version other than
-    /// [`PolicyDocument::VERSION`]; [`DocumentError::Invalid`] with every
-    /// problem of the model and its path.
+    /// [`PolicyDocument::VERSION`]; [`DocumentError::Invalid`] with the
+    /// problems of the model and their paths.
     pub fn from_document(document: &PolicyDocument) -> Result<Policy, DocumentError> {
         if document.version != PolicyDocument::VERSION {
             return Err(DocumentError::UnsupportedVersion {
@@ -545,6 +549,7 @@ impl Policy {
             .build()
             .map_err(|error| DocumentError::Invalid {
                 problems: locate(document, error.problems()),
+                omitted: error.omitted(),
             })
     }
 
