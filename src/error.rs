@@ -76,10 +76,12 @@ pub enum Problem {
         /// The resources on the cycle.
         names: Vec<String>,
     },
-    /// Roles that inherit from themselves.
+    /// Roles that inherit from themselves, directly or through each other.
+    /// Reported once per group of roles that all inherit from each other,
+    /// however many inheritance edges close cycles through it.
     #[error("roles {names:?} inherit from each other in a cycle")]
     RoleCycle {
-        /// The roles on the cycle.
+        /// The roles of the group, each once, in the order they were declared.
         names: Vec<String>,
     },
     /// A user's or team's tenant is not a root resource.
@@ -102,7 +104,11 @@ pub enum Problem {
         /// The tenant of `what`.
         other_tenant: String,
     },
-    /// A role is given to a user whose type may not hold it.
+    /// A role is given to a user whose type may not hold it: the role, or a
+    /// role it inherits, is limited to other types
+    /// ([`Role::only_for`](crate::Role::only_for)). Through a team, reported
+    /// once per role and team, at the first grant, naming the first member
+    /// who may not hold it.
     #[error("{referrer}: role {role:?} may not be held by {user_type} user {user:?}")]
     IneligibleRole {
         /// The grant (and the team, if through one) that gives it.
