@@ -9,7 +9,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::directory::{ApiKey, PublicLink, Status, TeamId, User, UserId, UserType, UserTypes};
-use crate::error::{lookup, resolved, BuildError, Entity, Problem};
+use crate::error::{lookup, resolved, BuildError, Entity, Problem, Problems};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::label::{Condition, Labels};
 use crate::names::{Names as NameTable, TextFull};
@@ -20,7 +20,7 @@ use crate::policy::{
     MAX_TEAMS_PER_USER, NONE, NO_WIDE, REMOVED,
 };
 use crate::resource::{ResourceDecl, ResourceKind};
-use crate::role::Role;
+use crate::role::{Role, TeamTypes};
 
 /// Declares a model by names and builds a [`Policy`].
 ///
@@ -31,11 +31,17 @@ use crate::role::Role;
 /// effect, whatever the conditions: see [`Grant`](crate::Grant)), cycles
 /// among resources or role inheritance, anything
 /// that crosses tenants, or a role given to a user type that may not hold
-/// it, and it reports every such problem, each naming the entities
-/// involved. A model that builds is compiled once into the flat layout of
-/// [`Policy`]: names resolved to ids, roles flattened, grants sorted.
+/// it (or a role it inherits may not), and it reports all such problems
+/// at once, each naming the entities involved (the first
+/// [`BuildError::MAX_PROBLEMS`], and how many more). A model that builds is
+/// compiled once into the flat layout of [`Policy`]: names resolved to ids,
+/// roles flattened, grants sorted.
 ///
 /// No step recurses: a 100,000-deep folder chain builds like a flat one.
+/// Checking and compiling take time and memory in proportion to the model
+/// (up to a logarithm), whatever its shape: a model that would report
+/// millions of problems reports each cycle once, each role and team once,
+/// and keeps the first of them.
 ///
 /// ```
 /// use clearance::*;
@@ -284,7 +290,7 @@ impl PolicyBuilder {
     ///
     /// A [`BuildError`] listing every [`Problem`] found.
     pub fn build(&self) -> Result<Policy, BuildError> {
-        let mut problems = Vec::new();
+        let mut problems = Problems::default();
         let catalog = self.catalog(&mut problems);
 
         // Resources: parents, cycles, tenants.
@@ -318,7 +324,8 @@ impl PolicyBuilder {
                 .map_or("?", |decl| decl.name.as_str())
         };
 
-        let roles = crate::role::flatten(&self.roles, &catalog.role_ids, &mut problems);
+        let flat = crate::role::flatten(&self.roles, &catalog.role_ids, &mut problems);
+        let (roles, role_eligible) = (flat.permissions, flat.eligible);
 
         // Teams and users.
         let team_tenants: Vec<u32> = self
@@ -338,8 +345,7 @@ impl PolicyBuilder {
             .collect();
         let mut users = Vec::with_capacity(self.users.len());
         let mut user_teams: Vec<u32> = Vec::new();
-        let mut team_members: Vec<Vec<u32>> = vec![Vec::new(); self.teams.len()];
-        let mut tenant_members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        let mut team_types = TeamTypes::new(self.teams.len());
         let mut invitations: BTreeMap<u32, u64> = BTreeMap::new();
         let mut user_labels: Vec<Labels> = Vec::new();
         for (index, user) in self.users.iter().enumerate() {
@@ -371,7 +377,7 @@ impl PolicyBuilder {
             let type_channels = user.user_type.channels();
             let channels = match user.channels {
                 Some(asked) if !type_channels.contains(asked) => {
-                    problems.push(Problem::ChannelsNotAllowed {
+                    problems.push_with(|| Problem::ChannelsNotAllowed {
                         user: user.name.clone(),
                         user_type: user.user_type,
                         extra: asked - type_channels,
@@ -388,7 +394,7 @@ impl PolicyBuilder {
                     continue;
                 };
                 if tenant != NONE && team_tenant != NONE && team_tenant != tenant {
-                    problems.push(Problem::CrossesTenants {
+                    problems.push_with(|| Problem::CrossesTenants {
                         referrer: format!("{} (membership in team {team:?})", referrer()),
                         what: team.clone(),
                         tenant: user.tenant.clone(),
@@ -414,7 +420,7 @@ impl PolicyBuilder {
             }
             user_teams.truncate(start + unique);
             if unique > MAX_TEAMS_PER_USER {
-                problems.push(Problem::TooManyTeams {
+                problems.push_with(|| Problem::TooManyTeams {
                     user: user.name.clone(),
                     count: unique,
                     max: MAX_TEAMS_PER_USER,
@@ -423,11 +429,8 @@ impl PolicyBuilder {
             let mut filter = key::filter_bit(key::EVERYONE);
             for &team in user_teams.get(start..).unwrap_or(&[]) {
                 filter |= key::filter_bit(key::TEAM | team);
-                if let Some(members) = team_members.get_mut(team as usize) {
-                    members.push(id);
-                }
+                team_types.add(team, id, user.user_type);
             }
-            tenant_members.entry(tenant).or_default().push(id);
             users.push(UserRecord::new(
                 tenant,
                 filter,
@@ -463,6 +466,9 @@ impl PolicyBuilder {
             }));
         let mut entries: Vec<(u32, GrantEntry)> = Vec::with_capacity(self.grants.len());
         let mut own_grants: Vec<(u32, UserGrant)> = Vec::new();
+        // Each role given to a team with a member it is not open to is
+        // reported once, at its first grant: not once per grant and member.
+        let mut ineligible_teams: BTreeSet<(u32, u32)> = BTreeSet::new();
         for (index, grant) in self.grants.iter().enumerate() {
             let referrer = || {
                 self.origin_or(Entity::Grant, index, || {
@@ -488,26 +494,34 @@ impl PolicyBuilder {
             );
             let scope_tenant = tenants.get(scope as usize).copied().unwrap_or(NONE);
             let role_decl = self.roles.get(role as usize);
-            let check_holder = |user: u32,
-                                through: Option<&Grantee>,
-                                problems: &mut Vec<Problem>| {
-                let (Some(decl), Some(holder)) = (role_decl, self.users.get(user as usize)) else {
+            // Who may hold the role: its own limit and every inherited one.
+            // Eligibility limits who may hold a role, not who may lose one.
+            let eligible = match grant.effect {
+                Effect::Deny => UserTypes::all(),
+                _ => role_eligible
+                    .get(role as usize)
+                    .copied()
+                    .unwrap_or(UserTypes::all()),
+            };
+            let ineligible = |user: u32,
+                              user_type: UserType,
+                              through: Option<&Grantee>,
+                              problems: &mut Problems| {
+                let Some(decl) = role_decl else {
                     return;
                 };
-                // Eligibility limits who may hold a role, not who may lose one.
-                if grant.effect != Effect::Deny
-                    && !decl.eligible.contains(holder.user_type.as_set())
-                {
-                    problems.push(Problem::IneligibleRole {
-                        referrer: match through {
-                            Some(team) => format!("{} through {team}", referrer()),
-                            None => referrer(),
-                        },
-                        role: decl.name.clone(),
-                        user: holder.name.clone(),
-                        user_type: holder.user_type,
-                    });
-                }
+                problems.push_with(|| Problem::IneligibleRole {
+                    referrer: match through {
+                        Some(team) => format!("{} through {team}", referrer()),
+                        None => referrer(),
+                    },
+                    role: decl.name.clone(),
+                    user: self
+                        .users
+                        .get(user as usize)
+                        .map_or_else(String::new, |holder| holder.name.clone()),
+                    user_type,
+                });
             };
             let principal = match &grant.grantee {
                 Grantee::User(name) => {
@@ -528,7 +542,11 @@ impl PolicyBuilder {
                             &mut problems,
                         );
                     }
-                    check_holder(user, None, &mut problems);
+                    if let Some(holder) = self.users.get(user as usize) {
+                        if !eligible.contains(holder.user_type.as_set()) {
+                            ineligible(user, holder.user_type, None, &mut problems);
+                        }
+                    }
                     Principal::User(UserId(user))
                 }
                 Grantee::Team(name) => {
@@ -543,29 +561,27 @@ impl PolicyBuilder {
                             &mut problems,
                         );
                     }
-                    for &member in team_members
-                        .get(team as usize)
-                        .map_or(&[][..], Vec::as_slice)
-                    {
-                        check_holder(member, Some(&grant.grantee), &mut problems);
+                    if let Some((member, user_type)) = team_types.ineligible(team, eligible) {
+                        if ineligible_teams.insert((role, team)) {
+                            ineligible(member, user_type, Some(&grant.grantee), &mut problems);
+                        }
                     }
                     Principal::Team(TeamId(team))
                 }
                 // A role limited to some user types reaches, through
-                // `Everyone`, only the members of those types: no error.
+                // `Everyone`, only the members of those types: no error
+                // (see `Role::only_for`).
                 Grantee::Everyone => Principal::Everyone,
                 Grantee::Public => {
-                    if let Some(decl) = role_decl {
-                        if grant.effect != Effect::Deny
-                            && !decl.eligible.contains(UserType::Public.as_set())
-                        {
-                            problems.push(Problem::IneligibleRole {
-                                referrer: referrer(),
-                                role: decl.name.clone(),
-                                user: "the public".to_string(),
-                                user_type: UserType::Public,
-                            });
-                        }
+                    if let (Some(decl), false) =
+                        (role_decl, eligible.contains(UserType::Public.as_set()))
+                    {
+                        problems.push_with(|| Problem::IneligibleRole {
+                            referrer: referrer(),
+                            role: decl.name.clone(),
+                            user: "the public".to_string(),
+                            user_type: UserType::Public,
+                        });
                     }
                     Principal::Public
                 }
@@ -587,7 +603,10 @@ impl PolicyBuilder {
                         effect: grant.effect,
                         role,
                         filter_bit: key::filter_shift(key::pack(principal)),
-                        eligible: role_decl.map_or(UserTypes::all(), |decl| decl.eligible),
+                        eligible: role_eligible
+                            .get(role as usize)
+                            .copied()
+                            .unwrap_or(UserTypes::all()),
                         condition: grant.condition,
                     },
                 )),
@@ -751,7 +770,7 @@ impl PolicyBuilder {
             }
         }
         if duplicated {
-            problems.extend(self.duplicate_grants(&catalog, &scopes, &grantees));
+            self.duplicate_grants(&catalog, &scopes, &grantees, &mut problems);
         }
         if !problems.is_empty() {
             return Err(BuildError::new(problems));
@@ -824,6 +843,7 @@ impl PolicyBuilder {
             seats: self.seats,
             catalog: Catalog {
                 team_tenants,
+                role_eligible,
                 ..catalog
             },
             revision: 0,
@@ -841,7 +861,8 @@ impl PolicyBuilder {
         catalog: &Catalog,
         scopes: &[u32],
         grantees: &[u32],
-    ) -> Vec<Problem> {
+        problems: &mut Problems,
+    ) {
         let known = |id: Option<&u32>| id.copied().filter(|&id| id != NONE);
         let mut identities: Vec<(GrantIdentity, usize)> = self
             .grants
@@ -864,42 +885,42 @@ impl PolicyBuilder {
             Some(origin) => origin.clone(),
             None => format!("grant #{index}"),
         };
-        let mut found: Vec<(usize, Problem)> = Vec::new();
+        // (later declaration, first declaration) pairs, found in identity
+        // order and reported in declaration order; a problem's text is made
+        // only for those listed (`Problems` caps them).
+        let mut found: Vec<(usize, usize)> = Vec::new();
         let mut first: Option<(GrantIdentity, usize)> = None;
         for (identity, index) in identities {
             match first {
-                Some((seen, at)) if seen == identity => {
-                    let Some(grant) = self.grants.get(index) else {
-                        continue;
-                    };
-                    found.push((
-                        index,
-                        Problem::DuplicateGrant {
-                            referrer: place(index),
-                            first: place(at),
-                            grant: format!(
-                                "{} on {:?}, role {:?}, {}",
-                                grant.grantee, grant.scope, grant.role, grant.effect
-                            ),
-                        },
-                    ));
-                }
+                Some((seen, at)) if seen == identity => found.push((index, at)),
                 _ => first = Some((identity, index)),
             }
         }
-        found.sort_unstable_by_key(|&(index, _)| index);
-        found.into_iter().map(|(_, problem)| problem).collect()
+        found.sort_unstable();
+        for (index, at) in found {
+            let Some(grant) = self.grants.get(index) else {
+                continue;
+            };
+            problems.push_with(|| Problem::DuplicateGrant {
+                referrer: place(index),
+                first: place(at),
+                grant: format!(
+                    "{} on {:?}, role {:?}, {}",
+                    grant.grantee, grant.scope, grant.role, grant.effect
+                ),
+            });
+        }
     }
 
     /// Names and ids of every entity; duplicate names and id-space overflows
     /// become problems.
-    fn catalog(&self, problems: &mut Vec<Problem>) -> Catalog {
+    fn catalog(&self, problems: &mut Problems) -> Catalog {
         fn names<'a>(
             declared: impl ExactSizeIterator<Item = &'a String>,
             entity: Entity,
             max: usize,
             is_removed: &dyn Fn(Entity, usize) -> bool,
-            problems: &mut Vec<Problem>,
+            problems: &mut Problems,
         ) -> NameTable {
             let count = declared.len();
             let mut table = NameTable::default();
@@ -920,7 +941,7 @@ impl PolicyBuilder {
                 match table.push(name) {
                     Ok((_, true)) => {}
                     // The first declaration keeps the name.
-                    Ok((_, false)) => problems.push(Problem::DuplicateName {
+                    Ok((_, false)) => problems.push_with(|| Problem::DuplicateName {
                         entity,
                         name: name.clone(),
                     }),
@@ -969,7 +990,7 @@ impl PolicyBuilder {
                 Entry::Vacant(slot) => {
                     slot.insert(u32::try_from(index).unwrap_or(NONE));
                 }
-                Entry::Occupied(_) => problems.push(Problem::DuplicateName {
+                Entry::Occupied(_) => problems.push_with(|| Problem::DuplicateName {
                     entity: Entity::Role,
                     name: role.name.clone(),
                 }),
@@ -1005,6 +1026,7 @@ impl PolicyBuilder {
             links,
             role_ids,
             team_tenants: Vec::new(),
+            role_eligible: Vec::new(),
         }
     }
 }
@@ -1037,10 +1059,10 @@ fn cross_check<'a>(
     what: &str,
     resource_name: &impl Fn(u32) -> &'a str,
     referrer: impl FnOnce() -> String,
-    problems: &mut Vec<Problem>,
+    problems: &mut Problems,
 ) {
     if theirs != NONE && ours != NONE && theirs != ours {
-        problems.push(Problem::CrossesTenants {
+        problems.push_with(|| Problem::CrossesTenants {
             referrer: referrer(),
             what: what.to_string(),
             tenant: resource_name(ours).to_string(),
@@ -1052,11 +1074,7 @@ fn cross_check<'a>(
 /// The tenant (root) of every resource, without recursion. Resources on or
 /// below a cycle, or below an unknown parent, get [`NONE`]; cycles are
 /// reported once each.
-fn resolve_tenants(
-    parents: &[u32],
-    decls: &[ResourceDecl],
-    problems: &mut Vec<Problem>,
-) -> Vec<u32> {
+fn resolve_tenants(parents: &[u32], decls: &[ResourceDecl], problems: &mut Problems) -> Vec<u32> {
     const UNKNOWN: u32 = NONE - 1;
     let mut tenants = vec![UNKNOWN; parents.len()];
     // Which start visited a node on the current walk, to see cycles.
@@ -1077,13 +1095,14 @@ fn resolve_tenants(
             if seen_by.get(at) == Some(&(start as u32)) {
                 // `at` is on the current path: the path from `at` on is a cycle.
                 let from = path.iter().position(|&p| p == at).unwrap_or(0);
-                let names = path
-                    .get(from..)
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter_map(|&p: &usize| decls.get(p).map(|d| d.name.clone()))
-                    .collect();
-                problems.push(Problem::ResourceCycle { names });
+                problems.push_with(|| Problem::ResourceCycle {
+                    names: path
+                        .get(from..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(|&p: &usize| decls.get(p).map(|d| d.name.clone()))
+                        .collect(),
+                });
                 break NONE;
             }
             if let Some(slot) = seen_by.get_mut(at) {

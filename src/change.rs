@@ -10,7 +10,7 @@ use crate::decision::{Decision, Reason};
 use crate::directory::{
     ApiKey, Channel, PublicLink, Status, TeamId, User, UserId, UserType, UserTypes,
 };
-use crate::error::{ChangeError, ChangeProblem, Entity};
+use crate::error::{ChangeError, ChangeProblem, Entity, Problems};
 use crate::grant::{Effect, Grant, Grantee, Principal};
 use crate::label::{Condition, Labels};
 use crate::names::{Ids, Names as NameTable, TextFull};
@@ -21,7 +21,7 @@ use crate::policy::{
     NO_WIDE, REMOVED,
 };
 use crate::resource::{ResourceId, ResourceKind};
-use crate::role::{Role, RoleId};
+use crate::role::{Role, RoleId, TeamTypes};
 use crate::subject::Subject;
 
 /// A policy's version. Every applied change advances it by one.
@@ -612,11 +612,7 @@ impl Policy {
 
     /// Whether every user `principal` stands for may hold `role`.
     fn eligible(&self, principal: Principal, role: u32) -> Result<(), Reason> {
-        let open = self
-            .catalog
-            .roles
-            .get(role as usize)
-            .map_or(UserTypes::all(), |decl| decl.eligible);
+        let open = self.role_eligibility(role);
         if open == UserTypes::all() {
             return Ok(());
         }
@@ -652,6 +648,16 @@ impl Policy {
                 (record.tenant != REMOVED && teams.contains(&team))
                     .then(|| u32::try_from(index).unwrap_or(NONE))
             })
+    }
+
+    /// Who may hold `role`: the types that it and every role it inherits
+    /// allow.
+    fn role_eligibility(&self, role: u32) -> UserTypes {
+        self.catalog
+            .role_eligible
+            .get(role as usize)
+            .copied()
+            .unwrap_or(UserTypes::all())
     }
 
     fn role_is_live(&self, role: u32) -> bool {
@@ -1053,70 +1059,118 @@ impl Policy {
         }
         // Removed roles keep their declarations, but no name maps to them:
         // inheriting one is an unknown reference.
-        let mut problems = Vec::new();
-        let flattened = crate::role::flatten(&roles, &ids, &mut problems);
-        if let Some(problem) = problems.into_iter().next() {
+        let mut problems = Problems::default();
+        let flat = crate::role::flatten(&roles, &ids, &mut problems);
+        if let Some(problem) = problems.into_first() {
             return Err(ChangeProblem::Invalid(problem));
         }
-        if !add && role.eligible != UserTypes::all() {
-            self.check_role_holders(id, role)?;
+        // A role's eligibility follows what it inherits: changing one role
+        // may close every role inheriting it to some user types.
+        let narrowed: Vec<bool> = flat
+            .eligible
+            .iter()
+            .enumerate()
+            .map(|(index, &open)| !open.contains(self.role_eligibility(index as u32)))
+            .collect();
+        if narrowed.contains(&true) {
+            self.check_role_holders(&narrowed, &flat.eligible, &roles)?;
         }
         self.catalog.roles = roles;
         self.catalog.role_ids = ids;
-        self.roles = flattened;
-        if !add {
-            // Group grants carry their role's eligibility.
-            for entry in &mut self.grants {
-                if entry.role == id {
-                    entry.eligible = role.eligible;
-                }
+        self.roles = flat.permissions;
+        self.catalog.role_eligible = flat.eligible;
+        // Group grants carry their role's eligibility.
+        for entry in &mut self.grants {
+            if let Some(&open) = self.catalog.role_eligible.get(entry.role as usize) {
+                entry.eligible = open;
             }
         }
         Ok(())
     }
 
-    /// Every direct, team and public grant of `id` stays eligible under `role`.
-    fn check_role_holders(&self, id: u32, role: &Role) -> Outcome<()> {
-        let ineligible = |user: u32| -> Outcome<()> {
-            let Some(record) = self.users.get(user as usize) else {
-                return Ok(());
-            };
-            if record.tenant != REMOVED && !role.eligible.contains(record.user_types()) {
-                return Err(ChangeProblem::Ineligible {
-                    role: role.name.clone(),
-                    user: self.catalog.users.owned(user),
-                    user_type: record.user_type(),
-                });
-            }
-            Ok(())
+    /// Every direct, team and public grant of a `narrowed` role stays
+    /// eligible under the roles' new eligibility (`eligible`, of roles
+    /// declared as `roles`). One pass over users' grants, memberships and
+    /// group grants: linear in the policy, not team grants times users.
+    fn check_role_holders(
+        &self,
+        narrowed: &[bool],
+        eligible: &[UserTypes],
+        roles: &[Role],
+    ) -> Outcome<()> {
+        let is_narrowed = |role: u32| narrowed.get(role as usize) == Some(&true);
+        let open = |role: u32| {
+            eligible
+                .get(role as usize)
+                .copied()
+                .unwrap_or(UserTypes::all())
+        };
+        let refuse = |role: u32, user: String, user_type: UserType| ChangeProblem::Ineligible {
+            role: roles
+                .get(role as usize)
+                .map_or_else(String::new, |decl| decl.name.clone()),
+            user,
+            user_type,
         };
         for (user, record) in (0..).zip(&self.users) {
-            let own = self.own_grants(user, record);
-            if own.iter().any(|grant| grant.role == id) {
-                ineligible(user)?;
+            if record.tenant == REMOVED {
+                continue;
+            }
+            for grant in self.own_grants(user, record) {
+                if grant.effect != Effect::Deny
+                    && is_narrowed(grant.role)
+                    && !open(grant.role).contains(record.user_types())
+                {
+                    return Err(refuse(
+                        grant.role,
+                        self.catalog.users.owned(user),
+                        record.user_type(),
+                    ));
+                }
             }
         }
+        let mut team_types: Option<TeamTypes> = None;
         for entry in self.grants_live() {
-            if entry.role != id {
+            if entry.effect == Effect::Deny || !is_narrowed(entry.role) {
                 continue;
             }
             match key::unpack(entry.key) {
                 Principal::Team(team) => {
-                    for member in self.members(team.0) {
-                        ineligible(member)?;
+                    let types = team_types.get_or_insert_with(|| self.team_types());
+                    if let Some((member, user_type)) = types.ineligible(team.0, open(entry.role)) {
+                        return Err(refuse(
+                            entry.role,
+                            self.catalog.users.owned(member),
+                            user_type,
+                        ));
                     }
                 }
-                Principal::Public if !role.eligible.contains(UserTypes::PUBLIC) => {
-                    return Err(ChangeProblem::Ineligible {
-                        role: role.name.clone(),
-                        user: "the public".to_string(),
-                        user_type: UserType::Public,
-                    });
+                Principal::Public if !open(entry.role).contains(UserTypes::PUBLIC) => {
+                    return Err(refuse(
+                        entry.role,
+                        "the public".to_string(),
+                        UserType::Public,
+                    ));
                 }
                 _ => {}
             }
         }
         Ok(())
+    }
+
+    /// The user types of every team's live members (see [`TeamTypes`]), in
+    /// one pass over the users.
+    fn team_types(&self) -> TeamTypes {
+        let mut types = TeamTypes::new(self.catalog.team_tenants.len());
+        for (user, record) in (0..).zip(&self.users) {
+            if record.tenant == REMOVED {
+                continue;
+            }
+            for &team in self.teams_of(record) {
+                types.add(team, user, record.user_type());
+            }
+        }
+        types
     }
 
     /// Every group grant in a live node's run.
@@ -1294,9 +1348,9 @@ impl Policy {
         // Most models limit no role to some user types: nothing to scan.
         if self
             .catalog
-            .roles
+            .role_eligible
             .iter()
-            .all(|role| role.eligible.contains(user_type.as_set()))
+            .all(|open| open.contains(user_type.as_set()))
         {
             return Ok(());
         }
@@ -1522,11 +1576,7 @@ impl Policy {
                     return Err(unknown(Entity::Resource, scope));
                 };
                 let packed = key::pack(principal);
-                let eligible = self
-                    .catalog
-                    .roles
-                    .get(role_id as usize)
-                    .map_or(UserTypes::all(), |decl| decl.eligible);
+                let eligible = self.role_eligibility(role_id);
                 let entry = GrantEntry {
                     key: packed,
                     effect,
@@ -1556,7 +1606,7 @@ impl Policy {
 
     fn ineligible_grant(&self, grantee: &Grantee, role: u32) -> ChangeProblem {
         let decl = self.catalog.roles.get(role as usize);
-        let open = decl.map_or(UserTypes::all(), |decl| decl.eligible);
+        let open = self.role_eligibility(role);
         let role_name = decl.map_or_else(String::new, |decl| decl.name.clone());
         let who = |user: u32| {
             let record = self.users.get(user as usize);

@@ -11,7 +11,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::directory::{ApiKey, Channels, PublicLink, Status, User, UserType, UserTypes};
-use crate::error::{DocumentError, DocumentProblem, Entity, Problem};
+use crate::error::{BuildError, DocumentError, DocumentProblem, Entity, Problem};
 use crate::grant::{Effect, Grantee, Principal};
 use crate::label::{Condition, Labels};
 use crate::names::Names as NameTable;
@@ -547,13 +547,19 @@ impl PolicyDocument {
 
     /// Every removed id out of place: not above the one before it, or not
     /// below the number of ids of its kind (live and removed).
-    fn removed_problems(&self) -> Vec<DocumentProblem> {
+    fn removed_problems(&self) -> (Vec<DocumentProblem>, usize) {
         let mut problems = Vec::new();
+        let mut omitted = 0usize;
         for (entity, list) in self.removed.lists() {
             let ids = self.live(entity).saturating_add(list.len());
             let mut previous: Option<u32> = None;
             for (position, &(id, _)) in list.iter().enumerate() {
                 if id as usize >= ids || previous.is_some_and(|before| id <= before) {
+                    // Capped as a build error's problems are.
+                    if problems.len() >= BuildError::MAX_PROBLEMS {
+                        omitted += 1;
+                        continue;
+                    }
                     problems.push(DocumentProblem {
                         path: format!("removed.{}[{position}]", list_name(entity)),
                         problem: Problem::MisplacedRemovedId { entity, id, ids },
@@ -562,7 +568,7 @@ impl PolicyDocument {
                 previous = Some(id);
             }
         }
-        problems
+        (problems, omitted)
     }
 
     /// The document's declarations, each marked with its path so that the
@@ -730,8 +736,12 @@ impl Policy {
     /// Checks and compiles a document, as [`PolicyBuilder::build`] does a
     /// model declared in code.
     ///
-    /// Every problem found is reported at once, each with its path in the
-    /// document: `grants[1]: unknown team "ops"`, `users[3].channels: …`.
+    /// The problems found are reported at once, each with its path in the
+    /// document: `grants[1]: unknown team "ops"`, `users[3].channels: …`;
+    /// past [`BuildError::MAX_PROBLEMS`](crate::BuildError::MAX_PROBLEMS)
+    /// of them, the error says how many more there are. Time and memory
+    /// grow in proportion to the document (up to a logarithm), whatever its
+    /// shape.
     ///
     /// ```
     /// use clearance::{DocumentError, Effect, GrantDocument, Grantee, Policy, PolicyDocument,
@@ -758,8 +768,8 @@ impl Policy {
     /// [`PolicyDocument::VERSION`];
     /// [`DocumentError::RevisionTooLarge`] for a revision above
     /// [`PolicyDocument::MAX_REVISION`]; [`DocumentError::Invalid`] with
-    /// every misplaced removed id or else every problem of the model, each
-    /// with its path.
+    /// the misplaced removed ids or else the problems of the model, each
+    /// with its path (the first [`BuildError::MAX_PROBLEMS`](crate::BuildError::MAX_PROBLEMS), and how many more).
     pub fn from_document(document: &PolicyDocument) -> Result<Policy, DocumentError> {
         if document.version != PolicyDocument::VERSION {
             return Err(DocumentError::UnsupportedVersion {
@@ -773,15 +783,16 @@ impl Policy {
                 max: PolicyDocument::MAX_REVISION,
             });
         }
-        let problems = document.removed_problems();
+        let (problems, omitted) = document.removed_problems();
         if !problems.is_empty() {
-            return Err(DocumentError::Invalid { problems });
+            return Err(DocumentError::Invalid { problems, omitted });
         }
         let mut policy = document
             .builder()
             .build()
             .map_err(|error| DocumentError::Invalid {
                 problems: locate(document, error.problems()),
+                omitted: error.omitted(),
             })?;
         policy.revision = document.revision;
         Ok(policy)

@@ -1,9 +1,10 @@
 //! Errors, one type per operation.
 //!
-//! Building a policy checks the whole model and reports every problem it
-//! finds at once ([`BuildError`] holds a list of [`Problem`]s), so a host
-//! fixing a model does not have to rebuild once per mistake. Every problem
-//! names the entities involved by the names the host gave them.
+//! Building a policy checks the whole model and reports the problems it
+//! finds at once ([`BuildError`] holds a list of [`Problem`]s, the first
+//! [`BuildError::MAX_PROBLEMS`] and a count of the others), so a host fixing
+//! a model does not have to rebuild once per mistake. Every problem names
+//! the entities involved by the names the host gave them.
 
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
@@ -75,10 +76,12 @@ pub enum Problem {
         /// The resources on the cycle.
         names: Vec<String>,
     },
-    /// Roles that inherit from themselves.
+    /// Roles that inherit from themselves, directly or through each other.
+    /// Reported once per group of roles that all inherit from each other,
+    /// however many inheritance edges close cycles through it.
     #[error("roles {names:?} inherit from each other in a cycle")]
     RoleCycle {
-        /// The roles on the cycle.
+        /// The roles of the group, each once, in the order they were declared.
         names: Vec<String>,
     },
     /// A user's or team's tenant is not a root resource.
@@ -114,7 +117,11 @@ pub enum Problem {
         /// The grant, described: `user "ann" on "sales", role "viewer", allow`.
         grant: String,
     },
-    /// A role is given to a user whose type may not hold it.
+    /// A role is given to a user whose type may not hold it: the role, or a
+    /// role it inherits, is limited to other types
+    /// ([`Role::only_for`](crate::Role::only_for)). Through a team, reported
+    /// once per role and team, at the first grant, naming the first member
+    /// who may not hold it.
     #[error("{referrer}: role {role:?} may not be held by {user_type} user {user:?}")]
     IneligibleRole {
         /// The grant (and the team, if through one) that gives it.
@@ -179,35 +186,153 @@ pub enum Problem {
 }
 
 /// Why [`PolicyBuilder::build`](crate::PolicyBuilder::build) refused a model:
-/// every problem found, in the order of the model's declarations.
+/// the problems found, in the order of the model's declarations.
+///
+/// Each problem is reported once (a group of roles inheriting each other in
+/// a cycle once, a role given to a team with members who may not hold it
+/// once per role and team, whatever the number of grants and members), and
+/// the list is capped: it holds the first [`MAX_PROBLEMS`](Self::MAX_PROBLEMS)
+/// problems, fewer if their text would pass [`MAX_TEXT`](Self::MAX_TEXT)
+/// bytes, and [`omitted`](Self::omitted) counts the others. So a small but
+/// hostile model cannot make its own error message large: checking a model
+/// costs time and memory in proportion to the model, and the message is at
+/// most `MAX_TEXT` bytes plus its first problem.
+///
+/// ```
+/// use clearance::{BuildError, PolicyBuilder, ResourceKind, User};
+///
+/// let mut builder = PolicyBuilder::new();
+/// builder.tenant("acme", ResourceKind::Organization);
+/// for _ in 0..150 {
+///     builder.user(User::new("ann", "acme"));
+/// }
+/// let error = builder.build().unwrap_err();
+/// assert_eq!(error.problems().len(), BuildError::MAX_PROBLEMS);
+/// assert_eq!(error.omitted(), 49);
+/// assert!(error.to_string().starts_with("the model has 149 problems\n- user \"ann\""));
+/// assert!(error.to_string().ends_with("\n- and 49 more"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildError {
     problems: Vec<Problem>,
+    omitted: usize,
 }
 
 impl BuildError {
-    pub(crate) fn new(problems: Vec<Problem>) -> BuildError {
-        BuildError { problems }
+    /// The most problems an error lists; the others are counted in
+    /// [`omitted`](Self::omitted).
+    pub const MAX_PROBLEMS: usize = 100;
+
+    /// The most bytes of text (as displayed) the listed problems take: a
+    /// problem that would pass it is counted in [`omitted`](Self::omitted)
+    /// instead, and so is every later one. The first problem is always
+    /// listed, however long.
+    pub const MAX_TEXT: usize = 64 * 1024;
+
+    pub(crate) fn new(problems: Problems) -> BuildError {
+        BuildError {
+            problems: problems.list,
+            omitted: problems.omitted,
+        }
     }
 
-    /// Every problem found (never empty).
+    /// The first problems found (never empty), at most
+    /// [`MAX_PROBLEMS`](Self::MAX_PROBLEMS).
     #[must_use]
     pub fn problems(&self) -> &[Problem] {
         &self.problems
+    }
+
+    /// How many more problems were found than [`problems`](Self::problems)
+    /// lists.
+    #[must_use]
+    pub fn omitted(&self) -> usize {
+        self.omitted
     }
 }
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.problems.len();
-        write!(
-            f,
-            "the model has {count} problem{}",
-            if count == 1 { "" } else { "s" }
-        )?;
-        for problem in &self.problems {
-            write!(f, "\n- {problem}")?;
+        list(f, "model", &self.problems, self.omitted)
+    }
+}
+
+/// Writes `the {what} has N problems`, one line per listed problem, and
+/// `and N more` for the omitted ones.
+fn list(
+    f: &mut fmt::Formatter<'_>,
+    what: &str,
+    problems: &[impl fmt::Display],
+    omitted: usize,
+) -> fmt::Result {
+    let count = problems.len() + omitted;
+    write!(
+        f,
+        "the {what} has {count} problem{}",
+        if count == 1 { "" } else { "s" }
+    )?;
+    for problem in problems {
+        write!(f, "\n- {problem}")?;
+    }
+    if omitted > 0 {
+        write!(f, "\n- and {omitted} more")?;
+    }
+    Ok(())
+}
+
+/// The problems a build collects: the first ones, within
+/// [`BuildError::MAX_PROBLEMS`] and [`BuildError::MAX_TEXT`], and a count of
+/// the rest.
+#[derive(Debug, Default)]
+pub(crate) struct Problems {
+    list: Vec<Problem>,
+    omitted: usize,
+    /// Bytes of text of the listed problems.
+    text: usize,
+}
+
+impl Problems {
+    /// Records `problem`: listed if there is room, counted otherwise.
+    pub(crate) fn push(&mut self, problem: Problem) {
+        self.push_with(|| problem);
+    }
+
+    /// Records the problem `make` describes, making it only if it is
+    /// listed: past the cap, a problem costs a count, not its text.
+    pub(crate) fn push_with(&mut self, make: impl FnOnce() -> Problem) {
+        if self.omitted > 0 || self.list.len() >= BuildError::MAX_PROBLEMS {
+            self.omitted += 1;
+            return;
         }
+        let problem = make();
+        let mut length = Length(0);
+        // Writing to a counter cannot fail.
+        let _ = fmt::write(&mut length, format_args!("{problem}"));
+        if !self.list.is_empty() && self.text + length.0 > BuildError::MAX_TEXT {
+            self.omitted += 1;
+            return;
+        }
+        self.text += length.0;
+        self.list.push(problem);
+    }
+
+    /// Whether no problem was found.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.omitted == 0
+    }
+
+    /// The first problem found, if any.
+    pub(crate) fn into_first(self) -> Option<Problem> {
+        self.list.into_iter().next()
+    }
+}
+
+/// Counts the bytes written to it.
+struct Length(usize);
+
+impl fmt::Write for Length {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.0 += text.len();
         Ok(())
     }
 }
@@ -236,12 +361,16 @@ pub enum DocumentError {
         /// The largest revision a document may hold.
         max: u64,
     },
-    /// The model the document describes does not build: every problem
-    /// found, each with its path in the document.
-    #[error("{}", Problems(problems))]
+    /// The model the document describes does not build: the problems
+    /// found, each with its path in the document, capped as
+    /// [`BuildError`] caps them.
+    #[error("{}", DocumentProblems(problems, *omitted))]
     Invalid {
-        /// Every problem (never empty), in the order the builder found them.
+        /// The first problems (never empty), in the order the builder found
+        /// them: at most [`BuildError::MAX_PROBLEMS`].
         problems: Vec<DocumentProblem>,
+        /// How many more problems were found than `problems` lists.
+        omitted: usize,
     },
 }
 
@@ -278,20 +407,11 @@ impl fmt::Display for DocumentProblem {
 }
 
 /// Formats a document's problems as a list, like [`BuildError`] does.
-struct Problems<'a>(&'a [DocumentProblem]);
+struct DocumentProblems<'a>(&'a [DocumentProblem], usize);
 
-impl fmt::Display for Problems<'_> {
+impl fmt::Display for DocumentProblems<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.0.len();
-        write!(
-            f,
-            "the document has {count} problem{}",
-            if count == 1 { "" } else { "s" }
-        )?;
-        for problem in self.0 {
-            write!(f, "\n- {problem}")?;
-        }
-        Ok(())
+        list(f, "document", self.0, self.1)
     }
 }
 
@@ -302,7 +422,7 @@ pub(crate) fn lookup(
     name: &str,
     entity: Entity,
     referrer: impl FnOnce() -> String,
-    problems: &mut Vec<Problem>,
+    problems: &mut Problems,
 ) -> u32 {
     resolved(ids.id_of(name), name, entity, referrer, problems)
 }
@@ -313,12 +433,12 @@ pub(crate) fn resolved(
     name: &str,
     entity: Entity,
     referrer: impl FnOnce() -> String,
-    problems: &mut Vec<Problem>,
+    problems: &mut Problems,
 ) -> u32 {
     if let Some(id) = id {
         return id;
     }
-    problems.push(Problem::UnknownReference {
+    problems.push_with(|| Problem::UnknownReference {
         referrer: referrer(),
         entity,
         name: name.to_string(),

@@ -481,6 +481,10 @@ pub(crate) struct Catalog {
     pub(crate) role_ids: BTreeMap<String, u32>,
     /// The tenant of each team ([`REMOVED`] once removed).
     pub(crate) team_tenants: Vec<u32>,
+    /// Each role's effective eligibility, flattened like its permissions
+    /// (see [`FlatRoles`](crate::role::FlatRoles)): every check of who may
+    /// hold a role reads it here, never the role's own `only_for`.
+    pub(crate) role_eligible: Vec<UserTypes>,
 }
 
 /// The compiled authorization model: answers [`Policy::authorize`] and
@@ -1640,6 +1644,7 @@ impl Policy {
             + catalog.keys.heap_bytes()
             + catalog.links.heap_bytes()
             + array(&catalog.team_tenants)
+            + array(&catalog.role_eligible)
             + roles
     }
 

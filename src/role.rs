@@ -7,9 +7,11 @@
 //! [`Permissions`] per [`ResourceKind`], so a decision looks a role up once
 //! and never walks inheritance.
 //!
-//! A role may be limited to some [`UserType`](crate::UserType)s (Smart
-//! Flows' Super User: native users only); granting it to anyone else is a
-//! build error.
+//! A role may be limited to some [`UserType`]s (Smart Flows' Super User:
+//! native users only), and is then open only to the types that it and every
+//! role it inherits allow; granting it to a user, a team member or the
+//! public it is not open to is an error, and an `Everyone` grant of it
+//! reaches only the members it is open to (see [`Role::only_for`]).
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -18,8 +20,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::directory::UserTypes;
-use crate::error::{Entity, Problem};
+use crate::directory::{UserType, UserTypes};
+use crate::error::{Entity, Problem, Problems};
 use crate::permission::Permissions;
 use crate::resource::ResourceKind;
 use crate::NONE;
@@ -100,8 +102,51 @@ impl Role {
         self
     }
 
-    /// Limits the role to accounts of these types; granting it to any other
-    /// user (directly, through a team, or through `Everyone`) is a build error.
+    /// Limits the role to accounts of these types.
+    ///
+    /// A role is open only to the types that it *and every role it
+    /// inherits* allow, since holding it gives what it inherits: a role
+    /// inheriting a native-only role is native-only too. An allow or
+    /// override grant of the role to a user or a team with a member it is
+    /// not open to, or to [`Grantee::Public`](crate::Grantee::Public) when
+    /// it is not open to [`UserTypes::PUBLIC`], is refused: by
+    /// [`PolicyBuilder::build`](crate::PolicyBuilder::build),
+    /// [`Policy::from_document`](crate::Policy::from_document) and
+    /// [`Policy::apply`](crate::Policy::apply) alike, and so are a change
+    /// that would make a role closed to a type that holds it and a
+    /// membership that would put such a user in a team holding it.
+    ///
+    /// A [`Grantee::Everyone`](crate::Grantee::Everyone) grant of a limited
+    /// role is not an error: it reaches only the members the role is open
+    /// to, and gives the others nothing. A deny grant reaches everyone it
+    /// names: eligibility limits who may hold a role, not who may lose one.
+    ///
+    /// ```
+    /// use clearance::*;
+    ///
+    /// let mut builder = PolicyBuilder::new();
+    /// builder
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .role(Role::new("super user").allow_everywhere(Permissions::EXECUTE_AS_OTHERS)
+    ///         .only_for(UserTypes::NATIVE))
+    ///     .role(Role::new("operator").inherits("super user"))
+    ///     .user(User::new("nat", "acme"))
+    ///     .user(User::new("bot", "acme").user_type(UserType::Interface))
+    ///     // Reaches nat only: operator inherits a native-only role.
+    ///     .grant(Grantee::Everyone, "acme", "operator", Effect::Allow);
+    /// let policy = builder.build()?;
+    /// let acme = policy.resource_id("acme").unwrap();
+    /// let bot = Subject::user(policy.user_id("bot").unwrap(), Channel::Api);
+    /// assert!(policy.effective(&bot, acme).is_empty());
+    ///
+    /// // Granting operator to the interface user itself does not build.
+    /// builder.grant(Grantee::user("bot"), "acme", "operator", Effect::Allow);
+    /// assert!(matches!(
+    ///     builder.build().unwrap_err().problems(),
+    ///     [Problem::IneligibleRole { role, user, .. }] if role == "operator" && user == "bot"
+    /// ));
+    /// # Ok::<(), BuildError>(())
+    /// ```
     pub fn only_for(mut self, user_types: UserTypes) -> Role {
         self.eligible = user_types;
         self
@@ -111,14 +156,31 @@ impl Role {
 /// A role's permissions for every resource kind, after inheritance.
 pub(crate) type Flattened = [Permissions; ResourceKind::COUNT];
 
-/// Flattens every role's rules and inheritance to one permission set per
-/// kind, without recursion; cycles and unknown parents become problems.
+/// Every role after inheritance: what it gives and who may hold it.
+pub(crate) struct FlatRoles {
+    /// Each role's permissions, its own and every inherited role's.
+    pub(crate) permissions: Vec<Flattened>,
+    /// Each role's effective eligibility: the user types that it and every
+    /// role it inherits (transitively) allow. A role inheriting a role
+    /// limited to native users is limited to them too, whatever its own
+    /// [`Role::only_for`] says, since holding it gives the inherited
+    /// permissions.
+    pub(crate) eligible: Vec<UserTypes>,
+}
+
+/// Flattens every role's rules, inheritance and eligibility, without
+/// recursion, in time linear in the roles and their inheritance edges.
+///
+/// Unknown parents and cycles become problems. Roles that inherit each
+/// other (a strongly connected group, found by Tarjan's algorithm) are
+/// reported once per group, naming each of its roles once in declaration
+/// order, however many inheritance edges close cycles through it.
 pub(crate) fn flatten(
     roles: &[Role],
     role_ids: &BTreeMap<String, u32>,
-    problems: &mut Vec<Problem>,
-) -> Vec<Flattened> {
-    let own: Vec<Flattened> = roles
+    problems: &mut Problems,
+) -> FlatRoles {
+    let mut permissions: Vec<Flattened> = roles
         .iter()
         .map(|role| {
             let mut flat = [Permissions::empty(); ResourceKind::COUNT];
@@ -132,6 +194,7 @@ pub(crate) fn flatten(
             flat
         })
         .collect();
+    let mut eligible: Vec<UserTypes> = roles.iter().map(|role| role.eligible).collect();
     let parents: Vec<Vec<u32>> = roles
         .iter()
         .map(|role| {
@@ -150,63 +213,157 @@ pub(crate) fn flatten(
                 .collect()
         })
         .collect();
-    // Iterative depth-first post-order: 0 = new, 1 = on the stack, 2 = done.
-    let mut state = vec![0u8; roles.len()];
-    let mut flat = own.clone();
-    for start in 0..roles.len() {
-        if state.get(start) != Some(&0) {
+    let parents_of = |role: u32| parents.get(role as usize).map_or(&[][..], Vec::as_slice);
+
+    // Tarjan's strongly connected components, iteratively. A group is
+    // complete when its root is left, after every group it inherits from:
+    // its parents are flattened by then, so each role is merged once.
+    const UNSEEN: u32 = u32::MAX;
+    let mut order = vec![UNSEEN; roles.len()];
+    let mut low = vec![0u32; roles.len()];
+    let mut on_stack = vec![false; roles.len()];
+    let mut stack: Vec<u32> = Vec::new();
+    let mut calls: Vec<(u32, usize)> = Vec::new();
+    let mut next_order = 0u32;
+    let mut visit = |role: u32,
+                     order: &mut [u32],
+                     low: &mut [u32],
+                     on_stack: &mut [bool],
+                     stack: &mut Vec<u32>| {
+        if let (Some(o), Some(l), Some(s)) = (
+            order.get_mut(role as usize),
+            low.get_mut(role as usize),
+            on_stack.get_mut(role as usize),
+        ) {
+            *o = next_order;
+            *l = next_order;
+            *s = true;
+        }
+        next_order += 1;
+        stack.push(role);
+    };
+    for start in 0..u32::try_from(roles.len()).unwrap_or(0) {
+        if order.get(start as usize) != Some(&UNSEEN) {
             continue;
         }
-        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-        if let Some(s) = state.get_mut(start) {
-            *s = 1;
-        }
-        while let Some(&mut (role, ref mut next)) = stack.last_mut() {
-            let role_parents = parents.get(role).map_or(&[][..], Vec::as_slice);
-            if let Some(&parent) = role_parents.get(*next) {
+        visit(start, &mut order, &mut low, &mut on_stack, &mut stack);
+        calls.push((start, 0));
+        while let Some(&mut (role, ref mut next)) = calls.last_mut() {
+            if let Some(&parent) = parents_of(role).get(*next) {
                 *next += 1;
-                let parent = parent as usize;
-                match state.get(parent) {
-                    Some(0) => {
-                        if let Some(s) = state.get_mut(parent) {
-                            *s = 1;
-                        }
-                        stack.push((parent, 0));
+                match order.get(parent as usize) {
+                    Some(&UNSEEN) => {
+                        visit(parent, &mut order, &mut low, &mut on_stack, &mut stack);
+                        calls.push((parent, 0));
                     }
-                    Some(1) => {
-                        // A cycle: the roles on the stack from `parent` up.
-                        let from = stack.iter().position(|&(r, _)| r == parent).unwrap_or(0);
-                        let names = stack
-                            .get(from..)
-                            .unwrap_or(&[])
-                            .iter()
-                            .filter_map(|&(r, _)| roles.get(r).map(|d| d.name.clone()))
-                            .collect();
-                        problems.push(Problem::RoleCycle { names });
+                    Some(&seen) if on_stack.get(parent as usize) == Some(&true) => {
+                        if let Some(l) = low.get_mut(role as usize) {
+                            *l = (*l).min(seen);
+                        }
                     }
                     _ => {}
                 }
-            } else {
-                stack.pop();
-                if let Some(s) = state.get_mut(role) {
-                    *s = 2;
+                continue;
+            }
+            calls.pop();
+            let role_low = low.get(role as usize).copied().unwrap_or(0);
+            if let Some(&(caller, _)) = calls.last() {
+                if let Some(l) = low.get_mut(caller as usize) {
+                    *l = (*l).min(role_low);
                 }
-                let mut merged = own
-                    .get(role)
+            }
+            if order.get(role as usize) != Some(&role_low) {
+                continue;
+            }
+            // `role` is the root of a group: the stack from it up.
+            let from = stack.iter().rposition(|&r| r == role).unwrap_or(0);
+            let mut group = stack.split_off(from);
+            for &member in &group {
+                if let Some(s) = on_stack.get_mut(member as usize) {
+                    *s = false;
+                }
+                let mut merged = permissions
+                    .get(member as usize)
                     .copied()
                     .unwrap_or([Permissions::empty(); ResourceKind::COUNT]);
-                for &parent in role_parents {
-                    if let Some(inherited) = flat.get(parent as usize) {
+                let mut open = eligible
+                    .get(member as usize)
+                    .copied()
+                    .unwrap_or(UserTypes::all());
+                for &parent in parents_of(member) {
+                    if let Some(inherited) = permissions.get(parent as usize) {
                         for (slot, permissions) in merged.iter_mut().zip(inherited) {
                             *slot |= *permissions;
                         }
                     }
+                    if let Some(&parent_open) = eligible.get(parent as usize) {
+                        open &= parent_open;
+                    }
                 }
-                if let Some(slot) = flat.get_mut(role) {
+                if let Some(slot) = permissions.get_mut(member as usize) {
                     *slot = merged;
                 }
+                if let Some(slot) = eligible.get_mut(member as usize) {
+                    *slot = open;
+                }
+            }
+            if group.len() > 1 || parents_of(role).contains(&role) {
+                group.sort_unstable();
+                problems.push_with(|| Problem::RoleCycle {
+                    names: group
+                        .iter()
+                        .filter_map(|&r| roles.get(r as usize).map(|d| d.name.clone()))
+                        .collect(),
+                });
             }
         }
     }
-    flat
+    FlatRoles {
+        permissions,
+        eligible,
+    }
+}
+
+/// For each team, its first member of each user type: the user types a
+/// grant to the team reaches, and which member to name when its role is
+/// not open to one of them. Built in one pass over the memberships, so
+/// that checking every team grant is linear in grants plus memberships,
+/// not grants times members.
+pub(crate) struct TeamTypes {
+    first: Vec<[u32; UserType::ALL.len()]>,
+}
+
+impl TeamTypes {
+    /// No member in any of `teams` teams.
+    pub(crate) fn new(teams: usize) -> TeamTypes {
+        TeamTypes {
+            first: vec![[NONE; UserType::ALL.len()]; teams],
+        }
+    }
+
+    /// Records `user`, of type `user_type`, as a member of `team`; members
+    /// are named in the order they are added.
+    pub(crate) fn add(&mut self, team: u32, user: u32, user_type: UserType) {
+        if let Some(slot) = self
+            .first
+            .get_mut(team as usize)
+            .and_then(|types| types.get_mut(user_type as usize))
+        {
+            if *slot == NONE {
+                *slot = user;
+            }
+        }
+    }
+
+    /// The first member of `team` whose type `eligible` leaves out (the
+    /// lowest of those recorded first for each type), if any.
+    pub(crate) fn ineligible(&self, team: u32, eligible: UserTypes) -> Option<(u32, UserType)> {
+        let types = self.first.get(team as usize)?;
+        UserType::ALL
+            .iter()
+            .zip(types)
+            .filter(|&(user_type, &user)| user != NONE && !eligible.contains(user_type.as_set()))
+            .map(|(&user_type, &user)| (user, user_type))
+            .min_by_key(|&(user, _)| user)
+    }
 }

@@ -19,7 +19,7 @@ use clearance::{
 fn problem_lines(document: &PolicyDocument) -> Vec<String> {
     match Policy::from_document(document) {
         Ok(_) => panic!("the document built, but it has mistakes from_document must report"),
-        Err(DocumentError::Invalid { problems }) => {
+        Err(DocumentError::Invalid { problems, .. }) => {
             problems.iter().map(ToString::to_string).collect()
         }
         Err(other) => panic!("expected an invalid model, got {other}"),
@@ -908,7 +908,7 @@ mod json {
              - users[2]: user \"ann\" is declared more than once; names must be unique per kind\n\
              - grants[1]: unknown team \"ops\""
         );
-        let DocumentError::Invalid { problems } = error else {
+        let DocumentError::Invalid { problems, .. } = error else {
             panic!("not an invalid model")
         };
         let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
@@ -1165,7 +1165,7 @@ mod json {
                         built += 1;
                         assert_round_trips(&policy);
                     }
-                    Err(DocumentError::Invalid { problems }) => {
+                    Err(DocumentError::Invalid { problems, .. }) => {
                         refused += 1;
                         for problem in &problems {
                             assert!(path_exists(&document, &problem.path), "{name}: {problem}");

@@ -11,7 +11,7 @@
 //! | a flow, a document template | a [`Flow`](crate::ResourceKind::Flow), a [`Template`](crate::ResourceKind::Template) inside a project |
 //! | the four user roles | four [`Role`]s ([`roles`]), granted per user at the installation root, so a role holds in every project |
 //! | the four user types | [`UserType`]: `Native`, `NativeAdmin`, `Connected`, `System` |
-//! | Super User: native users only | [`Role::only_for`]`(`[`UserTypes::NATIVE`]`)`: granting it to anyone else is a build error |
+//! | Super User: native users only | [`Role::only_for`]`(`[`UserTypes::NATIVE`]`)`: granting it (or a role inheriting it) to another user or a team with another member is a build error; an `Everyone` grant reaches native users only |
 //! | the Project Console, the Flow Execution Panel | [`Channel::Web`]; the Template Builder add-in is an Office add-in, [`Channel::App`]; the API and its keys, [`Channel::Api`] |
 //! | API keys (per user) | [`ApiKey`]s with the default scope: exactly their owner's rights |
 //! | licences | [`seats`]: native and connected users count |

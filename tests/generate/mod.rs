@@ -474,7 +474,7 @@ pub fn who_in_tenant(model: &Model, kind: u8, holder: Index, tenant: usize) -> W
 /// role is open to. A grant to `Everyone` is always accepted: it reaches
 /// only the members of those types.
 pub fn eligible(model: &Model, grant: &GrantDef) -> bool {
-    let open_to = model.roles[grant.role].eligible;
+    let open_to = model.role_eligible(grant.role);
     let user_may = |user: usize| open_to.contains(model.users[user].user_type.as_set());
     match grant.who {
         Who::User(user) => user_may(user),

@@ -22,8 +22,10 @@
 //! 1cb39bf): an allow or override grant reaches a subject only if its role
 //! is open to the subject's user type (a link's holder is of type `Public`),
 //! while a deny reaches everyone it names, since eligibility limits who may
-//! hold a role, not who may lose one. The build refuses ineligible grants to
-//! a user, a team or the public, so this only matters for `Everyone`.
+//! hold a role, not who may lose one. A role is open only to the types that
+//! it and every role it inherits allow ([`Model::role_eligible`], by
+//! recursion). The build refuses ineligible grants to a user, a team or the
+//! public, so this only matters for `Everyone`.
 //!
 //! Two rules follow the *Decision changes* recorded in commits e3bf553 and
 //! 3d6abad rather than the text of DESIGN.md, which is read-only here; each
@@ -67,7 +69,8 @@ pub struct RoleDef {
     pub rules: Vec<(Vec<ResourceKind>, Permissions)>,
     /// Indices of the roles this one inherits (transitively).
     pub inherits: Vec<usize>,
-    /// The user types that may hold the role.
+    /// The user types that may hold the role, before what it inherits
+    /// narrows them ([`Model::role_eligible`]).
     pub eligible: UserTypes,
 }
 
@@ -314,6 +317,18 @@ impl Model {
             permissions |= self.role_permissions(parent, kind);
         }
         permissions
+    }
+
+    /// The user types that may hold `role`: those it and every role it
+    /// inherits (transitively) are open to.
+    pub fn role_eligible(&self, role: usize) -> UserTypes {
+        let def = &self.roles[role];
+        let mut open = def.eligible;
+        for &parent in &def.inherits {
+            assert!(parent != role, "a role inherits itself");
+            open &= self.role_eligible(parent);
+        }
+        open
     }
 
     /// The channels user `user` may use: its type's, narrowed if asked.
@@ -640,7 +655,7 @@ impl<'m> Reference<'m> {
                     if grant.who != who || grant.scope != node {
                         continue;
                     }
-                    let open_to = model.roles[grant.role].eligible;
+                    let open_to = model.role_eligible(grant.role);
                     if grant.effect != Effect::Deny
                         && !open_to.contains(admitted.user_type.as_set())
                     {
@@ -705,8 +720,9 @@ impl<'m> Reference<'m> {
                     grant.who == who
                         && grant.scope == node
                         && grant.effect == Effect::Override
-                        && self.model.roles[grant.role]
-                            .eligible
+                        && self
+                            .model
+                            .role_eligible(grant.role)
                             .contains(user_type.as_set())
                 })
             })
