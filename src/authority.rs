@@ -529,3 +529,89 @@ impl Policy {
         restored
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::ToString;
+
+    use super::*;
+    use crate::builder::PolicyBuilder;
+    use crate::change::Change;
+    use crate::directory::User;
+    use crate::grant::Grantee;
+    use crate::role::Role;
+
+    /// The index a fresh build would hold for the policy's current runs.
+    fn rebuilt(policy: &Policy) -> Restrictions {
+        restrictions_of(&policy.nodes, &policy.grants)
+    }
+
+    #[test]
+    fn the_restriction_index_follows_every_change_of_the_runs() {
+        let mut builder = PolicyBuilder::new();
+        builder
+            .tenant("acme", ResourceKind::Organization)
+            .tenant("globex", ResourceKind::Organization)
+            .resource("ws", ResourceKind::Workspace, "acme")
+            .resource("a", ResourceKind::Folder, "ws")
+            .resource("b", ResourceKind::Folder, "a")
+            .resource("gws", ResourceKind::Workspace, "globex")
+            .role(Role::new("r").allow([ResourceKind::Folder], Permissions::VIEW))
+            .role(Role::new("s").allow([ResourceKind::Folder], Permissions::EDIT))
+            .team("t", "acme")
+            .team("u", "acme")
+            .user(User::new("ann", "acme").member_of("t"))
+            .grant(Grantee::team("t"), "a", "r", Effect::Deny)
+            .grant(Grantee::Everyone, "b", "r", Effect::Override)
+            .grant(Grantee::Everyone, "gws", "r", Effect::Deny)
+            .grant(Grantee::team("u"), "b", "r", Effect::Allow);
+        let Ok(mut policy) = builder.build() else {
+            panic!("the model builds");
+        };
+        assert_eq!(policy.restrictions.len(), 3);
+        assert_eq!(policy.restrictions, rebuilt(&policy));
+        let grant = |to: Grantee, scope: &str, role: &str, effect: Effect, add: bool| {
+            let (scope, role) = (scope.to_string(), role.to_string());
+            if add {
+                Change::Grant {
+                    grantee: to,
+                    scope,
+                    role,
+                    effect,
+                    when: Condition::Always,
+                    by: None,
+                }
+            } else {
+                Change::Revoke {
+                    grantee: to,
+                    scope,
+                    role,
+                    effect,
+                    by: None,
+                }
+            }
+        };
+        let changes = [
+            // Two restrictions of one principal on one resource: one entry,
+            // kept until both are gone.
+            grant(Grantee::team("t"), "a", "s", Effect::Override, true),
+            grant(Grantee::team("t"), "a", "r", Effect::Deny, false),
+            grant(Grantee::team("u"), "b", "s", Effect::Deny, true),
+            grant(Grantee::team("u"), "b", "r", Effect::Allow, false),
+            Change::MoveResource {
+                name: "b".into(),
+                parent: "ws".into(),
+            },
+            Change::RemoveTeam { name: "u".into() },
+            Change::RemoveResource { name: "a".into() },
+            Change::RemoveResource { name: "b".into() },
+        ];
+        for change in changes {
+            let described = change.to_string();
+            assert!(policy.apply(change).is_ok(), "{described}");
+            assert_eq!(policy.restrictions, rebuilt(&policy), "after {described}");
+        }
+        // Only globex's Everyone deny is left.
+        assert_eq!(policy.restrictions.len(), 1);
+    }
+}
