@@ -182,6 +182,13 @@ fn an_author_may_not_lift_a_deny_placed_on_himself() {
         assert!(!may(&policy, "mia", Action::Delete, "flow"), "{how}");
         let deny = compiled(&policy, principal, "folder", "deleter", Effect::Deny);
         assert_eq!(policy.can_revoke(&web(&policy, "mia"), &deny).reason(), own);
+        if how == "through a team" {
+            assert_eq!(
+                policy.explain(own).to_string(),
+                "the restriction of team \"leads\" on folder \"folder\" applies to the \
+                 author, who may not lift it"
+            );
+        }
         let lift = revoke("mia", denied.clone(), "folder", "deleter", Effect::Deny);
         assert_eq!(refused(&mut policy, lift), own, "{how}");
         assert!(!may(&policy, "mia", Action::Delete, "flow"), "{how}");
@@ -449,6 +456,13 @@ fn a_grant_gives_nothing_below_its_scope_that_a_deny_of_the_author_holds_off() {
             Condition::Always,
         );
         assert_eq!(refused(&mut policy, change), below, "{how}");
+        if how == "directly" {
+            assert_eq!(
+                policy.explain(below).to_string(),
+                "the change reaches folder \"sub\", where a restriction of user \"mia\" \
+                 leaves its author without some of what it gives"
+            );
+        }
         assert!(!may(&policy, "ned", Action::Delete, "side"), "{how}");
         // What the deny leaves her, she may pass on.
         let editor = grant(
