@@ -4,17 +4,30 @@
 //! Each benchmark alternates a change and its inverse (add, then remove),
 //! so the model stays the same size however long criterion runs; one
 //! iteration is one applied change.
+//!
+//! `authority/*`: what an authorized grant costs on a folder whose subtree
+//! holds 100,000 resources and a few restrictions of the author (denies and
+//! overrides of his own, his team's and everyone's, deep down), beside many
+//! restrictions of other users: the check visits the author's restrictions,
+//! never the subtree.
 
 #![allow(
     missing_docs,
     reason = "criterion_group! generates an undocumented function"
+)]
+#![expect(
+    clippy::expect_used,
+    reason = "the bench's own model: a missing name is a broken bench"
 )]
 
 mod common;
 
 use std::hint::black_box;
 
-use clearance::{Change, Effect, Grantee};
+use clearance::{
+    Author, Change, Channel, Condition, Effect, Grant, Grantee, Permissions as P, Policy,
+    PolicyBuilder, Principal, ResourceKind as K, Role, Subject, User,
+};
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn toggle(
@@ -106,5 +119,125 @@ fn apply(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, apply);
+/// Folders below "big", each with this many flows: 1,000 × 100 = 100,000
+/// resources (plus the folders).
+const BIG_FOLDERS: usize = 1_000;
+const FLOWS_PER_BIG_FOLDER: usize = 99;
+
+/// acme / ws / big / folder-i / flow-i-j. "mia" (in team "leads") manages
+/// the workspace; below "big", she is denied deleting in 3 folders, her team
+/// in 2 and everyone in 1, and held to viewing by an override in 1; 1,000
+/// other users are each denied in one folder.
+fn big_subtree() -> Policy {
+    let mut b = PolicyBuilder::new();
+    b.tenant("acme", K::Organization)
+        .resource("ws", K::Workspace, "acme")
+        .resource("big", K::Folder, "ws")
+        .role(Role::new("manager").allow(
+            [K::Workspace, K::Folder, K::Flow],
+            P::VIEW | P::EDIT | P::DELETE | P::MANAGE_MEMBERS,
+        ))
+        .role(Role::new("editor").allow([K::Folder, K::Flow], P::VIEW | P::EDIT))
+        .role(Role::new("deleter").allow([K::Folder, K::Flow], P::DELETE))
+        .role(Role::new("narrow").allow([K::Folder, K::Flow], P::VIEW))
+        .team("leads", "acme")
+        .user(User::new("mia", "acme").member_of("leads"))
+        .user(User::new("ned", "acme"))
+        .grant(Grantee::user("mia"), "ws", "manager", Effect::Allow);
+    for f in 0..BIG_FOLDERS {
+        let folder = format!("big-{f}");
+        b.resource(folder.clone(), K::Folder, "big");
+        for i in 0..FLOWS_PER_BIG_FOLDER {
+            b.resource(format!("big-{f}-{i}"), K::Flow, folder.clone());
+        }
+        let other = format!("other-{f}");
+        b.user(User::new(other.clone(), "acme"));
+        b.grant(Grantee::user(other), folder, "deleter", Effect::Deny);
+    }
+    for f in [10, 400, 990] {
+        b.grant(
+            Grantee::user("mia"),
+            format!("big-{f}-3"),
+            "deleter",
+            Effect::Deny,
+        );
+    }
+    for f in [20, 500] {
+        b.grant(
+            Grantee::team("leads"),
+            format!("big-{f}"),
+            "deleter",
+            Effect::Deny,
+        );
+    }
+    b.grant(Grantee::Everyone, "big-600-7", "deleter", Effect::Deny);
+    b.grant(Grantee::user("mia"), "big-700", "narrow", Effect::Override);
+    b.build().expect("the bench model builds")
+}
+
+fn authority(c: &mut Criterion) {
+    let policy = big_subtree();
+    let mut group = c.benchmark_group("authority");
+    let mia = Subject::user(policy.user_id("mia").expect("mia"), Channel::Web).with_mfa(true);
+    let editor_for_ned = |role: &str| Grant {
+        principal: Principal::User(policy.user_id("ned").expect("ned")),
+        scope: policy.resource_id("big").expect("big"),
+        role: policy.role_id(role).expect("the role"),
+        effect: Effect::Allow,
+    };
+    // "narrow" (VIEW) passes every restriction, so all of them are
+    // checked; "editor" is refused at the override, "deleter" at the first
+    // deny.
+    let narrow = editor_for_ned("narrow");
+    assert!(policy.can_grant(&mia, &narrow).is_allowed());
+    assert!(!policy
+        .can_grant(&mia, &editor_for_ned("editor"))
+        .is_allowed());
+    group.bench_function("can_grant_100k_subtree", |b| {
+        b.iter(|| black_box(policy.can_grant(black_box(&mia), black_box(&narrow))))
+    });
+    let deleter = editor_for_ned("deleter");
+    group.bench_function("can_grant_100k_subtree_refused", |b| {
+        b.iter(|| black_box(policy.can_grant(black_box(&mia), black_box(&deleter))))
+    });
+    let change = |revoke: bool| {
+        let by = Some(Author {
+            mfa: true,
+            ..Author::web("mia", 0)
+        });
+        let (grantee, scope, role) = (
+            Grantee::user("ned"),
+            "big".to_string(),
+            "narrow".to_string(),
+        );
+        if revoke {
+            Change::Revoke {
+                grantee,
+                scope,
+                role,
+                effect: Effect::Allow,
+                by,
+            }
+        } else {
+            Change::Grant {
+                grantee,
+                scope,
+                role,
+                effect: Effect::Allow,
+                when: Condition::Always,
+                by,
+            }
+        }
+    };
+    toggle(
+        &mut group,
+        "authorized_grant_and_revoke_100k_subtree",
+        policy.clone(),
+        || change(false),
+        || change(true),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, apply, authority);
 criterion_main!(benches);

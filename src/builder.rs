@@ -823,12 +823,14 @@ impl PolicyBuilder {
         user_teams.shrink_to_fit();
         wide_filters.shrink_to_fit();
         let (first_child, next_sibling) = crate::policy::child_lists(&nodes);
+        let restrictions = crate::authority::restrictions_of(&nodes, &grants);
         Ok(Policy {
             nodes,
             first_child,
             next_sibling,
             labels,
             grants,
+            restrictions,
             wide_filters,
             roles,
             users,

@@ -124,11 +124,39 @@ pub enum Reason {
         /// The MFA-guarded permissions asked for.
         missing: Permissions,
     },
-    /// [`Policy::can_grant`](crate::Policy::can_grant): the grant would give
-    /// permissions the granter does not hold there (privilege escalation).
+    /// [`Policy::can_grant`](crate::Policy::can_grant),
+    /// [`Policy::can_revoke`](crate::Policy::can_revoke): the change would
+    /// give, at its scope, permissions its author does not surely hold
+    /// there (privilege escalation).
     WouldEscalate {
-        /// What the grant gives beyond the granter's own permissions.
+        /// What the change gives beyond the author's own permissions.
         missing: Permissions,
+    },
+    /// [`Policy::can_grant`](crate::Policy::can_grant),
+    /// [`Policy::can_revoke`](crate::Policy::can_revoke): the author holds
+    /// at the scope what the change gives, but the change also reaches
+    /// `at`, below the scope, where a `Deny` or `Override` of `principal`
+    /// leaves the author without some of it (privilege escalation below
+    /// the scope). A resource below the scope is named rather than the
+    /// permissions: a `Decision` stays 16 bytes.
+    RestrictedBelow {
+        /// The first resource below the scope (by id) where the author
+        /// lacks some of what the change gives.
+        at: ResourceId,
+        /// Whose restriction stands there: the author, one of his teams,
+        /// or everyone.
+        principal: Principal,
+    },
+    /// [`Policy::can_revoke`](crate::Policy::can_revoke): the grant to
+    /// remove is a restriction (a `Deny`, or an `Override` that cuts
+    /// inheritance) of a principal the author acts as: the author himself,
+    /// one of his teams, or everyone in his organization. No one lifts a
+    /// restriction placed on himself.
+    OwnRestriction {
+        /// Where the restriction stands.
+        at: ResourceId,
+        /// Who it restricts: the author, one of his teams, or everyone.
+        principal: Principal,
     },
     /// [`Policy::can_grant`](crate::Policy::can_grant): the role is not in
     /// the policy.
@@ -317,8 +345,22 @@ pub(crate) fn write_reason(
         Reason::LinkLacks { missing } => write!(f, "the link does not give {}", missing),
         Reason::WouldEscalate { missing } => write!(
             f,
-            "the grant would give {missing}, which the granter does not hold there"
+            "the change would give {missing}, which its author does not hold there"
         ),
+        Reason::RestrictedBelow { at, principal } => {
+            f.write_str("the change reaches ")?;
+            names.resource(f, at)?;
+            f.write_str(", where a restriction of ")?;
+            names.principal(f, principal)?;
+            f.write_str(" leaves its author without some of what it gives")
+        }
+        Reason::OwnRestriction { at, principal } => {
+            f.write_str("the restriction of ")?;
+            names.principal(f, principal)?;
+            f.write_str(" on ")?;
+            names.resource(f, at)?;
+            f.write_str(" applies to the author, who may not lift it")
+        }
         Reason::UnknownRole => f.write_str("the role is not known to this policy"),
         Reason::RoleNotEligible => f.write_str("the role may not be held by this kind of account"),
         Reason::MfaRequired { missing } => write!(

@@ -4,6 +4,7 @@
 extern crate alloc;
 
 mod audit;
+mod authority;
 mod builder;
 mod change;
 mod decision;

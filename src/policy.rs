@@ -2,7 +2,7 @@
 //! [`Policy::effective`]. The layout, and why it is fast, is documented on
 //! [`Policy`]; the evaluation order on [`Policy::authorize`].
 
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -528,6 +528,11 @@ pub struct Policy {
     /// Each resource's labels, read only when a conditional grant matches.
     pub(crate) labels: Vec<Labels>,
     pub(crate) grants: Vec<GrantEntry>,
+    /// Where each group principal holds a `Deny` or `Override` grant, as
+    /// (principal key, tenant, resource): the places below a scope where an
+    /// author may hold less than at the scope ([`crate::authority`]). Kept
+    /// by whatever writes a node's run; never read by a decision.
+    pub(crate) restrictions: BTreeSet<(u32, u32, u32)>,
     /// 256-bit principal filters of the nodes with long grant runs.
     pub(crate) wide_filters: Vec<[u64; 4]>,
     pub(crate) roles: Vec<Flattened>,
@@ -577,30 +582,30 @@ pub struct Seats {
 
 /// The principals a subject acts as, borrowed from the policy.
 #[derive(Clone, Copy)]
-struct Principals<'p> {
+pub(crate) struct Principals<'p> {
     /// The user's packed key, or [`NONE`] for a link.
-    user: u32,
+    pub(crate) user: u32,
     /// The user's own grants (empty for a link).
-    grants: &'p [UserGrant],
+    pub(crate) grants: &'p [UserGrant],
     /// Bits of the scopes of `grants`.
     scope_filter: u64,
-    teams: &'p [u32],
+    pub(crate) teams: &'p [u32],
     /// A link acts only as [`Principal::Public`]; a user or key acts as
     /// itself, its teams and [`Principal::Everyone`].
-    public: bool,
+    pub(crate) public: bool,
     /// Bits of the group principals (teams and `Everyone`, or `Public`).
     filter: u64,
     /// The account's type (`PUBLIC` for a link), for role eligibility.
-    user_type: UserTypes,
+    pub(crate) user_type: UserTypes,
     /// The account's labels (none for a link), for conditional grants.
-    labels: Labels,
+    pub(crate) labels: Labels,
 }
 
 impl Principals<'_> {
     /// The principal's position among the subject's (its bit in the override
     /// cut mask), or `None` when the subject is not that principal.
     #[inline(always)]
-    fn position(&self, principal: u32) -> Option<u32> {
+    pub(crate) fn position(&self, principal: u32) -> Option<u32> {
         // Node runs hold group grants only: no user keys.
         if principal < key::EVERYONE {
             let team = principal & key::INDEX_MASK;
@@ -955,7 +960,11 @@ impl Policy {
     /// Steps 1 to 4, and the subtree limit of a key or link: who the
     /// subject acts as, or the reason it may not act here at all.
     #[inline(always)]
-    fn context(&self, subject: &Subject, resource: ResourceId) -> Result<Context<'_>, Reason> {
+    pub(crate) fn context(
+        &self,
+        subject: &Subject,
+        resource: ResourceId,
+    ) -> Result<Context<'_>, Reason> {
         let prepared = self.prepare(subject)?;
         self.place(&prepared, resource)
     }
@@ -1430,10 +1439,10 @@ enum Prepared<'p> {
 }
 
 /// What steps 1 to 4 establish about a request.
-struct Context<'p> {
-    principals: Principals<'p>,
+pub(crate) struct Context<'p> {
+    pub(crate) principals: Principals<'p>,
     /// The key's scope or the link's permissions; everything for a user.
-    ceiling: Permissions,
+    pub(crate) ceiling: Permissions,
     is_link: bool,
     kind: ResourceKind,
 }
@@ -1628,6 +1637,7 @@ impl Policy {
             + array(&self.next_sibling)
             + array(&self.labels)
             + array(&self.grants)
+            + self.restrictions.len() * 2 * core::mem::size_of::<(u32, u32, u32)>()
             + array(&self.wide_filters)
             + array(&self.roles)
             + array(&self.users)
