@@ -280,7 +280,8 @@ pub enum Change {
     },
     /// Adds an API key.
     AddKey(ApiKey),
-    /// Revokes an API key: refused at once, kept for the record.
+    /// Revokes an API key: refused at once, kept for the record. A key
+    /// revoked already is refused ([`ChangeProblem::AlreadyRevoked`]).
     RevokeKey {
         /// The key.
         name: String,
@@ -292,7 +293,8 @@ pub enum Change {
     },
     /// Adds a public link.
     AddLink(PublicLink),
-    /// Revokes a public link: refused at once, kept for the record.
+    /// Revokes a public link: refused at once, kept for the record. A
+    /// link revoked already is refused ([`ChangeProblem::AlreadyRevoked`]).
     RevokeLink {
         /// The link.
         name: String,
@@ -412,6 +414,22 @@ fn duplicate(entity: Entity, name: &str) -> ChangeProblem {
 
 fn find(ids: &impl Ids, entity: Entity, name: &str) -> Outcome<u32> {
     ids.id_of(name).ok_or_else(|| unknown(entity, name))
+}
+
+/// Marks a key or link revoked; one revoked already is refused, so that a
+/// replayed revocation neither passes silently nor advances the revision.
+fn revoke(revoked: Option<&mut bool>, entity: Entity, name: &str) -> Outcome<()> {
+    match revoked {
+        Some(true) => Err(ChangeProblem::AlreadyRevoked {
+            entity,
+            name: name.to_string(),
+        }),
+        Some(revoked) => {
+            *revoked = true;
+            Ok(())
+        }
+        None => Err(unknown(entity, name)),
+    }
 }
 
 fn fresh(ids: &impl Ids, entity: Entity, name: &str) -> Outcome<()> {
@@ -775,10 +793,8 @@ impl Policy {
             Change::AddKey(api_key) => self.add_key(api_key),
             Change::RevokeKey { name } => {
                 let id = find(&self.catalog.keys, Entity::Key, name)?;
-                if let Some(record) = self.keys.get_mut(id as usize) {
-                    record.revoked = true;
-                }
-                Ok(())
+                let record = self.keys.get_mut(id as usize);
+                revoke(record.map(|record| &mut record.revoked), Entity::Key, name)
             }
             Change::RemoveKey { name } => {
                 let id = find(&self.catalog.keys, Entity::Key, name)?;
@@ -788,10 +804,8 @@ impl Policy {
             Change::AddLink(link) => self.add_link(link),
             Change::RevokeLink { name } => {
                 let id = find(&self.catalog.links, Entity::Link, name)?;
-                if let Some(record) = self.links.get_mut(id as usize) {
-                    record.revoked = true;
-                }
-                Ok(())
+                let record = self.links.get_mut(id as usize);
+                revoke(record.map(|record| &mut record.revoked), Entity::Link, name)
             }
             Change::RemoveLink { name } => {
                 let id = find(&self.catalog.links, Entity::Link, name)?;

@@ -477,6 +477,15 @@ pub enum ChangeProblem {
         /// What uses it.
         by: String,
     },
+    /// The API key or link is revoked already: revoking it again would
+    /// change nothing, so it is refused rather than logged as a change.
+    #[error("{entity} {name:?} is revoked already")]
+    AlreadyRevoked {
+        /// [`Entity::Key`] or [`Entity::Link`].
+        entity: Entity,
+        /// Its name.
+        name: String,
+    },
     /// The author of an authorized change may not make it.
     #[error("{author:?} may not make this change: {reason}")]
     Refused {
