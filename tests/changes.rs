@@ -1482,16 +1482,6 @@ fn the_revision_advances_by_one_per_applied_change_and_never_on_a_refusal() {
 }
 
 #[test]
-fn a_revoked_key_or_link_may_be_revoked_again_and_still_advances_the_revision() {
-    let mut policy = model();
-    for _ in 0..2 {
-        apply(&mut policy, revoke_key("bob-key"));
-        apply(&mut policy, revoke_link("ws-link"));
-    }
-    assert_eq!(policy.revision(), Revision::new(4));
-}
-
-#[test]
 fn applying_a_long_log_one_by_one_or_in_one_batch_gives_equal_policies() {
     // Long enough that the policy compacts its arenas on the way: 80 own
     // grants for one user, 60 team grants on one resource.
