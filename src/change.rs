@@ -69,6 +69,7 @@ impl fmt::Display for Revision {
 /// [`Change::Revoke`]): the user, and the request it came with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Author {
     /// The user's name.
     pub user: String,
@@ -101,7 +102,11 @@ impl Author {
 /// says which change failed and why, by name. [`Policy::apply_all`] does the
 /// same for a batch. Changes are plain data (serializable with the `serde`
 /// feature), so a host can keep a change log in its own store and replay it
-/// onto the starting model to get the same policy anywhere.
+/// onto the starting model to get the same policy anywhere. Read back, a
+/// change with a field this crate does not know is refused (the error
+/// names the field, `expires` for `expires_at`), as is any value of every
+/// type that deserializes: a misspelt field never silently means its
+/// default.
 ///
 /// Removing never leaves anything dangling: removing a user removes its
 /// memberships, grants and keys; removing a resource removes its subtree and
@@ -138,6 +143,7 @@ impl Author {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum Change {
     /// Adds a resource below `parent`, or a tenant root when `parent` is `None`.

@@ -6,6 +6,7 @@ use crate::directory::{Channel, KeyId, LinkId, UserId};
 /// Which kind of credential is asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Credential {
     /// A logged-in user.
     User(UserId),
@@ -33,6 +34,7 @@ pub enum Credential {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Subject {
     credential: Credential,
     channel: Channel,
