@@ -10,7 +10,7 @@ use crate::decision::{Decision, Reason};
 use crate::directory::{
     ApiKey, Channel, PublicLink, Status, TeamId, User, UserId, UserType, UserTypes,
 };
-use crate::error::{ChangeError, ChangeProblem, Entity};
+use crate::error::{named, ChangeError, ChangeProblem, Entity};
 use crate::grant::{Effect, Grant, Grantee, Principal};
 use crate::label::{Condition, Labels};
 use crate::names::{Ids, Names as NameTable, TextFull};
@@ -953,7 +953,7 @@ impl Policy {
     fn crossing(&self, what: &str, what_id: u32, tenant: u32) -> ChangeProblem {
         let name = |id: u32| self.catalog.resources.owned(id);
         ChangeProblem::CrossesTenants {
-            what: what.to_string(),
+            what: named(Entity::Resource, what),
             tenant: name(tenant),
             other_tenant: name(self.tenant_of_node(what_id)),
         }
@@ -1314,7 +1314,7 @@ impl Policy {
     fn crossing_team(&self, team: &str, team_tenant: u32, tenant: u32) -> ChangeProblem {
         let name = |id: u32| self.catalog.resources.owned(id);
         ChangeProblem::CrossesTenants {
-            what: format!("team {team:?}"),
+            what: named(Entity::Team, team),
             tenant: name(tenant),
             other_tenant: name(team_tenant),
         }
@@ -1433,7 +1433,7 @@ impl Policy {
                 let user_tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
                 if user_tenant != tenant {
                     return Err(ChangeProblem::CrossesTenants {
-                        what: format!("user {name:?}"),
+                        what: named(Entity::User, name),
                         tenant: self.name_of_resource(tenant),
                         other_tenant: self.name_of_resource(user_tenant),
                     });

@@ -4,6 +4,15 @@
 //! finds at once ([`BuildError`] holds a list of [`Problem`]s), so a host
 //! fixing a model does not have to rebuild once per mistake. Every problem
 //! names the entities involved by the names the host gave them.
+//!
+//! Names come from people (a folder, a team, a display name) and messages
+//! go to logs and screens, so every name in every message is written one
+//! way: quoted and escaped as a Rust string literal (`{name:?}`, which
+//! escapes quotes, backslashes, control characters, line separators and
+//! the invisible bidirectional controls), never raw. A name holding a
+//! newline or a terminal escape thus stays inside its quotes on one line.
+//! Descriptions that embed a name ([`named`]) escape it the same way, and
+//! are then written as they are.
 
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
@@ -261,6 +270,12 @@ impl fmt::Display for Problems<'_> {
     }
 }
 
+/// `entity "name"`, the name escaped as every message writes names (see
+/// the module documentation), for fields that describe an entity.
+pub(crate) fn named(entity: Entity, name: &str) -> String {
+    alloc::format!("{entity} {name:?}")
+}
+
 /// Resolves `name` in `ids`, or records an unknown-reference problem and
 /// returns [`NONE`].
 pub(crate) fn lookup(
@@ -370,7 +385,8 @@ pub enum ChangeProblem {
         "{what} belongs to tenant {other_tenant:?}, not {tenant:?}; nothing may cross tenants"
     )]
     CrossesTenants {
-        /// The entity in the other tenant.
+        /// The entity in the other tenant, described with its name escaped
+        /// (`resource "ops"`, `user "ann"`).
         what: String,
         /// The tenant the change is in.
         tenant: String,

@@ -1039,7 +1039,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
             vec![],
             move_to("folder", "gws"),
             Want::Is(ChangeProblem::CrossesTenants {
-                what: "gws".into(),
+                what: r#"resource "gws""#.into(),
                 tenant: "acme".into(),
                 other_tenant: "globex".into(),
             }),
@@ -1080,7 +1080,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
             vec![],
             Change::AddKey(ApiKey::new("k", "ann").within("gws")),
             Want::Is(ChangeProblem::CrossesTenants {
-                what: "gws".into(),
+                what: r#"resource "gws""#.into(),
                 tenant: "acme".into(),
                 other_tenant: "globex".into(),
             }),
