@@ -12,7 +12,7 @@ use crate::directory::{ApiKey, PublicLink, Status, User, UserId, UserType, UserT
 use crate::error::{lookup, resolved, BuildError, Entity, Problem};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::label::{Condition, Labels};
-use crate::names::{Names as NameTable, TextFull};
+use crate::names::{HashSeed, Names as NameTable, TextFull};
 use crate::permission::Permissions;
 use crate::policy::{
     key, set_own_grant_count, set_wide_filter, Catalog, GrantEntry, KeyRecord, LinkRecord, Node,
@@ -70,6 +70,8 @@ pub struct PolicyBuilder {
     /// Where each declaration came from, when it came from a document
     /// (`grants[3]`): problems name that place instead of the entity.
     origins: BTreeMap<(Entity, usize), String>,
+    /// The host's key for the name tables' hash, if it gave one.
+    hash_seed: Option<HashSeed>,
 }
 
 impl PolicyBuilder {
@@ -193,6 +195,40 @@ impl PolicyBuilder {
     /// (a licence seat cap); a model beyond it does not build.
     pub fn seats(&mut self, seats: Seats) -> &mut PolicyBuilder {
         self.seats = Some(seats);
+        self
+    }
+
+    /// Keys the hash of the policy's name tables with `seed` (128 bits the
+    /// host keeps secret, fresh for each process or policy) instead of a
+    /// key of its own choosing.
+    ///
+    /// Names are looked up through hash tables; if whoever picks the names
+    /// (users of an admin screen, the author of a document) could predict
+    /// the hash, they could choose thousands of names that collide and
+    /// make every build and every `*_id` lookup walk all of them. With the
+    /// `std` feature (the default) each policy draws its own random key
+    /// and there is no need to call this. Without `std` the crate has no
+    /// source of randomness and uses a fixed key: call this with a seed
+    /// from the platform's random source whenever names come from people
+    /// who are not trusted ([`Policy::from_document_seeded`] does the same
+    /// for documents). The seed only decides where names sit in the
+    /// tables, never ids or decisions: policies built with different seeds
+    /// are equal.
+    ///
+    /// ```
+    /// use clearance::{PolicyBuilder, ResourceKind};
+    ///
+    /// let seed = 0x5eed_u128; // on a real device: 16 bytes from its random source
+    /// let policy = PolicyBuilder::new()
+    ///     .hash_seed(seed)
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .build()?;
+    /// let random = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
+    /// assert_eq!(policy, random);
+    /// # Ok::<(), clearance::BuildError>(())
+    /// ```
+    pub fn hash_seed(&mut self, seed: u128) -> &mut PolicyBuilder {
+        self.hash_seed = Some(HashSeed::new(seed));
         self
     }
 
@@ -726,13 +762,14 @@ impl PolicyBuilder {
     /// become problems.
     fn catalog(&self, problems: &mut Vec<Problem>) -> Catalog {
         fn names<'a>(
+            seed: HashSeed,
             declared: impl ExactSizeIterator<Item = &'a String>,
             entity: Entity,
             max: usize,
             problems: &mut Vec<Problem>,
         ) -> NameTable {
             let count = declared.len();
-            let mut table = NameTable::default();
+            let mut table = NameTable::with_seed(seed);
             table.reserve(count);
             for name in declared {
                 match table.push(name) {
@@ -754,20 +791,25 @@ impl PolicyBuilder {
             table.shrink_to_fit();
             table
         }
+        // One key for the policy's tables: the host's, or a fresh random one.
+        let seed = self.hash_seed.unwrap_or_else(HashSeed::random);
         let ids_max = NONE as usize - 1;
         let resources = names(
+            seed,
             self.resources.iter().map(|d| &d.name),
             Entity::Resource,
             ids_max,
             problems,
         );
         let users = names(
+            seed,
             self.users.iter().map(|u| &u.name),
             Entity::User,
             key::MAX_INDEX,
             problems,
         );
         let teams = names(
+            seed,
             self.teams.iter().map(|t| &t.0),
             Entity::Team,
             key::MAX_INDEX,
@@ -793,12 +835,14 @@ impl PolicyBuilder {
             });
         }
         let keys = names(
+            seed,
             self.keys.iter().map(|k| &k.name),
             Entity::Key,
             ids_max,
             problems,
         );
         let links = names(
+            seed,
             self.links.iter().map(|l| &l.name),
             Entity::Link,
             ids_max,

@@ -534,18 +534,40 @@ impl Policy {
     /// [`PolicyDocument::VERSION`]; [`DocumentError::Invalid`] with every
     /// problem of the model and its path.
     pub fn from_document(document: &PolicyDocument) -> Result<Policy, DocumentError> {
+        Policy::compile(document, None)
+    }
+
+    /// [`from_document`](Policy::from_document) with the host's key for
+    /// the hash of the policy's name tables, as
+    /// [`PolicyBuilder::hash_seed`] sets it: for hosts without the `std`
+    /// feature that load documents whose names they do not trust. With
+    /// `std`, [`from_document`](Policy::from_document) draws a random key
+    /// and this is not needed.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_document`](Policy::from_document).
+    pub fn from_document_seeded(
+        document: &PolicyDocument,
+        seed: u128,
+    ) -> Result<Policy, DocumentError> {
+        Policy::compile(document, Some(seed))
+    }
+
+    fn compile(document: &PolicyDocument, seed: Option<u128>) -> Result<Policy, DocumentError> {
         if document.version != PolicyDocument::VERSION {
             return Err(DocumentError::UnsupportedVersion {
                 found: document.version,
                 supported: PolicyDocument::VERSION,
             });
         }
-        document
-            .builder()
-            .build()
-            .map_err(|error| DocumentError::Invalid {
-                problems: locate(document, error.problems()),
-            })
+        let mut builder = document.builder();
+        if let Some(seed) = seed {
+            builder.hash_seed(seed);
+        }
+        builder.build().map_err(|error| DocumentError::Invalid {
+            problems: locate(document, error.problems()),
+        })
     }
 
     /// The model as a document, by names: what

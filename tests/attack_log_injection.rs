@@ -5,6 +5,10 @@
 //! its own, repaint a terminal or reorder what a reader sees: every name in
 //! every message is written the one way the crate writes names, quoted and
 //! escaped as a Rust string literal (`"ann\n- forged"`).
+#![expect(
+    clippy::expect_used,
+    reason = "helpers outside #[test] fns stop the test loudly, naming the row"
+)]
 
 mod common;
 

@@ -2,6 +2,11 @@
 //! log applied twice). A change that would do nothing the second time is
 //! refused with a typed problem, and the refused change leaves the policy
 //! as it was: same model, same revision.
+#![expect(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "helpers outside #[test] fns stop the test loudly, naming the row"
+)]
 
 mod common;
 

@@ -8,6 +8,11 @@
 //! and of `Reason` with fields); the test writes each as JSON, then puts an
 //! unknown field into every JSON object of it in turn, at any depth.
 #![cfg(feature = "serde")]
+#![expect(
+    clippy::expect_used,
+    clippy::panic,
+    reason = "helpers outside #[test] fns stop the test loudly, naming the row"
+)]
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;
