@@ -448,26 +448,43 @@ fn siphash13(seed: HashSeed, bytes: &[u8]) -> u64 {
     siphash::<1, 3>(seed, bytes)
 }
 
-/// SipHash-c-d of `bytes` under `seed`.
+/// SipHash-c-d of `bytes` under `seed`. The state is four locals, not an
+/// array, so that it stays in registers.
+#[inline]
 fn siphash<const C: usize, const D: usize>(seed: HashSeed, bytes: &[u8]) -> u64 {
-    let mut v = [
-        seed.k0 ^ 0x736f_6d65_7073_6575,
-        seed.k1 ^ 0x646f_7261_6e64_6f6d,
-        seed.k0 ^ 0x6c79_6765_6e65_7261,
-        seed.k1 ^ 0x7465_6462_7974_6573,
-    ];
-    let compress = |v: &mut [u64; 4], word: u64| {
-        v[3] ^= word;
-        for _ in 0..C {
-            sip_round(v);
-        }
-        v[0] ^= word;
-    };
+    let mut v0 = seed.k0 ^ 0x736f_6d65_7073_6575;
+    let mut v1 = seed.k1 ^ 0x646f_7261_6e64_6f6d;
+    let mut v2 = seed.k0 ^ 0x6c79_6765_6e65_7261;
+    let mut v3 = seed.k1 ^ 0x7465_6462_7974_6573;
+    macro_rules! round {
+        () => {
+            v0 = v0.wrapping_add(v1);
+            v1 = v1.rotate_left(13) ^ v0;
+            v0 = v0.rotate_left(32);
+            v2 = v2.wrapping_add(v3);
+            v3 = v3.rotate_left(16) ^ v2;
+            v0 = v0.wrapping_add(v3);
+            v3 = v3.rotate_left(21) ^ v0;
+            v2 = v2.wrapping_add(v1);
+            v1 = v1.rotate_left(17) ^ v2;
+            v2 = v2.rotate_left(32);
+        };
+    }
+    macro_rules! compress {
+        ($word:expr) => {
+            let word: u64 = $word;
+            v3 ^= word;
+            for _ in 0..C {
+                round!();
+            }
+            v0 ^= word;
+        };
+    }
     let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        compress(&mut v, u64::from_le_bytes(word));
+        compress!(u64::from_le_bytes(word));
     }
     // The last word: the remaining bytes, and the length's low byte on top.
     let mut last = [0u8; 8];
@@ -475,27 +492,12 @@ fn siphash<const C: usize, const D: usize>(seed: HashSeed, bytes: &[u8]) -> u64 
     if let Some(head) = last.get_mut(..rest.len()) {
         head.copy_from_slice(rest);
     }
-    last[7] = bytes.len() as u8;
-    compress(&mut v, u64::from_le_bytes(last));
-    v[2] ^= 0xff;
+    compress!(u64::from_le_bytes(last) | (bytes.len() as u64) << 56);
+    v2 ^= 0xff;
     for _ in 0..D {
-        sip_round(&mut v);
+        round!();
     }
-    v[0] ^ v[1] ^ v[2] ^ v[3]
-}
-
-#[inline(always)]
-fn sip_round([v0, v1, v2, v3]: &mut [u64; 4]) {
-    *v0 = v0.wrapping_add(*v1);
-    *v1 = v1.rotate_left(13) ^ *v0;
-    *v0 = v0.rotate_left(32);
-    *v2 = v2.wrapping_add(*v3);
-    *v3 = v3.rotate_left(16) ^ *v2;
-    *v0 = v0.wrapping_add(*v3);
-    *v3 = v3.rotate_left(21) ^ *v0;
-    *v2 = v2.wrapping_add(*v1);
-    *v1 = v1.rotate_left(17) ^ *v2;
-    *v2 = v2.rotate_left(32);
+    v0 ^ v1 ^ v2 ^ v3
 }
 
 fn home(hash: u64, mask: usize) -> usize {
