@@ -35,6 +35,7 @@ use crate::subject::Subject;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct AuditRecord {
     /// Who asked (user, key or link; channel; MFA).
     pub subject: Subject,

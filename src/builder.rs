@@ -12,7 +12,7 @@ use crate::directory::{ApiKey, PublicLink, Status, TeamId, User, UserId, UserTyp
 use crate::error::{lookup, resolved, BuildError, Entity, Problem, Problems};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::label::{Condition, Labels};
-use crate::names::{Names as NameTable, TextFull};
+use crate::names::{HashSeed, Names as NameTable, TextFull};
 use crate::permission::Permissions;
 use crate::policy::{
     grant_identity, key, set_own_grant_count, set_wide_filter, Catalog, GrantEntry, GrantIdentity,
@@ -82,6 +82,8 @@ pub struct PolicyBuilder {
     /// The declarations (kind, position) that stand for removed entities,
     /// from a document's [`RemovedDocument`](crate::RemovedDocument).
     removed: BTreeSet<(Entity, usize)>,
+    /// The host's key for the name tables' hash, if it gave one.
+    hash_seed: Option<HashSeed>,
 }
 
 impl PolicyBuilder {
@@ -205,6 +207,40 @@ impl PolicyBuilder {
     /// (a licence seat cap); a model beyond it does not build.
     pub fn seats(&mut self, seats: Seats) -> &mut PolicyBuilder {
         self.seats = Some(seats);
+        self
+    }
+
+    /// Keys the hash of the policy's name tables with `seed` (128 bits the
+    /// host keeps secret, fresh for each process or policy) instead of a
+    /// key of its own choosing.
+    ///
+    /// Names are looked up through hash tables; if whoever picks the names
+    /// (users of an admin screen, the author of a document) could predict
+    /// the hash, they could choose thousands of names that collide and
+    /// make every build and every `*_id` lookup walk all of them. With the
+    /// `std` feature (the default) each policy draws its own random key
+    /// and there is no need to call this. Without `std` the crate has no
+    /// source of randomness and uses a fixed key: call this with a seed
+    /// from the platform's random source whenever names come from people
+    /// who are not trusted ([`Policy::from_document_seeded`] does the same
+    /// for documents). The seed only decides where names sit in the
+    /// tables, never ids or decisions: policies built with different seeds
+    /// are equal.
+    ///
+    /// ```
+    /// use clearance::{PolicyBuilder, ResourceKind};
+    ///
+    /// let seed = 0x5eed_u128; // on a real device: 16 bytes from its random source
+    /// let policy = PolicyBuilder::new()
+    ///     .hash_seed(seed)
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .build()?;
+    /// let random = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
+    /// assert_eq!(policy, random);
+    /// # Ok::<(), clearance::BuildError>(())
+    /// ```
+    pub fn hash_seed(&mut self, seed: u128) -> &mut PolicyBuilder {
+        self.hash_seed = Some(HashSeed::new(seed));
         self
     }
 
@@ -918,6 +954,7 @@ impl PolicyBuilder {
     /// become problems.
     fn catalog(&self, problems: &mut Problems) -> Catalog {
         fn names<'a>(
+            seed: HashSeed,
             declared: impl ExactSizeIterator<Item = &'a String>,
             entity: Entity,
             max: usize,
@@ -925,7 +962,7 @@ impl PolicyBuilder {
             problems: &mut Problems,
         ) -> NameTable {
             let count = declared.len();
-            let mut table = NameTable::default();
+            let mut table = NameTable::with_seed(seed);
             table.reserve(count);
             for (index, name) in declared.enumerate() {
                 if is_removed(entity, index) {
@@ -960,8 +997,11 @@ impl PolicyBuilder {
             table
         }
         let is_removed = |entity: Entity, index: usize| self.is_removed(entity, index);
+        // One key for the policy's tables: the host's, or a fresh random one.
+        let seed = self.hash_seed.unwrap_or_else(HashSeed::random);
         let ids_max = NONE as usize - 1;
         let resources = names(
+            seed,
             self.resources.iter().map(|d| &d.name),
             Entity::Resource,
             ids_max,
@@ -969,6 +1009,7 @@ impl PolicyBuilder {
             problems,
         );
         let users = names(
+            seed,
             self.users.iter().map(|u| &u.name),
             Entity::User,
             key::MAX_INDEX,
@@ -976,6 +1017,7 @@ impl PolicyBuilder {
             problems,
         );
         let teams = names(
+            seed,
             self.teams.iter().map(|t| &t.0),
             Entity::Team,
             key::MAX_INDEX,
@@ -1006,6 +1048,7 @@ impl PolicyBuilder {
             });
         }
         let keys = names(
+            seed,
             self.keys.iter().map(|k| &k.name),
             Entity::Key,
             ids_max,
@@ -1013,6 +1056,7 @@ impl PolicyBuilder {
             problems,
         );
         let links = names(
+            seed,
             self.links.iter().map(|l| &l.name),
             Entity::Link,
             ids_max,

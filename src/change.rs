@@ -10,7 +10,7 @@ use crate::decision::{Decision, Reason};
 use crate::directory::{
     ApiKey, Channel, PublicLink, Status, TeamId, User, UserId, UserType, UserTypes,
 };
-use crate::error::{ChangeError, ChangeProblem, Entity, Problems};
+use crate::error::{named, ChangeError, ChangeProblem, Entity, Problems};
 use crate::grant::{Effect, Grant, Grantee, Principal};
 use crate::label::{Condition, Labels};
 use crate::names::{Ids, Names as NameTable, TextFull};
@@ -69,6 +69,7 @@ impl fmt::Display for Revision {
 /// [`Change::Revoke`]): the user, and the request it came with.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Author {
     /// The user's name.
     pub user: String,
@@ -120,7 +121,11 @@ impl Author {
 /// says which change failed and why, by name. [`Policy::apply_all`] does the
 /// same for a batch. Changes are plain data (serializable with the `serde`
 /// feature), so a host can keep a change log in its own store and replay it
-/// onto the starting model to get the same policy anywhere.
+/// onto the starting model to get the same policy anywhere. Read back, a
+/// change with a field this crate does not know is refused (the error
+/// names the field, `expires` for `expires_at`), as is any value of every
+/// type that deserializes: a misspelt field never silently means its
+/// default.
 ///
 /// Removing never leaves anything dangling: removing a user removes its
 /// memberships, grants and keys; removing a resource removes its subtree and
@@ -157,6 +162,7 @@ impl Author {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum Change {
     /// Adds a resource below `parent`, or a tenant root when `parent` is `None`.
@@ -309,7 +315,8 @@ pub enum Change {
     },
     /// Adds an API key.
     AddKey(ApiKey),
-    /// Revokes an API key: refused at once, kept for the record.
+    /// Revokes an API key: refused at once, kept for the record. A key
+    /// revoked already is refused ([`ChangeProblem::AlreadyRevoked`]).
     RevokeKey {
         /// The key.
         name: String,
@@ -321,7 +328,8 @@ pub enum Change {
     },
     /// Adds a public link.
     AddLink(PublicLink),
-    /// Revokes a public link: refused at once, kept for the record.
+    /// Revokes a public link: refused at once, kept for the record. A
+    /// link revoked already is refused ([`ChangeProblem::AlreadyRevoked`]).
     RevokeLink {
         /// The link.
         name: String,
@@ -441,6 +449,22 @@ fn duplicate(entity: Entity, name: &str) -> ChangeProblem {
 
 fn find(ids: &impl Ids, entity: Entity, name: &str) -> Outcome<u32> {
     ids.id_of(name).ok_or_else(|| unknown(entity, name))
+}
+
+/// Marks a key or link revoked; one revoked already is refused, so that a
+/// replayed revocation neither passes silently nor advances the revision.
+fn revoke(revoked: Option<&mut bool>, entity: Entity, name: &str) -> Outcome<()> {
+    match revoked {
+        Some(true) => Err(ChangeProblem::AlreadyRevoked {
+            entity,
+            name: name.to_string(),
+        }),
+        Some(revoked) => {
+            *revoked = true;
+            Ok(())
+        }
+        None => Err(unknown(entity, name)),
+    }
 }
 
 fn fresh(ids: &impl Ids, entity: Entity, name: &str) -> Outcome<()> {
@@ -843,10 +867,8 @@ impl Policy {
             Change::AddKey(api_key) => self.add_key(api_key),
             Change::RevokeKey { name } => {
                 let id = find(&self.catalog.keys, Entity::Key, name)?;
-                if let Some(record) = self.keys.get_mut(id as usize) {
-                    record.revoked = true;
-                }
-                Ok(())
+                let record = self.keys.get_mut(id as usize);
+                revoke(record.map(|record| &mut record.revoked), Entity::Key, name)
             }
             Change::RemoveKey { name } => {
                 let id = find(&self.catalog.keys, Entity::Key, name)?;
@@ -856,10 +878,8 @@ impl Policy {
             Change::AddLink(link) => self.add_link(link),
             Change::RevokeLink { name } => {
                 let id = find(&self.catalog.links, Entity::Link, name)?;
-                if let Some(record) = self.links.get_mut(id as usize) {
-                    record.revoked = true;
-                }
-                Ok(())
+                let record = self.links.get_mut(id as usize);
+                revoke(record.map(|record| &mut record.revoked), Entity::Link, name)
             }
             Change::RemoveLink { name } => {
                 let id = find(&self.catalog.links, Entity::Link, name)?;
@@ -1001,7 +1021,7 @@ impl Policy {
     fn crossing(&self, what: &str, what_id: u32, tenant: u32) -> ChangeProblem {
         let name = |id: u32| self.catalog.resources.owned(id);
         ChangeProblem::CrossesTenants {
-            what: what.to_string(),
+            what: named(Entity::Resource, what),
             tenant: name(tenant),
             other_tenant: name(self.tenant_of_node(what_id)),
         }
@@ -1410,7 +1430,7 @@ impl Policy {
     fn crossing_team(&self, team: &str, team_tenant: u32, tenant: u32) -> ChangeProblem {
         let name = |id: u32| self.catalog.resources.owned(id);
         ChangeProblem::CrossesTenants {
-            what: format!("team {team:?}"),
+            what: named(Entity::Team, team),
             tenant: name(tenant),
             other_tenant: name(team_tenant),
         }
@@ -1529,7 +1549,7 @@ impl Policy {
                 let user_tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
                 if user_tenant != tenant {
                     return Err(ChangeProblem::CrossesTenants {
-                        what: format!("user {name:?}"),
+                        what: named(Entity::User, name),
                         tenant: self.name_of_resource(tenant),
                         other_tenant: self.name_of_resource(user_tenant),
                     });

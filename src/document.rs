@@ -771,6 +771,27 @@ impl Policy {
     /// the misplaced removed ids or else the problems of the model, each
     /// with its path (the first [`BuildError::MAX_PROBLEMS`](crate::BuildError::MAX_PROBLEMS), and how many more).
     pub fn from_document(document: &PolicyDocument) -> Result<Policy, DocumentError> {
+        Policy::compile(document, None)
+    }
+
+    /// [`from_document`](Policy::from_document) with the host's key for
+    /// the hash of the policy's name tables, as
+    /// [`PolicyBuilder::hash_seed`] sets it: for hosts without the `std`
+    /// feature that load documents whose names they do not trust. With
+    /// `std`, [`from_document`](Policy::from_document) draws a random key
+    /// and this is not needed.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_document`](Policy::from_document).
+    pub fn from_document_seeded(
+        document: &PolicyDocument,
+        seed: u128,
+    ) -> Result<Policy, DocumentError> {
+        Policy::compile(document, Some(seed))
+    }
+
+    fn compile(document: &PolicyDocument, seed: Option<u128>) -> Result<Policy, DocumentError> {
         if document.version != PolicyDocument::VERSION {
             return Err(DocumentError::UnsupportedVersion {
                 found: document.version,
@@ -787,13 +808,14 @@ impl Policy {
         if !problems.is_empty() {
             return Err(DocumentError::Invalid { problems, omitted });
         }
-        let mut policy = document
-            .builder()
-            .build()
-            .map_err(|error| DocumentError::Invalid {
-                problems: locate(document, error.problems()),
-                omitted: error.omitted(),
-            })?;
+        let mut builder = document.builder();
+        if let Some(seed) = seed {
+            builder.hash_seed(seed);
+        }
+        let mut policy = builder.build().map_err(|error| DocumentError::Invalid {
+            problems: locate(document, error.problems()),
+            omitted: error.omitted(),
+        })?;
         policy.revision = document.revision;
         Ok(policy)
     }

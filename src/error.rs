@@ -5,6 +5,15 @@
 //! [`BuildError::MAX_PROBLEMS`] and a count of the others), so a host fixing
 //! a model does not have to rebuild once per mistake. Every problem names
 //! the entities involved by the names the host gave them.
+//!
+//! Names come from people (a folder, a team, a display name) and messages
+//! go to logs and screens, so every name in every message is written one
+//! way: quoted and escaped as a Rust string literal (`{name:?}`, which
+//! escapes quotes, backslashes, control characters, line separators and
+//! the invisible bidirectional controls), never raw. A name holding a
+//! newline or a terminal escape thus stays inside its quotes on one line.
+//! Descriptions that embed a name ([`named`]) escape it the same way, and
+//! are then written as they are.
 
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
@@ -415,6 +424,12 @@ impl fmt::Display for DocumentProblems<'_> {
     }
 }
 
+/// `entity "name"`, the name escaped as every message writes names (see
+/// the module documentation), for fields that describe an entity.
+pub(crate) fn named(entity: Entity, name: &str) -> String {
+    alloc::format!("{entity} {name:?}")
+}
+
 /// Resolves `name` in `ids`, or records an unknown-reference problem and
 /// returns [`NONE`].
 pub(crate) fn lookup(
@@ -524,7 +539,8 @@ pub enum ChangeProblem {
         "{what} belongs to tenant {other_tenant:?}, not {tenant:?}; nothing may cross tenants"
     )]
     CrossesTenants {
-        /// The entity in the other tenant.
+        /// The entity in the other tenant, described with its name escaped
+        /// (`resource "ops"`, `user "ann"`).
         what: String,
         /// The tenant the change is in.
         tenant: String,
@@ -630,6 +646,15 @@ pub enum ChangeProblem {
         name: String,
         /// What uses it.
         by: String,
+    },
+    /// The API key or link is revoked already: revoking it again would
+    /// change nothing, so it is refused rather than logged as a change.
+    #[error("{entity} {name:?} is revoked already")]
+    AlreadyRevoked {
+        /// [`Entity::Key`] or [`Entity::Link`].
+        entity: Entity,
+        /// Its name.
+        name: String,
     },
     /// The author of an authorized change may not make it.
     #[error("{author:?} may not make this change: {reason}")]

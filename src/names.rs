@@ -9,6 +9,20 @@
 //! name): about 20 bytes per name plus its text, and one string compare
 //! per lookup. Names are looked up when a policy is built or changed and
 //! by the host's `*_id` calls, never by a decision.
+//!
+//! Names come from outside (a document, a change made in an admin screen),
+//! so the hash must not let anyone choose names that collide: 40,000 names
+//! that share a home slot make every insertion and every lookup walk all
+//! of them (quadratic: a 3 MB document took 10 s to load with the fixed
+//! hash this replaced). The hash is therefore SipHash-1-3, a keyed
+//! pseudo-random function, under a 128-bit key ([`HashSeed`]) the attacker
+//! cannot know: with the `std` feature each policy draws its own at random
+//! (from the standard library's [`RandomState`](std::collections::hash_map::RandomState));
+//! without `std` the crate has no source of randomness, so the host
+//! supplies one ([`PolicyBuilder::hash_seed`](crate::PolicyBuilder::hash_seed)),
+//! or a fixed key is used and chosen collisions are possible again. The
+//! key decides only where names sit in the table, never which id a name
+//! gets: two policies with the same names are equal whatever their keys.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -39,9 +53,58 @@ const EMPTY: u32 = u32::MAX;
 const LOAD_NUMERATOR: usize = 7;
 const LOAD_DENOMINATOR: usize = 8;
 
+/// The key of the name tables' hash (see the module documentation).
+///
+/// `Debug` does not show it: a policy's `Debug` output may reach a log,
+/// and the key is what keeps names from being chosen to collide.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct HashSeed {
+    k0: u64,
+    k1: u64,
+}
+
+impl HashSeed {
+    /// The key made of `seed`'s 128 bits.
+    pub(crate) const fn new(seed: u128) -> HashSeed {
+        HashSeed {
+            k0: seed as u64,
+            k1: (seed >> 64) as u64,
+        }
+    }
+
+    /// A key no one outside this process can know: two words of the
+    /// standard library's per-process random hashing state, itself seeded
+    /// by the operating system.
+    #[cfg(feature = "std")]
+    pub(crate) fn random() -> HashSeed {
+        use core::hash::BuildHasher;
+        let state = std::collections::hash_map::RandomState::new();
+        HashSeed {
+            k0: state.hash_one(0x6b30_u64),
+            k1: state.hash_one(0x6b31_u64),
+        }
+    }
+
+    /// Without `std` there is no source of randomness: a fixed key, which
+    /// the host replaces with its own through
+    /// [`PolicyBuilder::hash_seed`](crate::PolicyBuilder::hash_seed).
+    #[cfg(not(feature = "std"))]
+    pub(crate) fn random() -> HashSeed {
+        HashSeed::new(0x0123_4567_89ab_cdef_fedc_ba98_7654_3210)
+    }
+}
+
+impl core::fmt::Debug for HashSeed {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("HashSeed(..)")
+    }
+}
+
 /// Names by id, and the id of each name still in use.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Names {
+    /// The key of [`hash`]: where names sit in `slots`, nothing else.
+    seed: HashSeed,
     /// Every name, one after the other.
     text: String,
     /// Where each id's name ends in `text` (it starts where the previous
@@ -61,7 +124,47 @@ pub(crate) struct Names {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TextFull;
 
+/// An empty table under a fresh key ([`HashSeed::random`]).
+impl Default for Names {
+    fn default() -> Names {
+        Names::with_seed(HashSeed::random())
+    }
+}
+
 impl Names {
+    /// An empty table whose hash is keyed by `seed`.
+    pub(crate) fn with_seed(seed: HashSeed) -> Names {
+        Names {
+            seed,
+            text: String::new(),
+            ends: Vec::new(),
+            slots: Vec::new(),
+            tags: Vec::new(),
+            mapped: 0,
+        }
+    }
+
+    /// The hash of `name` under this table's key.
+    fn hash(&self, name: &str) -> u64 {
+        siphash13(self.seed, name.as_bytes())
+    }
+
+    /// How many slots past their home slot the mapped names sit, in all:
+    /// the probe steps that looking up every name once takes beyond the
+    /// first. About a name's worth for random names; quadratic in the
+    /// number of names if they could be chosen to collide.
+    pub(crate) fn probe_steps(&self) -> u64 {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut steps = 0u64;
+        for (slot, &id) in self.slots.iter().enumerate() {
+            if let Some(name) = self.name(id).filter(|_| id != EMPTY) {
+                let home = home(self.hash(name), mask);
+                steps += (slot.wrapping_sub(home) & mask) as u64;
+            }
+        }
+        steps
+    }
+
     /// How many ids were ever given (removed ones keep their names).
     pub(crate) fn len(&self) -> usize {
         self.ends.len()
@@ -86,7 +189,7 @@ impl Names {
 
     /// The id `name` stands for, if any.
     pub(crate) fn id(&self, name: &str) -> Option<u32> {
-        let slot = self.find(name, hash(name)).ok()?;
+        let slot = self.find(name, self.hash(name)).ok()?;
         self.slots.get(slot).copied()
     }
 
@@ -106,7 +209,7 @@ impl Names {
             let mut group: [(&str, u64); GROUP] = [("", 0); GROUP];
             let mut count = 0;
             for (slot, name) in group.iter_mut().zip(&mut names) {
-                *slot = (name, hash(name));
+                *slot = (name, self.hash(name));
                 count += 1;
             }
             let group = group.get(..count).unwrap_or(&[]);
@@ -162,7 +265,7 @@ impl Names {
         if id == EMPTY {
             return Err(TextFull);
         }
-        let hash = hash(name);
+        let hash = self.hash(name);
         let fresh = match self.find(name, hash) {
             Ok(_) => false,
             Err(_) => {
@@ -186,7 +289,7 @@ impl Names {
         let Some(name) = self.name(id) else {
             return;
         };
-        let Ok(slot) = self.find(name, hash(name)) else {
+        let Ok(slot) = self.find(name, self.hash(name)) else {
             return;
         };
         if self.slots.get(slot) == Some(&id) {
@@ -270,7 +373,9 @@ impl Names {
             if id == EMPTY {
                 return;
             }
-            let home = self.name(id).map_or(next, |name| home(hash(name), mask));
+            let home = self
+                .name(id)
+                .map_or(next, |name| home(self.hash(name), mask));
             // The entry at `next` may fill the hole if its home is not
             // strictly after the hole (cyclically) and up to `next`.
             let distance_home = next.wrapping_sub(home) & mask;
@@ -310,7 +415,7 @@ impl Names {
             let Some(name) = self.name(id) else {
                 continue;
             };
-            let hash = hash(name);
+            let hash = self.hash(name);
             let mut slot = home(hash, mask);
             while self.slots.get(slot).is_some_and(|&taken| taken != EMPTY) {
                 slot = (slot + 1) & mask;
@@ -334,31 +439,65 @@ impl PartialEq for Names {
 
 impl Eq for Names {}
 
-/// FxHash's word step over 8 bytes at a time, then a final mix so that the
-/// high bits (the home slot) and the low byte (the tag) both depend on
-/// every byte. Not resistant to chosen collisions: names come from the
-/// host, and a collision only slows a lookup.
-fn hash(name: &str) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = name.len() as u64;
-    let mut chunks = name.as_bytes().chunks_exact(8);
+/// SipHash-1-3 (Aumasson and Bernstein; one compression round per word,
+/// three finalization rounds, as the standard library's `HashMap` uses)
+/// of `bytes` under `seed`. A keyed pseudo-random function: without the
+/// key, no one can choose names whose hashes collide more often than
+/// random names do.
+fn siphash13(seed: HashSeed, bytes: &[u8]) -> u64 {
+    siphash::<1, 3>(seed, bytes)
+}
+
+/// SipHash-c-d of `bytes` under `seed`. The state is four locals, not an
+/// array, so that it stays in registers.
+#[inline]
+fn siphash<const C: usize, const D: usize>(seed: HashSeed, bytes: &[u8]) -> u64 {
+    let mut v0 = seed.k0 ^ 0x736f_6d65_7073_6575;
+    let mut v1 = seed.k1 ^ 0x646f_7261_6e64_6f6d;
+    let mut v2 = seed.k0 ^ 0x6c79_6765_6e65_7261;
+    let mut v3 = seed.k1 ^ 0x7465_6462_7974_6573;
+    macro_rules! round {
+        () => {
+            v0 = v0.wrapping_add(v1);
+            v1 = v1.rotate_left(13) ^ v0;
+            v0 = v0.rotate_left(32);
+            v2 = v2.wrapping_add(v3);
+            v3 = v3.rotate_left(16) ^ v2;
+            v0 = v0.wrapping_add(v3);
+            v3 = v3.rotate_left(21) ^ v0;
+            v2 = v2.wrapping_add(v1);
+            v1 = v1.rotate_left(17) ^ v2;
+            v2 = v2.rotate_left(32);
+        };
+    }
+    macro_rules! compress {
+        ($word:expr) => {
+            let word: u64 = $word;
+            v3 ^= word;
+            for _ in 0..C {
+                round!();
+            }
+            v0 ^= word;
+        };
+    }
+    let mut chunks = bytes.chunks_exact(8);
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        compress!(u64::from_le_bytes(word));
     }
+    // The last word: the remaining bytes, and the length's low byte on top.
+    let mut last = [0u8; 8];
     let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut word = [0u8; 8];
-        if let Some(head) = word.get_mut(..rest.len()) {
-            head.copy_from_slice(rest);
-        }
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    if let Some(head) = last.get_mut(..rest.len()) {
+        head.copy_from_slice(rest);
     }
-    // splitmix64's finalizer.
-    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^ (h >> 31)
+    compress!(u64::from_le_bytes(last) | (bytes.len() as u64) << 56);
+    v2 ^= 0xff;
+    for _ in 0..D {
+        round!();
+    }
+    v0 ^ v1 ^ v2 ^ v3
 }
 
 fn home(hash: u64, mask: usize) -> usize {
@@ -466,6 +605,57 @@ mod tests {
         assert_eq!(a, b);
         b.forget(2);
         assert_ne!(a, b);
+    }
+
+    #[test]
+    fn siphash_2_4_gives_the_reference_vector() {
+        // The paper's Appendix A: key 00..0f, message 00..0e.
+        let seed = HashSeed::new(u128::from_le_bytes(core::array::from_fn(|i| i as u8)));
+        let message: [u8; 15] = core::array::from_fn(|i| i as u8);
+        assert_eq!(siphash::<2, 4>(seed, &message), 0xa129_ca61_49be_45e5);
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    fn siphash_1_3_agrees_with_the_standard_library() {
+        use core::hash::Hasher;
+        // `DefaultHasher::new()` is SipHash-1-3 under the zero key.
+        let bytes: alloc::vec::Vec<u8> = (0..64u8).map(|b| b.wrapping_mul(37)).collect();
+        for len in 0..=bytes.len() {
+            let mut std = std::hash::DefaultHasher::new();
+            std.write(&bytes[..len]);
+            assert_eq!(
+                siphash13(HashSeed::new(0), &bytes[..len]),
+                std.finish(),
+                "{len}"
+            );
+        }
+    }
+
+    #[test]
+    fn tables_with_the_same_names_are_equal_whatever_their_keys() {
+        let mut a = Names::with_seed(HashSeed::new(1));
+        let mut b = Names::with_seed(HashSeed::new(2 << 70));
+        for i in 0..500u32 {
+            let _ = a.push(&format!("n{i}"));
+            let _ = b.push(&format!("n{i}"));
+        }
+        a.forget(3);
+        b.forget(3);
+        assert_eq!(a, b);
+        assert_eq!(format!("{:?}", HashSeed::new(7)), "HashSeed(..)");
+        b.forget(4);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn random_names_sit_about_a_slot_from_home() {
+        let mut names = Names::default();
+        for i in 0..10_000u32 {
+            let _ = names.push(&format!("user-{i}@example.com"));
+        }
+        // Linear probing at load 10,000 / 16,384: about 0.8 steps per name.
+        assert!(names.probe_steps() < 20_000, "{}", names.probe_steps());
     }
 
     proptest::proptest! {

@@ -127,6 +127,7 @@ impl Policy {
 /// the policy; see [`diff`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub struct Difference {
     /// The user.
     pub user: UserId,

@@ -54,6 +54,7 @@ macro_rules! resource_kinds {
         /// usually an [`Organization`](ResourceKind::Organization).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+        #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
         #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
         #[repr(u8)]
         pub enum ResourceKind {

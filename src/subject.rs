@@ -6,6 +6,7 @@ use crate::directory::{Channel, KeyId, LinkId, UserId};
 /// Which kind of credential is asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 pub enum Credential {
     /// A logged-in user.
     User(UserId),
@@ -70,6 +71,7 @@ pub(crate) const NO_TIME: u64 = u64::MAX;
 /// never gave it.
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SubjectFields {
     credential: Credential,
     channel: Channel,
