@@ -540,6 +540,20 @@ impl Policy {
         self.seats
     }
 
+    /// `Ok` while one more change fits below
+    /// [`PolicyDocument::MAX_REVISION`](crate::PolicyDocument::MAX_REVISION),
+    /// the largest revision a snapshot may hold: past it, the policy's own
+    /// snapshot would no longer load. Only a document that starts at the
+    /// limit gets there (a change a nanosecond takes 292 years).
+    fn revision_left(&self) -> Outcome<()> {
+        if self.revision >= crate::PolicyDocument::MAX_REVISION {
+            return Err(ChangeProblem::RevisionLimit {
+                revision: self.revision,
+            });
+        }
+        Ok(())
+    }
+
     /// Validates and applies one change, whole or not at all.
     ///
     /// # Errors
@@ -547,7 +561,8 @@ impl Policy {
     /// A [`ChangeError`] naming the change and what is wrong with it; the
     /// policy is then exactly as before.
     pub fn apply(&mut self, change: Change) -> Result<Revision, ChangeError> {
-        self.apply_one(&change)
+        self.revision_left()
+            .and_then(|()| self.apply_one(&change))
             .map_err(|problem| ChangeError::new(0, change.to_string(), problem))?;
         self.revision += 1;
         self.compact_if_wasteful();
@@ -571,7 +586,8 @@ impl Policy {
     ) -> Result<Revision, ChangeError> {
         let mut next = self.clone();
         for (index, change) in changes.into_iter().enumerate() {
-            next.apply_one(&change)
+            next.revision_left()
+                .and_then(|()| next.apply_one(&change))
                 .map_err(|problem| ChangeError::new(index, change.to_string(), problem))?;
             next.revision += 1;
             // As `apply` does, so a batch and the same changes one by one

@@ -656,6 +656,18 @@ pub enum ChangeProblem {
         /// Its name.
         name: String,
     },
+    /// The policy is at
+    /// [`PolicyDocument::MAX_REVISION`](crate::PolicyDocument::MAX_REVISION),
+    /// the largest revision a snapshot may hold, so no change may follow
+    /// (its snapshot would no longer load). Only a document written at the
+    /// limit leads here.
+    #[error(
+        "the policy is at revision {revision}, the last a snapshot can hold; no change may follow"
+    )]
+    RevisionLimit {
+        /// The policy's revision.
+        revision: u64,
+    },
     /// The author of an authorized change may not make it.
     #[error("{author:?} may not make this change: {reason}")]
     Refused {

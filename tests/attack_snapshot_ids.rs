@@ -11,9 +11,9 @@
 mod common;
 
 use clearance::{
-    Action, ApiKey, Change, DocumentError, Effect, Grantee, KeyId, LinkId, Permissions as P,
-    Policy, PolicyBuilder, PolicyDocument, PublicLink, Reason, RemovedDocument, ResourceId,
-    ResourceKind as K, Role, Subject, TeamId, User, UserId,
+    Action, ApiKey, Change, ChangeProblem, DocumentError, Effect, Grantee, KeyId, LinkId,
+    Permissions as P, Policy, PolicyBuilder, PolicyDocument, PublicLink, Reason, RemovedDocument,
+    ResourceId, ResourceKind as K, Role, Subject, TeamId, User, UserId,
 };
 use common::{build, resource};
 
@@ -216,9 +216,36 @@ fn a_document_revision_beyond_the_largest_is_refused() {
         "{error}"
     );
     assert!(error.to_string().starts_with("revision: "), "{error}");
-    document.revision = PolicyDocument::MAX_REVISION;
+}
+
+/// A policy never passes the largest revision a snapshot may hold, so its
+/// own snapshot always loads: at the limit, a change is refused and
+/// nothing moves.
+#[test]
+fn a_policy_at_the_largest_revision_refuses_changes_and_its_snapshot_loads() {
+    let mut document = model().to_document();
+    document.revision = PolicyDocument::MAX_REVISION - 1;
     let mut policy = Policy::from_document(&document).unwrap();
     policy.apply(Change::Suspend { user: "bo".into() }).unwrap();
+    assert_eq!(policy.revision().get(), PolicyDocument::MAX_REVISION);
+    let before = policy.clone();
+    for refused in [
+        policy.apply(Change::Reactivate { user: "bo".into() }),
+        policy.apply_all([Change::Reactivate { user: "bo".into() }]),
+    ] {
+        let error = refused.unwrap_err();
+        assert_eq!(
+            *error.problem(),
+            ChangeProblem::RevisionLimit {
+                revision: PolicyDocument::MAX_REVISION
+            }
+        );
+    }
+    assert_eq!(policy, before, "a refused change changes nothing");
+    assert_eq!(
+        Policy::from_document(&policy.to_document()).unwrap(),
+        policy
+    );
 }
 
 /// Removed ids are listed one by one, each below the number of ids of its
