@@ -167,18 +167,22 @@ pub fn update_role_only_for(n: usize) -> (Policy, Change) {
     (policy, change)
 }
 
-/// `n` roles in inheritance cycles of two (r{2i} and r{2i+1} inherit each
-/// other), for a build that must refuse them (issue 11).
+/// `n` roles in inheritance cycles: r{i} inherits r{i+1}, and every role
+/// inherits r0, so that each r{i} closes a cycle through all the roles
+/// before it (issue 11's shape: a build must refuse it, reporting each
+/// cycle once and briefly).
 pub fn role_cycles(n: usize) -> PolicyBuilder {
     let mut b = PolicyBuilder::new();
     b.tenant("org", ResourceKind::Organization);
     for i in 0..n {
-        let other = i ^ 1;
-        b.role(
-            Role::new(format!("r{i}"))
-                .inherits(format!("r{other}"))
-                .allow_everywhere(Permissions::VIEW),
-        );
+        let mut role = Role::new(format!("r{i}")).allow_everywhere(Permissions::VIEW);
+        if i + 1 < n {
+            role = role.inherits(format!("r{}", i + 1));
+        }
+        if i > 0 {
+            role = role.inherits("r0");
+        }
+        b.role(role);
     }
     b
 }
