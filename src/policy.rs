@@ -594,12 +594,22 @@ struct Principals<'p> {
     public: bool,
     /// Bits of the group principals (teams and `Everyone`, or `Public`).
     filter: u64,
-    /// The account's type and labels (`PUBLIC` and none for a link), for
-    /// role eligibility and conditional grants.
-    audience: Audience,
+    /// The account's type (`PUBLIC` for a link), for role eligibility.
+    user_type: UserTypes,
+    /// The account's labels (none for a link), for conditional grants.
+    labels: Labels,
 }
 
 impl Principals<'_> {
+    /// The subject's type and labels, for [`Audience::reached_by`].
+    #[inline(always)]
+    fn audience(&self) -> Audience {
+        Audience {
+            user_type: self.user_type,
+            labels: self.labels,
+        }
+    }
+
     /// The principal's position among the subject's (its bit in the override
     /// cut mask), or `None` when the subject is not that principal.
     #[inline(always)]
@@ -659,8 +669,8 @@ struct Visitor<'w, 'p> {
     cut_here: u128,
     /// The resource asked about, whose labels conditions compare.
     target: u32,
-    /// The subject's type and labels.
-    audience: Audience,
+    /// The subject's labels.
+    labels: Labels,
 }
 
 impl Visitor<'_, '_> {
@@ -696,30 +706,31 @@ impl Visitor<'_, '_> {
         }
     }
 
-    /// Applies a group grant if it reaches the subject
-    /// ([`Audience::reached_by`]).
+    /// Applies a group grant if it reaches the subject, of type
+    /// `user_type` ([`Audience::reached_by`]).
     #[inline(always)]
-    fn visit_entry(&mut self, entry: &GrantEntry, position: u32) {
+    fn visit_entry(&mut self, entry: &GrantEntry, position: u32, user_type: UserTypes) {
+        let audience = Audience {
+            user_type,
+            labels: self.labels,
+        };
         let (policy, target) = (self.policy, self.target);
-        if self
-            .audience
-            .reached_by(entry.effect, entry.eligible, entry.condition, || {
-                policy.labels_of(target)
-            })
-        {
+        if audience.reached_by(entry.effect, entry.eligible, entry.condition, || {
+            policy.labels_of(target)
+        }) {
             self.visit(entry.key, entry.role, entry.effect, position);
         }
     }
 
     /// Applies every grant of `principal` in a sorted run.
     #[inline(always)]
-    fn search(&mut self, run: &[GrantEntry], principal: u32, position: u32) {
+    fn search(&mut self, run: &[GrantEntry], principal: u32, position: u32, user_type: UserTypes) {
         let first = run.partition_point(|entry| entry.key < principal);
         for entry in run.iter().skip(first) {
             if entry.key != principal {
                 break;
             }
-            self.visit_entry(entry, position);
+            self.visit_entry(entry, position, user_type);
         }
     }
 
@@ -739,11 +750,14 @@ impl Visitor<'_, '_> {
             if grant.scope != at {
                 break;
             }
+            // A user's own grants were checked eligible when made: only
+            // the resource-dependent half of the rule applies.
+            let audience = Audience {
+                user_type: UserTypes::all(),
+                labels: self.labels,
+            };
             let (policy, target) = (self.policy, self.target);
-            if self
-                .audience
-                .meets(grant.condition, || policy.labels_of(target))
-            {
+            if audience.meets(grant.condition, || policy.labels_of(target)) {
                 self.visit(user, grant.role, grant.effect, 0);
             }
         }
@@ -783,7 +797,7 @@ impl Walker<'_, '_> {
                 cut: self.cut,
                 cut_here: 0,
                 target: self.resource,
-                audience: principals.audience,
+                labels: principals.labels,
             };
             if own {
                 visitor.user_grants(principals.grants, principals.user);
@@ -793,13 +807,14 @@ impl Walker<'_, '_> {
             } else {
                 &[]
             };
+            let user_type = principals.user_type;
             if run.len() <= LINEAR_RUN {
                 for entry in run {
                     if (1u64 << entry.filter_bit) & principals.filter == 0 {
                         continue;
                     }
                     if let Some(position) = principals.position(entry.key) {
-                        visitor.visit_entry(entry, position);
+                        visitor.visit_entry(entry, position, user_type);
                     }
                 }
             } else {
@@ -813,7 +828,7 @@ impl Walker<'_, '_> {
                     .unwrap_or(&[u64::MAX; 4]);
                 let mut search = |principal: u32, position: u32| {
                     if key::wide_contains(wide, principal) {
-                        visitor.search(run, principal, position);
+                        visitor.search(run, principal, position, user_type);
                     }
                 };
                 // In key order, as a scan would visit them: teams
@@ -1091,10 +1106,8 @@ impl Policy {
                         teams: &[],
                         public: true,
                         filter: key::filter_bit(key::PUBLIC),
-                        audience: Audience {
-                            user_type: UserTypes::PUBLIC,
-                            labels: Labels::empty(),
-                        },
+                        user_type: UserTypes::PUBLIC,
+                        labels: Labels::empty(),
                     },
                     ceiling: link.permissions,
                     is_link: true,
@@ -1116,7 +1129,8 @@ impl Policy {
             teams,
             public: false,
             filter: record.filter,
-            audience: self.audience_of(user, record),
+            user_type: record.user_types(),
+            labels: self.user_labels_of(user),
         }
     }
 
@@ -1291,7 +1305,7 @@ impl Policy {
         // whose cut-off grant would have given one of them.
         let walk = self.walk(context, resource, missing);
         let principal = walk.lost_principal;
-        let audience = context.principals.audience;
+        let audience = context.principals.audience();
         let target = || self.labels_of(resource);
         let own: &[UserGrant] = if principal == context.principals.user {
             context.principals.grants
@@ -1852,7 +1866,7 @@ impl<'p> Down<'p> {
                 };
                 // The resource-independent half of the rule; the
                 // condition is asked per resource, in `permissions`.
-                if principals.audience.may_hold(entry.effect, entry.eligible) {
+                if principals.audience().may_hold(entry.effect, entry.eligible) {
                     here.push((position, entry.role, entry.effect, entry.condition));
                 }
             }
@@ -1975,7 +1989,7 @@ impl<'p> Down<'p> {
     /// principal, its grants at or below its deepest override that holds
     /// here, whose own condition holds here, less the denies that hold here.
     fn permissions(&self, kind: usize, target: Labels) -> Permissions {
-        let audience = self.principals.audience;
+        let audience = self.principals.audience();
         let holds = CONDITIONS.map(|condition| audience.meets(condition, || target));
         let at = |cells: &[Flattened; 3]| {
             cells
