@@ -1426,8 +1426,13 @@ impl Policy {
             return Ok(());
         }
         let team_key = key::TEAM | team_id;
+        // Whether the team's grant would reach the user: the rule decisions use.
+        let audience = crate::policy::Audience {
+            user_type: user_type.as_set(),
+            labels: Labels::empty(),
+        };
         for entry in self.grants_live() {
-            if entry.key == team_key && !entry.eligible.contains(user_type.as_set()) {
+            if entry.key == team_key && !audience.may_hold(entry.effect, entry.eligible) {
                 let role = self
                     .catalog
                     .roles

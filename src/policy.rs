@@ -198,6 +198,59 @@ impl UserGrant {
     }
 }
 
+/// Who a subject is, as far as the grants of its principals care: its
+/// type (for role eligibility) and its labels (for conditions).
+///
+/// [`Audience::reached_by`] is the one rule of whether a grant of one of
+/// the subject's principals (the user, one of its teams, `Everyone`, or
+/// `Public` for a link) reaches it. A decision, `accessible`, the access
+/// reviews and the checks of changes all ask it, so that they can never
+/// disagree on who a grant gives something to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Audience {
+    /// The subject's type as a one-element set (`PUBLIC` for a link).
+    pub(crate) user_type: UserTypes,
+    /// The subject's labels (none for a link).
+    pub(crate) labels: Labels,
+}
+
+impl Audience {
+    /// Whether a grant with `effect`, of a role open to `eligible`, made
+    /// `when` `condition` holds, reaches this subject on a resource
+    /// labelled `target` (read only for a conditional grant).
+    ///
+    /// An allow or override reaches only a subject whose type may hold its
+    /// role ([`may_hold`](Audience::may_hold)); then, like a deny, only
+    /// where its condition holds ([`meets`](Audience::meets)). A user's own
+    /// grants were checked eligible when made, so they need only `meets`.
+    #[inline(always)]
+    pub(crate) fn reached_by(
+        self,
+        effect: Effect,
+        eligible: UserTypes,
+        condition: Condition,
+        target: impl FnOnce() -> Labels,
+    ) -> bool {
+        self.may_hold(effect, eligible) && self.meets(condition, target)
+    }
+
+    /// The half of [`reached_by`](Audience::reached_by) that does not
+    /// depend on the resource: eligibility limits who may hold a role, not
+    /// who may lose one, so a deny reaches every type.
+    #[inline(always)]
+    pub(crate) fn may_hold(self, effect: Effect, eligible: UserTypes) -> bool {
+        effect == Effect::Deny || eligible.intersects(self.user_type)
+    }
+
+    /// The half of [`reached_by`](Audience::reached_by) that depends on the
+    /// resource: whether `condition` holds for this subject on a resource
+    /// labelled `target` (read only for a conditional grant).
+    #[inline(always)]
+    pub(crate) fn meets(self, condition: Condition, target: impl FnOnce() -> Labels) -> bool {
+        condition == Condition::Always || condition.holds(self.labels, target())
+    }
+}
+
 /// One grant to a single user, kept with the user: most users hold few
 /// grants of their own, so a decision finds them without searching the
 /// (possibly long) runs of the resources on its path.
@@ -602,6 +655,15 @@ pub(crate) struct Principals<'p> {
 }
 
 impl Principals<'_> {
+    /// The subject's type and labels, for [`Audience::reached_by`].
+    #[inline(always)]
+    fn audience(&self) -> Audience {
+        Audience {
+            user_type: self.user_type,
+            labels: self.labels,
+        }
+    }
+
     /// The principal's position among the subject's (its bit in the override
     /// cut mask), or `None` when the subject is not that principal.
     #[inline(always)]
@@ -698,24 +760,20 @@ impl Visitor<'_, '_> {
         }
     }
 
-    /// Applies a group grant. An allow counts only if the subject's type may
-    /// hold its role; a deny removes its role's permissions from everyone it
-    /// names, since eligibility is about holding a role, not losing one.
+    /// Applies a group grant if it reaches the subject, of type
+    /// `user_type` ([`Audience::reached_by`]).
     #[inline(always)]
     fn visit_entry(&mut self, entry: &GrantEntry, position: u32, user_type: UserTypes) {
-        if (entry.effect == Effect::Deny || entry.eligible.intersects(user_type))
-            && self.holds(entry.condition)
-        {
+        let audience = Audience {
+            user_type,
+            labels: self.labels,
+        };
+        let (policy, target) = (self.policy, self.target);
+        if audience.reached_by(entry.effect, entry.eligible, entry.condition, || {
+            policy.labels_of(target)
+        }) {
             self.visit(entry.key, entry.role, entry.effect, position);
         }
-    }
-
-    /// Whether a grant's condition holds for this subject and resource; the
-    /// resource's labels are read only for a conditional grant.
-    #[inline(always)]
-    fn holds(&self, condition: Condition) -> bool {
-        condition == Condition::Always
-            || condition.holds(self.labels, self.policy.labels_of(self.target))
     }
 
     /// Applies every grant of `principal` in a sorted run.
@@ -746,7 +804,14 @@ impl Visitor<'_, '_> {
             if grant.scope != at {
                 break;
             }
-            if self.holds(grant.condition) {
+            // A user's own grants were checked eligible when made: only
+            // the resource-dependent half of the rule applies.
+            let audience = Audience {
+                user_type: UserTypes::all(),
+                labels: self.labels,
+            };
+            let (policy, target) = (self.policy, self.target);
+            if audience.meets(grant.condition, || policy.labels_of(target)) {
                 self.visit(user, grant.role, grant.effect, 0);
             }
         }
@@ -973,7 +1038,7 @@ impl Policy {
     /// `UnknownSubject`. Every other check needs the resource and runs in
     /// [`place`](Policy::place), in order.
     #[inline(always)]
-    fn prepare(&self, subject: &Subject) -> Result<Prepared<'_>, Reason> {
+    pub(crate) fn prepare(&self, subject: &Subject) -> Result<Prepared<'_>, Reason> {
         let now = subject.clock();
         match subject.credential() {
             Credential::User(UserId(user)) => {
@@ -1026,7 +1091,7 @@ impl Policy {
     /// Steps 1 to 4 and the subtree limit of a key or link, for one
     /// resource, in order.
     #[inline(always)]
-    fn place<'p>(
+    pub(crate) fn place<'p>(
         &'p self,
         prepared: &Prepared<'p>,
         resource: ResourceId,
@@ -1127,6 +1192,15 @@ impl Policy {
             teams,
             public: false,
             filter: record.filter,
+            user_type: record.user_types(),
+            labels: self.user_labels_of(user),
+        }
+    }
+
+    /// An account's type and labels.
+    #[inline(always)]
+    pub(crate) fn audience_of(&self, user: u32, record: &UserRecord) -> Audience {
+        Audience {
             user_type: record.user_types(),
             labels: self.user_labels_of(user),
         }
@@ -1294,9 +1368,8 @@ impl Policy {
         // whose cut-off grant would have given one of them.
         let walk = self.walk(context, resource, missing);
         let principal = walk.lost_principal;
-        let user_type = context.principals.user_type;
-        let labels = context.principals.labels;
-        let target = self.labels_of(resource);
+        let audience = context.principals.audience();
+        let target = || self.labels_of(resource);
         let own: &[UserGrant] = if principal == context.principals.user {
             context.principals.grants
         } else {
@@ -1310,13 +1383,12 @@ impl Policy {
             let in_run = run.iter().any(|entry| {
                 entry.key == principal
                     && entry.effect == Effect::Override
-                    && entry.eligible.intersects(user_type)
-                    && entry.condition.holds(labels, target)
+                    && audience.reached_by(entry.effect, entry.eligible, entry.condition, target)
             });
             let in_own = own.iter().any(|grant| {
                 grant.scope == at
                     && grant.effect == Effect::Override
-                    && grant.condition.holds(labels, target)
+                    && audience.meets(grant.condition, target)
             });
             if in_run || in_own {
                 return Reason::Overridden { at: ResourceId(at) };
@@ -1421,7 +1493,7 @@ pub(crate) const LINEAR_RUN: usize = 8;
 
 /// The records a subject stands for, looked up once; see
 /// [`Policy::prepare`].
-enum Prepared<'p> {
+pub(crate) enum Prepared<'p> {
     /// A user, or a key (with its owner's record).
     Account {
         user: u32,
@@ -1760,17 +1832,291 @@ impl Names for Policy {
     }
 }
 
-/// A grant on the path from the tenant root down to the node being
-/// visited, as [`Policy::accessible_down`] carries it.
-#[derive(Clone, Copy)]
+/// The conditions a grant may be made under, indexed by `Condition as usize`.
+const CONDITIONS: [Condition; 3] = [
+    Condition::Always,
+    Condition::LabelsIntersect,
+    Condition::LabelsContain,
+];
+
+/// No permissions on any kind.
+const NOTHING: Flattened = [Permissions::empty(); ResourceKind::COUNT];
+
+/// One of the subject's principals, as [`Policy::accessible_down`] carries
+/// it down the tree: the union of its allow and override grants on the
+/// path, kept apart by what can still decide whether they count at a
+/// resource below (the resource's kind, and its labels through
+/// conditions), so that deciding a resource costs the same however many
+/// grants the path holds.
+#[derive(Clone)]
 struct Carried {
-    /// The subject's principal position (its bit in the cut mask).
-    position: u32,
-    role: u32,
-    deny: bool,
-    condition: Condition,
-    /// Depth of the node holding it (the tenant root is 0).
-    depth: u32,
+    /// `allow[cut][when]`: per kind, the permissions of the principal's
+    /// allow and override grants on the path made under `CONDITIONS[when]`,
+    /// at or below its deepest override made under `CONDITIONS[cut]` (an
+    /// override cuts the grants of its principal above it, wherever its own
+    /// condition holds).
+    allow: [[Flattened; 3]; 3],
+    /// The depth of that deepest override, for each condition; 0 (the
+    /// tenant root: nothing above to cut) when there is none.
+    cut_depth: [u32; 3],
+}
+
+/// How to leave a node: what entering it changed.
+enum Undo {
+    Allow {
+        slot: u8,
+        cut: u8,
+        when: u8,
+        old: Flattened,
+    },
+    Deny {
+        when: u8,
+        old: Flattened,
+    },
+    Cut {
+        slot: u8,
+        cut: u8,
+        old: u32,
+    },
+}
+
+/// The state of one walk down the tree ([`Policy::accessible_down`]).
+struct Down<'p> {
+    policy: &'p Policy,
+    principals: Principals<'p>,
+    /// The index in `carried` of each principal position, or `u8::MAX`.
+    slot_of: [u8; 128],
+    carried: Vec<Carried>,
+    /// Per condition, the permissions the deny grants on the path remove
+    /// (a deny is never cut).
+    deny: [Flattened; 3],
+    undo: Vec<Undo>,
+}
+
+/// `cell |= add`, remembering the old value when it changes.
+fn or_into(
+    cell: &mut Flattened,
+    add: &Flattened,
+    undo: &mut Vec<Undo>,
+    how: impl FnOnce(Flattened) -> Undo,
+) {
+    let old = *cell;
+    for (slot, &more) in cell.iter_mut().zip(add) {
+        *slot |= more;
+    }
+    if *cell != old {
+        undo.push(how(old));
+    }
+}
+
+impl<'p> Down<'p> {
+    fn new(policy: &'p Policy, principals: Principals<'p>) -> Down<'p> {
+        Down {
+            policy,
+            principals,
+            slot_of: [u8::MAX; 128],
+            carried: Vec::new(),
+            deny: [NOTHING; 3],
+            undo: Vec::new(),
+        }
+    }
+
+    /// The slot of the principal at `position`, made on first use.
+    fn slot(&mut self, position: u32) -> Option<u8> {
+        let index = self.slot_of.get_mut(position as usize)?;
+        if *index == u8::MAX {
+            // At most 128 positions: a slot index fits below u8::MAX.
+            *index = u8::try_from(self.carried.len()).ok()?;
+            self.carried.push(Carried {
+                allow: [[NOTHING; 3]; 3],
+                cut_depth: [0; 3],
+            });
+        }
+        Some(*index)
+    }
+
+    /// Adds the subject's grants at `node`, at `depth` below the tenant
+    /// root: its own grants there (found by binary search, however many it
+    /// holds) and the group grants of its principals that may reach it.
+    fn enter(&mut self, node: u32, depth: u32) {
+        let policy = self.policy;
+        let Some(record) = policy.nodes.get(node as usize) else {
+            return;
+        };
+        let principals = self.principals;
+        // (position, role, effect, condition) of each grant here.
+        let mut here: smallvec::SmallVec<[(u32, u32, Effect, Condition); 8]> =
+            smallvec::SmallVec::new();
+        if principals.scope_filter & (1u64 << record.scope_bit) != 0 {
+            let grants = principals.grants;
+            let first = grants.partition_point(|grant| grant.scope < node);
+            for grant in grants.iter().skip(first) {
+                if grant.scope != node {
+                    break;
+                }
+                here.push((0, grant.role, grant.effect, grant.condition));
+            }
+        }
+        if record.filter & principals.filter != 0 {
+            for entry in policy.group_grants(record) {
+                if (1u64 << entry.filter_bit) & principals.filter == 0 {
+                    continue;
+                }
+                let Some(position) = principals.position(entry.key) else {
+                    continue;
+                };
+                // The resource-independent half of the rule; the
+                // condition is asked per resource, in `permissions`.
+                if principals.audience().may_hold(entry.effect, entry.eligible) {
+                    here.push((position, entry.role, entry.effect, entry.condition));
+                }
+            }
+        }
+        // Overrides first: they cut what their principal holds above,
+        // not what it holds here.
+        for &(position, _, effect, condition) in &here {
+            if effect != Effect::Override {
+                continue;
+            }
+            let Some(slot) = self.slot(position) else {
+                continue;
+            };
+            let cut = condition as u8;
+            let Some(carried) = self.carried.get_mut(usize::from(slot)) else {
+                continue;
+            };
+            let (Some(deepest), Some(cells)) = (
+                carried.cut_depth.get_mut(usize::from(cut)),
+                carried.allow.get_mut(usize::from(cut)),
+            ) else {
+                continue;
+            };
+            if *deepest == depth {
+                continue;
+            }
+            self.undo.push(Undo::Cut {
+                slot,
+                cut,
+                old: *deepest,
+            });
+            *deepest = depth;
+            for (when, cell) in (0u8..).zip(cells.iter_mut()) {
+                let old = core::mem::replace(cell, NOTHING);
+                if old != NOTHING {
+                    self.undo.push(Undo::Allow {
+                        slot,
+                        cut,
+                        when,
+                        old,
+                    });
+                }
+            }
+        }
+        for &(position, role, effect, condition) in &here {
+            let Some(permissions) = policy.roles.get(role as usize) else {
+                continue;
+            };
+            let when = condition as u8;
+            if effect == Effect::Deny {
+                if let Some(cell) = self.deny.get_mut(usize::from(when)) {
+                    or_into(cell, permissions, &mut self.undo, |old| Undo::Deny {
+                        when,
+                        old,
+                    });
+                }
+                continue;
+            }
+            let Some(slot) = self.slot(position) else {
+                continue;
+            };
+            let Some(carried) = self.carried.get_mut(usize::from(slot)) else {
+                continue;
+            };
+            for (cut, cells) in (0u8..).zip(carried.allow.iter_mut()) {
+                if let Some(cell) = cells.get_mut(usize::from(when)) {
+                    or_into(cell, permissions, &mut self.undo, |old| Undo::Allow {
+                        slot,
+                        cut,
+                        when,
+                        old,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Undoes every `enter` since the undo log was `mark` long.
+    fn rewind(&mut self, mark: usize) {
+        while self.undo.len() > mark {
+            let Some(undo) = self.undo.pop() else {
+                break;
+            };
+            match undo {
+                Undo::Allow {
+                    slot,
+                    cut,
+                    when,
+                    old,
+                } => {
+                    if let Some(cell) = self
+                        .carried
+                        .get_mut(usize::from(slot))
+                        .and_then(|carried| carried.allow.get_mut(usize::from(cut)))
+                        .and_then(|cells| cells.get_mut(usize::from(when)))
+                    {
+                        *cell = old;
+                    }
+                }
+                Undo::Deny { when, old } => {
+                    if let Some(cell) = self.deny.get_mut(usize::from(when)) {
+                        *cell = old;
+                    }
+                }
+                Undo::Cut { slot, cut, old } => {
+                    if let Some(depth) = self
+                        .carried
+                        .get_mut(usize::from(slot))
+                        .and_then(|carried| carried.cut_depth.get_mut(usize::from(cut)))
+                    {
+                        *depth = old;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The permissions the grants carried so far give on a resource of
+    /// kind index `kind` labelled `target`, before ceilings: for each
+    /// principal, its grants at or below its deepest override that holds
+    /// here, whose own condition holds here, less the denies that hold here.
+    fn permissions(&self, kind: usize, target: Labels) -> Permissions {
+        let audience = self.principals.audience();
+        let holds = CONDITIONS.map(|condition| audience.meets(condition, || target));
+        let at = |cells: &[Flattened; 3]| {
+            cells
+                .iter()
+                .zip(holds)
+                .filter(|&(_, held)| held)
+                .fold(Permissions::empty(), |all, (cell, _)| {
+                    all | cell.get(kind).copied().unwrap_or(Permissions::empty())
+                })
+        };
+        let mut allow = Permissions::empty();
+        for carried in &self.carried {
+            // The deepest override that holds here cuts the most.
+            let mut cut = 0;
+            let mut deepest = 0;
+            for (index, (&depth, held)) in carried.cut_depth.iter().zip(holds).enumerate() {
+                if held && depth >= deepest {
+                    (cut, deepest) = (index, depth);
+                }
+            }
+            if let Some(cells) = carried.allow.get(cut) {
+                allow |= at(cells);
+            }
+        }
+        allow - at(&self.deny)
+    }
 }
 
 impl Policy {
@@ -1779,10 +2125,11 @@ impl Policy {
     /// down the tree, carrying the subject's grants from each resource to
     /// its children instead of walking up from every resource.
     ///
-    /// An override cuts its principal's grants from above for everything
-    /// below it; a conditional override cuts only for the resources whose
-    /// labels satisfy it, so below one the resources are decided one by
-    /// one instead.
+    /// # Cost
+    ///
+    /// That of [`walk_down`](Policy::walk_down) over the subtree, then
+    /// sorting what is found. A key or link limited to a subtree below
+    /// `within` is asked about that subtree only.
     pub(crate) fn accessible_down(
         &self,
         subject: &Subject,
@@ -1795,229 +2142,107 @@ impl Policy {
             return found;
         };
         // `place` on `within` settles every check that does not depend on
-        // the resource; below, only the key's or link's subtree limit can
-        // still differ, and place is asked again for each resource.
-        let Ok(context) = self.place(&prepared, within) else {
-            // Outside the subject's reach at the top: a key or link limited
-            // to a subtree below `within` may still reach part of it.
-            if matches!(prepared, Prepared::Account { key: None, .. }) {
+        // the resource; below it only a key's or link's subtree limit could
+        // differ, and `within` being inside the limit puts all of it inside.
+        let context = match self.place(&prepared, within) {
+            Ok(context) => context,
+            Err(Reason::KeyOutOfScope | Reason::LinkOutOfScope) => {
+                // Limited to a subtree below `within`: exactly that subtree.
+                let limit = match prepared {
+                    Prepared::Account { key: Some(key), .. } => key.within,
+                    Prepared::Link { link, .. } => link.resource,
+                    Prepared::Account { key: None, .. } => NONE,
+                };
+                if limit != NONE && limit != within.0 && self.is_within(limit, within.0) {
+                    return self.accessible_down(subject, needed, ResourceId(limit), kind);
+                }
                 return found;
             }
-            return self.accessible_one_by_one(subject, needed, within, kind);
+            Err(_) => return found,
         };
         if needed.is_empty() {
             return found;
         }
-        let principals = context.principals;
-        let ceiling = context.ceiling;
-        let limit = match prepared {
-            Prepared::Account { key: Some(key), .. } => key.within,
-            Prepared::Account { key: None, .. } => NONE,
-            Prepared::Link { link, .. } => link.resource,
-        };
-        let limited = limit != NONE;
-        let (first_child, next_sibling) = (&self.first_child, &self.next_sibling);
-        // The path from the tenant root down to `within`.
-        let mut path = Vec::new();
-        let mut at = within.0;
-        while let Some(node) = self.nodes.get(at as usize) {
-            path.push(at);
-            at = node.parent;
-        }
-        path.reverse();
-        let mut carried: Vec<Carried> = Vec::new();
-        let mut cut_depth = [0u32; 128];
-        let mut undo: Vec<(u32, u32)> = Vec::new();
-        let mut conditional_cuts = 0u32;
-        let enter = |node: u32,
-                     depth: u32,
-                     carried: &mut Vec<Carried>,
-                     cut_depth: &mut [u32; 128],
-                     undo: &mut Vec<(u32, u32)>,
-                     conditional_cuts: &mut u32| {
-            let Some(record) = self.nodes.get(node as usize) else {
-                return;
-            };
-            let mut held: smallvec::SmallVec<[Carried; 8]> = smallvec::SmallVec::new();
-            if principals.user != NONE {
-                for grant in principals.grants.iter().filter(|g| g.scope == node) {
-                    held.push(Carried {
-                        position: 0,
-                        role: grant.role,
-                        deny: grant.effect == Effect::Deny,
-                        condition: grant.condition,
-                        depth,
-                    });
-                    if grant.effect == Effect::Override {
-                        held.push(Carried {
-                            position: 0,
-                            role: NONE,
-                            deny: false,
-                            condition: grant.condition,
-                            depth,
-                        });
-                    }
+        let tree = (&self.first_child[..], &self.next_sibling[..]);
+        self.walk_down(
+            subject,
+            &context,
+            within.0,
+            tree,
+            |node, record, permissions| {
+                if !kind.is_some_and(|kind| record.kind != kind) && permissions.contains(needed) {
+                    found.push(ResourceId(node));
                 }
-            }
-            for entry in self.group_grants(record) {
-                let Some(position) = principals.position(entry.key) else {
-                    continue;
-                };
-                if entry.effect != Effect::Deny && !entry.eligible.intersects(principals.user_type)
-                {
-                    continue;
-                }
-                held.push(Carried {
-                    position,
-                    role: entry.role,
-                    deny: entry.effect == Effect::Deny,
-                    condition: entry.condition,
-                    depth,
-                });
-                if entry.effect == Effect::Override {
-                    held.push(Carried {
-                        position,
-                        role: NONE,
-                        deny: false,
-                        condition: entry.condition,
-                        depth,
-                    });
-                }
-            }
-            for grant in held {
-                if grant.role == NONE {
-                    // An override marker: cut this principal's grants above.
-                    if grant.condition == Condition::Always {
-                        if let Some(slot) = cut_depth.get_mut(grant.position as usize) {
-                            undo.push((grant.position, *slot));
-                            *slot = depth;
-                        }
-                    } else {
-                        *conditional_cuts += 1;
-                        undo.push((NONE, 0));
-                    }
-                } else {
-                    carried.push(grant);
-                }
-            }
-        };
-        for (depth, &node) in path.iter().enumerate() {
-            let depth = u32::try_from(depth).unwrap_or(NONE);
-            enter(
-                node,
-                depth,
-                &mut carried,
-                &mut cut_depth,
-                &mut undo,
-                &mut conditional_cuts,
-            );
-        }
-        // Depth-first below `within`: (node, depth, carried len, undo len, entered).
-        let top = u32::try_from(path.len().saturating_sub(1)).unwrap_or(NONE);
-        let mut stack: Vec<(u32, u32, usize, usize)> = Vec::new();
-        let mut visit =
-            |node: u32, carried: &[Carried], cut_depth: &[u32; 128], conditional: bool| {
-                let Some(record) = self.nodes.get(node as usize) else {
-                    return;
-                };
-                if kind.is_some_and(|kind| record.kind != kind) {
-                    return;
-                }
-                let resource = ResourceId(node);
-                if conditional {
-                    if self.decide(subject, needed, resource).is_allowed() {
-                        found.push(resource);
-                    }
-                    return;
-                }
-                // Only a key's or link's subtree limit can differ from `within`.
-                if limited && !self.is_within(node, limit) {
-                    return;
-                }
-                let target = self.labels_of(node);
-                let mut allow = Permissions::empty();
-                let mut deny = Permissions::empty();
-                for grant in carried {
-                    if !grant.condition.holds(principals.labels, target) {
-                        continue;
-                    }
-                    let permissions = self.role_permissions(grant.role, record.kind.index());
-                    if grant.deny {
-                        deny |= permissions;
-                    } else if grant.depth
-                        >= cut_depth.get(grant.position as usize).copied().unwrap_or(0)
-                    {
-                        allow |= permissions;
-                    }
-                }
-                let mut permissions = (allow - deny) & ceiling;
-                if !subject.mfa() {
-                    permissions -= self.mfa_required;
-                }
-                if permissions.contains(needed) {
-                    found.push(resource);
-                }
-            };
-        visit(within.0, &carried, &cut_depth, conditional_cuts > 0);
-        stack.push((within.0, top, carried.len(), undo.len()));
-        let mut cursor: Vec<u32> =
-            alloc::vec![first_child.get(within.0 as usize).copied().unwrap_or(NONE)];
-        while let Some(&child) = cursor.last() {
-            if child == NONE {
-                // Leave the node on top: restore what it carried and cut.
-                cursor.pop();
-                if let Some((_, _, carried_len, undo_len)) = stack.pop() {
-                    carried.truncate(carried_len);
-                    while undo.len() > undo_len {
-                        if let Some((position, old)) = undo.pop() {
-                            if position == NONE {
-                                conditional_cuts -= 1;
-                            } else if let Some(slot) = cut_depth.get_mut(position as usize) {
-                                *slot = old;
-                            }
-                        }
-                    }
-                }
-                continue;
-            }
-            if let Some(last) = cursor.last_mut() {
-                *last = next_sibling.get(child as usize).copied().unwrap_or(NONE);
-            }
-            let depth = stack.last().map_or(0, |frame| frame.1) + 1;
-            let marks = (carried.len(), undo.len());
-            enter(
-                child,
-                depth,
-                &mut carried,
-                &mut cut_depth,
-                &mut undo,
-                &mut conditional_cuts,
-            );
-            visit(child, &carried, &cut_depth, conditional_cuts > 0);
-            stack.push((child, depth, marks.0, marks.1));
-            cursor.push(first_child.get(child as usize).copied().unwrap_or(NONE));
-        }
+            },
+        );
         found.sort_unstable();
         found
     }
 
-    /// Every resource at or below `within` decided one by one (for a key
-    /// or link limited to a subtree below `within`).
-    fn accessible_one_by_one(
+    /// Calls `each` with the permissions `subject` (placed by `context`)
+    /// holds on `within` and on every resource below it that `tree` lists,
+    /// parents before children: `tree` is a pair of child lists in the
+    /// form of [`Policy::first_child`] and [`Policy::next_sibling`] (all of
+    /// the subtree, or only the part a caller needs).
+    ///
+    /// # Cost
+    ///
+    /// Linear in the path above `within` and the resources `tree` lists:
+    /// each is entered once (its group grants scanned once, the subject's
+    /// own grants there found by binary search) and decided in time bounded
+    /// by the number of the subject's principals, whatever the depth, the
+    /// overrides (conditional or not) or the number of grants on the path.
+    pub(crate) fn walk_down(
         &self,
         subject: &Subject,
-        needed: Permissions,
-        within: ResourceId,
-        kind: Option<ResourceKind>,
-    ) -> Vec<ResourceId> {
-        self.resources()
-            .filter(|&resource| {
-                self.nodes.get(resource.0 as usize).is_some_and(|node| {
-                    node.tenant != REMOVED && !kind.is_some_and(|kind| node.kind != kind)
-                }) && self.is_within(resource.0, within.0)
-                    && self.decide(subject, needed, resource).is_allowed()
-            })
-            .collect()
+        context: &Context<'_>,
+        within: u32,
+        (first_child, next_sibling): (&[u32], &[u32]),
+        mut each: impl FnMut(u32, &Node, Permissions),
+    ) {
+        let ceiling = context.ceiling;
+        let mut down = Down::new(self, context.principals);
+        // The path from the tenant root down to `within`.
+        let mut path = Vec::new();
+        let mut at = within;
+        while let Some(node) = self.nodes.get(at as usize) {
+            path.push(at);
+            at = node.parent;
+        }
+        for (depth, &node) in (0u32..).zip(path.iter().rev()) {
+            down.enter(node, depth);
+        }
+        let mut visit = |down: &Down<'_>, node: u32| {
+            let Some(record) = self.nodes.get(node as usize) else {
+                return;
+            };
+            let mut permissions =
+                down.permissions(record.kind.index(), self.labels_of(node)) & ceiling;
+            if !subject.mfa() {
+                permissions -= self.mfa_required;
+            }
+            each(node, record, permissions);
+        };
+        visit(&down, within);
+        // Depth-first below `within`: (depth, undo mark, next child).
+        let first = |node: u32| first_child.get(node as usize).copied().unwrap_or(NONE);
+        let top = u32::try_from(path.len().saturating_sub(1)).unwrap_or(NONE);
+        let mut frames: Vec<(u32, usize, u32)> = alloc::vec![(top, down.undo.len(), first(within))];
+        while let Some(frame) = frames.last_mut() {
+            let child = frame.2;
+            if child == NONE {
+                let mark = frame.1;
+                frames.pop();
+                down.rewind(mark);
+                continue;
+            }
+            frame.2 = next_sibling.get(child as usize).copied().unwrap_or(NONE);
+            let depth = frame.0.saturating_add(1);
+            let mark = down.undo.len();
+            down.enter(child, depth);
+            visit(&down, child);
+            frames.push((depth, mark, first(child)));
+        }
     }
 }
 

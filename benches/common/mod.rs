@@ -24,6 +24,7 @@ pub const FOLDERS_PER_WORKSPACE: usize = 10;
 pub const FLOWS_PER_FOLDER: usize = 100;
 pub const USERS: usize = 1_000;
 pub const TEAMS: usize = 50;
+pub mod adversarial;
 pub mod scale;
 
 pub const SEED: u64 = 0x5EED_C1EA_2A4C_E000;
