@@ -245,7 +245,13 @@ pub enum Change {
         /// When it accepts (seconds).
         at: u64,
     },
-    /// Expires a pending invitation now, whatever its date.
+    /// Expires a pending invitation now, whatever its date: it can no
+    /// longer be accepted at any time. An invitation expired already
+    /// whatever the time (by an earlier `ExpireInvitation`, or sent to
+    /// expire at 0) is refused ([`ChangeProblem::AlreadyExpired`]). One
+    /// only past its date is not: the change carries no time, and it still
+    /// changes the model (acceptance at an earlier time is no longer
+    /// possible).
     ExpireInvitation {
         /// The user.
         user: String,
@@ -798,6 +804,10 @@ impl Policy {
             Change::ExpireInvitation { user } => {
                 let id = find(&self.catalog.users, Entity::User, user)?;
                 match self.user_status(id) {
+                    // Expired whatever the time: expiring again changes nothing.
+                    Status::Invited { until: 0 } => {
+                        Err(ChangeProblem::AlreadyExpired { user: user.clone() })
+                    }
                     Status::Invited { .. } => {
                         self.set_user_status(id, Status::Invited { until: 0 });
                         Ok(())

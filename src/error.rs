@@ -732,6 +732,15 @@ pub enum ChangeProblem {
         /// Its name.
         name: String,
     },
+    /// The invitation is expired already, whatever the time (by an
+    /// earlier [`ExpireInvitation`](crate::Change::ExpireInvitation), or
+    /// sent to expire at time 0): expiring it again would change nothing,
+    /// so it is refused rather than logged as a change.
+    #[error("the invitation of {user:?} is expired already")]
+    AlreadyExpired {
+        /// The invited user.
+        user: String,
+    },
     /// The author of an authorized change may not make it.
     #[error("{author:?} may not make this change: {reason}")]
     Refused {
