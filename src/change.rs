@@ -10,7 +10,7 @@ use crate::decision::{Decision, Reason};
 use crate::directory::{
     ApiKey, Channel, PublicLink, Status, TeamId, User, UserId, UserType, UserTypes,
 };
-use crate::error::{named, ChangeError, ChangeProblem, Entity, Problems};
+use crate::error::{ChangeError, ChangeProblem, Entity, Problems};
 use crate::grant::{Effect, Grant, Grantee, Principal};
 use crate::label::{Condition, Labels};
 use crate::names::{Ids, Names as NameTable, TextFull};
@@ -245,7 +245,13 @@ pub enum Change {
         /// When it accepts (seconds).
         at: u64,
     },
-    /// Expires a pending invitation now, whatever its date.
+    /// Expires a pending invitation now, whatever its date: it can no
+    /// longer be accepted at any time. An invitation expired already
+    /// whatever the time (by an earlier `ExpireInvitation`, or sent to
+    /// expire at 0) is refused ([`ChangeProblem::AlreadyExpired`]). One
+    /// only past its date is not: the change carries no time, and it still
+    /// changes the model (acceptance at an earlier time is no longer
+    /// possible).
     ExpireInvitation {
         /// The user.
         user: String,
@@ -604,9 +610,14 @@ impl Policy {
     /// reaches, a permission the granter lacks there (no privilege
     /// escalation); and the role must be open to the grantee's user type. A
     /// deny needs only the first: eligibility limits who may hold a role,
-    /// not who may lose one. The grantee must exist in the scope's tenant
-    /// (else `UnknownSubject` or `WrongTenant`), and the role must exist
-    /// (else `UnknownRole`).
+    /// not who may lose one. The role must exist (else `UnknownRole`), and
+    /// the grantee must exist (else `UnknownSubject`) in the scope's tenant
+    /// (else [`GranteeOfAnotherTenant`](Reason::GranteeOfAnotherTenant),
+    /// which [`for_caller`](Decision::for_caller) reads as
+    /// `UnknownSubject`: the caller cannot tell another tenant's user or
+    /// team from a missing one). These are checked after the granter's
+    /// `MANAGE_MEMBERS` at the scope, so a granter without it learns nothing
+    /// about the role or the grantee.
     ///
     /// The decision explains itself like any other: allowed with the grant
     /// that gives the granter `MANAGE_MEMBERS`, or denied with the reason:
@@ -668,7 +679,9 @@ impl Policy {
         };
         match grantee_tenant {
             None | Some(REMOVED) => return Decision::new(Reason::UnknownSubject),
-            Some(tenant) if tenant != scope_tenant => return Decision::new(Reason::WrongTenant),
+            Some(tenant) if tenant != scope_tenant => {
+                return Decision::new(Reason::GranteeOfAnotherTenant)
+            }
             Some(_) => {}
         }
         if grant.effect == Effect::Deny {
@@ -807,6 +820,10 @@ impl Policy {
             Change::ExpireInvitation { user } => {
                 let id = find(&self.catalog.users, Entity::User, user)?;
                 match self.user_status(id) {
+                    // Expired whatever the time: expiring again changes nothing.
+                    Status::Invited { until: 0 } => {
+                        Err(ChangeProblem::AlreadyExpired { user: user.clone() })
+                    }
                     Status::Invited { .. } => {
                         self.set_user_status(id, Status::Invited { until: 0 });
                         Ok(())
@@ -1035,11 +1052,22 @@ impl Policy {
     }
 
     fn crossing(&self, what: &str, what_id: u32, tenant: u32) -> ChangeProblem {
-        let name = |id: u32| self.catalog.resources.owned(id);
+        self.crossing_of(Entity::Resource, what, self.tenant_of_node(what_id), tenant)
+    }
+
+    /// `name`, an `entity` of `other_tenant`, named by a change in `tenant`.
+    fn crossing_of(
+        &self,
+        entity: Entity,
+        name: &str,
+        other_tenant: u32,
+        tenant: u32,
+    ) -> ChangeProblem {
         ChangeProblem::CrossesTenants {
-            what: named(Entity::Resource, what),
-            tenant: name(tenant),
-            other_tenant: name(self.tenant_of_node(what_id)),
+            entity,
+            name: name.to_string(),
+            tenant: self.name_of_resource(tenant),
+            other_tenant: self.name_of_resource(other_tenant),
         }
     }
 
@@ -1449,12 +1477,7 @@ impl Policy {
     }
 
     fn crossing_team(&self, team: &str, team_tenant: u32, tenant: u32) -> ChangeProblem {
-        let name = |id: u32| self.catalog.resources.owned(id);
-        ChangeProblem::CrossesTenants {
-            what: named(Entity::Team, team),
-            tenant: name(tenant),
-            other_tenant: name(team_tenant),
-        }
+        self.crossing_of(Entity::Team, team, team_tenant, tenant)
     }
 
     fn check_seat(&self, user_type: UserType) -> Outcome<()> {
@@ -1561,19 +1584,29 @@ impl Policy {
     ) -> Outcome<()> {
         let add = when.is_some();
         let condition = when.unwrap_or_default();
+        // An author is told nothing about other tenants (item 9): his own
+        // tenant is found first, and the scope and grantee must be in it
+        // before anything else is checked about them or about his rights,
+        // so that one of another tenant fails where, and as, a missing name
+        // does (`CrossesTenants`, which `for_caller` reads as `Unknown`).
+        let author = match by {
+            Some(author) => Some((author, self.author(author)?)),
+            None => None,
+        };
         let scope_id = self.live_resource(scope)?;
-        let role_id = find(&self.catalog.role_ids, Entity::Role, role)?;
         let tenant = self.tenant_of_node(scope_id);
+        if let Some((_, (_, author_tenant))) = author {
+            if tenant != author_tenant {
+                return Err(self.crossing(scope, scope_id, author_tenant));
+            }
+        }
+        let role_id = find(&self.catalog.role_ids, Entity::Role, role)?;
         let principal = match grantee {
             Grantee::User(name) => {
                 let user = find(&self.catalog.users, Entity::User, name)?;
                 let user_tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
                 if user_tenant != tenant {
-                    return Err(ChangeProblem::CrossesTenants {
-                        what: named(Entity::User, name),
-                        tenant: self.name_of_resource(tenant),
-                        other_tenant: self.name_of_resource(user_tenant),
-                    });
+                    return Err(self.crossing_of(Entity::User, name, user_tenant, tenant));
                 }
                 Principal::User(UserId(user))
             }
@@ -1604,8 +1637,7 @@ impl Policy {
                 return Err(self.ineligible_grant(grantee, role_id));
             }
         }
-        if let Some(author) = by {
-            let subject = self.author(author)?;
+        if let Some((author, (subject, _))) = author {
             let decision = if add {
                 self.can_grant_when(&subject, &grant, condition)
             } else {
@@ -1715,12 +1747,14 @@ impl Policy {
         }
     }
 
-    /// The subject an author acts as.
-    fn author(&self, author: &Author) -> Outcome<Subject> {
+    /// The subject an author acts as, and his tenant.
+    fn author(&self, author: &Author) -> Outcome<(Subject, u32)> {
         let user = find(&self.catalog.users, Entity::User, &author.user)?;
-        Ok(Subject::user(UserId(user), author.channel)
+        let tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
+        let subject = Subject::user(UserId(user), author.channel)
             .with_mfa(author.mfa)
-            .at(author.at))
+            .at(author.at);
+        Ok((subject, tenant))
     }
 
     // ---- keys and links ----

@@ -162,6 +162,13 @@ pub enum Reason {
     /// [`Policy::can_grant`](crate::Policy::can_grant): the role is not in
     /// the policy.
     UnknownRole,
+    /// [`Policy::can_grant`](crate::Policy::can_grant): the grantee (a user
+    /// or team) belongs to another tenant than the grant's scope.
+    ///
+    /// The precise reason, for the host's logs; the caller is told
+    /// [`UnknownSubject`](Reason::UnknownSubject), as for a grantee that
+    /// does not exist (see [`Reason::for_caller`]).
+    GranteeOfAnotherTenant,
     /// [`Policy::can_grant`](crate::Policy::can_grant): the role may not be
     /// held by the grantee's user type (or a member's, for a team).
     RoleNotEligible,
@@ -174,10 +181,13 @@ impl Reason {
         matches!(self, Reason::Granted { .. })
     }
 
-    /// The reason as the caller may be told it: the same, except that a
-    /// resource of another tenant reads as one that does not exist
-    /// ([`WrongTenant`](Reason::WrongTenant) becomes
-    /// [`UnknownResource`](Reason::UnknownResource)).
+    /// The reason as the caller may be told it: the same, except that
+    /// anything of another tenant reads as something that does not exist: a
+    /// resource ([`WrongTenant`](Reason::WrongTenant) becomes
+    /// [`UnknownResource`](Reason::UnknownResource)) and, for
+    /// [`Policy::can_grant`](crate::Policy::can_grant), a grantee
+    /// ([`GranteeOfAnotherTenant`](Reason::GranteeOfAnotherTenant) becomes
+    /// [`UnknownSubject`](Reason::UnknownSubject)).
     ///
     /// Keep the precise reason for the host's logs and audit trail, and
     /// answer the caller with this one: whoever probes names or ids learns
@@ -204,6 +214,7 @@ impl Reason {
     pub const fn for_caller(self) -> Reason {
         match self {
             Reason::WrongTenant => Reason::UnknownResource,
+            Reason::GranteeOfAnotherTenant => Reason::UnknownSubject,
             other => other,
         }
     }
@@ -364,6 +375,9 @@ pub(crate) fn write_reason(
             f.write_str(" applies to the author, who may not lift it")
         }
         Reason::UnknownRole => f.write_str("the role is not known to this policy"),
+        Reason::GranteeOfAnotherTenant => {
+            f.write_str("the grantee belongs to another organization than the scope")
+        }
         Reason::RoleNotEligible => f.write_str("the role may not be held by this kind of account"),
         Reason::MfaRequired { missing } => write!(
             f,

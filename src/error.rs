@@ -12,8 +12,6 @@
 //! escapes quotes, backslashes, control characters, line separators and
 //! the invisible bidirectional controls), never raw. A name holding a
 //! newline or a terminal escape thus stays inside its quotes on one line.
-//! Descriptions that embed a name ([`named`]) escape it the same way, and
-//! are then written as they are.
 
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
@@ -424,12 +422,6 @@ impl fmt::Display for DocumentProblems<'_> {
     }
 }
 
-/// `entity "name"`, the name escaped as every message writes names (see
-/// the module documentation), for fields that describe an entity.
-pub(crate) fn named(entity: Entity, name: &str) -> String {
-    alloc::format!("{entity} {name:?}")
-}
-
 /// Resolves `name` in `ids`, or records an unknown-reference problem and
 /// returns [`NONE`].
 pub(crate) fn lookup(
@@ -500,6 +492,81 @@ impl ChangeError {
     pub fn problem(&self) -> &ChangeProblem {
         &self.problem
     }
+
+    /// The error as the author of the change may be told it: the same,
+    /// with [`ChangeProblem::for_caller`]'s problem, in which anything of
+    /// another tenant than the author's reads exactly as a name nothing
+    /// has. Log the error itself; answer the author with this.
+    ///
+    /// A change with an author ([`Change::Grant`](crate::Change::Grant) or
+    /// [`Change::Revoke`](crate::Change::Revoke) with `by`) checks that its
+    /// scope and grantee are known in the author's tenant before anything
+    /// else about them or about the author's rights, so neither the problem
+    /// nor the order of the checks tells another tenant's resource, user or
+    /// team from a missing one. A change without an author is the host's
+    /// own: its precise error has no one to be hidden from, and it is
+    /// reported against the tenant the change is in; should the host relay
+    /// it to someone, this form hides the crossing all the same.
+    ///
+    /// ```
+    /// use clearance::*;
+    ///
+    /// let mut policy = PolicyBuilder::new()
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .tenant("globex", ResourceKind::Organization)
+    ///     .resource("merger", ResourceKind::Folder, "globex")
+    ///     .role(Role::new("viewer").allow_everywhere(Permissions::VIEW))
+    ///     .user(User::new("eve", "acme"))
+    ///     .build()?;
+    /// let on = |scope: &str| Change::Grant {
+    ///     grantee: Grantee::Everyone,
+    ///     scope: scope.into(),
+    ///     role: "viewer".into(),
+    ///     effect: Effect::Allow,
+    ///     when: Condition::Always,
+    ///     by: Some(Author::web("eve", 1_700_000_000)),
+    /// };
+    /// let theirs = policy.apply(on("merger")).unwrap_err();
+    /// let nowhere = policy.apply(on("nowhere")).unwrap_err();
+    /// // For the logs: `resource "merger" belongs to tenant "globex", not "acme"; ...`
+    /// assert!(matches!(theirs.problem(), ChangeProblem::CrossesTenants { .. }));
+    /// // For eve: the same as for a folder that does not exist.
+    /// assert_eq!(theirs.for_caller().to_string().replace("merger", "nowhere"), nowhere.for_caller().to_string());
+    /// assert!(matches!(theirs.for_caller().problem(), ChangeProblem::Unknown { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn for_caller(&self) -> ChangeError {
+        ChangeError {
+            index: self.index,
+            change: self.change.clone(),
+            problem: Box::new(self.problem.for_caller()),
+        }
+    }
+}
+
+impl ChangeProblem {
+    /// The problem as the author of the change may be told it: the same,
+    /// except that something of another tenant reads exactly as a name
+    /// nothing has (same problem, same text): a
+    /// [`CrossesTenants`](ChangeProblem::CrossesTenants) becomes the
+    /// [`Unknown`](ChangeProblem::Unknown) of its entity and name, and a
+    /// [`Refused`](ChangeProblem::Refused) carries
+    /// [`Reason::for_caller`]'s reason. See [`ChangeError::for_caller`].
+    #[must_use]
+    pub fn for_caller(&self) -> ChangeProblem {
+        match self {
+            ChangeProblem::CrossesTenants { entity, name, .. } => ChangeProblem::Unknown {
+                entity: *entity,
+                name: name.clone(),
+            },
+            ChangeProblem::Refused { author, reason } => ChangeProblem::Refused {
+                author: author.clone(),
+                reason: reason.for_caller(),
+            },
+            other => other.clone(),
+        }
+    }
 }
 
 /// What is wrong with a refused [`Change`](crate::Change).
@@ -534,17 +601,26 @@ pub enum ChangeProblem {
         /// The resource.
         name: String,
     },
-    /// The change would connect two tenants.
+    /// The change would connect two tenants, or its author names something
+    /// of another tenant than his.
+    ///
+    /// The precise problem, for the host's logs: it confirms that `name`
+    /// exists in `other_tenant`. What an author is told is
+    /// [`for_caller`](ChangeProblem::for_caller)'s
+    /// [`Unknown`](ChangeProblem::Unknown) of the same entity and name.
     #[error(
-        "{what} belongs to tenant {other_tenant:?}, not {tenant:?}; nothing may cross tenants"
+        "{entity} {name:?} belongs to tenant {other_tenant:?}, not {tenant:?}; nothing may cross tenants"
     )]
     CrossesTenants {
-        /// The entity in the other tenant, described with its name escaped
-        /// (`resource "ops"`, `user "ann"`).
-        what: String,
-        /// The tenant the change is in.
+        /// The kind of the entity in the other tenant.
+        entity: Entity,
+        /// Its name.
+        name: String,
+        /// The tenant the change is in: its author's for a change with an
+        /// author, else the tenant of what the change is about (the
+        /// grant's scope, the moved resource, the key's owner, ...).
         tenant: String,
-        /// The tenant of `what`.
+        /// The tenant of `name`.
         other_tenant: String,
     },
     /// The move would put a resource below itself.
@@ -667,6 +743,15 @@ pub enum ChangeProblem {
     RevisionLimit {
         /// The policy's revision.
         revision: u64,
+    },
+    /// The invitation is expired already, whatever the time (by an
+    /// earlier [`ExpireInvitation`](crate::Change::ExpireInvitation), or
+    /// sent to expire at time 0): expiring it again would change nothing,
+    /// so it is refused rather than logged as a change.
+    #[error("the invitation of {user:?} is expired already")]
+    AlreadyExpired {
+        /// The invited user.
+        user: String,
     },
     /// The author of an authorized change may not make it.
     #[error("{author:?} may not make this change: {reason}")]

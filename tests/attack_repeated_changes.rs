@@ -160,3 +160,47 @@ fn every_repeated_change_that_would_do_nothing_is_refused() {
         assert_refused_when_repeated(change, expected);
     }
 }
+
+/// Same family as revoking what is revoked: expiring an invitation that is
+/// expired already (by an earlier `ExpireInvitation`, or sent to expire at
+/// time 0) would change nothing, so it is refused, naming the user, and
+/// the revision stays.
+#[test]
+fn expiring_an_expired_invitation_is_refused_and_changes_nothing() {
+    let expired = ChangeProblem::AlreadyExpired { user: "bo".into() };
+    let mut policy = model();
+    policy
+        .apply(Change::Invite {
+            user: User::new("bo", "acme"),
+            until: 1_700_000_000,
+        })
+        .expect("invited");
+    let expire = Change::ExpireInvitation { user: "bo".into() };
+    policy
+        .apply(expire.clone())
+        .expect("the first expiry passes");
+    let before = policy.clone();
+    let error = policy
+        .apply(expire.clone())
+        .expect_err("a second expiry is refused");
+    assert_eq!(error.problem(), &expired);
+    assert_eq!(
+        error.to_string(),
+        r#"change #0 (expire the invitation of "bo") refused: the invitation of "bo" is expired already"#
+    );
+    assert_eq!(policy, before);
+
+    let mut policy = model();
+    policy
+        .apply(Change::Invite {
+            user: User::new("bo", "acme"),
+            until: 0,
+        })
+        .expect("invited");
+    let before = policy.clone();
+    let error = policy
+        .apply(expire)
+        .expect_err("an invitation sent expired is refused");
+    assert_eq!(error.problem(), &expired);
+    assert_eq!(policy, before);
+}

@@ -3,7 +3,14 @@
 //! A decision keeps its precise reason (`WrongTenant`) for the host's logs;
 //! its caller-facing form (`Decision::for_caller`) must not tell a resource
 //! of another tenant from one that does not exist, whatever the state of
-//! the account, key or link asking.
+//! the account, key or link asking. Likewise a change's error keeps its
+//! precise problem for the logs, and its caller-facing form
+//! (`ChangeError::for_caller`) must not tell an author anything of another
+//! tenant than his from a name nothing has.
+#![expect(
+    clippy::panic,
+    reason = "helpers outside #[test] fns stop the test loudly"
+)]
 
 mod common;
 mod generate;
@@ -11,9 +18,9 @@ mod generate;
 mod reference;
 
 use clearance::{
-    Action, ApiKey, Channel, Effect, Grantee, KeyId, LinkId, Permissions as P, Policy,
-    PolicyBuilder, PublicLink, Reason, ResourceId, ResourceKind as K, Role, Status, Subject, User,
-    UserId,
+    Action, ApiKey, Author, Change, ChangeError, ChangeProblem, Channel, Condition, Effect, Entity,
+    Grant, Grantee, KeyId, LinkId, Permissions as P, Policy, PolicyBuilder, Principal, PublicLink,
+    Reason, ResourceId, ResourceKind as K, Role, Status, Subject, TeamId, User, UserId,
 };
 use common::{build, key, link, resource, user};
 use proptest::prelude::*;
@@ -137,5 +144,338 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+// ---- changes made by an author (an admin screen) ----
+
+/// `acme` and `globex`, each with a resource, a team, a user holding
+/// nothing and an administrator.
+fn two_tenants() -> Policy {
+    build(
+        PolicyBuilder::new()
+            .tenant("acme", K::Organization)
+            .resource("ws", K::Workspace, "acme")
+            .tenant("globex", K::Organization)
+            .resource("globex-merger", K::Folder, "globex")
+            .role(Role::new("viewer").allow_everywhere(P::VIEW))
+            .role(Role::new("admin").allow_everywhere(P::all_named()))
+            .team("ops", "acme")
+            .team("gops", "globex")
+            .user(User::new("eve", "acme"))
+            .user(User::new("ann", "acme"))
+            .user(User::new("gary@globex", "globex"))
+            .user(User::new("gus", "globex"))
+            .grant(Grantee::user("ann"), "acme", "admin", Effect::Allow)
+            .grant(Grantee::user("gus"), "globex", "admin", Effect::Allow)
+            .grant(Grantee::Everyone, "globex-merger", "viewer", Effect::Allow)
+            .grant(Grantee::Everyone, "globex-merger", "viewer", Effect::Deny)
+            .grant(
+                Grantee::user("gary@globex"),
+                "globex",
+                "viewer",
+                Effect::Allow,
+            )
+            .grant(Grantee::team("gops"), "globex", "viewer", Effect::Allow)
+            .grant(Grantee::Everyone, "ws", "viewer", Effect::Allow),
+    )
+}
+
+fn grant_change(grantee: Grantee, scope: &str, effect: Effect, by: &str) -> Change {
+    Change::Grant {
+        grantee,
+        scope: scope.into(),
+        role: "viewer".into(),
+        effect,
+        when: Condition::Always,
+        by: Some(Author::web(by, 1_700_000_000).with_mfa(true)),
+    }
+}
+
+fn revoke_change(grantee: Grantee, scope: &str, effect: Effect, by: &str) -> Change {
+    Change::Revoke {
+        grantee,
+        scope: scope.into(),
+        role: "viewer".into(),
+        effect,
+        by: Some(Author::web(by, 1_700_000_000).with_mfa(true)),
+    }
+}
+
+/// The refusal of `change`, precise (for the logs) and as the caller may
+/// be told it; the policy is left as it was.
+#[track_caller]
+fn refusal(policy: &Policy, change: Change) -> (ChangeError, ChangeError) {
+    let mut changed = policy.clone();
+    let Err(error) = changed.apply(change.clone()) else {
+        panic!("{change} was accepted");
+    };
+    assert_eq!(&changed, policy, "{change}: refused, nothing changed");
+    let for_caller = error.for_caller();
+    (error, for_caller)
+}
+
+/// A change naming something: `of(name)`, for the name of something of
+/// another tenant than the author's and for a name nothing has.
+type Probe = (&'static str, fn(&str, &str) -> Change, &'static str, Entity);
+
+fn probes() -> Vec<Probe> {
+    vec![
+        // The scope is of another tenant than the author's.
+        (
+            "eve",
+            |s, by| grant_change(Grantee::Everyone, s, Effect::Allow, by),
+            "globex-merger",
+            Entity::Resource,
+        ),
+        (
+            "eve",
+            |s, by| grant_change(Grantee::Everyone, s, Effect::Deny, by),
+            "globex-merger",
+            Entity::Resource,
+        ),
+        (
+            "eve",
+            |s, by| grant_change(Grantee::user("eve"), s, Effect::Allow, by),
+            "globex-merger",
+            Entity::Resource,
+        ),
+        (
+            "eve",
+            |s, by| grant_change(Grantee::user("gary@globex"), s, Effect::Allow, by),
+            "globex-merger",
+            Entity::Resource,
+        ),
+        (
+            "eve",
+            |s, by| revoke_change(Grantee::Everyone, s, Effect::Allow, by),
+            "globex-merger",
+            Entity::Resource,
+        ),
+        (
+            "eve",
+            |s, by| revoke_change(Grantee::Everyone, s, Effect::Deny, by),
+            "globex-merger",
+            Entity::Resource,
+        ),
+        (
+            "ann",
+            |s, by| grant_change(Grantee::Everyone, s, Effect::Allow, by),
+            "globex-merger",
+            Entity::Resource,
+        ),
+        (
+            "ann",
+            |s, by| revoke_change(Grantee::Everyone, s, Effect::Deny, by),
+            "globex-merger",
+            Entity::Resource,
+        ),
+        (
+            "gus",
+            |s, by| grant_change(Grantee::Everyone, s, Effect::Allow, by),
+            "ws",
+            Entity::Resource,
+        ),
+        (
+            "gus",
+            |s, by| revoke_change(Grantee::Everyone, s, Effect::Allow, by),
+            "ws",
+            Entity::Resource,
+        ),
+        // The grantee is of another tenant than the author's.
+        (
+            "eve",
+            |u, by| grant_change(Grantee::user(u), "acme", Effect::Allow, by),
+            "gary@globex",
+            Entity::User,
+        ),
+        (
+            "eve",
+            |u, by| grant_change(Grantee::user(u), "ws", Effect::Deny, by),
+            "gary@globex",
+            Entity::User,
+        ),
+        (
+            "eve",
+            |u, by| revoke_change(Grantee::user(u), "ws", Effect::Allow, by),
+            "gary@globex",
+            Entity::User,
+        ),
+        (
+            "ann",
+            |u, by| grant_change(Grantee::user(u), "ws", Effect::Allow, by),
+            "gary@globex",
+            Entity::User,
+        ),
+        (
+            "ann",
+            |u, by| revoke_change(Grantee::user(u), "ws", Effect::Allow, by),
+            "gary@globex",
+            Entity::User,
+        ),
+        (
+            "eve",
+            |t, by| grant_change(Grantee::team(t), "ws", Effect::Allow, by),
+            "gops",
+            Entity::Team,
+        ),
+        (
+            "ann",
+            |t, by| grant_change(Grantee::team(t), "ws", Effect::Allow, by),
+            "gops",
+            Entity::Team,
+        ),
+        (
+            "ann",
+            |t, by| revoke_change(Grantee::team(t), "ws", Effect::Allow, by),
+            "gops",
+            Entity::Team,
+        ),
+        (
+            "gus",
+            |u, by| grant_change(Grantee::user(u), "globex", Effect::Allow, by),
+            "eve",
+            Entity::User,
+        ),
+    ]
+}
+
+/// Item 9, through changes: an author (with no rights, or an administrator
+/// of his own tenant) told why his change was refused learns nothing about
+/// other tenants: a resource, user or team of another tenant than his reads
+/// exactly as a name nothing has (same problem, same text), while the
+/// precise error, for the host's logs, still says what crossed.
+#[test]
+fn an_author_cannot_tell_another_tenants_entity_from_a_missing_one() {
+    let policy = two_tenants();
+    let mut failures = Vec::new();
+    for (row, (author, change, theirs, entity)) in probes().into_iter().enumerate() {
+        let missing = "no-such-name";
+        let (precise, caller) = refusal(&policy, change(theirs, author));
+        let (_, nowhere) = refusal(&policy, change(missing, author));
+        let expected = ChangeProblem::Unknown {
+            entity,
+            name: theirs.into(),
+        };
+        let told = caller.to_string().replace(&format!("{theirs:?}"), "X");
+        let told_nowhere = nowhere.to_string().replace(&format!("{missing:?}"), "X");
+        if caller.problem() != &expected || told != told_nowhere {
+            failures.push(format!(
+                "row {row}, by {author}:\n  told    {caller}\n  missing {nowhere}"
+            ));
+        }
+        if !matches!(precise.problem(), ChangeProblem::CrossesTenants { .. }) {
+            failures.push(format!("row {row}, by {author}: the log reads {precise}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Item 9, through `can_grant`: a grantee of another tenant than the
+/// scope's reads, to the caller, as a grantee that does not exist; the
+/// precise reason, for the logs, still says where it belongs.
+#[test]
+fn can_grant_tells_the_caller_the_same_for_another_tenants_grantee_as_for_a_missing_one() {
+    let policy = two_tenants();
+    let ws = resource(&policy, "ws");
+    let viewer = common::role_id(&policy, "viewer");
+    let of = |principal| Grant {
+        principal,
+        scope: ws,
+        role: viewer,
+        effect: Effect::Allow,
+    };
+    let rows = [
+        (
+            Principal::User(common::user_id(&policy, "gary@globex")),
+            Principal::User(UserId::from_index(999)),
+        ),
+        (
+            Principal::Team(common::team_id(&policy, "gops")),
+            Principal::Team(TeamId::from_index(999)),
+        ),
+    ];
+    for granter in ["ann", "eve"] {
+        let granter = user(&policy, granter);
+        for (theirs, missing) in rows {
+            for effect in [Effect::Allow, Effect::Deny] {
+                let theirs = Grant {
+                    effect,
+                    ..of(theirs)
+                };
+                let missing = Grant {
+                    effect,
+                    ..of(missing)
+                };
+                let told = policy.can_grant(&granter, &theirs).for_caller();
+                let told_nowhere = policy.can_grant(&granter, &missing).for_caller();
+                assert_eq!(told, told_nowhere, "{granter:?}, {theirs:?}");
+                assert!(!told.is_allowed());
+                if granter == user(&policy, "ann") {
+                    assert_eq!(
+                        policy.can_grant(&granter, &theirs).reason(),
+                        Reason::GranteeOfAnotherTenant,
+                        "for the logs"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A change without an author is the host's own: its error stays precise
+/// (the crossing, against the tenant the change is in), and its
+/// caller-facing form, should the host relay it, hides the crossing as for
+/// an author.
+#[test]
+fn a_change_without_an_author_keeps_its_precise_error() {
+    let policy = two_tenants();
+    let change = Change::Grant {
+        grantee: Grantee::user("gary@globex"),
+        scope: "ws".into(),
+        role: "viewer".into(),
+        effect: Effect::Allow,
+        when: Condition::Always,
+        by: None,
+    };
+    let (precise, caller) = refusal(&policy, change);
+    assert_eq!(
+        precise.problem(),
+        &ChangeProblem::CrossesTenants {
+            entity: Entity::User,
+            name: "gary@globex".into(),
+            tenant: "acme".into(),
+            other_tenant: "globex".into(),
+        }
+    );
+    assert_eq!(
+        caller.problem(),
+        &ChangeProblem::Unknown {
+            entity: Entity::User,
+            name: "gary@globex".into(),
+        }
+    );
+}
+
+#[test]
+fn the_caller_facing_change_error_keeps_every_other_problem() {
+    let policy = two_tenants();
+    let changes = [
+        grant_change(Grantee::Everyone, "ws", Effect::Allow, "eve"),
+        grant_change(Grantee::Everyone, "ws", Effect::Allow, "ann"),
+        grant_change(Grantee::user("nobody"), "ws", Effect::Allow, "ann"),
+        revoke_change(Grantee::user("eve"), "ws", Effect::Allow, "ann"),
+        grant_change(Grantee::Everyone, "ws", Effect::Allow, "nobody"),
+        Change::Suspend {
+            user: "nobody".into(),
+        },
+        Change::AddTeam {
+            name: "ops".into(),
+            tenant: "acme".into(),
+        },
+    ];
+    for change in changes {
+        let (precise, caller) = refusal(&policy, change);
+        assert_eq!(caller, precise);
     }
 }

@@ -411,12 +411,15 @@ fn only_a_domain_admin_can_make_a_domain_admin() {
             Author::web("gus", 0),
         ))
         .unwrap_err();
+    // Refused as a crossing before his rights are asked; he is told
+    // `acme` is unknown, as a company that does not exist would be.
     assert!(matches!(
         error.problem(),
-        ChangeProblem::Refused {
-            reason: Reason::WrongTenant,
-            ..
-        }
+        ChangeProblem::CrossesTenants { name, .. } if name == "acme"
+    ));
+    assert!(matches!(
+        error.for_caller().problem(),
+        ChangeProblem::Unknown { name, .. } if name == "acme"
     ));
     // Refusals change nothing.
     assert_eq!(policy, before);
