@@ -22,7 +22,7 @@ use core::cell::Cell;
 use smallvec::SmallVec;
 
 use crate::decision::{Decision, Reason};
-use crate::directory::{TeamId, UserId};
+use crate::directory::{TeamId, UserId, UserTypes};
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
@@ -365,10 +365,14 @@ impl Policy {
     ///   (those on the ancestors of its scope, up to the nearest
     ///   unconditional override of that principal), less what it gave
     ///   itself; an override that gave at least as much restores nothing.
+    ///   As in a decision, an override of a role closed to a user's type
+    ///   neither gives him anything nor cuts anything for him: for each
+    ///   type of user the principal stands for, the grants restored are
+    ///   those up to the nearest unconditional override open to that type.
     ///
-    /// A restriction that restores something and applies to the revoker
-    /// (a grant to himself, to one of his teams, or to `Everyone` of his
-    /// organization) is never his to lift: [`Reason::OwnRestriction`].
+    /// A restriction that applies to the revoker (a grant to himself, to
+    /// one of his teams, or to `Everyone` of his organization) is never his
+    /// to lift, whatever it restores: [`Reason::OwnRestriction`].
     /// Such a restriction can be lifted by someone else, or by the host
     /// through an unauthorized [`Change::Revoke`](crate::Change::Revoke).
     ///
@@ -410,16 +414,18 @@ impl Policy {
         if !decision.is_allowed() || grant.effect == Effect::Allow {
             return decision;
         }
-        let condition = self.condition_of(grant).unwrap_or(Condition::Always);
-        let restored = self.restored_by_removing(grant);
-        if restored.iter().all(|permissions| permissions.is_empty()) {
-            return decision;
-        }
+        // First, whatever it restores: a revoker who reads what it restores
+        // for himself wrongly must still not lift it.
         if self.acts_as(revoker, grant.principal, grant.scope) {
             return Decision::new(Reason::OwnRestriction {
                 at: grant.scope,
                 principal: grant.principal,
             });
+        }
+        let condition = self.condition_of(grant).unwrap_or(Condition::Always);
+        let restored = self.restored_by_removing(grant);
+        if restored.iter().all(|permissions| permissions.is_empty()) {
+            return decision;
         }
         match self.passes_on(
             revoker,
@@ -473,7 +479,17 @@ impl Policy {
 
     /// What removing the restriction `grant` can give back to its
     /// principal, per kind (see [`can_revoke`](Policy::can_revoke)).
-    fn restored_by_removing(&self, grant: &Grant) -> Flattened {
+    ///
+    /// For an override, per type of user the principal stands for: an
+    /// override closed to a type neither gives nor cuts for its users, so
+    /// the walk up stops, for each type, at the first unconditional
+    /// override open to it, and the removed override takes back its own
+    /// role only from the types it is open to (for the others it restores
+    /// nothing). Reading more types than the principal stands for only
+    /// restores more, so the types of a team's or everyone's users are read
+    /// (one pass over the users) only when an override above is closed to
+    /// some of the types still walking.
+    pub(crate) fn restored_by_removing(&self, grant: &Grant) -> Flattened {
         let role = grant.role.0;
         let mut restored = [Permissions::empty(); ResourceKind::COUNT];
         let add = |restored: &mut Flattened, role: u32| {
@@ -482,26 +498,61 @@ impl Policy {
             }
         };
         if grant.effect == Effect::Deny {
+            // A deny takes away from everyone it names, whatever their type.
             add(&mut restored, role);
             return restored;
         }
-        // An override: the same principal's grants above, up to the first
-        // unconditional override (which cuts everything above it anyway).
+        // An override: the same principal's grants above, for the types it
+        // is open to, each up to the first unconditional override open to
+        // that type (which cuts everything above it for them anyway).
         let key = key::pack(grant.principal);
-        let own = match grant.principal {
-            Principal::User(UserId(user)) => self
-                .users
-                .get(user as usize)
-                .map_or(&[][..], |record| self.own_grants(user, record)),
-            _ => &[],
+        let tenant = self.tenant_of_node(grant.scope.0);
+        let (own, mut open, mut exact) = match grant.principal {
+            Principal::User(UserId(user)) => match self.users.get(user as usize) {
+                Some(record) => (self.own_grants(user, record), record.user_types(), true),
+                None => return restored,
+            },
+            Principal::Public => (&[][..], UserTypes::PUBLIC, true),
+            Principal::Team(_) | Principal::Everyone => (&[][..], UserTypes::all(), false),
         };
+        // The types the principal stands for, in the scope's tenant.
+        let concerned = || -> UserTypes {
+            self.users
+                .iter()
+                .filter(|record| match grant.principal {
+                    Principal::Team(TeamId(team)) => {
+                        record.tenant != REMOVED && self.teams_of(record).contains(&team)
+                    }
+                    _ => record.tenant == tenant,
+                })
+                .fold(UserTypes::empty(), |types, record| {
+                    types | record.user_types()
+                })
+        };
+        open &= self.role_eligibility(role);
+        let removed_open_to = open;
         let mut at = self.parent(grant.scope).map_or(NONE, |parent| parent.0);
-        while let Some(node) = self.nodes.get(at as usize) {
-            let mut stop = false;
+        while !open.is_empty() {
+            let Some(node) = self.nodes.get(at as usize) else {
+                break;
+            };
+            // An override cuts strictly above its node: every grant here
+            // counts for the types walking when the node is reached.
+            let walking = open;
             let mut take = |restored: &mut Flattened, role, effect, condition| {
-                if effect != Effect::Deny {
+                if effect == Effect::Deny {
+                    return;
+                }
+                let eligible = self.role_eligibility(role);
+                if eligible.intersects(walking) {
                     add(restored, role);
-                    stop |= effect == Effect::Override && condition == Condition::Always;
+                }
+                if effect == Effect::Override && condition == Condition::Always {
+                    open -= eligible;
+                    if !open.is_empty() && !exact {
+                        open &= concerned();
+                        exact = true;
+                    }
                 }
             };
             match grant.principal {
@@ -517,10 +568,11 @@ impl Policy {
                     }
                 }
             }
-            if stop {
-                break;
-            }
             at = node.parent;
+        }
+        if removed_open_to.is_empty() {
+            // Closed to every type it reaches: it gave and cut nothing.
+            return [Permissions::empty(); ResourceKind::COUNT];
         }
         // What the override gave itself was held already.
         for (kind, permissions) in restored.iter_mut().enumerate() {
@@ -544,6 +596,65 @@ mod tests {
     /// The index a fresh build would hold for the policy's current runs.
     fn rebuilt(policy: &Policy) -> Restrictions {
         restrictions_of(&policy.nodes, &policy.grants)
+    }
+
+    /// acme / ws / f: everyone administers acme, is held on "ws" by an
+    /// override of a role open to native users only, and on "f" by an
+    /// override to viewing; `connected` says whether the organization has
+    /// a connected user (cole) beside its native one (ned).
+    fn closed_override_above(connected: bool) -> Policy {
+        let kinds = [
+            ResourceKind::Organization,
+            ResourceKind::Workspace,
+            ResourceKind::Folder,
+        ];
+        let mut builder = PolicyBuilder::new();
+        builder
+            .tenant("acme", ResourceKind::Organization)
+            .resource("ws", ResourceKind::Workspace, "acme")
+            .resource("f", ResourceKind::Folder, "ws")
+            .role(Role::new("admin").allow(kinds, Permissions::all()))
+            .role(
+                Role::new("nview")
+                    .allow(kinds, Permissions::VIEW)
+                    .only_for(UserTypes::NATIVE),
+            )
+            .role(Role::new("viewer").allow(kinds, Permissions::VIEW))
+            .user(User::new("ned", "acme"))
+            .grant(Grantee::Everyone, "acme", "admin", Effect::Allow)
+            .grant(Grantee::Everyone, "ws", "nview", Effect::Override)
+            .grant(Grantee::Everyone, "f", "viewer", Effect::Override);
+        if connected {
+            builder
+                .user(User::new("cole", "acme").user_type(crate::directory::UserType::Connected));
+        }
+        let Ok(policy) = builder.build() else {
+            panic!("the model builds");
+        };
+        policy
+    }
+
+    #[test]
+    fn lifting_an_override_restores_past_overrides_closed_to_the_users_it_reaches() {
+        let lift = |policy: &Policy| {
+            let grant = Grant {
+                principal: Principal::Everyone,
+                scope: policy.resource_id("f").unwrap_or(ResourceId(NONE)),
+                role: policy
+                    .role_id("viewer")
+                    .unwrap_or(crate::role::RoleId(NONE)),
+                effect: Effect::Override,
+            };
+            policy.restored_by_removing(&grant)[ResourceKind::Folder.index()]
+        };
+        // For cole, the override on "ws" cuts nothing: lifting the one on
+        // "f" gives him everyone's administration back.
+        assert_eq!(
+            lift(&closed_override_above(true)),
+            Permissions::all() - Permissions::VIEW
+        );
+        // With native users only, the override on "ws" cuts it for all.
+        assert_eq!(lift(&closed_override_above(false)), Permissions::empty());
     }
 
     #[test]

@@ -711,7 +711,7 @@ impl Policy {
 
     /// Who may hold `role`: the types that it and every role it inherits
     /// allow.
-    fn role_eligibility(&self, role: u32) -> UserTypes {
+    pub(crate) fn role_eligibility(&self, role: u32) -> UserTypes {
         self.catalog
             .role_eligible
             .get(role as usize)

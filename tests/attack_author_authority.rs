@@ -29,7 +29,7 @@ mod reference;
 use clearance::{
     Action, Author, Change, ChangeProblem, Channel, Condition, Effect, Grant, Grantee, Labels,
     Permissions as P, Policy, PolicyBuilder, Principal, Reason, ResourceKind as K, Role, Status,
-    Subject, User,
+    Subject, User, UserType, UserTypes,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -266,6 +266,48 @@ fn an_author_may_not_lift_a_narrowing_override_placed_on_himself() {
         }
     );
     assert!(!may(&policy, "mia", Action::Delete, "flow"));
+}
+
+#[test]
+fn an_author_may_not_lift_an_everyone_override_that_a_closed_override_above_seems_to_void() {
+    // Everyone administers acme; on "ws" an override of a role open to
+    // native users only, which neither gives nor cuts anything for cole
+    // (connected); on "f" an override to viewing, which cuts everyone's
+    // administration for cole. Cole manages members of "f".
+    let all_kinds = [K::Organization, K::Workspace, K::Folder, K::Flow];
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .resource("ws", K::Workspace, "acme")
+        .resource("f", K::Folder, "ws")
+        .resource("flow", K::Flow, "f")
+        .role(Role::new("admin").allow(all_kinds, P::all()))
+        .role(
+            Role::new("nview")
+                .allow(all_kinds, P::VIEW)
+                .only_for(UserTypes::NATIVE),
+        )
+        .role(Role::new("viewer").allow(all_kinds, P::VIEW))
+        .role(Role::new("mgr").allow(all_kinds, P::VIEW | P::MANAGE_MEMBERS))
+        .user(User::new("cole", "acme").user_type(UserType::Connected))
+        .user(User::new("ned", "acme"))
+        .grant(Grantee::Everyone, "acme", "admin", Effect::Allow)
+        .grant(Grantee::Everyone, "ws", "nview", Effect::Override)
+        .grant(Grantee::Everyone, "f", "viewer", Effect::Override)
+        .grant(Grantee::user("cole"), "f", "mgr", Effect::Allow);
+    let mut policy = build(&mut builder);
+    assert!(!may(&policy, "cole", Action::Delete, "flow"));
+    // Removing the override on "f" gives cole back everyone's
+    // administration: the one on "ws" does not cut it for him.
+    let lift = revoke("cole", Grantee::Everyone, "f", "viewer", Effect::Override);
+    assert_eq!(
+        refused(&mut policy, lift),
+        Reason::OwnRestriction {
+            at: resource(&policy, "f"),
+            principal: Principal::Everyone,
+        }
+    );
+    assert!(!may(&policy, "cole", Action::Delete, "flow"));
 }
 
 #[test]
