@@ -655,10 +655,15 @@ struct Extras {
     /// (who kind, holder, scope, role, effect roll, condition).
     conditional: Vec<(u8, Index, Index, Index, u8, u8)>,
     author: Index,
-    /// Where the author holds everything, and under which condition.
+    /// Where the author holds everything (or only manages members), and under
+    /// which condition.
     author_scope: Index,
     author_condition: u8,
     author_mfa: bool,
+    /// Whether the author's grant there only manages members, so that what
+    /// else he holds comes from the model's grants (to him, his teams and
+    /// everyone), restrictions included.
+    author_only_manages: bool,
     /// Revoke an existing grant (which one) instead of granting.
     revoke: Option<Index>,
     /// (who kind, holder, scope, role, effect roll, condition).
@@ -685,6 +690,7 @@ fn extras() -> impl Strategy<Value = Extras> {
             any::<Index>(),
             0..6u8,
             proptest::bool::weighted(0.8),
+            proptest::bool::weighted(0.5),
         ),
         proptest::option::weighted(0.4, any::<Index>()),
         grant(),
@@ -698,6 +704,7 @@ fn extras() -> impl Strategy<Value = Extras> {
                 author_scope: author.1,
                 author_condition: author.2,
                 author_mfa: author.3,
+                author_only_manages: author.4,
                 revoke,
                 change,
             },
@@ -788,6 +795,13 @@ fn prepare(
             every_bit,
         )),
     );
+    host(
+        policy,
+        Change::AddRole(Role::new("manage").allow(
+            generate::ROOT_KINDS.iter().chain(&generate::KINDS).copied(),
+            P::MANAGE_MEMBERS,
+        )),
+    );
     let grant_of =
         |scopes: &[usize],
          (who, holder, scope, role, roll, when): (u8, Index, Index, Index, u8, u8)| {
@@ -854,7 +868,12 @@ fn prepare(
         Change::Grant {
             grantee: Grantee::user(reference::user_name(author)),
             scope: reference::resource_name(author_scope),
-            role: "all".into(),
+            role: if extras.author_only_manages {
+                "manage"
+            } else {
+                "all"
+            }
+            .into(),
             effect: Effect::Allow,
             when: condition(extras.author_condition.saturating_sub(3)),
             by: None,
@@ -954,6 +973,18 @@ proptest! {
     #[test]
     fn an_accepted_authored_change_gives_no_one_what_its_author_lacks(
         model in generate::model(),
+        extras in extras(),
+    ) {
+        authored_changes_give_nothing_the_author_lacks(&model, &extras)?;
+    }
+
+    /// The same on models whose grants, mostly overrides and many to
+    /// everyone, stand on one path, with many roles closed to some user
+    /// types: an author's restrictions stack, and some of them neither give
+    /// nor cut anything for him.
+    #[test]
+    fn an_accepted_authored_change_on_stacked_overrides_gives_no_one_what_its_author_lacks(
+        model in generate::stacked_model(),
         extras in extras(),
     ) {
         authored_changes_give_nothing_the_author_lacks(&model, &extras)?;
