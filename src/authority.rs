@@ -13,7 +13,9 @@
 //! an allow never takes anything away, so those places are the only ones
 //! to check: they are found in an index ([`Policy::restrictions`] for
 //! group grants, the author's own sorted grants for his), never by walking
-//! the subtree.
+//! the subtree. What the author holds is worked out once at the scope and
+//! carried down to them, through the resources on their paths, each read
+//! once; a deny that takes nothing of what is given is not looked at.
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
@@ -566,7 +568,9 @@ impl Policy {
     /// the check is made as for an unconditional one.
     ///
     /// Cost: as [`can_grant_when`](Policy::can_grant_when), plus, for an
-    /// override, one walk up from its scope.
+    /// override, one walk up from its scope (and, for a team's or
+    /// everyone's override with one above it closed to some user types, one
+    /// pass over the users, to know their types).
     ///
     /// ```
     /// use clearance::*;
