@@ -13,7 +13,9 @@
 //! an allow never takes anything away, so those places are the only ones
 //! to check: they are found in an index ([`Policy::restrictions`] for
 //! group grants, the author's own sorted grants for his), never by walking
-//! the subtree.
+//! the subtree. What the author holds is worked out once at the scope and
+//! carried down to them, through the resources on their paths, each read
+//! once; a deny that takes nothing of what is given is not looked at.
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
@@ -22,7 +24,7 @@ use core::cell::Cell;
 use smallvec::SmallVec;
 
 use crate::decision::{Decision, Reason};
-use crate::directory::{TeamId, UserId};
+use crate::directory::{TeamId, UserId, UserTypes};
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
@@ -94,6 +96,55 @@ struct Passing {
     within: Cell<Option<bool>>,
 }
 
+/// What an author surely holds at one resource, kept per principal of his
+/// (by position, as in a decision's override cut mask) so that an override
+/// below can cut one principal's part: the state carried down the tree of
+/// places [`Policy::passes_on`] checks.
+#[derive(Clone)]
+struct Held {
+    /// (position, what that principal's counted grants give, per kind).
+    parts: SmallVec<[(u32, Flattened); 4]>,
+    /// What the denies on the path take away, per kind.
+    deny: Flattened,
+}
+
+impl Held {
+    fn new() -> Held {
+        Held {
+            parts: SmallVec::new(),
+            deny: [Permissions::empty(); ResourceKind::COUNT],
+        }
+    }
+
+    /// The part of the principal at `position`, created empty.
+    fn part(&mut self, position: u32) -> &mut Flattened {
+        let index = match self.parts.iter().position(|&(p, _)| p == position) {
+            Some(index) => index,
+            None => {
+                self.parts
+                    .push((position, [Permissions::empty(); ResourceKind::COUNT]));
+                self.parts.len() - 1
+            }
+        };
+        match self.parts.get_mut(index) {
+            Some((_, part)) => part,
+            // Unreachable: `index` was just found or pushed.
+            None => &mut self.deny,
+        }
+    }
+}
+
+/// One place [`Policy::passes_on`] reads: the scope, a restriction below
+/// it, or a resource on the way down to one.
+struct Place {
+    node: u32,
+    /// The index of the place above it (the scope is its own).
+    above: usize,
+    /// The first principal (packed) whose restriction stands here, or
+    /// [`NONE`] for a resource on the way.
+    restriction: u32,
+}
+
 impl Policy {
     /// Whether what `given` holds (per resource kind, applying under
     /// `condition`), given to `grantee` on `scope` and below, stays within
@@ -102,11 +153,15 @@ impl Policy {
     /// scope, or [`Reason::RestrictedBelow`] at the first restriction below
     /// it (by id) where he does.
     ///
-    /// Cost: one walk from the scope to its root, then one from each
-    /// resource below the scope where the author, one of his teams or
-    /// everyone holds a `Deny` or `Override`: O((1 + r) · d) for r such
-    /// restrictions in a tree d deep, plus O(r log n) to find them,
-    /// whatever the size of the subtree.
+    /// Cost: one walk from the scope to its root; then the resources below
+    /// the scope where the author, one of his teams or everyone holds a
+    /// `Deny` that takes some of `given` or an `Override`, found in O(r log
+    /// n) for r of them; then each resource on the paths from those up to
+    /// the scope, once, in an order that reads each after the one above it
+    /// (what the author holds is carried down, not worked out again from
+    /// the root): O(d + p log n) for a scope d deep and p resources on
+    /// those paths (p ≤ r · depth, and p ≤ the subtree), whatever the size
+    /// of the subtree.
     pub(crate) fn passes_on(
         &self,
         author: &Subject,
@@ -114,6 +169,20 @@ impl Policy {
         scope: u32,
         given: &Flattened,
         condition: Condition,
+    ) -> Result<(), Reason> {
+        self.passes_on_counting(author, grantee, scope, given, condition, &mut 0)
+    }
+
+    /// [`passes_on`](Policy::passes_on), counting in `visits` the
+    /// resources it reads, for tests of its cost.
+    fn passes_on_counting(
+        &self,
+        author: &Subject,
+        grantee: Principal,
+        scope: u32,
+        given: &Flattened,
+        condition: Condition,
+        visits: &mut usize,
     ) -> Result<(), Reason> {
         if given.iter().all(|permissions| permissions.is_empty()) {
             return Ok(());
@@ -127,129 +196,203 @@ impl Policy {
             author_labels: context.principals.labels,
             within: Cell::new(None),
         };
-        let lacks = |at: u32| {
-            let held = self.surely_held(&context, author, at, &passing, given);
+        let lacks = |held: &Held| {
             given
                 .iter()
-                .zip(&held)
-                .fold(Permissions::empty(), |missing, (&given, &held)| {
+                .enumerate()
+                .fold(Permissions::empty(), |missing, (kind, &given)| {
+                    if given.is_empty() {
+                        return missing;
+                    }
+                    let allow = held
+                        .parts
+                        .iter()
+                        .fold(Permissions::empty(), |allow, (_, part)| {
+                            allow | part.get(kind).copied().unwrap_or_else(Permissions::empty)
+                        });
+                    let deny = held
+                        .deny
+                        .get(kind)
+                        .copied()
+                        .unwrap_or_else(Permissions::empty);
+                    let mut held = (allow - deny) & context.ceiling;
+                    if !author.mfa() {
+                        held -= self.mfa_required;
+                    }
                     missing | (given - held)
                 })
         };
-        let missing = lacks(scope);
+        let at_scope = self.held_at(&context, scope, &passing, visits);
+        let missing = lacks(&at_scope);
         if !missing.is_empty() {
             return Err(Reason::WouldEscalate { missing });
         }
-        for (at, principal) in self.restrictions_below(&context.principals, tenant, scope) {
-            if !lacks(at).is_empty() {
-                return Err(Reason::RestrictedBelow {
-                    at: ResourceId(at),
-                    principal: key::unpack(principal),
-                });
+        let places = self.restrictions_below(&context.principals, tenant, scope, given);
+        *visits += places.len();
+        let mut states: Vec<Held> = Vec::with_capacity(places.len());
+        let mut first: Option<(u32, u32)> = None;
+        for place in &places {
+            let held = match states.get(place.above) {
+                Some(above) if !states.is_empty() => {
+                    self.held_below(above, &context, place.node, &passing)
+                }
+                _ => at_scope.clone(),
+            };
+            if place.restriction != NONE
+                && !matches!(first, Some((at, _)) if at <= place.node)
+                && !lacks(&held).is_empty()
+            {
+                first = Some((place.node, place.restriction));
             }
+            states.push(held);
         }
-        Ok(())
+        match first {
+            Some((at, principal)) => Err(Reason::RestrictedBelow {
+                at: ResourceId(at),
+                principal: key::unpack(principal),
+            }),
+            None => Ok(()),
+        }
     }
 
-    /// What `author` (acting as `context` says) surely holds at `at`, per
-    /// kind, for the kinds `given` covers (empty for the others): the walk
-    /// of [`Policy::effective`] from `at` to its root, with each
+    /// Calls `visit(position, role, effect, condition)` for each grant at
+    /// node `id` of one of `principals` that a decision would read: the
+    /// author's own, then his groups'. As a decision reads them, a role the
+    /// author may not hold gives nothing and cuts nothing; a deny takes
+    /// away from all.
+    fn author_grants_at(
+        &self,
+        principals: &Principals<'_>,
+        id: u32,
+        node: &Node,
+        mut visit: impl FnMut(u32, u32, Effect, Condition),
+    ) {
+        if principals.user != NONE {
+            let own = principals.grants;
+            let first = own.partition_point(|grant| grant.scope < id);
+            for grant in own.iter().skip(first) {
+                if grant.scope != id {
+                    break;
+                }
+                visit(0, grant.role, grant.effect, grant.condition);
+            }
+        }
+        let mut entry = |entry: &GrantEntry, position: u32| {
+            if entry.effect == Effect::Deny || entry.eligible.intersects(principals.user_type) {
+                visit(position, entry.role, entry.effect, entry.condition);
+            }
+        };
+        let run = self.group_grants(node);
+        if run.len() <= LINEAR_RUN {
+            for grant in run {
+                if let Some(position) = principals.position(grant.key) {
+                    entry(grant, position);
+                }
+            }
+        } else {
+            let mut search = |key: u32| {
+                if let Some(position) = principals.position(key) {
+                    let first = run.partition_point(|grant| grant.key < key);
+                    for grant in run.iter().skip(first).take_while(|g| g.key == key) {
+                        entry(grant, position);
+                    }
+                }
+            };
+            if principals.public {
+                search(key::PUBLIC);
+            } else {
+                for &team in principals.teams {
+                    search(key::TEAM | team);
+                }
+                search(key::EVERYONE);
+            }
+        }
+    }
+
+    /// Adds the role of a counted grant to `held`: a deny to what is taken
+    /// away, a conditional allow or override only when it surely applies
+    /// (see [`Passing`]).
+    fn count(
+        &self,
+        held: &mut Held,
+        (position, role, effect, condition): (u32, u32, Effect, Condition),
+        passing: &Passing,
+    ) {
+        let target = if effect == Effect::Deny {
+            &mut held.deny
+        } else if self.surely_applies(condition, passing) {
+            held.part(position)
+        } else {
+            return;
+        };
+        for (kind, permissions) in target.iter_mut().enumerate() {
+            *permissions |= self.role_permissions_of(role, kind);
+        }
+    }
+
+    /// What the author (acting as `context` says) surely holds at `at`:
+    /// the walk of [`Policy::effective`] from `at` to its root, with each
     /// conditional grant counted as [`Passing`] says.
-    fn surely_held(
+    fn held_at(
         &self,
         context: &Context<'_>,
-        author: &Subject,
         at: u32,
         passing: &Passing,
-        given: &Flattened,
-    ) -> Flattened {
-        let principals = &context.principals;
-        // (role, is a deny) of every grant that counts.
-        let mut counted: SmallVec<[(u32, bool); 16]> = SmallVec::new();
+        visits: &mut usize,
+    ) -> Held {
+        let mut held = Held::new();
         // Bit i: principal i was cut by an override below.
         let mut cut = 0u128;
         let mut id = at;
         while let Some(node) = self.nodes.get(id as usize) {
+            *visits += 1;
             let mut cut_here = 0u128;
-            let mut visit = |position: u32, role: u32, effect: Effect, condition: Condition| {
-                if effect == Effect::Deny {
-                    counted.push((role, true));
-                    return;
-                }
-                let bit = 1u128 << position;
-                if effect == Effect::Override {
-                    // Cuts even when it may not apply: the author may then
-                    // hold less, never more.
-                    cut_here |= bit;
-                }
-                if cut & bit == 0 && self.surely_applies(condition, passing) {
-                    counted.push((role, false));
-                }
-            };
-            if principals.user != NONE {
-                let own = principals.grants;
-                let first = own.partition_point(|grant| grant.scope < id);
-                for grant in own.iter().skip(first) {
-                    if grant.scope != id {
-                        break;
+            self.author_grants_at(
+                &context.principals,
+                id,
+                node,
+                |position, role, effect, condition| {
+                    let bit = 1u128 << position;
+                    if effect == Effect::Override {
+                        // Cuts even when it may not apply: the author may then
+                        // hold less, never more.
+                        cut_here |= bit;
                     }
-                    visit(0, grant.role, grant.effect, grant.condition);
-                }
-            }
-            let mut entry = |entry: &GrantEntry, position: u32| {
-                // As a decision reads it: a role the author may not hold
-                // gives nothing and cuts nothing; a deny takes away from all.
-                if entry.effect == Effect::Deny || entry.eligible.intersects(principals.user_type) {
-                    visit(position, entry.role, entry.effect, entry.condition);
-                }
-            };
-            let run = self.group_grants(node);
-            if run.len() <= LINEAR_RUN {
-                for grant in run {
-                    if let Some(position) = principals.position(grant.key) {
-                        entry(grant, position);
+                    if effect == Effect::Deny || cut & bit == 0 {
+                        self.count(&mut held, (position, role, effect, condition), passing);
                     }
-                }
-            } else {
-                let mut search = |key: u32| {
-                    if let Some(position) = principals.position(key) {
-                        let first = run.partition_point(|grant| grant.key < key);
-                        for grant in run.iter().skip(first).take_while(|g| g.key == key) {
-                            entry(grant, position);
-                        }
-                    }
-                };
-                if principals.public {
-                    search(key::PUBLIC);
-                } else {
-                    for &team in principals.teams {
-                        search(key::TEAM | team);
-                    }
-                    search(key::EVERYONE);
-                }
-            }
+                },
+            );
             cut |= cut_here;
             id = node.parent;
         }
-        let mut held = [Permissions::empty(); ResourceKind::COUNT];
-        for (kind, (held, given)) in held.iter_mut().zip(given).enumerate() {
-            if given.is_empty() {
-                continue;
+        held
+    }
+
+    /// What the author surely holds at node `id`, from what he holds at
+    /// its parent (`above`): an override of one of his principals here cuts
+    /// that principal's part from above, then the grants here count.
+    fn held_below(&self, above: &Held, context: &Context<'_>, id: u32, passing: &Passing) -> Held {
+        let Some(node) = self.nodes.get(id as usize) else {
+            return above.clone();
+        };
+        let mut cut = 0u128;
+        self.author_grants_at(&context.principals, id, node, |position, _, effect, _| {
+            if effect == Effect::Override {
+                cut |= 1u128 << position;
             }
-            let (mut allow, mut deny) = (Permissions::empty(), Permissions::empty());
-            for &(role, is_deny) in &counted {
-                let permissions = self.role_permissions_of(role, kind);
-                if is_deny {
-                    deny |= permissions;
-                } else {
-                    allow |= permissions;
-                }
-            }
-            *held = (allow - deny) & context.ceiling;
-            if !author.mfa() {
-                *held -= self.mfa_required;
-            }
-        }
+        });
+        let mut held = above.clone();
+        held.parts
+            .retain(|(position, _)| cut & (1u128 << *position) == 0);
+        self.author_grants_at(
+            &context.principals,
+            id,
+            node,
+            |position, role, effect, condition| {
+                self.count(&mut held, (position, role, effect, condition), passing);
+            },
+        );
         held
     }
 
@@ -281,35 +424,57 @@ impl Policy {
         within
     }
 
-    /// The resources strictly below `scope`, in id order, where one of
-    /// `principals` holds a `Deny` or `Override`, each with the first such
-    /// principal (packed; the author before his teams before everyone):
-    /// from the author's own grants (sorted by scope, read whole) and the
-    /// index of group grants. Each candidate is placed by walking up until
-    /// a resource already placed, so all of them together cost one visit
-    /// per resource on their paths.
+    /// The places to read below `scope`, each after the one above it: the
+    /// scope first, then the resources strictly below it where one of
+    /// `principals` holds an `Override`, or a `Deny` that takes some of
+    /// `given` (each with the first such principal, packed: the author
+    /// before his teams before everyone), and the resources on the way up
+    /// from those to the scope. The restrictions come from the author's own
+    /// grants (sorted by scope, read whole) and the index of group grants;
+    /// each is placed by walking up until a resource already placed, so
+    /// all of them together cost one visit per resource on their paths.
     fn restrictions_below(
         &self,
         principals: &Principals<'_>,
         tenant: u32,
         scope: u32,
-    ) -> Vec<(u32, u32)> {
+        given: &Flattened,
+    ) -> Vec<Place> {
+        // A deny of a role disjoint from what is given (an empty role, say)
+        // takes nothing of it: no need to look there.
+        let takes = |role: u32, effect: Effect| {
+            effect == Effect::Override
+                || given
+                    .iter()
+                    .enumerate()
+                    .any(|(kind, &given)| self.role_permissions_of(role, kind).intersects(given))
+        };
         let mut candidates: Vec<(u32, u32)> = Vec::new();
         if principals.user != NONE {
             candidates.extend(
                 principals
                     .grants
                     .iter()
-                    .filter(|grant| restricts(grant.effect))
+                    .filter(|grant| restricts(grant.effect) && takes(grant.role, grant.effect))
                     .map(|grant| (grant.scope, principals.user)),
             );
         }
         let mut of = |key: u32| {
-            candidates.extend(
-                self.restrictions
-                    .range((key, tenant, 0)..=(key, tenant, NONE))
-                    .map(|&(key, _, node)| (node, key)),
-            );
+            for &(key, _, node) in self
+                .restrictions
+                .range((key, tenant, 0)..=(key, tenant, NONE))
+            {
+                let restricts_here = self.nodes.get(node as usize).is_some_and(|record| {
+                    self.group_grants(record).iter().any(|entry| {
+                        entry.key == key
+                            && restricts(entry.effect)
+                            && takes(entry.role, entry.effect)
+                    })
+                });
+                if restricts_here {
+                    candidates.push((node, key));
+                }
+            }
         };
         if principals.public {
             of(key::PUBLIC);
@@ -321,33 +486,55 @@ impl Policy {
         }
         candidates.sort_unstable();
         candidates.dedup_by_key(|&mut (node, _)| node);
-        let mut placed: BTreeMap<u32, bool> = BTreeMap::new();
-        placed.insert(scope, true);
+        let mut places = alloc::vec![Place {
+            node: scope,
+            above: 0,
+            restriction: NONE,
+        }];
+        // The index of each resource met in `places`, or None when it is
+        // outside the subtree.
+        let mut placed: BTreeMap<u32, Option<usize>> = BTreeMap::new();
+        placed.insert(scope, Some(0));
         let mut path: Vec<u32> = Vec::new();
-        candidates.retain(|&(candidate, _)| {
-            if candidate == scope {
-                return false;
-            }
+        for (candidate, principal) in candidates {
             path.clear();
             let mut at = candidate;
-            let inside = loop {
-                if let Some(&inside) = placed.get(&at) {
-                    break inside;
+            let mut above = loop {
+                if let Some(&above) = placed.get(&at) {
+                    break above;
                 }
                 path.push(at);
                 match self.nodes.get(at as usize) {
                     Some(node) if node.parent != NONE && node.tenant != REMOVED => {
                         at = node.parent;
                     }
-                    _ => break false,
+                    _ => break None,
                 }
             };
-            for &node in &path {
-                placed.insert(node, inside);
+            for &node in path.iter().rev() {
+                if let Some(index) = above {
+                    places.push(Place {
+                        node,
+                        above: index,
+                        restriction: NONE,
+                    });
+                    above = Some(places.len() - 1);
+                }
+                placed.insert(node, above);
             }
-            inside
-        });
-        candidates
+            // The candidate's place: just pushed, or met on an earlier path
+            // (the scope itself is no restriction below it).
+            if candidate != scope {
+                if let Some(Some(index)) = placed.get(&candidate) {
+                    if let Some(place) = places.get_mut(*index) {
+                        if place.restriction == NONE {
+                            place.restriction = principal;
+                        }
+                    }
+                }
+            }
+        }
+        places
     }
 
     /// May `revoker` remove `grant`? Removing is itself authorized: the
@@ -365,10 +552,14 @@ impl Policy {
     ///   (those on the ancestors of its scope, up to the nearest
     ///   unconditional override of that principal), less what it gave
     ///   itself; an override that gave at least as much restores nothing.
+    ///   As in a decision, an override of a role closed to a user's type
+    ///   neither gives him anything nor cuts anything for him: for each
+    ///   type of user the principal stands for, the grants restored are
+    ///   those up to the nearest unconditional override open to that type.
     ///
-    /// A restriction that restores something and applies to the revoker
-    /// (a grant to himself, to one of his teams, or to `Everyone` of his
-    /// organization) is never his to lift: [`Reason::OwnRestriction`].
+    /// A restriction that applies to the revoker (a grant to himself, to
+    /// one of his teams, or to `Everyone` of his organization) is never his
+    /// to lift, whatever it restores: [`Reason::OwnRestriction`].
     /// Such a restriction can be lifted by someone else, or by the host
     /// through an unauthorized [`Change::Revoke`](crate::Change::Revoke).
     ///
@@ -377,7 +568,9 @@ impl Policy {
     /// the check is made as for an unconditional one.
     ///
     /// Cost: as [`can_grant_when`](Policy::can_grant_when), plus, for an
-    /// override, one walk up from its scope.
+    /// override, one walk up from its scope (and, for a team's or
+    /// everyone's override with one above it closed to some user types, one
+    /// pass over the users, to know their types).
     ///
     /// ```
     /// use clearance::*;
@@ -410,16 +603,18 @@ impl Policy {
         if !decision.is_allowed() || grant.effect == Effect::Allow {
             return decision;
         }
-        let condition = self.condition_of(grant).unwrap_or(Condition::Always);
-        let restored = self.restored_by_removing(grant);
-        if restored.iter().all(|permissions| permissions.is_empty()) {
-            return decision;
-        }
+        // First, whatever it restores: a revoker who reads what it restores
+        // for himself wrongly must still not lift it.
         if self.acts_as(revoker, grant.principal, grant.scope) {
             return Decision::new(Reason::OwnRestriction {
                 at: grant.scope,
                 principal: grant.principal,
             });
+        }
+        let condition = self.condition_of(grant).unwrap_or(Condition::Always);
+        let restored = self.restored_by_removing(grant);
+        if restored.iter().all(|permissions| permissions.is_empty()) {
+            return decision;
         }
         match self.passes_on(
             revoker,
@@ -473,7 +668,17 @@ impl Policy {
 
     /// What removing the restriction `grant` can give back to its
     /// principal, per kind (see [`can_revoke`](Policy::can_revoke)).
-    fn restored_by_removing(&self, grant: &Grant) -> Flattened {
+    ///
+    /// For an override, per type of user the principal stands for: an
+    /// override closed to a type neither gives nor cuts for its users, so
+    /// the walk up stops, for each type, at the first unconditional
+    /// override open to it, and the removed override takes back its own
+    /// role only from the types it is open to (for the others it restores
+    /// nothing). Reading more types than the principal stands for only
+    /// restores more, so the types of a team's or everyone's users are read
+    /// (one pass over the users) only when an override above is closed to
+    /// some of the types still walking.
+    pub(crate) fn restored_by_removing(&self, grant: &Grant) -> Flattened {
         let role = grant.role.0;
         let mut restored = [Permissions::empty(); ResourceKind::COUNT];
         let add = |restored: &mut Flattened, role: u32| {
@@ -482,26 +687,61 @@ impl Policy {
             }
         };
         if grant.effect == Effect::Deny {
+            // A deny takes away from everyone it names, whatever their type.
             add(&mut restored, role);
             return restored;
         }
-        // An override: the same principal's grants above, up to the first
-        // unconditional override (which cuts everything above it anyway).
+        // An override: the same principal's grants above, for the types it
+        // is open to, each up to the first unconditional override open to
+        // that type (which cuts everything above it for them anyway).
         let key = key::pack(grant.principal);
-        let own = match grant.principal {
-            Principal::User(UserId(user)) => self
-                .users
-                .get(user as usize)
-                .map_or(&[][..], |record| self.own_grants(user, record)),
-            _ => &[],
+        let tenant = self.tenant_of_node(grant.scope.0);
+        let (own, mut open, mut exact) = match grant.principal {
+            Principal::User(UserId(user)) => match self.users.get(user as usize) {
+                Some(record) => (self.own_grants(user, record), record.user_types(), true),
+                None => return restored,
+            },
+            Principal::Public => (&[][..], UserTypes::PUBLIC, true),
+            Principal::Team(_) | Principal::Everyone => (&[][..], UserTypes::all(), false),
         };
+        // The types the principal stands for, in the scope's tenant.
+        let concerned = || -> UserTypes {
+            self.users
+                .iter()
+                .filter(|record| match grant.principal {
+                    Principal::Team(TeamId(team)) => {
+                        record.tenant != REMOVED && self.teams_of(record).contains(&team)
+                    }
+                    _ => record.tenant == tenant,
+                })
+                .fold(UserTypes::empty(), |types, record| {
+                    types | record.user_types()
+                })
+        };
+        open &= self.role_eligibility(role);
+        let removed_open_to = open;
         let mut at = self.parent(grant.scope).map_or(NONE, |parent| parent.0);
-        while let Some(node) = self.nodes.get(at as usize) {
-            let mut stop = false;
+        while !open.is_empty() {
+            let Some(node) = self.nodes.get(at as usize) else {
+                break;
+            };
+            // An override cuts strictly above its node: every grant here
+            // counts for the types walking when the node is reached.
+            let walking = open;
             let mut take = |restored: &mut Flattened, role, effect, condition| {
-                if effect != Effect::Deny {
+                if effect == Effect::Deny {
+                    return;
+                }
+                let eligible = self.role_eligibility(role);
+                if eligible.intersects(walking) {
                     add(restored, role);
-                    stop |= effect == Effect::Override && condition == Condition::Always;
+                }
+                if effect == Effect::Override && condition == Condition::Always {
+                    open -= eligible;
+                    if !open.is_empty() && !exact {
+                        open &= concerned();
+                        exact = true;
+                    }
                 }
             };
             match grant.principal {
@@ -517,10 +757,11 @@ impl Policy {
                     }
                 }
             }
-            if stop {
-                break;
-            }
             at = node.parent;
+        }
+        if removed_open_to.is_empty() {
+            // Closed to every type it reaches: it gave and cut nothing.
+            return [Permissions::empty(); ResourceKind::COUNT];
         }
         // What the override gave itself was held already.
         for (kind, permissions) in restored.iter_mut().enumerate() {
@@ -544,6 +785,113 @@ mod tests {
     /// The index a fresh build would hold for the policy's current runs.
     fn rebuilt(policy: &Policy) -> Restrictions {
         restrictions_of(&policy.nodes, &policy.grants)
+    }
+
+    /// acme / ws / f: everyone administers acme, is held on "ws" by an
+    /// override of a role open to native users only, and on "f" by an
+    /// override to viewing; `connected` says whether the organization has
+    /// a connected user (cole) beside its native one (ned).
+    fn closed_override_above(connected: bool) -> Policy {
+        let kinds = [
+            ResourceKind::Organization,
+            ResourceKind::Workspace,
+            ResourceKind::Folder,
+        ];
+        let mut builder = PolicyBuilder::new();
+        builder
+            .tenant("acme", ResourceKind::Organization)
+            .resource("ws", ResourceKind::Workspace, "acme")
+            .resource("f", ResourceKind::Folder, "ws")
+            .role(Role::new("admin").allow(kinds, Permissions::all()))
+            .role(
+                Role::new("nview")
+                    .allow(kinds, Permissions::VIEW)
+                    .only_for(UserTypes::NATIVE),
+            )
+            .role(Role::new("viewer").allow(kinds, Permissions::VIEW))
+            .user(User::new("ned", "acme"))
+            .grant(Grantee::Everyone, "acme", "admin", Effect::Allow)
+            .grant(Grantee::Everyone, "ws", "nview", Effect::Override)
+            .grant(Grantee::Everyone, "f", "viewer", Effect::Override);
+        if connected {
+            builder
+                .user(User::new("cole", "acme").user_type(crate::directory::UserType::Connected));
+        }
+        let Ok(policy) = builder.build() else {
+            panic!("the model builds");
+        };
+        policy
+    }
+
+    #[test]
+    fn lifting_an_override_restores_past_overrides_closed_to_the_users_it_reaches() {
+        let lift = |policy: &Policy| {
+            let grant = Grant {
+                principal: Principal::Everyone,
+                scope: policy.resource_id("f").unwrap_or(ResourceId(NONE)),
+                role: policy
+                    .role_id("viewer")
+                    .unwrap_or(crate::role::RoleId(NONE)),
+                effect: Effect::Override,
+            };
+            policy.restored_by_removing(&grant)[ResourceKind::Folder.index()]
+        };
+        // For cole, the override on "ws" cuts nothing: lifting the one on
+        // "f" gives him everyone's administration back.
+        assert_eq!(
+            lift(&closed_override_above(true)),
+            Permissions::all() - Permissions::VIEW
+        );
+        // With native users only, the override on "ws" cuts it for all.
+        assert_eq!(lift(&closed_override_above(false)), Permissions::empty());
+    }
+
+    /// A chain of `n` folders below acme, each with an override of
+    /// everyone's to a role that gives nothing; ann administers acme.
+    fn chain_of_overrides(n: usize) -> Policy {
+        let mut builder = PolicyBuilder::new();
+        builder
+            .tenant("acme", ResourceKind::Organization)
+            .role(Role::new("admin").allow_everywhere(Permissions::all()))
+            .role(Role::new("noop"))
+            .user(User::new("ann", "acme"))
+            .grant(Grantee::user("ann"), "acme", "admin", Effect::Allow);
+        let mut parent = "acme".to_string();
+        for i in 0..n {
+            let name = alloc::format!("f{i}");
+            builder.resource(name.clone(), ResourceKind::Folder, parent.clone());
+            builder.grant(Grantee::Everyone, name.clone(), "noop", Effect::Override);
+            parent = name;
+        }
+        let Ok(policy) = builder.build() else {
+            panic!("the chain builds");
+        };
+        policy
+    }
+
+    #[test]
+    fn an_authored_grant_reads_each_resource_below_its_scope_once() {
+        for n in [100, 1_000] {
+            let policy = chain_of_overrides(n);
+            let ann = policy.user_id("ann").unwrap_or(UserId(NONE));
+            let subject = Subject::user(ann, crate::Channel::Web).with_mfa(true);
+            let acme = policy.resource_id("acme").map_or(NONE, |id| id.0);
+            let admin = policy.role_id("admin").map_or(NONE, |id| id.0);
+            let given = policy.roles[admin as usize];
+            let mut visits = 0;
+            let passed = policy.passes_on_counting(
+                &subject,
+                Principal::User(ann),
+                acme,
+                &given,
+                Condition::Always,
+                &mut visits,
+            );
+            assert_eq!(passed, Ok(()));
+            // The scope's walk to the root (1), then the scope and each of
+            // the n restrictions below it, once.
+            assert_eq!(visits, n + 2, "n = {n}");
+        }
     }
 
     #[test]

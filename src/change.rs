@@ -654,10 +654,14 @@ impl Policy {
     /// passed on unconditionally, and a condition is passed on only as far
     /// as the granter's own labels reach.
     ///
-    /// Cost: a decision at the scope, then one walk to the root from the
-    /// scope and from each resource below it where the granter, one of his
-    /// teams or everyone holds a deny or override (found in an index, not by
-    /// visiting the subtree): O((1 + r) · d) for r such resources in a tree d
+    /// Cost: a decision at the scope and one walk from it to the root; then
+    /// the resources below it where the granter, one of his teams or
+    /// everyone holds an override, or a deny that takes some of what the
+    /// role gives (found in an index, not by visiting the subtree), and
+    /// the resources on the paths from those up to the scope, each read
+    /// once, what the granter holds being carried down from the one above:
+    /// O(d + r log n + p) for r such restrictions, p resources on their
+    /// paths (at most the subtree, at most r times its depth) and a scope d
     /// deep, whatever the size of the subtree. A conditional grant that
     /// relies on a conditional grant of the granter also reads the labels of
     /// the grantee's users, once (for a team or everyone, one pass over the
@@ -740,7 +744,7 @@ impl Policy {
 
     /// Who may hold `role`: the types that it and every role it inherits
     /// allow.
-    fn role_eligibility(&self, role: u32) -> UserTypes {
+    pub(crate) fn role_eligibility(&self, role: u32) -> UserTypes {
         self.catalog
             .role_eligible
             .get(role as usize)

@@ -29,7 +29,7 @@ mod reference;
 use clearance::{
     Action, Author, Change, ChangeProblem, Channel, Condition, Effect, Grant, Grantee, Labels,
     Permissions as P, Policy, PolicyBuilder, Principal, Reason, ResourceKind as K, Role, Status,
-    Subject, User,
+    Subject, User, UserType, UserTypes,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -266,6 +266,48 @@ fn an_author_may_not_lift_a_narrowing_override_placed_on_himself() {
         }
     );
     assert!(!may(&policy, "mia", Action::Delete, "flow"));
+}
+
+#[test]
+fn an_author_may_not_lift_an_everyone_override_that_a_closed_override_above_seems_to_void() {
+    // Everyone administers acme; on "ws" an override of a role open to
+    // native users only, which neither gives nor cuts anything for cole
+    // (connected); on "f" an override to viewing, which cuts everyone's
+    // administration for cole. Cole manages members of "f".
+    let all_kinds = [K::Organization, K::Workspace, K::Folder, K::Flow];
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .resource("ws", K::Workspace, "acme")
+        .resource("f", K::Folder, "ws")
+        .resource("flow", K::Flow, "f")
+        .role(Role::new("admin").allow(all_kinds, P::all()))
+        .role(
+            Role::new("nview")
+                .allow(all_kinds, P::VIEW)
+                .only_for(UserTypes::NATIVE),
+        )
+        .role(Role::new("viewer").allow(all_kinds, P::VIEW))
+        .role(Role::new("mgr").allow(all_kinds, P::VIEW | P::MANAGE_MEMBERS))
+        .user(User::new("cole", "acme").user_type(UserType::Connected))
+        .user(User::new("ned", "acme"))
+        .grant(Grantee::Everyone, "acme", "admin", Effect::Allow)
+        .grant(Grantee::Everyone, "ws", "nview", Effect::Override)
+        .grant(Grantee::Everyone, "f", "viewer", Effect::Override)
+        .grant(Grantee::user("cole"), "f", "mgr", Effect::Allow);
+    let mut policy = build(&mut builder);
+    assert!(!may(&policy, "cole", Action::Delete, "flow"));
+    // Removing the override on "f" gives cole back everyone's
+    // administration: the one on "ws" does not cut it for him.
+    let lift = revoke("cole", Grantee::Everyone, "f", "viewer", Effect::Override);
+    assert_eq!(
+        refused(&mut policy, lift),
+        Reason::OwnRestriction {
+            at: resource(&policy, "f"),
+            principal: Principal::Everyone,
+        }
+    );
+    assert!(!may(&policy, "cole", Action::Delete, "flow"));
 }
 
 #[test]
@@ -613,10 +655,15 @@ struct Extras {
     /// (who kind, holder, scope, role, effect roll, condition).
     conditional: Vec<(u8, Index, Index, Index, u8, u8)>,
     author: Index,
-    /// Where the author holds everything, and under which condition.
+    /// Where the author holds everything (or only manages members), and under
+    /// which condition.
     author_scope: Index,
     author_condition: u8,
     author_mfa: bool,
+    /// Whether the author's grant there only manages members, so that what
+    /// else he holds comes from the model's grants (to him, his teams and
+    /// everyone), restrictions included.
+    author_only_manages: bool,
     /// Revoke an existing grant (which one) instead of granting.
     revoke: Option<Index>,
     /// (who kind, holder, scope, role, effect roll, condition).
@@ -643,6 +690,7 @@ fn extras() -> impl Strategy<Value = Extras> {
             any::<Index>(),
             0..6u8,
             proptest::bool::weighted(0.8),
+            proptest::bool::weighted(0.5),
         ),
         proptest::option::weighted(0.4, any::<Index>()),
         grant(),
@@ -656,6 +704,7 @@ fn extras() -> impl Strategy<Value = Extras> {
                 author_scope: author.1,
                 author_condition: author.2,
                 author_mfa: author.3,
+                author_only_manages: author.4,
                 revoke,
                 change,
             },
@@ -746,6 +795,13 @@ fn prepare(
             every_bit,
         )),
     );
+    host(
+        policy,
+        Change::AddRole(Role::new("manage").allow(
+            generate::ROOT_KINDS.iter().chain(&generate::KINDS).copied(),
+            P::MANAGE_MEMBERS,
+        )),
+    );
     let grant_of =
         |scopes: &[usize],
          (who, holder, scope, role, roll, when): (u8, Index, Index, Index, u8, u8)| {
@@ -812,7 +868,12 @@ fn prepare(
         Change::Grant {
             grantee: Grantee::user(reference::user_name(author)),
             scope: reference::resource_name(author_scope),
-            role: "all".into(),
+            role: if extras.author_only_manages {
+                "manage"
+            } else {
+                "all"
+            }
+            .into(),
             effect: Effect::Allow,
             when: condition(extras.author_condition.saturating_sub(3)),
             by: None,
@@ -912,6 +973,18 @@ proptest! {
     #[test]
     fn an_accepted_authored_change_gives_no_one_what_its_author_lacks(
         model in generate::model(),
+        extras in extras(),
+    ) {
+        authored_changes_give_nothing_the_author_lacks(&model, &extras)?;
+    }
+
+    /// The same on models whose grants, mostly overrides and many to
+    /// everyone, stand on one path, with many roles closed to some user
+    /// types: an author's restrictions stack, and some of them neither give
+    /// nor cut anything for him.
+    #[test]
+    fn an_accepted_authored_change_on_stacked_overrides_gives_no_one_what_its_author_lacks(
+        model in generate::stacked_model(),
         extras in extras(),
     ) {
         authored_changes_give_nothing_the_author_lacks(&model, &extras)?;
