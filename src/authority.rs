@@ -28,7 +28,9 @@ use crate::directory::{TeamId, UserId, UserTypes};
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
-use crate::policy::{key, Context, GrantEntry, Node, Policy, Principals, LINEAR_RUN, REMOVED};
+use crate::policy::{
+    key, Audience, Context, GrantEntry, Node, Policy, Principals, LINEAR_RUN, REMOVED,
+};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::Flattened;
 use crate::subject::Subject;
@@ -153,15 +155,16 @@ impl Policy {
     /// scope, or [`Reason::RestrictedBelow`] at the first restriction below
     /// it (by id) where he does.
     ///
-    /// Cost: one walk from the scope to its root; then the resources below
-    /// the scope where the author, one of his teams or everyone holds a
-    /// `Deny` that takes some of `given` or an `Override`, found in O(r log
-    /// n) for r of them; then each resource on the paths from those up to
-    /// the scope, once, in an order that reads each after the one above it
-    /// (what the author holds is carried down, not worked out again from
-    /// the root): O(d + p log n) for a scope d deep and p resources on
-    /// those paths (p ≤ r · depth, and p ≤ the subtree), whatever the size
-    /// of the subtree.
+    /// Cost: one walk from the scope to its root; then the resources of the
+    /// scope's tenant where the author, one of his teams or everyone holds
+    /// a `Deny` that takes some of `given` or an `Override`, found in O(r
+    /// log n) for r of them; then each resource on the paths from those up
+    /// to the scope (those outside the subtree up to a resource already
+    /// met, or the root, and then dropped), once, in an order that reads
+    /// each after the one above it (what the author holds is carried down,
+    /// not worked out again from the root): O(d + p log n) for a scope d
+    /// deep and p resources on those paths (p ≤ r · depth, and p ≤ the
+    /// tenant), whatever the size of the subtree.
     pub(crate) fn passes_on(
         &self,
         author: &Subject,
@@ -277,8 +280,12 @@ impl Policy {
                 visit(0, grant.role, grant.effect, grant.condition);
             }
         }
+        let audience = Audience {
+            user_type: principals.user_type,
+            labels: principals.labels,
+        };
         let mut entry = |entry: &GrantEntry, position: u32| {
-            if entry.effect == Effect::Deny || entry.eligible.intersects(principals.user_type) {
+            if audience.may_hold(entry.effect, entry.eligible) {
                 visit(position, entry.role, entry.effect, entry.condition);
             }
         };
@@ -584,7 +591,7 @@ impl Policy {
     ///     .grant(Grantee::user("ann"), "ws", "admin", Effect::Allow)
     ///     .grant(Grantee::user("ann"), "ws", "deleter", Effect::Deny)
     ///     .build()?;
-    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web).with_mfa(true);
+    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web).with_mfa(true).at(1_700_000_000);
     /// let ws = policy.resource_id("ws").unwrap();
     /// let own_deny = Grant {
     ///     principal: Principal::User(policy.user_id("ann").unwrap()),
@@ -635,7 +642,9 @@ impl Policy {
         };
         let principals = &context.principals;
         match principal {
-            Principal::User(_) => principals.user == key::pack(principal),
+            // The raw index, not `key::pack` (which keeps its low bits only,
+            // so a made-up id past them would pass for another user).
+            Principal::User(UserId(user)) => principals.user == key::USER | user,
             Principal::Team(TeamId(team)) => !principals.public && principals.teams.contains(&team),
             Principal::Everyone => !principals.public,
             Principal::Public => principals.public,

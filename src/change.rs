@@ -655,17 +655,20 @@ impl Policy {
     /// as the granter's own labels reach.
     ///
     /// Cost: a decision at the scope and one walk from it to the root; then
-    /// the resources below it where the granter, one of his teams or
-    /// everyone holds an override, or a deny that takes some of what the
-    /// role gives (found in an index, not by visiting the subtree), and
-    /// the resources on the paths from those up to the scope, each read
-    /// once, what the granter holds being carried down from the one above:
-    /// O(d + r log n + p) for r such restrictions, p resources on their
-    /// paths (at most the subtree, at most r times its depth) and a scope d
-    /// deep, whatever the size of the subtree. A conditional grant that
-    /// relies on a conditional grant of the granter also reads the labels of
-    /// the grantee's users, once (for a team or everyone, one pass over the
-    /// users).
+    /// the resources of the scope's tenant where the granter, one of his
+    /// teams or everyone holds an override, or a deny that takes some of
+    /// what the role gives (found in an index, not by visiting the
+    /// subtree), and the resources on the paths from those up to the scope
+    /// (or, for those outside the subtree, up to where a path already
+    /// walked or the root is met), each read once, what the granter holds
+    /// being carried down from the one above: O(d + (r + p) log n) for r
+    /// such restrictions in the tenant, p resources on their paths (at most
+    /// the tenant, at most r times its depth) and a scope d deep, whatever
+    /// the size of the subtree. A grantee that is a team, for a role
+    /// limited by [`only_for`](crate::Role::only_for), costs one pass over
+    /// the users; a conditional grant that relies on a conditional grant of
+    /// the granter also reads the labels of the grantee's users, once (for
+    /// a team or everyone, one pass over the users).
     pub fn can_grant_when(&self, granter: &Subject, grant: &Grant, when: Condition) -> Decision {
         let decision = self.authorize(granter, Action::ManageMembers, grant.scope);
         if !decision.is_allowed() {

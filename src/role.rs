@@ -137,7 +137,7 @@ impl Role {
     ///     .grant(Grantee::Everyone, "acme", "operator", Effect::Allow);
     /// let policy = builder.build()?;
     /// let acme = policy.resource_id("acme").unwrap();
-    /// let bot = Subject::user(policy.user_id("bot").unwrap(), Channel::Api);
+    /// let bot = Subject::user(policy.user_id("bot").unwrap(), Channel::Api).at(1_700_000_000);
     /// assert!(policy.effective(&bot, acme).is_empty());
     ///
     /// // Granting operator to the interface user itself does not build.

@@ -990,3 +990,28 @@ proptest! {
         authored_changes_give_nothing_the_author_lacks(&model, &extras)?;
     }
 }
+
+#[test]
+fn a_made_up_user_id_is_never_taken_for_the_revoker() {
+    let policy = model(|b| {
+        b.grant(Grantee::user("mia"), "ws", "manager", Effect::Allow);
+    });
+    let mia = user(&policy, "mia").with_mfa(true);
+    let index = user_id(&policy, "mia").index();
+    // The same low bits as mia's index, and a bit past every packed id.
+    let made_up = clearance::UserId::from_index(index | 1 << 30);
+    let grant = Grant {
+        principal: Principal::User(made_up),
+        scope: resource(&policy, "folder"),
+        role: role_id(&policy, "deleter"),
+        effect: Effect::Deny,
+    };
+    assert_ne!(
+        policy.can_revoke(&mia, &grant).reason(),
+        Reason::OwnRestriction {
+            at: resource(&policy, "folder"),
+            principal: Principal::User(made_up),
+        },
+        "an id past the user table names no one, least of all the revoker"
+    );
+}

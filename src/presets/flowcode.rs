@@ -420,10 +420,10 @@ pub fn member_with<'b>(
 /// flowcode::member(&mut builder, Grantee::user("vic"), "ws", WorkspaceRole::Viewer, Effect::Allow);
 /// let mut policy = builder.build()?;
 ///
-/// let on = flowcode::toggle("vic", "ws", FineGrained::FlowsManager, true, Some(Author::web("boss", 0)));
+/// let on = flowcode::toggle("vic", "ws", FineGrained::FlowsManager, true, Some(Author::web("boss", 1_700_000_000)));
 /// policy.apply(on)?;
 /// // Vic may not toggle anyone.
-/// let refused = flowcode::toggle("boss", "ws", FineGrained::AudienceViewer, false, Some(Author::web("vic", 0)));
+/// let refused = flowcode::toggle("boss", "ws", FineGrained::AudienceViewer, false, Some(Author::web("vic", 1_700_000_000)));
 /// assert!(policy.apply(refused).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

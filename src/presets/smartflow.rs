@@ -580,10 +580,10 @@ pub fn add_form_template<'b>(
 /// let mut policy = builder.build()?;
 ///
 /// // A Normal user cannot promote anyone, not even itself.
-/// let by_nick = smartflow::make_domain_admin("nick", "acme", Author::web("nick", 0));
+/// let by_nick = smartflow::make_domain_admin("nick", "acme", Author::web("nick", 1_700_000_000));
 /// assert!(policy.apply(by_nick).is_err());
 /// // A Domain Admin can.
-/// policy.apply(smartflow::make_domain_admin("nick", "acme", Author::web("dana", 0)))?;
+/// policy.apply(smartflow::make_domain_admin("nick", "acme", Author::web("dana", 1_700_000_000)))?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn make_domain_admin(user: &str, tenant: &str, author: Author) -> Change {
