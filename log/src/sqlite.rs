@@ -36,6 +36,9 @@ const SCHEMA: &str = "
     ) STRICT;
 ";
 
+/// The size of the header that starts every SQLite file.
+const SQLITE_HEADER: u64 = 100;
+
 /// How long a write waits for another connection to the same file (a
 /// backup, an operator's `sqlite3` shell) before it fails.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -197,12 +200,22 @@ impl SqliteLog {
     /// sound log; [`SqliteLogError::Sqlite`] when it cannot be read.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteLog, SqliteLogError> {
         let path = path.as_ref().to_path_buf();
-        match std::fs::metadata(&path) {
-            Ok(_) => {}
+        let length = match std::fs::metadata(&path) {
+            Ok(metadata) => metadata.len(),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 return Err(SqliteLogError::Missing { path });
             }
             Err(error) => return Err(SqliteLogError::Io { path, error }),
+        };
+        // SQLite reads a file shorter than its header as zeros past the
+        // end, so such a file would pass for an empty database.
+        if (1..SQLITE_HEADER).contains(&length) {
+            return Err(SqliteLogError::Corrupt {
+                path,
+                detail: format!(
+                    "the file is cut inside SQLite's {SQLITE_HEADER}-byte header ({length} bytes)"
+                ),
+            });
         }
         // Without SQLITE_OPEN_CREATE: a file removed since is an error,
         // never a new empty log.
@@ -409,7 +422,9 @@ impl ChangeLog for SqliteLog {
                 // someone wrote it since.
                 Some(ErrorCode::ConstraintViolation) => SqliteLogError::Corrupt {
                     path: self.path.clone(),
-                    detail: format!("a change of {revision} is stored past the recorded head, {head}"),
+                    detail: format!(
+                        "a change of {revision} is stored past the recorded head, {head}"
+                    ),
                 },
                 _ => sqlite_error(&self.path, error),
             })?;
@@ -548,7 +563,9 @@ fn unreadable(path: &Path, row: Row) -> impl FnOnce(serde_json::Error) -> Sqlite
 
 fn read_head(path: &Path, connection: &Connection) -> Result<Revision, SqliteLogError> {
     let head: Option<i64> = connection
-        .query_row("SELECT revision FROM head WHERE id = 0", [], |row| row.get(0))
+        .query_row("SELECT revision FROM head WHERE id = 0", [], |row| {
+            row.get(0)
+        })
         .optional()
         .map_err(|error| sqlite_error(path, error))?;
     let head = head.ok_or_else(|| SqliteLogError::Corrupt {
