@@ -2,6 +2,8 @@
 //! never overwritten; snapshots and compaction never change what a start
 //! recovers.
 
+#![expect(clippy::panic, reason = "a test helper fails the test by panicking")]
+
 mod common;
 
 use clearance::Revision;

@@ -2,6 +2,13 @@
 //! wrong and where, never a policy with less in it. Each test damages a
 //! real file the way disks, people and other programs do.
 
+// Helpers below `#[test]` functions fail the test the way `assert!` does.
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers fail the test by panicking"
+)]
+
 mod common;
 
 use std::path::{Path, PathBuf};

@@ -45,7 +45,7 @@ fn child_writer() {
         log.append(revision, &change).unwrap();
         writeln!(out, "ack {}", revision.get()).unwrap();
         out.flush().unwrap();
-        if revision.get() % SNAPSHOT_EVERY == 0 {
+        if revision.get().is_multiple_of(SNAPSHOT_EVERY) {
             log.store_snapshot(&policy.to_document()).unwrap();
             log.compact().unwrap();
         }
@@ -83,7 +83,7 @@ fn acknowledged_changes_survive_sigkill_and_decisions_match_a_policy_that_never_
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         let mut acks_this_run = 0;
-        let mut read_ack = |line: String, acked: &mut u64| -> bool {
+        let read_ack = |line: String, acked: &mut u64| -> bool {
             // The harness's own lines are not acks; its "test child_writer
             // ... " has no line end, so the first ack follows it.
             let Some((_, revision)) = line.rsplit_once("ack ") else {

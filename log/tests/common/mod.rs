@@ -2,6 +2,12 @@
 //! valid changes, a comparison of decisions, and a second CRC-32.
 
 #![allow(dead_code, reason = "each test file uses a part")]
+// clippy.toml allows these in `#[test]` functions only; these helpers are
+// called from tests and fail them the way `assert!` does.
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers fail the test by panicking"
+)]
 
 use std::path::{Path, PathBuf};
 
