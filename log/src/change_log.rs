@@ -19,9 +19,10 @@ use clearance::{Change, PolicyDocument, Revision};
 ///   [`store_snapshot`](ChangeLog::store_snapshot) returns `Ok`, what it
 ///   wrote survives a crash of the process and of the machine.
 /// - **One revision, one change, in order.** The log's *head* is the
-///   newest revision it holds (a change's, or the first snapshot's).
-///   `append` takes exactly the revision after the head and refuses any
-///   other with an error, never overwriting a change or leaving a hole.
+///   revision of the last change appended (before any, of the snapshot
+///   the log started with). `append` takes exactly the revision after the
+///   head and refuses any other with an error, never overwriting a change
+///   or leaving a hole.
 /// - **Snapshots are never ahead.** A snapshot's revision (the document's
 ///   [`revision`](PolicyDocument::revision)) is at most the head.
 /// - **Read back as written.** [`changes_after`](ChangeLog::changes_after)

@@ -124,7 +124,7 @@ fn a_truncated_file_is_corrupt() {
     // Enough changes for many pages, then the file cut at a page boundary
     // and in the middle of a page.
     for (name, keep) in [("truncated-pages", 0.5), ("truncated-torn", 0.71)] {
-        let path = log_with(name, 600);
+        let path = log_with(name, 200);
         let length = std::fs::metadata(&path).unwrap().len();
         let cut = (length as f64 * keep) as u64;
         let cut = if name == "truncated-pages" {
@@ -145,6 +145,21 @@ fn a_truncated_file_is_corrupt() {
         );
         remove_log(&path);
     }
+}
+
+#[test]
+fn a_damaged_page_is_corrupt() {
+    // Every page after the first starts with its kind; 0xFF is none.
+    let path = log_with("damaged-page", 200);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let pages = bytes.len() / 4096;
+    for page in 1..pages {
+        bytes[page * 4096] = 0xFF;
+    }
+    std::fs::write(&path, bytes).unwrap();
+    let error = open_error(&path);
+    assert!(matches!(error, SqliteLogError::Corrupt { .. }), "{error:?}");
+    remove_log(&path);
 }
 
 #[test]
