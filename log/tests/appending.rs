@@ -212,3 +212,12 @@ proptest! {
         remove_log(&path);
     }
 }
+
+#[test]
+fn the_log_moves_between_threads_and_its_errors_cross_them() {
+    fn send<T: Send>() {}
+    fn send_sync<T: Send + Sync + std::error::Error + 'static>() {}
+    send::<SqliteLog>();
+    send_sync::<SqliteLogError>();
+    send_sync::<clearance_log::RecoverError<SqliteLogError>>();
+}
