@@ -331,7 +331,7 @@ pub(crate) fn write_reason(
         }
         Reason::WrongTenant => f.write_str("the resource belongs to another organization"),
         Reason::ChannelNotAllowed { channel } => {
-            write!(f, "this kind of account may not use {channel}")
+            write!(f, "this kind of account may not use the {channel} channel")
         }
         Reason::EmptyAction => f.write_str("the action asks for no permission"),
         Reason::NotMember => f.write_str(

@@ -141,7 +141,7 @@ pub enum Problem {
         user_type: UserType,
     },
     /// A user is given channels its type may never use.
-    #[error("user {user:?}: an account of type {user_type} may never use {extra}")]
+    #[error("user {user:?}: an account of type {user_type} may never use these channels: {extra}")]
     ChannelsNotAllowed {
         /// The user.
         user: String,
@@ -642,7 +642,7 @@ pub enum ChangeProblem {
         user_type: UserType,
     },
     /// A user is given channels its type may never use.
-    #[error("user {user:?}: an account of type {user_type} may never use {extra}")]
+    #[error("user {user:?}: an account of type {user_type} may never use these channels: {extra}")]
     ChannelsNotAllowed {
         /// The user.
         user: String,
@@ -684,7 +684,7 @@ pub enum ChangeProblem {
         team: String,
     },
     /// The user's status does not allow this change.
-    #[error("user {user:?} is {status:?}, not {expected}")]
+    #[error("user {user:?} is {status}, not {expected}")]
     WrongStatus {
         /// The user.
         user: String,

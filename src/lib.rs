@@ -21,6 +21,7 @@ pub mod presets;
 mod query;
 mod resource;
 mod role;
+mod spelling;
 mod subject;
 
 /// No parent, no subtree limit, no user: the "none" value of a dense index.
@@ -50,4 +51,5 @@ pub use policy::{Explanation, Policy, Seats, MAX_TEAMS_PER_USER};
 pub use query::{diff, Difference, TenantReview, UserReview};
 pub use resource::{ResourceId, ResourceKind};
 pub use role::{Role, RoleId};
+pub use spelling::ParseError;
 pub use subject::{Credential, Subject};
