@@ -1654,6 +1654,7 @@ impl Policy {
                 return Err(ChangeProblem::Refused {
                     author: author.user.clone(),
                     reason: decision.reason(),
+                    explanation: self.explain(decision.reason()).to_string(),
                 });
             }
         }

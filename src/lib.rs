@@ -6,6 +6,7 @@ extern crate alloc;
 mod audit;
 mod authority;
 mod builder;
+mod caller;
 mod change;
 mod decision;
 mod directory;
@@ -29,6 +30,7 @@ pub(crate) const NONE: u32 = u32::MAX;
 
 pub use audit::AuditRecord;
 pub use builder::PolicyBuilder;
+pub use caller::{CallerExplanation, Class};
 pub use change::{Author, Change, Revision};
 pub use decision::{Decision, Reason};
 pub use directory::{

@@ -24,6 +24,7 @@
 //! | [`Effect`] | `allow`, `override`, `deny` |
 //! | [`UserType`], [`UserTypes`] | `native`, `native_admin`, `connected`, `system`, `interface`, `public`; sets as for permissions |
 //! | [`Status`] | `active`, `suspended`, `deactivated`, `invited until <seconds>` |
+//! | [`Class`] | `allowed`, `unauthenticated`, `not_found`, `forbidden`, `invalid` |
 //!
 //! The permission names are the action names: [`Action::ALL`]`[i]` needs
 //! bit `i`, and both are spelt alike. Around `|`, spaces are optional when
@@ -48,6 +49,7 @@ use alloc::string::String;
 use core::fmt;
 use core::str::FromStr;
 
+use crate::caller::Class;
 use crate::directory::{Channel, Channels, Status, UserType, UserTypes};
 use crate::grant::Effect;
 use crate::permission::{Action, Permissions};
@@ -256,6 +258,14 @@ const RESOURCE_KIND_NAMES: [&str; ResourceKind::COUNT] = [
 
 const EFFECT_NAMES: [&str; 3] = ["allow", "override", "deny"];
 const EFFECTS: [Effect; 3] = [Effect::Allow, Effect::Override, Effect::Deny];
+
+const CLASS_NAMES: [&str; 5] = [
+    "allowed",
+    "unauthenticated",
+    "not_found",
+    "forbidden",
+    "invalid",
+];
 
 const STATUS_SPELLINGS: [&str; 4] = [
     "active",
@@ -543,6 +553,23 @@ impl FromStr for Status {
     }
 }
 
+impl fmt::Display for Class {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl FromStr for Class {
+    type Err = ParseError;
+
+    fn from_str(text: &str) -> Result<Class, ParseError> {
+        Class::ALL
+            .into_iter()
+            .find(|class| class.code() == text)
+            .ok_or_else(|| ParseError::new("class", text, &CLASS_NAMES))
+    }
+}
+
 /// Serde through the spelling: a string written by `Display`, read by
 /// `FromStr`, so that documents and `to_string` never disagree.
 #[cfg(feature = "serde")]
@@ -586,6 +613,7 @@ serde_as_text! {
     UserTypes => "user types such as \"native | connected\"",
     ResourceKind => "a resource kind such as \"folder\"",
     Effect => "an effect: \"allow\", \"override\" or \"deny\"",
+    Class => "a class such as \"not_found\"",
 }
 
 #[cfg(test)]
