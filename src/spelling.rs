@@ -395,8 +395,14 @@ impl FromStr for Permissions {
     type Err = ParseError;
 
     fn from_str(text: &str) -> Result<Permissions, ParseError> {
-        parse_set(text, &ACTION_NAMES, true, "permission", &PERMISSION_SPELLINGS)
-            .map(Permissions::from_bits_retain)
+        parse_set(
+            text,
+            &ACTION_NAMES,
+            true,
+            "permission",
+            &PERMISSION_SPELLINGS,
+        )
+        .map(Permissions::from_bits_retain)
     }
 }
 
@@ -428,7 +434,13 @@ impl FromStr for Channels {
     type Err = ParseError;
 
     fn from_str(text: &str) -> Result<Channels, ParseError> {
-        let bits = parse_set(text, &CHANNEL_NAMES, false, "channel", &CHANNEL_SET_SPELLINGS)?;
+        let bits = parse_set(
+            text,
+            &CHANNEL_NAMES,
+            false,
+            "channel",
+            &CHANNEL_SET_SPELLINGS,
+        )?;
         // Only the named bits are parsed, so the bits fit a `u8`.
         Ok(Channels::from_bits_truncate(bits as u8))
     }

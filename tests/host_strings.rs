@@ -169,18 +169,58 @@ fn sets_are_names_joined_by_a_bar_and_nothing_when_empty() {
 fn other_spellings_are_refused_naming_what_was_parsed_and_what_is_accepted() {
     let cases: [(&str, Result<(), ParseError>, &str, &str); 13] = [
         ("View", "View".parse::<Action>().map(drop), "action", "View"),
-        ("manage members", "manage members".parse::<Action>().map(drop), "action", "manage members"),
-        ("custom()", "custom()".parse::<Action>().map(drop), "permission", ""),
+        (
+            "manage members",
+            "manage members".parse::<Action>().map(drop),
+            "action",
+            "manage members",
+        ),
+        (
+            "custom()",
+            "custom()".parse::<Action>().map(drop),
+            "permission",
+            "",
+        ),
         ("VIEW", "VIEW".parse::<P>().map(drop), "permission", "VIEW"),
         ("empty", "".parse::<P>().map(drop), "permission", ""),
-        ("view||edit", "view||edit".parse::<P>().map(drop), "permission", ""),
+        (
+            "view||edit",
+            "view||edit".parse::<P>().map(drop),
+            "permission",
+            "",
+        ),
         ("0x", "0x".parse::<P>().map(drop), "permission", "0x"),
         ("0x+1", "0x+1".parse::<P>().map(drop), "permission", "0x+1"),
-        ("hex channel", "0x1".parse::<Channels>().map(drop), "channel", "0x1"),
-        ("Organization", "Organization".parse::<K>().map(drop), "resource kind", "Organization"),
-        ("knowledge base", "knowledge base".parse::<K>().map(drop), "resource kind", "knowledge base"),
-        ("invited", "invited".parse::<Status>().map(drop), "status", "invited"),
-        ("invited until +5", "invited until +5".parse::<Status>().map(drop), "status", "invited until +5"),
+        (
+            "hex channel",
+            "0x1".parse::<Channels>().map(drop),
+            "channel",
+            "0x1",
+        ),
+        (
+            "Organization",
+            "Organization".parse::<K>().map(drop),
+            "resource kind",
+            "Organization",
+        ),
+        (
+            "knowledge base",
+            "knowledge base".parse::<K>().map(drop),
+            "resource kind",
+            "knowledge base",
+        ),
+        (
+            "invited",
+            "invited".parse::<Status>().map(drop),
+            "status",
+            "invited",
+        ),
+        (
+            "invited until +5",
+            "invited until +5".parse::<Status>().map(drop),
+            "status",
+            "invited until +5",
+        ),
     ];
     for (case, result, what, input) in cases {
         let error = result.expect_err(case);
@@ -188,7 +228,12 @@ fn other_spellings_are_refused_naming_what_was_parsed_and_what_is_accepted() {
         assert_eq!(error.input(), input, "{case}");
         assert!(!error.accepted().is_empty(), "{case}");
         let message = error.to_string();
-        assert!(message.starts_with(&format!("unknown {what} {input:?}; the accepted spellings are ")), "{case}: {message}");
+        assert!(
+            message.starts_with(&format!(
+                "unknown {what} {input:?}; the accepted spellings are "
+            )),
+            "{case}: {message}"
+        );
     }
     let error = "Veiw".parse::<Effect>().unwrap_err();
     assert_eq!(
@@ -208,7 +253,9 @@ fn a_huge_or_hostile_input_makes_a_short_escaped_error() {
     let hostile = "view\n- forged\u{1b}[2J\u{202e}";
     let error = hostile.parse::<Action>().unwrap_err();
     let message = error.to_string();
-    assert!(!message.contains('\n') && !message.contains('\u{1b}') && !message.contains('\u{202e}'));
+    assert!(
+        !message.contains('\n') && !message.contains('\u{1b}') && !message.contains('\u{202e}')
+    );
 }
 
 #[cfg(feature = "serde")]
@@ -222,9 +269,10 @@ mod serde_spelling {
     where
         T: Display + Serialize + DeserializeOwned + PartialEq + Debug,
     {
-        let json = serde_json::to_string(&value).unwrap();
-        assert_eq!(json, serde_json::to_string(&value.to_string()).unwrap());
-        assert_eq!(serde_json::from_str::<T>(&json).unwrap(), value);
+        let json = serde_json::to_string(&value).ok();
+        assert_eq!(json, serde_json::to_string(&value.to_string()).ok());
+        let read = json.and_then(|json| serde_json::from_str::<T>(&json).ok());
+        assert_eq!(read, Some(value));
     }
 
     #[test]
@@ -272,7 +320,10 @@ mod serde_spelling {
     fn old_spellings_are_refused_by_serde() {
         for old in [r#""VIEW | EDIT""#, r#""""#] {
             let error = serde_json::from_str::<P>(old).unwrap_err().to_string();
-            assert!(error.contains("the accepted spellings are view, create"), "{error}");
+            assert!(
+                error.contains("the accepted spellings are view, create"),
+                "{error}"
+            );
         }
         for old in [r#""View""#, r#"{"Custom":"VIEW"}"#] {
             assert!(serde_json::from_str::<Action>(old).is_err(), "{old}");
