@@ -368,7 +368,7 @@ pub enum Change {
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Change::AddResource { name, kind, .. } => write!(f, "add {kind} {name:?}"),
+            Change::AddResource { name, kind, .. } => write!(f, "add {} {name:?}", kind.label()),
             Change::MoveResource { name, parent } => write!(f, "move {name:?} under {parent:?}"),
             Change::RemoveResource { name } => write!(f, "remove resource {name:?}"),
             Change::AddRole(role) => write!(f, "add role {:?}", role.name),
@@ -1654,6 +1654,7 @@ impl Policy {
                 return Err(ChangeProblem::Refused {
                     author: author.user.clone(),
                     reason: decision.reason(),
+                    explanation: self.explain(decision.reason()).to_string(),
                 });
             }
         }

@@ -39,14 +39,14 @@ use crate::PolicyBuilder;
 /// ```json
 /// {
 ///   "version": 1,
-///   "mfa_required": "MANAGE_MEMBERS | MANAGE_BILLING",
-///   "seats": { "limit": 25, "counted": "NATIVE | CONNECTED" },
+///   "mfa_required": "manage_members | manage_billing",
+///   "seats": { "limit": 25, "counted": "native | connected" },
 ///   "roles": [
-///     { "name": "viewer", "rules": [{ "kinds": ["workspace", "folder", "flow"], "permissions": "VIEW" }] },
+///     { "name": "viewer", "rules": [{ "kinds": ["workspace", "folder", "flow"], "permissions": "view" }] },
 ///     { "name": "editor", "inherits": ["viewer"],
-///       "rules": [{ "kinds": ["folder", "flow"], "permissions": "VIEW | EDIT | EXECUTE" }] },
-///     { "name": "super user", "rules": [{ "kinds": ["flow"], "permissions": "EXECUTE_AS_OTHERS" }],
-///       "only_for": "NATIVE" }
+///       "rules": [{ "kinds": ["folder", "flow"], "permissions": "view | edit | execute" }] },
+///     { "name": "super user", "rules": [{ "kinds": ["flow"], "permissions": "execute_as_others" }],
+///       "only_for": "native" }
 ///   ],
 ///   "resources": [
 ///     { "name": "acme", "kind": "organization" },
@@ -58,7 +58,7 @@ use crate::PolicyBuilder;
 ///   "users": [
 ///     { "name": "ann", "tenant": "acme", "user_type": "native", "status": "active", "teams": ["writers"] },
 ///     { "name": "pat", "tenant": "acme", "user_type": "native", "status": { "invited": { "until": 1700000000 } },
-///       "channels": "WEB" }
+///       "channels": "web" }
 ///   ],
 ///   "grants": [
 ///     { "to": { "team": "writers" }, "scope": "campaigns", "role": "editor", "effect": "allow" },
@@ -66,8 +66,8 @@ use crate::PolicyBuilder;
 ///     { "to": "everyone", "scope": "marketing", "role": "viewer", "effect": "allow" },
 ///     { "to": "public", "scope": "launch", "role": "viewer", "effect": "allow" }
 ///   ],
-///   "keys": [{ "name": "ci", "owner": "ann", "scope": "VIEW | EXECUTE", "within": "campaigns", "expires_at": 1800000000 }],
-///   "links": [{ "name": "launch-link", "resource": "launch", "permissions": "VIEW", "revoked": false }],
+///   "keys": [{ "name": "ci", "owner": "ann", "scope": "view | execute", "within": "campaigns", "expires_at": 1800000000 }],
+///   "links": [{ "name": "launch-link", "resource": "launch", "permissions": "view", "revoked": false }],
 ///   "removed": { "users": [[1, "bo"]], "keys": [[0, "bo-key"]] },
 ///   "revision": 42
 /// }
@@ -75,12 +75,17 @@ use crate::PolicyBuilder;
 ///
 /// - `version` (required): the shape's version, [`PolicyDocument::VERSION`].
 /// - Names are unique per kind of entity, and any string (unicode too).
-/// - Enumerations are `snake_case` strings: kinds (`"knowledge_base"`),
-///   user types (`"native_admin"`), effects, statuses (`"active"`,
-///   `"suspended"`, `"deactivated"`, or `{ "invited": { "until": seconds } }`).
+/// - Enumerations are `snake_case` strings, spelt as their `Display` and
+///   `FromStr` spell them (see [`ParseError`](crate::ParseError)): kinds
+///   (`"knowledge_base"`), user types (`"native_admin"`), effects,
+///   statuses (`"active"`, `"suspended"`, `"deactivated"`, or
+///   `{ "invited": { "until": seconds } }`).
 /// - Sets of flags ([`Permissions`], [`Channels`], [`UserTypes`]) are
-///   strings of flag names joined by `|` (`"VIEW | EDIT"`); a host's own
-///   unnamed permission bits are written in hexadecimal (`"VIEW | 0x10000000000"`).
+///   strings of `snake_case` flag names joined by `|` (`"view | edit"`,
+///   `"web | api"`), `"nothing"` for the empty set; a host's own unnamed
+///   permission bits are written in hexadecimal (`"view | 0x10000000000"`).
+///   Permission names are the action names ([`Action`](crate::Action)).
+///   Other spellings (`"VIEW"`, `""`) are refused.
 /// - A grant's `to` is `{ "user": name }`, `{ "team": name }`,
 ///   `"everyone"` or `"public"`.
 /// - `seats` is a [`Seats`] limit: at most `limit` active users of the
@@ -317,7 +322,7 @@ pub struct RoleDocument {
     pub only_for: Option<UserTypes>,
 }
 
-/// One rule of a role: `{"kinds": [...], "permissions": "VIEW | EDIT"}`
+/// One rule of a role: `{"kinds": [...], "permissions": "view | edit"}`
 /// gives these permissions on resources of these kinds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]

@@ -6,6 +6,7 @@ extern crate alloc;
 mod audit;
 mod authority;
 mod builder;
+mod caller;
 mod change;
 mod decision;
 mod directory;
@@ -21,6 +22,7 @@ pub mod presets;
 mod query;
 mod resource;
 mod role;
+mod spelling;
 mod subject;
 
 /// No parent, no subtree limit, no user: the "none" value of a dense index.
@@ -28,6 +30,7 @@ pub(crate) const NONE: u32 = u32::MAX;
 
 pub use audit::AuditRecord;
 pub use builder::PolicyBuilder;
+pub use caller::{CallerExplanation, Class};
 pub use change::{Author, Change, Revision};
 pub use decision::{Decision, Reason};
 pub use directory::{
@@ -50,4 +53,5 @@ pub use policy::{Explanation, Policy, Seats, MAX_TEAMS_PER_USER};
 pub use query::{diff, Difference, TenantReview, UserReview};
 pub use resource::{ResourceId, ResourceKind};
 pub use role::{Role, RoleId};
+pub use spelling::ParseError;
 pub use subject::{Credential, Subject};

@@ -1805,7 +1805,7 @@ impl fmt::Display for Explanation<'_> {
 impl Names for Policy {
     fn resource(&self, f: &mut fmt::Formatter<'_>, id: ResourceId) -> fmt::Result {
         match (self.resource_kind(id), self.resource_name(id)) {
-            (Some(kind), Some(name)) => write!(f, "{kind} {name:?}"),
+            (Some(kind), Some(name)) => write!(f, "{} {name:?}", kind.label()),
             _ => fmt::Display::fmt(&id, f),
         }
     }
