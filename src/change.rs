@@ -755,13 +755,6 @@ impl Policy {
             .unwrap_or(UserTypes::all())
     }
 
-    fn role_is_live(&self, role: u32) -> bool {
-        self.catalog
-            .roles
-            .get(role as usize)
-            .is_some_and(|decl| self.catalog.role_ids.get(&decl.name) == Some(&role))
-    }
-
     pub(crate) fn role_permissions_of(&self, role: u32, kind: usize) -> Permissions {
         self.roles
             .get(role as usize)
