@@ -30,7 +30,7 @@ pub(crate) const NONE: u32 = u32::MAX;
 
 pub use audit::AuditRecord;
 pub use builder::PolicyBuilder;
-pub use change::{Author, Change, Revision};
+pub use change::{Author, AuthorCredential, Change, Revision};
 pub use decision::{Decision, Reason};
 pub use directory::{
     ApiKey, Channel, Channels, KeyId, LinkId, PublicLink, Status, TeamId, User, UserId, UserType,

@@ -884,12 +884,10 @@ fn prepare(
         .into_iter()
         .find(|channel| channels.contains(channel.as_set()))?;
     let by = Author {
-        user: reference::user_name(author),
         channel,
-        mfa: extras.author_mfa,
-        at: NOW,
+        ..Author::web(reference::user_name(author), NOW).with_mfa(extras.author_mfa)
     };
-    let subject = Subject::user(policy.user_id(&by.user)?, channel)
+    let subject = Subject::user(policy.user_id(by.credential.name())?, channel)
         .with_mfa(extras.author_mfa)
         .at(NOW);
     let revocable: Vec<usize> = (0..existing.len())
