@@ -41,6 +41,7 @@ use reference::{principal, Model};
 
 /// Everything the views say about a policy, in id order.
 #[derive(Debug, PartialEq, Eq)]
+#[expect(clippy::type_complexity, reason = "one row per view, compared whole")]
 struct Described {
     resources: Vec<(u32, String, K, Option<u32>, u32)>,
     users: Vec<(u32, String, u32, UserType, Status, Channels, Vec<u32>)>,
@@ -254,7 +255,7 @@ fn views_say_what_the_model_declares(model: &Model) -> Result<(), TestCaseError>
             Grant {
                 principal: principal(g.who),
                 scope: ResourceId::from_index(id(g.scope)),
-                role: policy.role_id(&reference::role_name(g.role)).unwrap(),
+                role: role_id(&policy, &reference::role_name(g.role)),
                 effect: g.effect,
             },
             Condition::Always,

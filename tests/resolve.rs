@@ -7,6 +7,10 @@
 //! by its decisions, the time and MFA flow into the subject, and an
 //! unknown name is a typed error that repeats no more than the caller sent.
 
+// clippy.toml allows panics in `#[test]` functions only; the helpers
+// below fail the test the way `assert!` does.
+#![expect(clippy::panic, reason = "test helpers fail the test by panicking")]
+
 mod common;
 
 use clearance::{
