@@ -12,8 +12,11 @@ use crate::subject::{Subject, NO_TIME};
 
 /// Which kind of credential a name stands for: the three ways in of a
 /// [`Subject`] ([`Credential`](crate::Credential) is the same, by id).
+///
+/// It displays and serializes in one spelling: `user`, `key`, `link`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum CredentialKind {
     /// A user's account.
@@ -24,12 +27,24 @@ pub enum CredentialKind {
     Link,
 }
 
+impl CredentialKind {
+    /// The kind as people read it in a sentence: `user`, `API key`,
+    /// `public link`.
+    fn noun(self) -> &'static str {
+        match self {
+            CredentialKind::User => "user",
+            CredentialKind::Key => "API key",
+            CredentialKind::Link => "public link",
+        }
+    }
+}
+
 impl fmt::Display for CredentialKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             CredentialKind::User => "user",
-            CredentialKind::Key => "API key",
-            CredentialKind::Link => "public link",
+            CredentialKind::Key => "key",
+            CredentialKind::Link => "link",
         })
     }
 }
@@ -241,7 +256,7 @@ impl UnknownCredential {
 
 impl fmt::Display for UnknownCredential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown {} {:?}", self.kind, self.name)?;
+        write!(f, "unknown {} {:?}", self.kind.noun(), self.name)?;
         if self.is_truncated() {
             write!(f, " (the first {} of {} bytes)", self.name.len(), self.sent)?;
         }

@@ -330,3 +330,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_credential_kind_displays_in_the_spelling_it_serializes_in() {
+    let rows = [
+        (CredentialKind::User, "user"),
+        (CredentialKind::Key, "key"),
+        (CredentialKind::Link, "link"),
+    ];
+    for (kind, spelling) in rows {
+        assert_eq!(kind.to_string(), spelling);
+        #[cfg(feature = "serde")]
+        assert_eq!(
+            serde_json::to_string(&kind).ok(),
+            Some(format!("{spelling:?}"))
+        );
+    }
+}
