@@ -13,6 +13,7 @@ mod directory;
 mod document;
 mod error;
 mod grant;
+mod inspect;
 mod label;
 mod matrix;
 mod names;
@@ -20,6 +21,7 @@ mod permission;
 mod policy;
 pub mod presets;
 mod query;
+mod resolve;
 mod resource;
 mod role;
 mod spelling;
@@ -31,7 +33,7 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub use audit::AuditRecord;
 pub use builder::PolicyBuilder;
 pub use caller::{CallerExplanation, Class};
-pub use change::{Author, Change, Revision};
+pub use change::{Author, AuthorCredential, Change, Revision};
 pub use decision::{Decision, Reason};
 pub use directory::{
     ApiKey, Channel, Channels, KeyId, LinkId, PublicLink, Status, TeamId, User, UserId, UserType,
@@ -46,11 +48,13 @@ pub use error::{
     TableError,
 };
 pub use grant::{Effect, Grant, Grantee, Principal};
+pub use inspect::{KeyView, LinkView, ResourceView, RoleView, TeamView, UserView};
 pub use label::{Condition, Labels};
 pub use matrix::{CheckError, Matrix, Mismatch};
 pub use permission::{Action, Permissions};
 pub use policy::{Explanation, Policy, Seats, MAX_TEAMS_PER_USER};
 pub use query::{diff, Difference, TenantReview, UserReview};
+pub use resolve::{CredentialKind, Credentials, UnknownCredential};
 pub use resource::{ResourceId, ResourceKind};
 pub use role::{Role, RoleId};
 pub use spelling::ParseError;
