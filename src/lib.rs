@@ -13,6 +13,8 @@ mod document;
 mod error;
 mod grant;
 mod label;
+#[cfg(feature = "std")]
+mod live;
 mod matrix;
 mod names;
 mod permission;
@@ -44,6 +46,8 @@ pub use error::{
 };
 pub use grant::{Effect, Grant, Grantee, Principal};
 pub use label::{Condition, Labels};
+#[cfg(feature = "std")]
+pub use live::{LivePolicy, LoggedChangeError, PolicyGuard, RevisionTimeout};
 pub use matrix::{CheckError, Matrix, Mismatch};
 pub use permission::{Action, Permissions};
 pub use policy::{Explanation, Policy, Seats, MAX_TEAMS_PER_USER};
