@@ -20,13 +20,10 @@ use crate::policy::Policy;
 use crate::resource::ResourceId;
 use crate::subject::Subject;
 
-/// How long a write waits for readers to let go of the copy it reuses
-/// before it copies the policy instead: far longer than a decision holds a
-/// [`PolicyGuard`] (nanoseconds), long enough for a reader the scheduler
-/// paused mid-decision to resume, short enough that a guard held across a
-/// write (see [`LivePolicy::read`]) costs that write milliseconds, not
-/// forever.
-const GRACE: Duration = Duration::from_millis(10);
+/// How long a write waits at least for readers to let go of the copy it
+/// reuses, before it weighs copying the policy instead (see
+/// [`LivePolicy::reclaim`]).
+const MIN_GRACE: Duration = Duration::from_micros(50);
 
 /// A [`Policy`] that many threads read while changes arrive: the shared
 /// state of a service that authorizes every request and changes its model
@@ -63,12 +60,15 @@ const GRACE: Duration = Duration::from_millis(10);
 /// `Policy::apply`s however large the model.
 ///
 /// A write reuses the old front only once no reader holds it any more:
-/// decisions hold it for nanoseconds, so in practice it is free when the
-/// next write comes. A [`PolicyGuard`] kept across a write (for example
-/// through an `.await` that waits on I/O) makes the next write wait for it,
-/// up to a few milliseconds, and then copy the policy instead (a full copy,
-/// which at 1,000,000 users takes a fraction of a second). Keep a guard for
-/// one request, and clone the [`Policy`] behind it to keep a copy.
+/// decisions hold it for nanoseconds, so it is free by the next write,
+/// unless the operating system paused a reader mid-decision (on a busy
+/// machine, for milliseconds). The write then waits for that reader as long
+/// as a copy of the policy would take, and copies the front if the reader
+/// is still paused: at worst twice the cost of the better choice. Memory is
+/// then, for as long as the reader stays paused, the two copies plus the
+/// one it holds. A [`PolicyGuard`] kept across writes (for example across
+/// an `.await` on I/O) does the same to every other write: keep a guard
+/// for one request, and clone the [`Policy`] behind it to keep a copy.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -133,6 +133,9 @@ struct Back {
     policy: Option<Arc<Policy>>,
     /// The changes the front has and `policy` does not: the last write's.
     pending: Vec<Change>,
+    /// How long the last copy of the whole policy took: how long a write
+    /// waits for readers before it copies instead.
+    copy_cost: Duration,
 }
 
 /// Why [`LivePolicy::apply_logged`] (or
@@ -234,12 +237,15 @@ impl LivePolicy {
     /// the policy's from here on.
     #[must_use]
     pub fn new(policy: Policy) -> LivePolicy {
+        let started = Instant::now();
         let back = policy.clone();
+        let copy_cost = started.elapsed();
         LivePolicy {
             front: ArcSwap::from_pointee(policy),
             writer: Mutex::new(Back {
                 policy: Some(Arc::new(back)),
                 pending: Vec::new(),
+                copy_cost,
             }),
             waiting: Mutex::new(0),
             advanced: Condvar::new(),
@@ -461,17 +467,19 @@ impl LivePolicy {
             if let Err(error) = policy.apply(change.clone()) {
                 let error = ChangeError::new(index, error.change().into(), error.problem().clone());
                 // Whole or nothing: a half-applied batch is thrown away.
-                back.policy = Some(Arc::new(if index == 0 {
+                let restored = if index == 0 {
                     policy
                 } else {
-                    self.front.load().as_ref().clone()
-                }));
+                    self.copy_front(&mut back)
+                };
+                back.policy = Some(Arc::new(restored));
                 return Err(LoggedChangeError::Refused(error));
             }
         }
         // After this, the host's log has the changes, or nothing changed.
         if let Err(error) = log(first, &changes) {
-            back.policy = Some(Arc::new(self.front.load().as_ref().clone()));
+            let restored = self.copy_front(&mut back);
+            back.policy = Some(Arc::new(restored));
             return Err(LoggedChangeError::NotLogged {
                 revision: first,
                 error,
@@ -491,17 +499,26 @@ impl LivePolicy {
         Ok(written)
     }
 
-    /// The back copy, owned and brought up to the front: waits (briefly)
-    /// for readers still holding it to let go, then applies the changes it
-    /// has not seen. Falls back to a copy of the front when readers hold
-    /// it past [`GRACE`], or when the back copy is missing or does not end
-    /// up equal to the front (never, short of a bug: `Policy::apply` is
-    /// deterministic).
+    /// The back copy, owned and brought up to the front: waits for readers
+    /// still holding it to let go, then applies the changes it has not seen.
+    ///
+    /// Readers hold a copy for one decision, so the wait is nothing unless
+    /// the operating system paused a reader mid-decision, which on a busy
+    /// machine can last milliseconds. The write then waits as long as a
+    /// copy of the policy takes (at least [`MIN_GRACE`]), and copies the
+    /// front if the reader is still paused: never worse than twice the
+    /// better choice (the ski-rental rule). The paused reader's copy is
+    /// freed when it resumes.
+    ///
+    /// Also copies the front when the back copy is missing (a writer
+    /// panicked in the host's log) or does not end up equal to the front
+    /// (never, short of a bug: `Policy::apply` is deterministic).
     fn reclaim(&self, back: &mut Back) -> Policy {
         let pending = core::mem::take(&mut back.pending);
         let Some(mut shared) = back.policy.take() else {
-            return self.front.load().as_ref().clone();
+            return self.copy_front(back);
         };
+        let grace = back.copy_cost.max(MIN_GRACE);
         let mut start = None;
         let mut policy = loop {
             // `ArcSwap::swap` turned every reader's hold on the old front
@@ -511,20 +528,33 @@ impl LivePolicy {
                 Err(held) => shared = held,
             }
             let since = *start.get_or_insert_with(Instant::now);
-            if since.elapsed() > GRACE {
-                return self.front.load().as_ref().clone();
+            if since.elapsed() > grace {
+                return self.copy_front(back);
             }
-            std::thread::yield_now();
+            // Spin, not yield: yielding to a busy machine's other threads
+            // costs this write a time slice (milliseconds), far past the
+            // grace, while a reader on another core lets go in nanoseconds.
+            for _ in 0..64 {
+                core::hint::spin_loop();
+            }
         };
         for change in pending {
             if policy.apply(change).is_err() {
-                return self.front.load().as_ref().clone();
+                return self.copy_front(back);
             }
         }
-        let front = self.front.load();
-        if policy.revision() != front.revision() {
-            return front.as_ref().clone();
+        if policy.revision() != self.revision() {
+            return self.copy_front(back);
         }
+        policy
+    }
+
+    /// A copy of the front, timed for [`reclaim`](LivePolicy::reclaim)'s
+    /// next grace.
+    fn copy_front(&self, back: &mut Back) -> Policy {
+        let started = Instant::now();
+        let policy = self.front.load().as_ref().clone();
+        back.copy_cost = started.elapsed();
         policy
     }
 }

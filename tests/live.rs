@@ -51,7 +51,10 @@ fn add_workspace(name: &str) -> Change {
 }
 
 fn ann(live: &LivePolicy) -> Subject {
-    Subject::user(live.read().user_id("ann").expect("ann exists"), Channel::Web)
+    Subject::user(
+        live.read().user_id("ann").expect("ann exists"),
+        Channel::Web,
+    )
 }
 
 #[test]
@@ -125,7 +128,10 @@ fn concurrent_readers_never_see_half_a_batch_or_a_revision_going_back() {
                     // Batch k adds x-k and y-k: two changes.
                     assert_eq!(revision.get() % 2, 0, "half a batch at {revision}");
                     let batches = revision.get() / 2;
-                    for k in [batches.checked_sub(1), Some(batches)].into_iter().flatten() {
+                    for k in [batches.checked_sub(1), Some(batches)]
+                        .into_iter()
+                        .flatten()
+                    {
                         let x = policy.team_id(&format!("x-{k}")).is_some();
                         let y = policy.resource_id(&format!("y-{k}")).is_some();
                         assert_eq!(x, k < batches, "x-{k} at {revision}");
@@ -140,7 +146,10 @@ fn concurrent_readers_never_see_half_a_batch_or_a_revision_going_back() {
     start.wait();
     for k in 0..BATCHES {
         let written = live
-            .apply_all([add_team(&format!("x-{k}")), add_workspace(&format!("y-{k}"))])
+            .apply_all([
+                add_team(&format!("x-{k}")),
+                add_workspace(&format!("y-{k}")),
+            ])
             .expect("the batch is valid");
         assert_eq!(written, Revision::new(2 * (k as u64 + 1)));
     }
@@ -290,7 +299,10 @@ fn a_refused_change_leaves_everything_as_before_and_the_log_is_not_asked() {
     assert!(matches!(refused, Err(LoggedChangeError::Refused(ref e)) if e.index() == 0));
     assert!(!asked);
     assert_eq!(*live.read(), before);
-    assert_eq!(live.apply(add_team("ops-team")).map_err(|e| e.index()), Err(0));
+    assert_eq!(
+        live.apply(add_team("ops-team")).map_err(|e| e.index()),
+        Err(0)
+    );
     // Both copies still take the next change.
     let mut plain = before;
     for name in ["a", "b"] {
