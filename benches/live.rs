@@ -22,7 +22,6 @@
 )]
 #![expect(
     clippy::expect_used,
-    clippy::indexing_slicing,
     reason = "the bench's own model: a broken model must stop the run loudly"
 )]
 
@@ -43,6 +42,10 @@ use common::scale::{self, Spec};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 type Request = (Subject, Action, ResourceId);
+
+/// One round of `read_under_writes` on one design: decisions a second of
+/// two readers without writes, with writes, and the writes a second.
+type Round = Box<dyn FnMut() -> (f64, f64, f64)>;
 
 /// A way to share a changing policy between threads.
 trait Design: Send + Sync + Sized + 'static {
@@ -519,7 +522,7 @@ fn alternating(_: &mut Criterion) {
             (quiet, busy, rate)
         }
     }
-    let mut runs: Vec<(&str, Box<dyn FnMut() -> (f64, f64, f64)>)> = vec![
+    let mut runs: Vec<(&str, Round)> = vec![
         (
             "live",
             Box::new(under_writes::<LivePolicy>(&policy, &requests, duration)),

@@ -276,7 +276,6 @@ impl LivePolicy {
     }
 
     /// [`Policy::authorize`] on the current policy. Never waits for a writer.
-    #[must_use]
     pub fn authorize(&self, subject: &Subject, action: Action, resource: ResourceId) -> Decision {
         self.front.load().authorize(subject, action, resource)
     }

@@ -3,6 +3,11 @@
 //! visible once `apply` returns; read-your-writes through revisions; and a
 //! change log that must record a change before it is published.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test helpers: a broken test model must stop the test"
+)]
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Barrier};
 use std::thread;
