@@ -25,6 +25,13 @@ use crate::subject::Subject;
 /// [`LivePolicy::reclaim`]).
 const MIN_GRACE: Duration = Duration::from_micros(50);
 
+/// How long a write spins for a reader to let go before it sleeps.
+const SPIN: Duration = Duration::from_micros(2);
+
+/// How long a write sleeps between looks while a paused reader holds the
+/// copy it reuses.
+const NAP: Duration = Duration::from_micros(10);
+
 /// A [`Policy`] that many threads read while changes arrive: the shared
 /// state of a service that authorizes every request and changes its model
 /// at runtime.
@@ -195,6 +202,7 @@ pub struct PolicyGuard(arc_swap::Guard<Arc<Policy>>);
 impl Deref for PolicyGuard {
     type Target = Policy;
 
+    #[inline]
     fn deref(&self) -> &Policy {
         &self.0
     }
@@ -271,17 +279,20 @@ impl LivePolicy {
     /// # Ok::<(), clearance::BuildError>(())
     /// ```
     #[must_use]
+    #[inline]
     pub fn read(&self) -> PolicyGuard {
         PolicyGuard(self.front.load())
     }
 
     /// [`Policy::authorize`] on the current policy. Never waits for a writer.
+    #[inline]
     pub fn authorize(&self, subject: &Subject, action: Action, resource: ResourceId) -> Decision {
         self.front.load().authorize(subject, action, resource)
     }
 
     /// [`Policy::effective`] on the current policy. Never waits for a writer.
     #[must_use]
+    #[inline]
     pub fn effective(&self, subject: &Subject, resource: ResourceId) -> Permissions {
         self.front.load().effective(subject, resource)
     }
@@ -289,6 +300,7 @@ impl LivePolicy {
     /// The current revision: how many changes the policy has applied since
     /// it was built.
     #[must_use]
+    #[inline]
     pub fn revision(&self) -> Revision {
         self.front.load().revision()
     }
@@ -530,11 +542,14 @@ impl LivePolicy {
             if since.elapsed() > grace {
                 return self.copy_front(back);
             }
-            // Spin, not yield: yielding to a busy machine's other threads
-            // costs this write a time slice (milliseconds), far past the
-            // grace, while a reader on another core lets go in nanoseconds.
-            for _ in 0..64 {
+            // A reader running on another core lets go within nanoseconds:
+            // spin for it. Past that, the reader was paused, and needs a
+            // CPU to go on: sleep briefly, so as not to take one from it
+            // (yielding instead can cost a whole time slice).
+            if since.elapsed() < SPIN {
                 core::hint::spin_loop();
+            } else {
+                std::thread::sleep(NAP);
             }
         };
         for change in pending {
