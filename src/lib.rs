@@ -15,6 +15,8 @@ mod error;
 mod grant;
 mod inspect;
 mod label;
+#[cfg(feature = "std")]
+mod live;
 mod matrix;
 mod names;
 mod permission;
@@ -50,6 +52,8 @@ pub use error::{
 pub use grant::{Effect, Grant, Grantee, Principal};
 pub use inspect::{KeyView, LinkView, ResourceView, RoleView, TeamView, UserView};
 pub use label::{Condition, Labels};
+#[cfg(feature = "std")]
+pub use live::{LivePolicy, LoggedChangeError, PolicyGuard, RevisionTimeout};
 pub use matrix::{CheckError, Matrix, Mismatch};
 pub use permission::{Action, Permissions};
 pub use policy::{Explanation, Policy, Seats, MAX_TEAMS_PER_USER};
