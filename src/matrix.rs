@@ -1019,6 +1019,8 @@ fn push_repeated(out: &mut String, c: char, count: usize) {
 #[cfg(test)]
 mod tests {
     use super::{is_delimiter, read_cell, split_row};
+    use alloc::string::String;
+    use alloc::vec::Vec;
 
     #[test]
     fn cells_read_by_their_first_word() {
