@@ -36,27 +36,26 @@ use clearance::{Change, PolicyDocument, Revision};
 /// # Writing through a live policy
 ///
 /// The revision a change produces is known once the change is validated,
-/// so a writer validates on a copy (or the back copy of a live handle),
-/// appends, and publishes only when the append succeeded. With a hook that
-/// is handed the revision and the change, the log is the hook:
-/// `|revision, change| log.append(revision, change)`.
+/// so a writer validates first, appends, and publishes only when the
+/// append succeeded. [`LivePolicy::apply_logged`](clearance::LivePolicy::apply_logged)
+/// does exactly that (it validates on its back copy, which readers do not
+/// use), and the log is its hook: `|revision, change| log.append(revision, change)`.
 ///
 /// ```
-/// use clearance::{Change, PolicyBuilder, ResourceKind};
+/// use clearance::{Change, LivePolicy, PolicyBuilder, ResourceKind};
 /// use clearance_log::{recover, ChangeLog, SqliteLog};
 ///
 /// # let path = std::env::temp_dir().join(format!("clearance-log-trait-{}.db", std::process::id()));
 /// # let _ = std::fs::remove_file(&path);
-/// let mut policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
+/// let policy = PolicyBuilder::new().tenant("acme", ResourceKind::Organization).build()?;
 /// let mut log = SqliteLog::create(&path, &policy)?;
+/// let live = LivePolicy::new(policy);
 ///
 /// let change = Change::AddTeam { name: "ops".into(), tenant: "acme".into() };
-/// let mut next = policy.clone();                  // validate on a copy,
-/// let revision = next.apply(change.clone())?;     // whole or nothing,
-/// log.append(revision, &change)?;                 // make it durable,
-/// policy = next;                                  // and only then publish it.
+/// // Validated, made durable, and only then published.
+/// live.apply_logged(change, |revision, change| log.append(revision, change))?;
 ///
-/// assert_eq!(recover(&log)?, policy);
+/// assert_eq!(recover(&log)?, *live.read());
 /// # drop(log);
 /// # for suffix in ["", "-wal", "-shm"] { let _ = std::fs::remove_file(format!("{}{suffix}", path.display())); }
 /// # Ok::<(), Box<dyn std::error::Error>>(())
