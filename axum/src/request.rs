@@ -1,0 +1,36 @@
+//! Reading what a host's authentication left on a request, for the
+//! credentials function of [`Clearance::new`](crate::Clearance::new).
+
+use http::header::AUTHORIZATION;
+use http::request::Parts;
+
+/// The value of the header `name`, if present and text.
+///
+/// ```
+/// use clearance_axum::header;
+///
+/// let (parts, ()) = http::Request::builder().header("x-user", "ann").body(()).unwrap().into_parts();
+/// assert_eq!(header(&parts, "x-user"), Some("ann"));
+/// assert_eq!(header(&parts, "x-key"), None);
+/// ```
+#[must_use]
+pub fn header<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts.headers.get(name)?.to_str().ok()
+}
+
+/// The token of an `Authorization: Bearer <token>` header (the scheme in
+/// any case, RFC 9110), if present.
+///
+/// ```
+/// use clearance_axum::bearer;
+///
+/// let (parts, ()) = http::Request::builder().header("authorization", "Bearer ci-deploy").body(()).unwrap().into_parts();
+/// assert_eq!(bearer(&parts), Some("ci-deploy"));
+/// ```
+#[must_use]
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    let value = header(parts, AUTHORIZATION.as_str())?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}

@@ -1,0 +1,131 @@
+//! Read your writes over HTTP: the revision header. The concept is
+//! documented on [`REVISION`], where users read it.
+
+use std::time::Duration;
+
+use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
+use axum::Json;
+use clearance::Revision;
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+
+use crate::rejection::Rejection;
+use crate::shim::LivePolicy;
+
+/// The revision header, `clearance-revision`: read your writes across
+/// requests (and replicas), like Zanzibar's zookies.
+///
+/// - A write answers with the revision its change produced
+///   ([`Written`]).
+/// - Every authorized answer carries the revision its decision was made at
+///   (unless the handler set the header itself, as a write does).
+/// - A request carrying the header is decided only once the live policy has
+///   reached that revision: it waits, at most
+///   [`Clearance::with_max_wait`](crate::Clearance::with_max_wait) (one
+///   second by default), and is answered `503 revision_not_reached` if the
+///   policy is still older then. A header that is not a number is
+///   `400 invalid_revision`.
+///
+/// The value is the revision's number in decimal, `"42"`.
+pub const REVISION: HeaderName = HeaderName::from_static("clearance-revision");
+
+/// The answer to a write: the revision the change produced, in the
+/// [`REVISION`] header, and as the JSON body `{"revision": N}` when it is
+/// the whole response.
+///
+/// Returned by [`Clearance::apply`](crate::Clearance::apply). As part of a
+/// larger response, put it in a tuple: `(written, Json(created))`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written(pub Revision);
+
+impl Written {
+    /// The revision the change produced.
+    #[must_use]
+    pub fn revision(&self) -> Revision {
+        self.0
+    }
+}
+
+impl IntoResponseParts for Written {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        parts.headers_mut().insert(REVISION, header_value(self.0));
+        Ok(parts)
+    }
+}
+
+#[derive(serde::Serialize)]
+struct WrittenBody {
+    revision: u64,
+}
+
+impl IntoResponse for Written {
+    fn into_response(self) -> Response {
+        (
+            self,
+            Json(WrittenBody {
+                revision: self.0.get(),
+            }),
+        )
+            .into_response()
+    }
+}
+
+/// The header value for a revision.
+pub(crate) fn header_value(revision: Revision) -> HeaderValue {
+    HeaderValue::from(revision.get())
+}
+
+/// The revision a request asks for, if any.
+pub(crate) fn asked(headers: &HeaderMap) -> Result<Option<Revision>, Rejection> {
+    let Some(value) = headers.get(&REVISION) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .map(|number| Some(Revision::new(number)))
+        .ok_or_else(|| {
+            Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_revision",
+                "the clearance-revision header is not a revision number",
+            )
+        })
+}
+
+/// How long to sleep between looks at the revision while waiting: short
+/// enough that a change published by another request is seen within about a
+/// millisecond (the timer's resolution), long enough to cost nothing.
+const POLL: Duration = Duration::from_millis(1);
+
+/// Waits until `live` has reached `wanted`, at most `max`.
+pub(crate) async fn reach(
+    live: &LivePolicy,
+    wanted: Revision,
+    max: Duration,
+) -> Result<(), Rejection> {
+    if live.revision() >= wanted {
+        return Ok(());
+    }
+    let deadline = tokio::time::Instant::now() + max;
+    loop {
+        tokio::time::sleep(POLL).await;
+        let now = live.revision();
+        if now >= wanted {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(Rejection::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "revision_not_reached",
+                format!(
+                    "this server is at revision {}, not yet at {}; retry shortly",
+                    now.get(),
+                    wanted.get()
+                ),
+            ));
+        }
+    }
+}
