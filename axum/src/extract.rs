@@ -65,14 +65,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Authorized {
     type Rejection = Rejection;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Authorized, Rejection> {
-        parts.extensions.get::<Authorized>().copied().ok_or_else(|| {
-            Rejection::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "not_authorized",
-                "the server did not authorize this route",
-            )
-            .with_detail("a handler takes `Authorized` on a route without `Clearance::require`")
-        })
+        parts
+            .extensions
+            .get::<Authorized>()
+            .copied()
+            .ok_or_else(|| {
+                Rejection::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "not_authorized",
+                    "the server did not authorize this route",
+                )
+                .with_detail("a handler takes `Authorized` on a route without `Clearance::require`")
+            })
     }
 }
 

@@ -90,10 +90,7 @@ impl Clearance {
     /// revision, no change log.
     pub fn new(
         live: impl Into<Arc<LivePolicy>>,
-        credentials: impl for<'a> Fn(&'a Parts, u64) -> Option<Credentials<'a>>
-            + Send
-            + Sync
-            + 'static,
+        credentials: impl for<'a> Fn(&'a Parts, u64) -> Option<Credentials<'a>> + Send + Sync + 'static,
     ) -> Clearance {
         Clearance {
             inner: Arc::new(Inner {
@@ -192,7 +189,8 @@ impl Clearance {
         match result {
             Ok(revision) => Ok(Written(revision)),
             Err(ApplyError::Refused(error)) => {
-                Err(Rejection::explained(&error.explain_for_caller()).with_detail(error.to_string()))
+                Err(Rejection::explained(&error.explain_for_caller())
+                    .with_detail(error.to_string()))
             }
             Err(ApplyError::Log(error)) => Err(Rejection::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -203,13 +201,23 @@ impl Clearance {
         }
     }
 
-    /// The author of a change `subject` makes (for the `by` of
+    /// The author of a change `subject` makes, for the `by` of
     /// [`Change::Grant`] and [`Change::Revoke`], so that the policy checks
-    /// the author may make it), or `None` for a subject that cannot author
-    /// (a public link, an unknown user).
-    #[must_use]
-    pub fn author(&self, subject: &Subject) -> Option<Author> {
-        shim::author(&self.policy(), subject)
+    /// that the author may make it (holds what it gives).
+    ///
+    /// # Errors
+    ///
+    /// `403 not_an_author` for a subject that cannot author a change (a
+    /// public link): never leave `by` empty instead, which would make the
+    /// change the host's own, unchecked.
+    pub fn author(&self, subject: &Subject) -> Result<Author, Rejection> {
+        shim::author(&self.policy(), subject).ok_or_else(|| {
+            Rejection::new(
+                StatusCode::FORBIDDEN,
+                "not_an_author",
+                "these credentials cannot make changes",
+            )
+        })
     }
 
     /// Waits for the revision the request asks for, if any.

@@ -134,7 +134,9 @@ impl Rejection {
             "route_has_no_resource",
             "the server could not tell which resource this route is about",
         )
-        .with_detail(format!("the route's resource ({what}) is not in the request"))
+        .with_detail(format!(
+            "the route's resource ({what}) is not in the request"
+        ))
     }
 }
 
@@ -157,6 +159,12 @@ impl IntoResponse for Rejection {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // The policy is catching up: a second is longer than any wait.
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         if let Some(revision) = self.revision {
             response
                 .headers_mut()
@@ -169,7 +177,13 @@ impl IntoResponse for Rejection {
 
 impl std::fmt::Display for Rejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)?;
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )?;
         if let Some(detail) = &self.detail {
             write!(f, " ({detail})")?;
         }

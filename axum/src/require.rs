@@ -37,11 +37,14 @@ use crate::revision::{header_value, REVISION};
 #[derive(Clone)]
 pub struct Resource(Find);
 
+/// A host's function from a request to a resource's name.
+type FindFn = dyn Fn(&Parts) -> Option<String> + Send + Sync;
+
 #[derive(Clone)]
 enum Find {
     Param(&'static str),
     Named(Arc<str>),
-    FromParts(Arc<dyn Fn(&Parts) -> Option<String> + Send + Sync>),
+    FromParts(Arc<FindFn>),
 }
 
 impl Resource {

@@ -368,8 +368,7 @@ impl FileLog {
             .append(true)
             .open(path)
             .map_err(|e| log_error(path, e))?;
-        let mut line =
-            serde_json::to_vec(&policy.to_document()).map_err(|e| log_error(path, e))?;
+        let mut line = serde_json::to_vec(&policy.to_document()).map_err(|e| log_error(path, e))?;
         line.push(b'\n');
         file.write_all(&line).map_err(|e| log_error(path, e))?;
         file.sync_all().map_err(|e| log_error(path, e))?;
