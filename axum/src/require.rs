@@ -1,7 +1,6 @@
 //! A route's declaration of what it needs: an action on a resource found
 //! in the request. The concept is documented on [`Require`].
 
-use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -69,23 +68,29 @@ impl Resource {
         Resource(Find::FromParts(Arc::new(find)))
     }
 
-    /// The resource's name in this request.
-    async fn find<'p>(&'p self, parts: &mut Parts) -> Result<Cow<'p, str>, Rejection> {
+    /// Calls `decide` with the resource's name in this request.
+    async fn with_name<T>(
+        &self,
+        parts: &mut Parts,
+        decide: impl FnOnce(&Parts, &str) -> Result<T, Rejection>,
+    ) -> Result<T, Rejection> {
+        let missing = || Rejection::route_has_no_resource(&self.to_string());
         match &self.0 {
             Find::Param(name) => {
                 let params = RawPathParams::from_request_parts(parts, &())
                     .await
-                    .map_err(|_| Rejection::route_has_no_resource(&self.to_string()))?;
-                params
+                    .map_err(|_| missing())?;
+                let (_, value) = params
                     .iter()
                     .find(|(key, _)| key == name)
-                    .map(|(_, value)| Cow::Owned(value.to_owned()))
-                    .ok_or_else(|| Rejection::route_has_no_resource(&self.to_string()))
+                    .ok_or_else(missing)?;
+                decide(parts, value)
             }
-            Find::Named(name) => Ok(Cow::Borrowed(name)),
-            Find::FromParts(find) => find(parts)
-                .map(Cow::Owned)
-                .ok_or_else(|| Rejection::route_has_no_resource(&self.to_string())),
+            Find::Named(name) => decide(parts, name),
+            Find::FromParts(find) => {
+                let name = find(parts).ok_or_else(missing)?;
+                decide(parts, &name)
+            }
         }
     }
 }
@@ -133,8 +138,11 @@ impl Require {
     /// caller and the decision.
     async fn check(&self, parts: &mut Parts) -> Result<crate::Authorized, Rejection> {
         self.clearance.reach_asked(parts).await?;
-        let name = self.resource.find(parts).await?;
-        self.clearance.authorize(parts, self.action, &name)
+        self.resource
+            .with_name(parts, |parts, name| {
+                self.clearance.authorize(parts, self.action, name)
+            })
+            .await
     }
 }
 

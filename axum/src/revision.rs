@@ -1,6 +1,7 @@
 //! Read your writes over HTTP: the revision header. The concept is
 //! documented on [`REVISION`], where users read it.
 
+use std::cell::RefCell;
 use std::time::Duration;
 
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
@@ -72,8 +73,28 @@ impl IntoResponse for Written {
 }
 
 /// The header value for a revision.
+///
+/// Formatting one allocates; answers at the same revision follow each other
+/// (it changes once per write), so each thread keeps the last value it
+/// made and hands out copies of it (a reference count): no lock, no
+/// allocation per answer.
 pub(crate) fn header_value(revision: Revision) -> HeaderValue {
-    HeaderValue::from(revision.get())
+    thread_local! {
+        static LAST: RefCell<Option<(Revision, HeaderValue)>> = const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let Ok(mut last) = last.try_borrow_mut() else {
+            return HeaderValue::from(revision.get());
+        };
+        match &*last {
+            Some((made, value)) if *made == revision => value.clone(),
+            _ => {
+                let value = HeaderValue::from(revision.get());
+                *last = Some((revision, value.clone()));
+                value
+            }
+        }
+    })
 }
 
 /// The revision a request asks for, if any.

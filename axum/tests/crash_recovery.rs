@@ -9,6 +9,12 @@
 //! `clearance_axum::shim::FileLog` until `clearance_log::SqliteLog` lands;
 //! this test does not change then, except for the damaged log's text below.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "the helpers that start the service fail the test by panicking"
+)]
+
 mod common;
 
 use std::io::Write;
@@ -40,10 +46,8 @@ fn example() -> PathBuf {
 
 /// A log path of this test's own.
 fn log_path(name: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!(
-        "clearance-axum-{name}-{}.log",
-        std::process::id()
-    ));
+    let path =
+        std::env::temp_dir().join(format!("clearance-axum-{name}-{}.log", std::process::id()));
     let _ = std::fs::remove_file(&path);
     path
 }
@@ -64,7 +68,11 @@ async fn start(log: &Path) -> (Child, SocketAddr) {
         .expect("the service printed its address within 20 s")
         .unwrap()
         .expect("the service printed its address");
-    let addr = line.strip_prefix("listening on http://").unwrap().parse().unwrap();
+    let addr = line
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .parse()
+        .unwrap();
     (child, addr)
 }
 
@@ -88,7 +96,10 @@ async fn every_acknowledged_write_survives_sigkill_in_the_middle_of_a_stream() {
                 let body = json!({"name": name});
                 match try_send(addr, ada, "POST", "/folders/reports/flows", &[], Some(body)).await {
                     Ok(reply) if reply.status == 200 => {
-                        acknowledged.lock().unwrap().push((name, reply.revision.unwrap()));
+                        acknowledged
+                            .lock()
+                            .unwrap()
+                            .push((name, reply.revision.unwrap()));
                     }
                     Ok(reply) => panic!("write {n} refused: {} {:?}", reply.status, reply.json()),
                     Err(_) => break, // the service is gone: not acknowledged
@@ -111,11 +122,17 @@ async fn every_acknowledged_write_survives_sigkill_in_the_middle_of_a_stream() {
     // Every acknowledged write is there.
     for (flow, revision) in &acknowledged {
         let reply = get_as(addr, ada, &format!("/flows/{flow}")).await;
-        assert_eq!(reply.status, 200, "{flow}, acknowledged at revision {revision}, is lost");
+        assert_eq!(
+            reply.status, 200,
+            "{flow}, acknowledged at revision {revision}, is lost"
+        );
     }
     // The revision is the last acknowledged one, or one more when the
     // write in flight at the kill was logged but not answered.
-    let revision = get_as(addr, ada, "/flows/nightly-report").await.revision.unwrap();
+    let revision = get_as(addr, ada, "/flows/nightly-report")
+        .await
+        .revision
+        .unwrap();
     assert!(
         revision == last || revision == last + 1,
         "restarted at revision {revision}, last acknowledged {last}"
@@ -133,7 +150,12 @@ async fn every_acknowledged_write_survives_sigkill_in_the_middle_of_a_stream() {
             })
             .unwrap();
     }
-    let users = ["ada@acme.test", "bo@acme.test", "cy@acme.test", "gil@globex.test"];
+    let users = [
+        "ada@acme.test",
+        "bo@acme.test",
+        "cy@acme.test",
+        "gil@globex.test",
+    ];
     for user in users {
         for n in 0..revision + 2 {
             let flow = format!("flow-{n}");
@@ -141,11 +163,18 @@ async fn every_acknowledged_write_survives_sigkill_in_the_middle_of_a_stream() {
                 .user_id(user)
                 .map(|id| Subject::user(id, clearance::Channel::Web).at(common::NOW))
                 .unwrap();
-            let expected = never_crashed
-                .resource_id(&flow)
-                .is_some_and(|id| never_crashed.authorize(&subject, Action::View, id).is_allowed());
+            let expected = never_crashed.resource_id(&flow).is_some_and(|id| {
+                never_crashed
+                    .authorize(&subject, Action::View, id)
+                    .is_allowed()
+            });
             let reply = get_as(addr, As::User(user), &format!("/flows/{flow}")).await;
-            assert_eq!(reply.status == 200, expected, "{user} viewing {flow}: {:?}", reply.json());
+            assert_eq!(
+                reply.status == 200,
+                expected,
+                "{user} viewing {flow}: {:?}",
+                reply.json()
+            );
         }
     }
     let _ = std::fs::remove_file(&log);
@@ -156,16 +185,24 @@ async fn a_damaged_log_stops_the_start_with_an_error_never_a_smaller_policy() {
     let log = log_path("damaged");
     let (mut child, addr) = start(&log).await;
     let bo = As::User("bo@acme.test");
-    let reply = try_send(addr, bo, "POST", "/folders/reports/flows", &[], Some(json!({"name": "kept"})))
-        .await
-        .unwrap();
+    let reply = try_send(
+        addr,
+        bo,
+        "POST",
+        "/folders/reports/flows",
+        &[],
+        Some(json!({"name": "kept"})),
+    )
+    .await
+    .unwrap();
     assert_eq!(reply.status, 200);
     child.start_kill().unwrap();
     child.wait().await.unwrap();
 
     // A torn last record, as a disk might leave it.
     let mut file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
-    file.write_all(br#"{"revision":2,"change":{"AddRes"#).unwrap();
+    file.write_all(br#"{"revision":2,"change":{"AddRes"#)
+        .unwrap();
     drop(file);
 
     let output = Command::new(example())
@@ -174,8 +211,14 @@ async fn a_damaged_log_stops_the_start_with_an_error_never_a_smaller_policy() {
         .output()
         .await
         .unwrap();
-    assert!(!output.status.success(), "the service started on a damaged log");
+    assert!(
+        !output.status.success(),
+        "the service started on a damaged log"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("change log"), "the error names the log: {stderr}");
+    assert!(
+        stderr.contains("change log"),
+        "the error names the log: {stderr}"
+    );
     let _ = std::fs::remove_file(&log);
 }

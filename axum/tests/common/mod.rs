@@ -1,5 +1,12 @@
 //! A test service over real HTTP on a loopback port, and a client for it.
 #![allow(dead_code, reason = "each test file uses part of it")]
+// clippy.toml allows unwrap in `#[test]` functions only; these helpers are
+// called from tests and fail them the way `assert!` does.
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "test helpers fail the test by panicking"
+)]
 
 use std::net::SocketAddr;
 use std::time::Duration;
