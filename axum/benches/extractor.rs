@@ -8,7 +8,10 @@
     missing_docs,
     reason = "criterion_group! generates an undocumented function"
 )]
-#![expect(clippy::unwrap_used, reason = "a benchmark whose setup fails has nothing to measure")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a benchmark whose setup fails has nothing to measure"
+)]
 
 use std::hint::black_box;
 
