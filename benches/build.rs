@@ -1,6 +1,7 @@
 //! Building a policy: the standard model compiled from a `PolicyBuilder`,
 //! and from the same model as a `PolicyDocument` (names resolved, every
-//! declaration marked with its path for error messages).
+//! declaration marked with its path for error messages); and the policy
+//! written back as a document.
 //!
 //! Ids are stable across releases so figures compare over time; record
 //! medians in BENCHMARKS.md. Target: at most 20 ms median for each.
@@ -40,6 +41,11 @@ fn build(c: &mut Criterion) {
     });
     group.bench_function("from_document", |b| {
         b.iter(|| Policy::from_document(black_box(&document)).map(|p| p.resource_count()))
+    });
+    // The other way: the whole model read back as a document (through the
+    // views of `Policy::users` and the like).
+    group.bench_function("to_document", |b| {
+        b.iter(|| black_box(&policy).to_document().grants.len())
     });
     group.finish();
 }

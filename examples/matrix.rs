@@ -22,7 +22,7 @@
 //! channel its type may use, in a session that passed MFA), and the rows
 //! are actions at one resource: the second argument names it (by default,
 //! the document's first flow), and any further arguments name the actions
-//! (`view`, `edit`, `manage members` or `manage_members`, …; by default,
+//! as they are spelt (`view`, `edit`, `manage_members`, …; by default,
 //! every named action).
 
 use std::error::Error;
@@ -488,7 +488,7 @@ fn document(path: &str, rest: &[String]) -> Result<Model, Box<dyn Error>> {
     let actions = match rest.get(1..) {
         Some(names) if !names.is_empty() => names
             .iter()
-            .map(|name| action_named(name))
+            .map(|name| name.parse::<Action>())
             .collect::<Result<Vec<_>, _>>()?,
         _ => Action::ALL.to_vec(),
     };
@@ -533,26 +533,6 @@ fn document(path: &str, _rest: &[String]) -> Result<Model, Box<dyn Error>> {
          cargo run --example matrix --features serde -- {path}"
     )
     .into())
-}
-
-/// The named action called `name`, as it displays (`manage members`) or in
-/// snake case (`manage_members`), in any case.
-#[cfg_attr(
-    not(feature = "serde"),
-    expect(dead_code, reason = "used for documents")
-)]
-fn action_named(name: &str) -> Result<Action, String> {
-    let wanted = name.replace('_', " ");
-    Action::ALL
-        .into_iter()
-        .find(|action| action.to_string().eq_ignore_ascii_case(&wanted))
-        .ok_or_else(|| {
-            let known: Vec<String> = Action::ALL.iter().map(Action::to_string).collect();
-            format!(
-                "no action is called {name:?}; the actions are {}",
-                known.join(", ")
-            )
-        })
 }
 
 fn looks_like_a_path(arg: &str) -> bool {

@@ -28,8 +28,8 @@
 use std::error::Error;
 
 use clearance::{
-    Action, ApiKey, Channel, Effect, Grantee, Permissions as P, Policy, PolicyBuilder, PublicLink,
-    ResourceId, ResourceKind as K, Role, Status, Subject, User, UserType,
+    Action, ApiKey, Channel, Credentials, Effect, Grantee, Permissions as P, Policy, PolicyBuilder,
+    PublicLink, ResourceId, ResourceKind as K, Role, Status, Subject, User, UserType,
 };
 
 /// `clearance` has no clock: the host passes the time of each request in
@@ -308,7 +308,7 @@ fn main() -> Result<(), Box<dyn Error>> {
                 ask.user("erp-sync", Action::Edit, "run-payroll")?,
                 ask.row(
                     "erp-sync, by API",
-                    Subject::user(ask.user_id("erp-sync")?, Channel::Api).at(NOW),
+                    ask.resolve(Credentials::user("erp-sync", Channel::Api, NOW))?,
                     Action::Edit,
                     "run-payroll",
                 )?,
@@ -356,28 +356,31 @@ fn main() -> Result<(), Box<dyn Error>> {
 }
 
 /// Asks the policy questions by name, and keeps each answer as a row to
-/// print. A real host resolves names to ids once, when it loads a request,
-/// and then asks with ids only: `authorize` never sees a string.
+/// print. A real host resolves a request's credentials once
+/// (`Policy::resolve`), and then asks with ids only: `authorize` never sees
+/// a string.
 struct Ask<'p> {
     policy: &'p Policy,
 }
 
 impl Ask<'_> {
-    fn user_id(&self, name: &str) -> Result<clearance::UserId, String> {
-        self.policy
-            .user_id(name)
-            .ok_or_else(|| format!("the model has no user named {name:?}"))
-    }
-
     fn resource_id(&self, name: &str) -> Result<ResourceId, String> {
         self.policy
             .resource_id(name)
             .ok_or_else(|| format!("the model has no resource named {name:?}"))
     }
 
+    /// What the host knows about a request, resolved to the subject every
+    /// decision takes; an unknown name is an error naming it.
+    fn resolve(&self, credentials: Credentials<'_>) -> Result<Subject, String> {
+        self.policy
+            .resolve(credentials)
+            .map_err(|error| error.to_string())
+    }
+
     /// A user signed in to the web portal, with a password only, now.
     fn web(&self, name: &str) -> Result<Subject, String> {
-        Ok(Subject::user(self.user_id(name)?, Channel::Web).at(NOW))
+        self.resolve(Credentials::user(name, Channel::Web, NOW))
     }
 
     /// A question from a user in the web portal.
@@ -387,20 +390,12 @@ impl Ask<'_> {
 
     /// An API key asking (keys always come in through the API), now.
     fn key(&self, name: &str) -> Result<Subject, String> {
-        let key = self
-            .policy
-            .key_id(name)
-            .ok_or_else(|| format!("the model has no API key named {name:?}"))?;
-        Ok(Subject::key(key).at(NOW))
+        self.resolve(Credentials::key(name, NOW))
     }
 
     /// Whoever holds a public link asking (through the link itself), now.
     fn link(&self, name: &str) -> Result<Subject, String> {
-        let link = self
-            .policy
-            .link_id(name)
-            .ok_or_else(|| format!("the model has no public link named {name:?}"))?;
-        Ok(Subject::link(link).at(NOW))
+        self.resolve(Credentials::link(name, NOW))
     }
 
     /// The question itself: one call, one decision, one reason.

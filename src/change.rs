@@ -8,7 +8,7 @@ use core::fmt;
 
 use crate::decision::{Decision, Reason};
 use crate::directory::{
-    ApiKey, Channel, PublicLink, Status, TeamId, User, UserId, UserType, UserTypes,
+    ApiKey, Channel, KeyId, PublicLink, Status, TeamId, User, UserId, UserType, UserTypes,
 };
 use crate::error::{ChangeError, ChangeProblem, Entity, Problems};
 use crate::grant::{Effect, Grant, Grantee, Principal};
@@ -22,7 +22,7 @@ use crate::policy::{
 };
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Role, RoleId, TeamTypes};
-use crate::subject::Subject;
+use crate::subject::{Credential, Subject};
 
 /// A policy's version. Every applied change advances it by one.
 ///
@@ -66,21 +66,152 @@ impl fmt::Display for Revision {
 }
 
 /// Who makes a change that is itself authorized ([`Change::Grant`],
-/// [`Change::Revoke`]): the user, and the request it came with.
+/// [`Change::Revoke`]): a user or an API key, by name, and the request it
+/// came with. [`Policy::apply`] checks the change as that
+/// [`Subject`] would be decided ([`Policy::can_grant_when`],
+/// [`Policy::can_revoke`]): an API key gives, or gives back, only what it
+/// may do itself, within its [`scope`](crate::ApiKey::scope) and
+/// [`within`](crate::ApiKey::within) subtree, and not once it is revoked
+/// or expired or its owner may not act. A public link has no account
+/// behind it and never authors a change: there is no author for it.
+///
+/// An author is plain data by names, so that a change log replays it onto
+/// any copy of the policy. Serialized, it is
+/// `{"user": "ann", "channel": "web", "mfa": true, "at": 1700000000}` or
+/// `{"key": "ci-deploy", "channel": "api", "at": 1700000000}`: exactly one
+/// of `user` and `key`; `mfa` left out is `false` (the safe default).
+///
+/// ```
+/// use clearance::*;
+///
+/// let mut policy = PolicyBuilder::new()
+///     .tenant("acme", ResourceKind::Organization)
+///     .resource("ws", ResourceKind::Workspace, "acme")
+///     .role(Role::new("admin").allow_everywhere(Permissions::all()))
+///     .role(Role::new("viewer").allow_everywhere(Permissions::VIEW))
+///     .user(User::new("ann", "acme"))
+///     .user(User::new("bob", "acme"))
+///     .grant(Grantee::user("ann"), "acme", "admin", Effect::Allow)
+///     // A key of ann's that may only view and manage members.
+///     .api_key(ApiKey::new("ci", "ann").scope(Permissions::VIEW | Permissions::MANAGE_MEMBERS))
+///     .build()?;
+/// let grant = |role: &str, by: Author| Change::Grant {
+///     grantee: Grantee::user("bob"),
+///     scope: "ws".into(),
+///     role: role.into(),
+///     effect: Effect::Allow,
+///     when: Condition::Always,
+///     by: Some(by),
+/// };
+/// let ci = Author::key("ci", 1_700_000_000);
+/// policy.apply(grant("viewer", ci.clone()))?;
+/// // Beyond the key's scope, whatever its owner holds:
+/// let error = policy.apply(grant("admin", ci)).unwrap_err();
+/// assert!(matches!(error.problem(), ChangeProblem::Refused { reason: Reason::WouldEscalate { .. }, .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "AuthorFields", into = "AuthorFields")
+)]
 pub struct Author {
-    /// The user's name.
-    pub user: String,
-    /// The channel the change came through.
+    /// The user or API key making the change.
+    pub credential: AuthorCredential,
+    /// The channel the change came through. Not read for an API key,
+    /// which always acts through [`Channel::Api`] (as [`Subject::key`]).
     pub channel: Channel,
     /// Whether the session passed multi-factor authentication (`false` if
-    /// omitted in a serialized author: the safe default).
-    #[cfg_attr(feature = "serde", serde(default))]
+    /// omitted in a serialized author: the safe default). For an API key,
+    /// whether the host vouches for it (see [`Subject::key`]).
     pub mfa: bool,
-    /// The time of the change (seconds, the host's clock).
+    /// The time of the change (seconds, the host's clock); `u64::MAX` is
+    /// no time ([`Subject::at`]).
     pub at: u64,
+}
+
+/// Who an [`Author`] is, by name: a user, or an API key acting for its
+/// owner.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AuthorCredential {
+    /// The user of this name.
+    User(String),
+    /// The API key of this name.
+    Key(String),
+}
+
+impl AuthorCredential {
+    /// The user's or key's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        match self {
+            AuthorCredential::User(name) | AuthorCredential::Key(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for AuthorCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthorCredential::User(name) => write!(f, "user {name:?}"),
+            AuthorCredential::Key(name) => write!(f, "API key {name:?}"),
+        }
+    }
+}
+
+/// An [`Author`] as it serializes: the credential as a `user` or `key`
+/// field beside the others, so that an author written before keys could
+/// author (`{"user": ..}`) reads the same.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    channel: Channel,
+    #[serde(default)]
+    mfa: bool,
+    at: u64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<AuthorFields> for Author {
+    type Error = &'static str;
+
+    fn try_from(fields: AuthorFields) -> Result<Author, &'static str> {
+        let credential = match (fields.user, fields.key) {
+            (Some(user), None) => AuthorCredential::User(user),
+            (None, Some(key)) => AuthorCredential::Key(key),
+            (Some(_), Some(_)) => return Err("an author is a `user` or a `key`, not both"),
+            (None, None) => return Err("an author names a `user` or a `key`"),
+        };
+        Ok(Author {
+            credential,
+            channel: fields.channel,
+            mfa: fields.mfa,
+            at: fields.at,
+        })
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<Author> for AuthorFields {
+    fn from(author: Author) -> AuthorFields {
+        let (user, key) = match author.credential {
+            AuthorCredential::User(user) => (Some(user), None),
+            AuthorCredential::Key(key) => (None, Some(key)),
+        };
+        AuthorFields {
+            user,
+            key,
+            channel: author.channel,
+            mfa: author.mfa,
+            at: author.at,
+        }
+    }
 }
 
 impl Author {
@@ -97,11 +228,63 @@ impl Author {
     /// ```
     pub fn web(user: impl Into<String>, at: u64) -> Author {
         Author {
-            user: user.into(),
+            credential: AuthorCredential::User(user.into()),
             channel: Channel::Web,
             mfa: false,
             at,
         }
+    }
+
+    /// The API key `key` changing the model (through the API) at `at`,
+    /// without MFA, as [`Subject::key`].
+    pub fn key(key: impl Into<String>, at: u64) -> Author {
+        Author {
+            credential: AuthorCredential::Key(key.into()),
+            channel: Channel::Api,
+            mfa: false,
+            at,
+        }
+    }
+
+    /// The author a request's subject makes: its user or API key by name,
+    /// with its channel, MFA and time (`u64::MAX` when it has none).
+    /// `None` for a public link, which never authors a change, and for an
+    /// id the policy does not hold (removed ones included).
+    ///
+    /// ```
+    /// use clearance::*;
+    ///
+    /// let policy = PolicyBuilder::new()
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .user(User::new("ann", "acme"))
+    ///     .api_key(ApiKey::new("ci", "ann"))
+    ///     .link(PublicLink::new("share", "acme", Permissions::VIEW))
+    ///     .build()?;
+    /// let ci = policy.resolve(Credentials::key("ci", 1_700_000_000))?;
+    /// assert_eq!(Author::from_subject(&policy, &ci), Some(Author::key("ci", 1_700_000_000)));
+    /// let share = policy.resolve(Credentials::link("share", 1_700_000_000))?;
+    /// assert_eq!(Author::from_subject(&policy, &share), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn from_subject(policy: &Policy, subject: &Subject) -> Option<Author> {
+        let credential = match subject.credential() {
+            Credential::User(user) => {
+                let user = policy.user(user)?;
+                AuthorCredential::User(user.name().to_string())
+            }
+            Credential::Key(key) => {
+                let key = policy.key(key)?;
+                AuthorCredential::Key(key.name().to_string())
+            }
+            Credential::Link(_) => return None,
+        };
+        Some(Author {
+            credential,
+            channel: subject.channel(),
+            mfa: subject.mfa(),
+            at: subject.clock(),
+        })
     }
 
     /// Whether the author's session passed multi-factor authentication.
@@ -109,6 +292,24 @@ impl Author {
     pub fn with_mfa(mut self, mfa: bool) -> Author {
         self.mfa = mfa;
         self
+    }
+
+    /// The subject the author acts as, by id, and its tenant: what
+    /// [`Policy::apply`] checks the change with.
+    fn subject(&self, policy: &Policy) -> Outcome<(Subject, u32)> {
+        let (subject, user) = match &self.credential {
+            AuthorCredential::User(name) => {
+                let user = find(&policy.catalog.users, Entity::User, name)?;
+                (Subject::user(UserId(user), self.channel), user)
+            }
+            AuthorCredential::Key(name) => {
+                let key = find(&policy.catalog.keys, Entity::Key, name)?;
+                let owner = policy.keys.get(key as usize).map_or(NONE, |k| k.owner);
+                (Subject::key(KeyId(key)), owner)
+            }
+        };
+        let tenant = policy.users.get(user as usize).map_or(NONE, |r| r.tenant);
+        Ok((subject.with_mfa(self.mfa).at(self.at), tenant))
     }
 }
 
@@ -368,7 +569,7 @@ pub enum Change {
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Change::AddResource { name, kind, .. } => write!(f, "add {kind} {name:?}"),
+            Change::AddResource { name, kind, .. } => write!(f, "add {} {name:?}", kind.label()),
             Change::MoveResource { name, parent } => write!(f, "move {name:?} under {parent:?}"),
             Change::RemoveResource { name } => write!(f, "remove resource {name:?}"),
             Change::AddRole(role) => write!(f, "add role {:?}", role.name),
@@ -753,13 +954,6 @@ impl Policy {
             .get(role as usize)
             .copied()
             .unwrap_or(UserTypes::all())
-    }
-
-    fn role_is_live(&self, role: u32) -> bool {
-        self.catalog
-            .roles
-            .get(role as usize)
-            .is_some_and(|decl| self.catalog.role_ids.get(&decl.name) == Some(&role))
     }
 
     pub(crate) fn role_permissions_of(&self, role: u32, kind: usize) -> Permissions {
@@ -1597,7 +1791,7 @@ impl Policy {
         // so that one of another tenant fails where, and as, a missing name
         // does (`CrossesTenants`, which `for_caller` reads as `Unknown`).
         let author = match by {
-            Some(author) => Some((author, self.author(author)?)),
+            Some(author) => Some((author, author.subject(self)?)),
             None => None,
         };
         let scope_id = self.live_resource(scope)?;
@@ -1652,8 +1846,9 @@ impl Policy {
             };
             if !decision.is_allowed() {
                 return Err(ChangeProblem::Refused {
-                    author: author.user.clone(),
+                    author: author.credential.name().to_string(),
                     reason: decision.reason(),
+                    explanation: self.explain(decision.reason()).to_string(),
                 });
             }
         }
@@ -1752,16 +1947,6 @@ impl Policy {
             user,
             user_type,
         }
-    }
-
-    /// The subject an author acts as, and his tenant.
-    fn author(&self, author: &Author) -> Outcome<(Subject, u32)> {
-        let user = find(&self.catalog.users, Entity::User, &author.user)?;
-        let tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
-        let subject = Subject::user(UserId(user), author.channel)
-            .with_mfa(author.mfa)
-            .at(author.at);
-        Ok((subject, tenant))
     }
 
     // ---- keys and links ----

@@ -3,6 +3,7 @@
 
 use core::fmt;
 
+use crate::caller::Class;
 use crate::directory::Channel;
 use crate::grant::Principal;
 use crate::permission::Permissions;
@@ -181,6 +182,141 @@ impl Reason {
         matches!(self, Reason::Granted { .. })
     }
 
+    /// A stable `snake_case` identifier of the variant, for logs, metrics
+    /// and the `code` of an answer to a caller
+    /// ([`CallerExplanation`](crate::CallerExplanation)).
+    ///
+    /// Codes are part of the crate's stable interface: a code is never
+    /// renamed or reused for another variant, so hosts and their clients
+    /// may match on it. Each variant's code is its name in `snake_case`:
+    ///
+    /// | code | | code |
+    /// |---|---|---|
+    /// | `granted` | | `not_member` |
+    /// | `unknown_subject` | | `role_lacks` |
+    /// | `unknown_resource` | | `overridden` |
+    /// | `wrong_tenant` | | `denied` |
+    /// | `suspended` | | `key_lacks` |
+    /// | `invitation_pending` | | `link_lacks` |
+    /// | `invitation_expired` | | `mfa_required` |
+    /// | `deactivated` | | `would_escalate` |
+    /// | `key_revoked` | | `restricted_below` |
+    /// | `key_expired` | | `own_restriction` |
+    /// | `link_revoked` | | `unknown_role` |
+    /// | `link_expired` | | `grantee_of_another_tenant` |
+    /// | `time_unknown` | | `role_not_eligible` |
+    /// | `channel_not_allowed` | | `empty_action` |
+    /// | `key_out_of_scope` | | `link_out_of_scope` |
+    ///
+    /// `wrong_tenant` and `grantee_of_another_tenant` are for the host's
+    /// logs: a caller is answered with [`for_caller`](Reason::for_caller)'s
+    /// reason, whose code is `unknown_resource` or `unknown_subject`.
+    ///
+    /// ```
+    /// use clearance::Reason;
+    ///
+    /// assert_eq!(Reason::KeyRevoked.code(), "key_revoked");
+    /// ```
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Reason::Granted { .. } => "granted",
+            Reason::UnknownSubject => "unknown_subject",
+            Reason::UnknownResource => "unknown_resource",
+            Reason::WrongTenant => "wrong_tenant",
+            Reason::Suspended => "suspended",
+            Reason::InvitationPending => "invitation_pending",
+            Reason::InvitationExpired => "invitation_expired",
+            Reason::Deactivated => "deactivated",
+            Reason::KeyRevoked => "key_revoked",
+            Reason::KeyExpired => "key_expired",
+            Reason::LinkRevoked => "link_revoked",
+            Reason::LinkExpired => "link_expired",
+            Reason::TimeUnknown => "time_unknown",
+            Reason::ChannelNotAllowed { .. } => "channel_not_allowed",
+            Reason::KeyOutOfScope => "key_out_of_scope",
+            Reason::LinkOutOfScope => "link_out_of_scope",
+            Reason::EmptyAction => "empty_action",
+            Reason::NotMember => "not_member",
+            Reason::RoleLacks { .. } => "role_lacks",
+            Reason::Overridden { .. } => "overridden",
+            Reason::Denied { .. } => "denied",
+            Reason::KeyLacks { .. } => "key_lacks",
+            Reason::LinkLacks { .. } => "link_lacks",
+            Reason::MfaRequired { .. } => "mfa_required",
+            Reason::WouldEscalate { .. } => "would_escalate",
+            Reason::RestrictedBelow { .. } => "restricted_below",
+            Reason::OwnRestriction { .. } => "own_restriction",
+            Reason::UnknownRole => "unknown_role",
+            Reason::GranteeOfAnotherTenant => "grantee_of_another_tenant",
+            Reason::RoleNotEligible => "role_not_eligible",
+        }
+    }
+
+    /// What kind of answer the reason is, for a host that answers a caller
+    /// (over HTTP: [`Class::http_status`]).
+    ///
+    /// | class | reasons | why |
+    /// |---|---|---|
+    /// | [`Allowed`](Class::Allowed) | `Granted` | |
+    /// | [`Unauthenticated`](Class::Unauthenticated) | `UnknownSubject`, `KeyRevoked`, `KeyExpired`, `LinkRevoked`, `LinkExpired`, `TimeUnknown`, `GranteeOfAnotherTenant` | the credential does not (or no longer, or not provably) stand for anyone: the caller must present another |
+    /// | [`NotFound`](Class::NotFound) | `UnknownResource`, `WrongTenant`, `LinkOutOfScope`, `UnknownRole` | the caller may not learn that the resource exists: another tenant's reads as a missing one, and so does one outside the public link an anonymous holder has |
+    /// | [`Forbidden`](Class::Forbidden) | every other reason | the caller is known, and the answer is no |
+    ///
+    /// A reason and its [`for_caller`](Reason::for_caller) form always
+    /// have the same class, so the class tells nothing `for_caller` hides
+    /// (`GranteeOfAnotherTenant` is `Unauthenticated` because it reads as
+    /// `UnknownSubject`). `TimeUnknown` means the host forgot
+    /// [`Subject::at`](crate::Subject::at): whether the credential is still
+    /// valid cannot be told, so it is not taken as valid; log it as the
+    /// host's bug it is. A suspended, deactivated or invited account is
+    /// `Forbidden`: the credential names a known account, whose state
+    /// refuses the request. `NotMember` is `Forbidden` too: within its own
+    /// tenant a caller is not hidden which resources exist.
+    ///
+    /// ```
+    /// use clearance::{Class, Reason};
+    ///
+    /// assert_eq!(Reason::WrongTenant.class(), Class::NotFound);
+    /// assert_eq!(Reason::KeyExpired.class(), Class::Unauthenticated);
+    /// assert_eq!(Reason::NotMember.class().http_status(), 403);
+    /// ```
+    #[must_use]
+    pub const fn class(&self) -> Class {
+        match self {
+            Reason::Granted { .. } => Class::Allowed,
+            Reason::UnknownSubject
+            | Reason::KeyRevoked
+            | Reason::KeyExpired
+            | Reason::LinkRevoked
+            | Reason::LinkExpired
+            | Reason::TimeUnknown
+            | Reason::GranteeOfAnotherTenant => Class::Unauthenticated,
+            Reason::UnknownResource
+            | Reason::WrongTenant
+            | Reason::LinkOutOfScope
+            | Reason::UnknownRole => Class::NotFound,
+            Reason::Suspended
+            | Reason::InvitationPending
+            | Reason::InvitationExpired
+            | Reason::Deactivated
+            | Reason::ChannelNotAllowed { .. }
+            | Reason::KeyOutOfScope
+            | Reason::EmptyAction
+            | Reason::NotMember
+            | Reason::RoleLacks { .. }
+            | Reason::Overridden { .. }
+            | Reason::Denied { .. }
+            | Reason::KeyLacks { .. }
+            | Reason::LinkLacks { .. }
+            | Reason::MfaRequired { .. }
+            | Reason::WouldEscalate { .. }
+            | Reason::RestrictedBelow { .. }
+            | Reason::OwnRestriction { .. }
+            | Reason::RoleNotEligible => Class::Forbidden,
+        }
+    }
+
     /// The reason as the caller may be told it: the same, except that
     /// anything of another tenant reads as something that does not exist: a
     /// resource ([`WrongTenant`](Reason::WrongTenant) becomes
@@ -331,7 +467,7 @@ pub(crate) fn write_reason(
         }
         Reason::WrongTenant => f.write_str("the resource belongs to another organization"),
         Reason::ChannelNotAllowed { channel } => {
-            write!(f, "this kind of account may not use {channel}")
+            write!(f, "this kind of account may not use the {channel} channel")
         }
         Reason::EmptyAction => f.write_str("the action asks for no permission"),
         Reason::NotMember => f.write_str(

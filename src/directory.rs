@@ -72,10 +72,9 @@ dense_id!(
 );
 
 /// A way in: the channel a request arrives through.
+///
+/// Written `web`, `app`, `api` or `link` by `Display`, `FromStr` and serde.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Channel {
     /// The web portal or console.
     Web,
@@ -100,22 +99,10 @@ impl Channel {
     }
 }
 
-impl fmt::Display for Channel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Channel::Web => "the web portal",
-            Channel::App => "the apps",
-            Channel::Api => "the API",
-            Channel::Link => "a public link",
-        })
-    }
-}
-
 bitflags::bitflags! {
-    /// A set of [`Channel`]s.
+    /// A set of [`Channel`]s, written `"web | api"` (`"nothing"` when
+    /// empty) by `Display`, `FromStr` and serde.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(transparent))]
     pub struct Channels: u8 {
         /// [`Channel::Web`].
         const WEB = 1 << 0;
@@ -128,34 +115,15 @@ bitflags::bitflags! {
     }
 }
 
-/// Lists the channels for people: `the web portal, the API`, or `no channel`.
-impl fmt::Display for Channels {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_empty() {
-            return f.write_str("no channel");
-        }
-        let all = [Channel::Web, Channel::App, Channel::Api, Channel::Link];
-        let mut first = true;
-        for channel in all.into_iter().filter(|c| self.contains(c.as_set())) {
-            if !first {
-                f.write_str(", ")?;
-            }
-            first = false;
-            fmt::Display::fmt(&channel, f)?;
-        }
-        Ok(())
-    }
-}
-
 /// How an account exists, independent of what it may do.
 ///
 /// The type fixes the channels an account may ever use
 /// ([`UserType::channels`]); a user may be narrowed further
 /// ([`User::channels`]), never widened.
+///
+/// Written in `snake_case` (`native`, `native_admin`, …) by `Display`,
+/// `FromStr` and serde.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[repr(u8)]
 pub enum UserType {
     /// Created and managed in the product itself. Web, apps and API.
@@ -205,24 +173,11 @@ impl UserType {
     }
 }
 
-impl fmt::Display for UserType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            UserType::Native => "native",
-            UserType::NativeAdmin => "native admin",
-            UserType::Connected => "connected",
-            UserType::System => "system",
-            UserType::Interface => "interface",
-            UserType::Public => "public",
-        })
-    }
-}
-
 bitflags::bitflags! {
     /// A set of [`UserType`]s: who may hold a role ([`Role::only_for`](crate::Role::only_for)).
+    /// Written `"native | connected"` (`"nothing"` when empty) by
+    /// `Display`, `FromStr` and serde.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(transparent))]
     pub struct UserTypes: u8 {
         /// [`UserType::Native`].
         const NATIVE = 1 << 0;
@@ -240,6 +195,10 @@ bitflags::bitflags! {
 }
 
 /// Whether an account may act now. Only [`Status::Active`] may.
+///
+/// `Display` and `FromStr` write and read `active`, `suspended`,
+/// `deactivated` and `invited until <seconds>`; serde writes the same names
+/// in its tagged shape (`"active"`, `{"invited": {"until": 1700000000}}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]

@@ -16,7 +16,7 @@ use crate::grant::{Effect, Grantee, Principal};
 use crate::label::{Condition, Labels};
 use crate::names::Names as NameTable;
 use crate::permission::Permissions;
-use crate::policy::{key, Policy, Seats, NONE, REMOVED};
+use crate::policy::{key, Policy, Seats};
 use crate::resource::ResourceKind;
 use crate::role::Role;
 use crate::PolicyBuilder;
@@ -39,14 +39,14 @@ use crate::PolicyBuilder;
 /// ```json
 /// {
 ///   "version": 1,
-///   "mfa_required": "MANAGE_MEMBERS | MANAGE_BILLING",
-///   "seats": { "limit": 25, "counted": "NATIVE | CONNECTED" },
+///   "mfa_required": "manage_members | manage_billing",
+///   "seats": { "limit": 25, "counted": "native | connected" },
 ///   "roles": [
-///     { "name": "viewer", "rules": [{ "kinds": ["workspace", "folder", "flow"], "permissions": "VIEW" }] },
+///     { "name": "viewer", "rules": [{ "kinds": ["workspace", "folder", "flow"], "permissions": "view" }] },
 ///     { "name": "editor", "inherits": ["viewer"],
-///       "rules": [{ "kinds": ["folder", "flow"], "permissions": "VIEW | EDIT | EXECUTE" }] },
-///     { "name": "super user", "rules": [{ "kinds": ["flow"], "permissions": "EXECUTE_AS_OTHERS" }],
-///       "only_for": "NATIVE" }
+///       "rules": [{ "kinds": ["folder", "flow"], "permissions": "view | edit | execute" }] },
+///     { "name": "super user", "rules": [{ "kinds": ["flow"], "permissions": "execute_as_others" }],
+///       "only_for": "native" }
 ///   ],
 ///   "resources": [
 ///     { "name": "acme", "kind": "organization" },
@@ -58,7 +58,7 @@ use crate::PolicyBuilder;
 ///   "users": [
 ///     { "name": "ann", "tenant": "acme", "user_type": "native", "status": "active", "teams": ["writers"] },
 ///     { "name": "pat", "tenant": "acme", "user_type": "native", "status": { "invited": { "until": 1700000000 } },
-///       "channels": "WEB" }
+///       "channels": "web" }
 ///   ],
 ///   "grants": [
 ///     { "to": { "team": "writers" }, "scope": "campaigns", "role": "editor", "effect": "allow" },
@@ -66,8 +66,8 @@ use crate::PolicyBuilder;
 ///     { "to": "everyone", "scope": "marketing", "role": "viewer", "effect": "allow" },
 ///     { "to": "public", "scope": "launch", "role": "viewer", "effect": "allow" }
 ///   ],
-///   "keys": [{ "name": "ci", "owner": "ann", "scope": "VIEW | EXECUTE", "within": "campaigns", "expires_at": 1800000000 }],
-///   "links": [{ "name": "launch-link", "resource": "launch", "permissions": "VIEW", "revoked": false }],
+///   "keys": [{ "name": "ci", "owner": "ann", "scope": "view | execute", "within": "campaigns", "expires_at": 1800000000 }],
+///   "links": [{ "name": "launch-link", "resource": "launch", "permissions": "view", "revoked": false }],
 ///   "removed": { "users": [[1, "bo"]], "keys": [[0, "bo-key"]] },
 ///   "revision": 42
 /// }
@@ -75,12 +75,17 @@ use crate::PolicyBuilder;
 ///
 /// - `version` (required): the shape's version, [`PolicyDocument::VERSION`].
 /// - Names are unique per kind of entity, and any string (unicode too).
-/// - Enumerations are `snake_case` strings: kinds (`"knowledge_base"`),
-///   user types (`"native_admin"`), effects, statuses (`"active"`,
-///   `"suspended"`, `"deactivated"`, or `{ "invited": { "until": seconds } }`).
+/// - Enumerations are `snake_case` strings, spelt as their `Display` and
+///   `FromStr` spell them (see [`ParseError`](crate::ParseError)): kinds
+///   (`"knowledge_base"`), user types (`"native_admin"`), effects,
+///   statuses (`"active"`, `"suspended"`, `"deactivated"`, or
+///   `{ "invited": { "until": seconds } }`).
 /// - Sets of flags ([`Permissions`], [`Channels`], [`UserTypes`]) are
-///   strings of flag names joined by `|` (`"VIEW | EDIT"`); a host's own
-///   unnamed permission bits are written in hexadecimal (`"VIEW | 0x10000000000"`).
+///   strings of `snake_case` flag names joined by `|` (`"view | edit"`,
+///   `"web | api"`), `"nothing"` for the empty set; a host's own unnamed
+///   permission bits are written in hexadecimal (`"view | 0x10000000000"`).
+///   Permission names are the action names ([`Action`](crate::Action)).
+///   Other spellings (`"VIEW"`, `""`) are refused.
 /// - A grant's `to` is `{ "user": name }`, `{ "team": name }`,
 ///   `"everyone"` or `"public"`.
 /// - `seats` is a [`Seats`] limit: at most `limit` active users of the
@@ -317,7 +322,7 @@ pub struct RoleDocument {
     pub only_for: Option<UserTypes>,
 }
 
-/// One rule of a role: `{"kinds": [...], "permissions": "VIEW | EDIT"}`
+/// One rule of a role: `{"kinds": [...], "permissions": "view | edit"}`
 /// gives these permissions on resources of these kinds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -872,8 +877,9 @@ impl PartialEq for Policy {
 impl Eq for Policy {}
 
 /// Writes a policy's parts for [`Policy::to_document`], one per kind of
-/// entity: each decides alone which entities it writes (removed ones are
-/// left out, by one `*_is_live` check per kind).
+/// entity, from the policy's views ([`crate::inspect`]): each lists the
+/// live entities of its kind, and `removed` every other id, by the one
+/// rule of which ids are live.
 struct Writer<'p> {
     policy: &'p Policy,
 }
@@ -887,44 +893,8 @@ impl core::ops::Deref for Writer<'_> {
 }
 
 impl Writer<'_> {
-    fn resource_is_live(&self, id: u32) -> bool {
-        self.nodes
-            .get(id as usize)
-            .is_some_and(|node| node.tenant != REMOVED)
-    }
-
-    fn user_is_live(&self, id: u32) -> bool {
-        self.users
-            .get(id as usize)
-            .is_some_and(|user| user.tenant != REMOVED)
-    }
-
-    fn team_is_live(&self, id: u32) -> bool {
-        self.catalog
-            .team_tenants
-            .get(id as usize)
-            .is_some_and(|&tenant| tenant != REMOVED)
-    }
-
-    fn role_is_live(&self, id: u32, role: &Role) -> bool {
-        // A removed role keeps its name in the list, but not its id.
-        self.catalog.role_ids.get(&role.name) == Some(&id)
-    }
-
-    fn key_is_live(&self, id: u32) -> bool {
-        self.keys
-            .get(id as usize)
-            .is_some_and(|key| self.user_is_live(key.owner))
-    }
-
-    fn link_is_live(&self, id: u32) -> bool {
-        self.links
-            .get(id as usize)
-            .is_some_and(|link| self.resource_is_live(link.resource))
-    }
-
     /// The ids (and names) of removed entities: every id of a kind that
-    /// its `*_is_live` check, which the writers of the lists use, leaves out.
+    /// is not live.
     fn removed_document(&self) -> RemovedDocument {
         let removed = |count: usize, names: &NameTable, live: &dyn Fn(u32) -> bool| {
             (0..count)
@@ -935,7 +905,7 @@ impl Writer<'_> {
         };
         let roles = (0..)
             .zip(&self.catalog.roles)
-            .filter(|&(id, role)| !self.role_is_live(id, role))
+            .filter(|&(id, _)| !self.role_is_live(id))
             .map(|(id, role)| (id, role.name.clone()))
             .collect();
         RemovedDocument {
@@ -961,82 +931,59 @@ impl Writer<'_> {
     }
 
     fn role_documents(&self) -> Vec<RoleDocument> {
-        self.catalog
-            .roles
-            .iter()
-            .enumerate()
-            .filter(|&(index, role)| {
-                u32::try_from(index).is_ok_and(|id| self.role_is_live(id, role))
-            })
-            .map(|(_, role)| RoleDocument {
-                name: role.name.clone(),
+        self.roles()
+            .map(|role| RoleDocument {
+                name: role.name().to_string(),
                 rules: role
-                    .rules
-                    .iter()
+                    .rules()
                     .map(|(kinds, permissions)| RuleDocument {
-                        kinds: kinds.clone(),
-                        permissions: *permissions,
+                        kinds: kinds.to_vec(),
+                        permissions,
                     })
                     .collect(),
-                inherits: role.inherits.clone(),
-                only_for: (role.eligible != UserTypes::all()).then_some(role.eligible),
+                inherits: role.inherits().map(ToString::to_string).collect(),
+                only_for: (role.only_for() != UserTypes::all()).then_some(role.only_for()),
             })
             .collect()
     }
 
     fn resource_documents(&self) -> Vec<ResourceDocument> {
-        let names = &self.catalog.resources;
-        (0..self.nodes.len())
-            .filter_map(|index| {
-                let id = u32::try_from(index).ok()?;
-                let node = self.nodes.get(index)?;
-                self.resource_is_live(id).then(|| ResourceDocument {
-                    name: name_of(names, id),
-                    kind: node.kind,
-                    parent: (node.parent != NONE).then(|| name_of(names, node.parent)),
-                    labels: self.labels_of(id),
-                })
+        self.resources()
+            .filter_map(|id| self.resource(id))
+            .map(|resource| ResourceDocument {
+                name: resource.name().to_string(),
+                kind: resource.kind(),
+                parent: resource
+                    .parent()
+                    .map(|parent| self.resource_name_of(parent)),
+                labels: resource.labels(),
             })
             .collect()
     }
 
     fn team_documents(&self) -> Vec<TeamDocument> {
-        (0..self.catalog.teams.len())
-            .filter_map(|index| {
-                let id = u32::try_from(index).ok()?;
-                let tenant = *self.catalog.team_tenants.get(index)?;
-                self.team_is_live(id).then(|| TeamDocument {
-                    name: name_of(&self.catalog.teams, id),
-                    tenant: name_of(&self.catalog.resources, tenant),
-                })
+        self.teams()
+            .map(|team| TeamDocument {
+                name: team.name().to_string(),
+                tenant: self.resource_name_of(team.tenant()),
             })
             .collect()
     }
 
     fn user_documents(&self) -> Vec<UserDocument> {
-        (0..self.users.len())
-            .filter_map(|index| {
-                let id = u32::try_from(index).ok()?;
-                let user = self.users.get(index)?;
-                if !self.user_is_live(id) {
-                    return None;
-                }
-                let teams = self
-                    .teams_of(user)
-                    .iter()
-                    .filter(|&&team| self.team_is_live(team))
-                    .map(|&team| name_of(&self.catalog.teams, team))
-                    .collect();
-                Some(UserDocument {
-                    name: name_of(&self.catalog.users, id),
-                    tenant: name_of(&self.catalog.resources, user.tenant),
-                    user_type: user.user_type(),
-                    status: self.user_status(id),
-                    channels: (user.channels() != user.user_type().channels())
-                        .then_some(user.channels()),
-                    teams,
-                    labels: self.user_labels_of(id),
-                })
+        self.users()
+            .map(|user| UserDocument {
+                name: user.name().to_string(),
+                tenant: self.resource_name_of(user.tenant()),
+                user_type: user.user_type(),
+                status: user.status(),
+                channels: (user.channels() != user.user_type().channels())
+                    .then_some(user.channels()),
+                teams: user
+                    .teams()
+                    .map(|team| self.team_name(team).unwrap_or_default().to_string())
+                    .collect(),
+                labels: user.labels(),
             })
             .collect()
     }
@@ -1044,71 +991,29 @@ impl Writer<'_> {
     fn grant_documents(&self) -> Vec<GrantDocument> {
         // (scope, principal key, grant): sorted by the first two, grants
         // read like the model: resource by resource, principals in order.
-        let mut grants: Vec<(u32, u32, GrantDocument)> = Vec::new();
-        let role_name = |role: u32| {
-            self.catalog
-                .roles
-                .get(role as usize)
-                .map(|role| role.name.clone())
-                .unwrap_or_default()
-        };
-        for (index, node) in self.nodes.iter().enumerate() {
-            let Ok(scope) = u32::try_from(index) else {
-                break;
-            };
-            if !self.resource_is_live(scope) {
-                continue;
-            }
-            for entry in self.group_grants(node) {
-                let to = match key::unpack(entry.key) {
-                    Principal::User(user) if self.user_is_live(user.0) => {
-                        Grantee::User(name_of(&self.catalog.users, user.0))
+        let mut grants: Vec<(u32, u32, GrantDocument)> = self
+            .grants()
+            .map(|(grant, when)| {
+                let to = match grant.principal {
+                    Principal::User(user) => {
+                        Grantee::User(self.user_name(user).unwrap_or_default().to_string())
                     }
-                    Principal::Team(team) if self.team_is_live(team.0) => {
-                        Grantee::Team(name_of(&self.catalog.teams, team.0))
+                    Principal::Team(team) => {
+                        Grantee::Team(self.team_name(team).unwrap_or_default().to_string())
                     }
-                    Principal::User(_) | Principal::Team(_) => continue,
                     Principal::Everyone => Grantee::Everyone,
                     Principal::Public => Grantee::Public,
                 };
-                grants.push((
-                    scope,
-                    entry.key,
-                    GrantDocument {
-                        to,
-                        scope: name_of(&self.catalog.resources, scope),
-                        role: role_name(entry.role),
-                        effect: entry.effect,
-                        when: entry.condition,
-                    },
-                ));
-            }
-        }
-        for (index, user) in self.users.iter().enumerate() {
-            let Ok(id) = u32::try_from(index) else {
-                break;
-            };
-            if !self.user_is_live(id) {
-                continue;
-            }
-            for grant in self
-                .own_grants(id, user)
-                .iter()
-                .filter(|g| self.resource_is_live(g.scope))
-            {
-                grants.push((
-                    grant.scope,
-                    key::pack(Principal::User(crate::UserId(id))),
-                    GrantDocument {
-                        to: Grantee::User(name_of(&self.catalog.users, id)),
-                        scope: name_of(&self.catalog.resources, grant.scope),
-                        role: role_name(grant.role),
-                        effect: grant.effect,
-                        when: grant.condition,
-                    },
-                ));
-            }
-        }
+                let document = GrantDocument {
+                    to,
+                    scope: self.resource_name_of(grant.scope),
+                    role: self.role_name(grant.role).unwrap_or_default().to_string(),
+                    effect: grant.effect,
+                    when,
+                };
+                (grant.scope.0, key::pack(grant.principal), document)
+            })
+            .collect();
         // Stable: a principal's grants on one scope keep their compiled
         // order (by effect, then role).
         grants.sort_by_key(|&(scope, principal, _)| (scope, principal));
@@ -1116,37 +1021,33 @@ impl Writer<'_> {
     }
 
     fn key_documents(&self) -> Vec<KeyDocument> {
-        (0..self.keys.len())
-            .filter_map(|index| {
-                let id = u32::try_from(index).ok()?;
-                let key = self.keys.get(index)?;
-                self.key_is_live(id).then(|| KeyDocument {
-                    name: name_of(&self.catalog.keys, id),
-                    owner: name_of(&self.catalog.users, key.owner),
-                    scope: (key.scope != Permissions::all()).then_some(key.scope),
-                    within: (key.within != NONE)
-                        .then(|| name_of(&self.catalog.resources, key.within)),
-                    expires_at: key.expires_at,
-                    revoked: key.revoked,
-                })
+        self.keys()
+            .map(|key| KeyDocument {
+                name: key.name().to_string(),
+                owner: self.user_name(key.owner()).unwrap_or_default().to_string(),
+                scope: (key.scope() != Permissions::all()).then_some(key.scope()),
+                within: key.within().map(|within| self.resource_name_of(within)),
+                expires_at: key.expires_at(),
+                revoked: key.is_revoked(),
             })
             .collect()
     }
 
     fn link_documents(&self) -> Vec<LinkDocument> {
-        (0..self.links.len())
-            .filter_map(|index| {
-                let id = u32::try_from(index).ok()?;
-                let link = self.links.get(index)?;
-                self.link_is_live(id).then(|| LinkDocument {
-                    name: name_of(&self.catalog.links, id),
-                    resource: name_of(&self.catalog.resources, link.resource),
-                    permissions: link.permissions,
-                    expires_at: link.expires_at,
-                    revoked: link.revoked,
-                })
+        self.links()
+            .map(|link| LinkDocument {
+                name: link.name().to_string(),
+                resource: self.resource_name_of(link.resource()),
+                permissions: link.permissions(),
+                expires_at: link.expires_at(),
+                revoked: link.is_revoked(),
             })
             .collect()
+    }
+
+    /// The name of resource `id`, owned.
+    fn resource_name_of(&self, id: crate::ResourceId) -> String {
+        name_of(&self.catalog.resources, id.0)
     }
 }
 

@@ -141,7 +141,7 @@ pub enum Problem {
         user_type: UserType,
     },
     /// A user is given channels its type may never use.
-    #[error("user {user:?}: an account of type {user_type} may never use {extra}")]
+    #[error("user {user:?}: an account of type {user_type} may never use these channels: {extra}")]
     ChannelsNotAllowed {
         /// The user.
         user: String,
@@ -493,6 +493,21 @@ impl ChangeError {
         &self.problem
     }
 
+    /// The problem's stable code ([`ChangeProblem::code`]); for a change
+    /// refused to its author, the reason's ([`Reason::code`]).
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        self.problem.code()
+    }
+
+    /// What kind of answer the error is ([`ChangeProblem::class`]): a
+    /// change refused to its author takes its reason's class; an unknown
+    /// name is `NotFound`; a malformed or conflicting change is `Invalid`.
+    #[must_use]
+    pub fn class(&self) -> crate::Class {
+        self.problem.class()
+    }
+
     /// The error as the author of the change may be told it: the same,
     /// with [`ChangeProblem::for_caller`]'s problem, in which anything of
     /// another tenant than the author's reads exactly as a name nothing
@@ -546,6 +561,97 @@ impl ChangeError {
 }
 
 impl ChangeProblem {
+    /// A stable `snake_case` identifier of the problem (never renamed or
+    /// reused), for logs and the `code` of a
+    /// [`CallerExplanation`](crate::CallerExplanation). A
+    /// [`Refused`](ChangeProblem::Refused) change has its reason's
+    /// [`code`](Reason::code) (`would_escalate`, `denied`, …); the other
+    /// codes differ from every reason's:
+    ///
+    /// `unknown_name`, `duplicate_name`, `not_a_tenant`, `tenant_root`,
+    /// `crosses_tenants`, `cycle`, `ineligible`, `channels_not_allowed`,
+    /// `too_many_teams`, `too_many`, `already_member`, `not_in_team`,
+    /// `wrong_status`, `expired_invitation`, `seat_limit`,
+    /// `already_granted`, `not_granted`, `in_use`, `already_revoked`,
+    /// `revision_limit`, `already_expired`, `invalid_model`.
+    ///
+    /// `crosses_tenants` is for the host's logs: its
+    /// [`for_caller`](ChangeProblem::for_caller) form is `unknown_name`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            ChangeProblem::Unknown { .. } => "unknown_name",
+            ChangeProblem::Duplicate { .. } => "duplicate_name",
+            ChangeProblem::NotATenant { .. } => "not_a_tenant",
+            ChangeProblem::TenantRoot { .. } => "tenant_root",
+            ChangeProblem::CrossesTenants { .. } => "crosses_tenants",
+            ChangeProblem::Cycle { .. } => "cycle",
+            ChangeProblem::Ineligible { .. } => "ineligible",
+            ChangeProblem::ChannelsNotAllowed { .. } => "channels_not_allowed",
+            ChangeProblem::TooManyTeams { .. } => "too_many_teams",
+            ChangeProblem::TooMany { .. } => "too_many",
+            ChangeProblem::AlreadyMember { .. } => "already_member",
+            ChangeProblem::NotMember { .. } => "not_in_team",
+            ChangeProblem::WrongStatus { .. } => "wrong_status",
+            ChangeProblem::InvitationExpired { .. } => "expired_invitation",
+            ChangeProblem::SeatLimit { .. } => "seat_limit",
+            ChangeProblem::AlreadyGranted => "already_granted",
+            ChangeProblem::NotGranted => "not_granted",
+            ChangeProblem::InUse { .. } => "in_use",
+            ChangeProblem::AlreadyRevoked { .. } => "already_revoked",
+            ChangeProblem::RevisionLimit { .. } => "revision_limit",
+            ChangeProblem::AlreadyExpired { .. } => "already_expired",
+            ChangeProblem::Refused { reason, .. } => reason.code(),
+            ChangeProblem::Invalid(_) => "invalid_model",
+        }
+    }
+
+    /// What kind of answer the problem is
+    /// ([`Class`](crate::Class)):
+    ///
+    /// - a [`Refused`](ChangeProblem::Refused) change: its reason's
+    ///   [`class`](Reason::class) (mostly `Forbidden`);
+    /// - a name nothing has, or one of another tenant
+    ///   ([`Unknown`](ChangeProblem::Unknown),
+    ///   [`CrossesTenants`](ChangeProblem::CrossesTenants)), and removing a
+    ///   grant or membership that does not exist
+    ///   ([`NotGranted`](ChangeProblem::NotGranted),
+    ///   [`NotMember`](ChangeProblem::NotMember)): `NotFound`;
+    /// - everything else (a taken name, a cycle, a grant that exists, a
+    ///   wrong status, the seat limit, an invalid model, …): `Invalid`, a
+    ///   change that is malformed or conflicts with the policy.
+    ///
+    /// A problem and its `for_caller` form have the same class.
+    #[must_use]
+    pub fn class(&self) -> crate::Class {
+        use crate::Class;
+        match self {
+            ChangeProblem::Refused { reason, .. } => reason.class(),
+            ChangeProblem::Unknown { .. }
+            | ChangeProblem::CrossesTenants { .. }
+            | ChangeProblem::NotGranted
+            | ChangeProblem::NotMember { .. } => Class::NotFound,
+            ChangeProblem::Duplicate { .. }
+            | ChangeProblem::NotATenant { .. }
+            | ChangeProblem::TenantRoot { .. }
+            | ChangeProblem::Cycle { .. }
+            | ChangeProblem::Ineligible { .. }
+            | ChangeProblem::ChannelsNotAllowed { .. }
+            | ChangeProblem::TooManyTeams { .. }
+            | ChangeProblem::TooMany { .. }
+            | ChangeProblem::AlreadyMember { .. }
+            | ChangeProblem::WrongStatus { .. }
+            | ChangeProblem::InvitationExpired { .. }
+            | ChangeProblem::SeatLimit { .. }
+            | ChangeProblem::AlreadyGranted
+            | ChangeProblem::InUse { .. }
+            | ChangeProblem::AlreadyRevoked { .. }
+            | ChangeProblem::RevisionLimit { .. }
+            | ChangeProblem::AlreadyExpired { .. }
+            | ChangeProblem::Invalid(_) => Class::Invalid,
+        }
+    }
+
     /// The problem as the author of the change may be told it: the same,
     /// except that something of another tenant reads exactly as a name
     /// nothing has (same problem, same text): a
@@ -560,10 +666,24 @@ impl ChangeProblem {
                 entity: *entity,
                 name: name.clone(),
             },
-            ChangeProblem::Refused { author, reason } => ChangeProblem::Refused {
-                author: author.clone(),
-                reason: reason.for_caller(),
-            },
+            ChangeProblem::Refused {
+                author,
+                reason,
+                explanation,
+            } => {
+                let told = reason.for_caller();
+                ChangeProblem::Refused {
+                    author: author.clone(),
+                    reason: told,
+                    // A reason `for_caller` changes becomes one that names
+                    // no entity, so its sentence needs no names.
+                    explanation: if told == *reason {
+                        explanation.clone()
+                    } else {
+                        told.to_string()
+                    },
+                }
+            }
             other => other.clone(),
         }
     }
@@ -642,7 +762,7 @@ pub enum ChangeProblem {
         user_type: UserType,
     },
     /// A user is given channels its type may never use.
-    #[error("user {user:?}: an account of type {user_type} may never use {extra}")]
+    #[error("user {user:?}: an account of type {user_type} may never use these channels: {extra}")]
     ChannelsNotAllowed {
         /// The user.
         user: String,
@@ -684,7 +804,7 @@ pub enum ChangeProblem {
         team: String,
     },
     /// The user's status does not allow this change.
-    #[error("user {user:?} is {status:?}, not {expected}")]
+    #[error("user {user:?} is {status}, not {expected}")]
     WrongStatus {
         /// The user.
         user: String,
@@ -754,12 +874,16 @@ pub enum ChangeProblem {
         user: String,
     },
     /// The author of an authorized change may not make it.
-    #[error("{author:?} may not make this change: {reason}")]
+    #[error("{author:?} may not make this change: {explanation}")]
     Refused {
         /// The author.
         author: String,
         /// Why, as a decision explains it.
         reason: Reason,
+        /// The reason's sentence with the entities it mentions named, as
+        /// [`Policy::explain`](crate::Policy::explain) writes it (written
+        /// when the change is refused, while the policy is at hand).
+        explanation: String,
     },
     /// The model would be invalid (for example, a role inheritance cycle).
     #[error(transparent)]

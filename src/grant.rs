@@ -22,10 +22,9 @@ use crate::role::RoleId;
 ///   ("inherited by contents, overridden at item level");
 /// - [`Effect::Deny`] removes the role's permissions for that principal,
 ///   here and below, whatever any allow says.
+///
+/// Written `allow`, `override` or `deny` by `Display`, `FromStr` and serde.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[repr(u8)]
 pub enum Effect {
     /// Adds the role's permissions at the scope and below.
@@ -35,16 +34,6 @@ pub enum Effect {
     Override,
     /// Removes the role's permissions at the scope and below; wins over every allow.
     Deny,
-}
-
-impl fmt::Display for Effect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Effect::Allow => "allow",
-            Effect::Override => "override",
-            Effect::Deny => "deny",
-        })
-    }
 }
 
 /// Who a compiled grant is for.

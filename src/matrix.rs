@@ -441,7 +441,7 @@ impl<'p> Matrix<'p> {
     ///     | Edit   | Y²     |
     /// ").unwrap_err();
     /// assert_eq!(error.to_string(), r#"1 of 1 cells differ from the expected matrix:
-    /// - line 4, row "Edit", column "Viewer": the table says "Y²" (allowed), the policy denies: the roles held here do not include EDIT"#);
+    /// - line 4, row "Edit", column "Viewer": the table says "Y²" (allowed), the policy denies: the roles held here do not include edit"#);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check(&self, expected: &str) -> Result<(), CheckError> {

@@ -10,8 +10,6 @@
 //! fixed set of bits ([`Action::permissions`]); a request is allowed when the
 //! subject's effective permissions on the resource contain all of them.
 
-use core::fmt;
-
 bitflags::bitflags! {
     /// A set of permission bits (verbs).
     ///
@@ -30,9 +28,11 @@ bitflags::bitflags! {
     /// let custom = Permissions::from_bits_retain(1 << 60);
     /// assert!((editor | custom).contains(custom));
     /// ```
+    ///
+    /// It is written as the names of its flags in `snake_case` joined by
+    /// `|` (`"view | edit"`), in `Display`, `FromStr` and serde alike: see
+    /// [`ParseError`](crate::ParseError) and the crate's spellings.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-    #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-    #[cfg_attr(feature = "serde", serde(transparent))]
     pub struct Permissions: u64 {
         /// See the resource and its metadata (open a view, read a flow).
         const VIEW = 1 << 0;
@@ -95,9 +95,18 @@ bitflags::bitflags! {
 /// let approve = Action::Custom(Permissions::from_bits_retain(1 << 40));
 /// assert_eq!(approve.permissions().bits(), 1 << 40);
 /// ```
+///
+/// An action is written in `snake_case` (`"view"`, `"manage_api_keys"`,
+/// `"custom(view | 0x10000000000)"`) by `Display` and serde, and read back
+/// by `FromStr`:
+///
+/// ```
+/// use clearance::Action;
+///
+/// assert_eq!(Action::ExecuteAsOthers.to_string(), "execute_as_others");
+/// assert_eq!("execute_as_others".parse(), Ok(Action::ExecuteAsOthers));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
 #[non_exhaustive]
 pub enum Action {
     /// Needs [`Permissions::VIEW`].
@@ -210,69 +219,6 @@ impl Action {
             // Not reached: `permissions` handles `Custom` first.
             Action::Custom(_) => 63,
         }
-    }
-}
-
-impl fmt::Display for Action {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self {
-            Action::View => "view",
-            Action::Create => "create",
-            Action::Edit => "edit",
-            Action::Delete => "delete",
-            Action::Execute => "execute",
-            Action::ExecuteLimited => "execute (limited)",
-            Action::ExecuteAsOthers => "execute as others",
-            Action::ViewExecutions => "view executions",
-            Action::Share => "share",
-            Action::Publish => "publish",
-            Action::Export => "export",
-            Action::Import => "import",
-            Action::ManageMembers => "manage members",
-            Action::ManageSettings => "manage settings",
-            Action::ManageBilling => "manage billing",
-            Action::ManageApiKeys => "manage API keys",
-            Action::ManageIntegrations => "manage integrations",
-            Action::ViewAudit => "view the audit log",
-            Action::ViewAnalytics => "view analytics",
-            Action::Use => "use",
-            Action::Custom(bits) => return write!(f, "custom action {bits}"),
-        };
-        f.write_str(name)
-    }
-}
-
-/// Formats the set for people: `VIEW | EDIT`, `nothing` for the empty set,
-/// and the host's unnamed bits in hexadecimal.
-///
-/// ```
-/// use clearance::Permissions;
-///
-/// assert_eq!((Permissions::VIEW | Permissions::EDIT).to_string(), "VIEW | EDIT");
-/// assert_eq!(Permissions::empty().to_string(), "nothing");
-/// assert_eq!(Permissions::from_bits_retain(1 << 40).to_string(), "0x10000000000");
-/// ```
-impl fmt::Display for Permissions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_empty() {
-            return f.write_str("nothing");
-        }
-        let mut first = true;
-        for (name, _) in self.iter_names() {
-            if !first {
-                f.write_str(" | ")?;
-            }
-            first = false;
-            f.write_str(name)?;
-        }
-        let unnamed = self.bits() & !Permissions::all_named().bits();
-        if unnamed != 0 {
-            if !first {
-                f.write_str(" | ")?;
-            }
-            write!(f, "{unnamed:#x}")?;
-        }
-        Ok(())
     }
 }
 

@@ -1547,7 +1547,8 @@ impl Policy {
         self.catalog.resources.id(name).map(ResourceId)
     }
 
-    /// The id of the user named `name`.
+    /// The id of the user named `name`. To build a request's subject from
+    /// a name, see [`resolve`](Policy::resolve).
     #[must_use]
     pub fn user_id(&self, name: &str) -> Option<UserId> {
         self.catalog.users.id(name).map(UserId)
@@ -1658,7 +1659,9 @@ impl Policy {
             .map(|node| ResourceId(node.tenant))
     }
 
-    /// Every resource, in id order (parents are not necessarily first).
+    /// Every resource id, in id order (parents are not necessarily first),
+    /// removed ones included; [`resource`](Policy::resource) gives the view
+    /// of each live one.
     pub fn resources(&self) -> impl ExactSizeIterator<Item = ResourceId> + '_ {
         (0..self.nodes.len()).map(|index| ResourceId(u32::try_from(index).unwrap_or(NONE)))
     }
@@ -1805,7 +1808,7 @@ impl fmt::Display for Explanation<'_> {
 impl Names for Policy {
     fn resource(&self, f: &mut fmt::Formatter<'_>, id: ResourceId) -> fmt::Result {
         match (self.resource_kind(id), self.resource_name(id)) {
-            (Some(kind), Some(name)) => write!(f, "{kind} {name:?}"),
+            (Some(kind), Some(name)) => write!(f, "{} {name:?}", kind.label()),
             _ => fmt::Display::fmt(&id, f),
         }
     }

@@ -52,10 +52,11 @@ macro_rules! resource_kinds {
         ///
         /// The list covers the five reference products; the tenant root is
         /// usually an [`Organization`](ResourceKind::Organization).
+        ///
+        /// Written in `snake_case` (`folder`, `knowledge_base`) by
+        /// `Display`, `FromStr` and serde; [`label`](ResourceKind::label)
+        /// is the same in words, for sentences.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-        #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
-        #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
         #[repr(u8)]
         pub enum ResourceKind {
             $($(#[$doc])* $variant,)*
@@ -137,12 +138,6 @@ impl ResourceKind {
     #[must_use]
     pub const fn index(self) -> usize {
         self as usize
-    }
-}
-
-impl fmt::Display for ResourceKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
     }
 }
 

@@ -23,7 +23,9 @@ pub enum Credential {
 /// request came through; whether the session passed multi-factor
 /// authentication; and the current time, which `clearance` never reads
 /// itself (it has no clock), so that expiries are decided deterministically.
-/// It is small and `Copy`.
+/// It is small and `Copy`. [`Policy::resolve`](crate::Policy::resolve)
+/// builds one in one call from what a host knows by name
+/// ([`Credentials`](crate::Credentials)), the time included.
 ///
 /// # Safe defaults
 ///

@@ -11,7 +11,8 @@
 //!
 //! Then a property: on random models, whatever authored grant or revoke
 //! `apply` accepts gives no one, anywhere it reaches, a permission its
-//! author lacked there.
+//! author lacked there; the author being a user or one of his API keys
+//! (limited in scope, and sometimes to a subtree).
 
 // clippy.toml allows these in `#[test]` functions only; the property's
 // helpers index the models they generated.
@@ -27,9 +28,9 @@ mod generate;
 mod reference;
 
 use clearance::{
-    Action, Author, Change, ChangeProblem, Channel, Condition, Effect, Grant, Grantee, Labels,
-    Permissions as P, Policy, PolicyBuilder, Principal, Reason, ResourceKind as K, Role, Status,
-    Subject, User, UserType, UserTypes,
+    Action, ApiKey, Author, Change, ChangeProblem, Channel, Condition, Effect, Grant, Grantee,
+    Labels, Permissions as P, Policy, PolicyBuilder, Principal, Reason, ResourceKind as K, Role,
+    Status, Subject, User, UserType, UserTypes,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -664,6 +665,10 @@ struct Extras {
     /// else he holds comes from the model's grants (to him, his teams and
     /// everyone), restrictions included.
     author_only_manages: bool,
+    /// Author the change through an API key of the author's instead:
+    /// (the bits of its scope beside `MANAGE_MEMBERS`, the resource of
+    /// his tenant it is limited to).
+    author_key: Option<(u8, Option<Index>)>,
     /// Revoke an existing grant (which one) instead of granting.
     revoke: Option<Index>,
     /// (who kind, holder, scope, role, effect roll, condition).
@@ -692,21 +697,28 @@ fn extras() -> impl Strategy<Value = Extras> {
             proptest::bool::weighted(0.8),
             proptest::bool::weighted(0.5),
         ),
+        proptest::option::weighted(
+            0.3,
+            (any::<u8>(), proptest::option::weighted(0.5, any::<Index>())),
+        ),
         proptest::option::weighted(0.4, any::<Index>()),
         grant(),
     )
         .prop_map(
-            |(resource_labels, user_labels, conditional, author, revoke, change)| Extras {
-                resource_labels,
-                user_labels,
-                conditional,
-                author: author.0,
-                author_scope: author.1,
-                author_condition: author.2,
-                author_mfa: author.3,
-                author_only_manages: author.4,
-                revoke,
-                change,
+            |(resource_labels, user_labels, conditional, author, author_key, revoke, change)| {
+                Extras {
+                    resource_labels,
+                    user_labels,
+                    conditional,
+                    author: author.0,
+                    author_scope: author.1,
+                    author_condition: author.2,
+                    author_mfa: author.3,
+                    author_only_manages: author.4,
+                    author_key,
+                    revoke,
+                    change,
+                }
             },
         )
 }
@@ -883,15 +895,33 @@ fn prepare(
     let channel = [Channel::Web, Channel::App, Channel::Api]
         .into_iter()
         .find(|channel| channels.contains(channel.as_set()))?;
-    let by = Author {
-        user: reference::user_name(author),
-        channel,
-        mfa: extras.author_mfa,
-        at: NOW,
+    let (by, subject) = match extras.author_key {
+        None => {
+            let by = Author {
+                channel,
+                ..Author::web(reference::user_name(author), NOW).with_mfa(extras.author_mfa)
+            };
+            let subject = Subject::user(policy.user_id(by.credential.name())?, channel)
+                .with_mfa(extras.author_mfa)
+                .at(NOW);
+            (by, subject)
+        }
+        // A key of the author's: it may give no more than it may do
+        // itself, within its scope and its subtree.
+        Some((mask, within)) => {
+            let mut key = ApiKey::new("author-key", reference::user_name(author))
+                .scope(generate::permissions_from_mask(mask) | P::MANAGE_MEMBERS);
+            if let Some(within) = within {
+                let within = of_tenant[within.index(of_tenant.len())];
+                key = key.within(reference::resource_name(within));
+            }
+            policy.apply(Change::AddKey(key)).ok()?;
+            let id = policy.key_id("author-key")?;
+            let by = Author::key("author-key", NOW).with_mfa(extras.author_mfa);
+            let subject = Subject::key(id).with_mfa(extras.author_mfa).at(NOW);
+            (by, subject)
+        }
     };
-    let subject = Subject::user(policy.user_id(&by.user)?, channel)
-        .with_mfa(extras.author_mfa)
-        .at(NOW);
     let revocable: Vec<usize> = (0..existing.len())
         .filter(|&g| inside.contains(&existing_scopes[g]))
         .collect();

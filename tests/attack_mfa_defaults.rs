@@ -62,6 +62,8 @@ fn an_author_built_the_short_way_has_not_passed_mfa() {
             reason: Reason::MfaRequired {
                 missing: P::MANAGE_MEMBERS
             },
+            explanation: "manage_members requires signing in with multi-factor authentication"
+                .into(),
         }
     );
     assert_eq!(policy, before, "a refused change changes nothing");

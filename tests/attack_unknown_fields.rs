@@ -278,7 +278,7 @@ fn every_change_refuses_unknown_fields() {
 
 #[test]
 fn a_logged_key_with_a_misspelt_expiry_is_refused_naming_the_field() {
-    let logged = r#"{"AddKey": {"name": "ci", "owner": "ann", "scope": "VIEW", "within": null,
+    let logged = r#"{"AddKey": {"name": "ci", "owner": "ann", "scope": "view", "within": null,
         "expires": 1800000000, "revoked": false}}"#;
     let error = serde_json::from_str::<Change>(logged).expect_err("refused");
     let message = error.to_string();

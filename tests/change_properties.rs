@@ -896,12 +896,19 @@ impl RawOp {
                         .filter(|u| u.tenant == tenant)
                         .map(|u| u.name.as_str())
                         .collect();
-                    Author {
-                        user: pick(&authors, b, false),
-                        channel: Channel::Web,
-                        mfa: self.flags & 0x80 != 0,
-                        at: self.time,
-                    }
+                    // Keys author too: those of the tenant's users.
+                    let keys: Vec<&str> = mirror
+                        .keys
+                        .iter()
+                        .filter(|k| authors.contains(&k.owner.as_str()))
+                        .map(|k| k.name.as_str())
+                        .collect();
+                    let author = if self.flags & 0x08 != 0 && !keys.is_empty() {
+                        Author::key(pick(&keys, b, false), self.time)
+                    } else {
+                        Author::web(pick(&authors, b, false), self.time)
+                    };
+                    author.with_mfa(self.flags & 0x80 != 0)
                 });
                 if self.kind >= 77 {
                     Op::Revoke { grant, by }

@@ -1345,6 +1345,8 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
             Want::Is(ChangeProblem::Refused {
                 author: "ann".into(),
                 reason: Reason::WouldEscalate { missing: P::DELETE },
+                explanation: "the change would give delete, which its author does not hold there"
+                    .into(),
             }),
         ),
         (
@@ -1361,6 +1363,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
                 reason: Reason::RoleLacks {
                     missing: P::MANAGE_MEMBERS,
                 },
+                explanation: "the roles held here do not include manage_members".into(),
             }),
         ),
     ]
@@ -2178,7 +2181,9 @@ fn an_authored_grant_is_applied_only_when_its_author_may_grant_it() {
             refused(&mut policy, change),
             ChangeProblem::Refused {
                 author: author.into(),
-                reason
+                reason,
+                // None of these reasons names an entity.
+                explanation: reason.to_string(),
             }
         );
     }
@@ -2206,7 +2211,9 @@ fn an_authored_grant_is_applied_only_when_its_author_may_grant_it() {
             author: "ann".into(),
             reason: Reason::MfaRequired {
                 missing: P::MANAGE_MEMBERS
-            }
+            },
+            explanation: "manage_members requires signing in with multi-factor authentication"
+                .into(),
         }
     );
     // A grant its author may make applies, through the API as well.
@@ -2238,7 +2245,8 @@ fn an_authored_revoke_needs_manage_members_at_the_scope() {
         refused(&mut policy, revoke("cy")),
         ChangeProblem::Refused {
             author: "cy".into(),
-            reason: Reason::NotMember
+            reason: Reason::NotMember,
+            explanation: Reason::NotMember.to_string(),
         }
     );
     // Taking a grant away is no escalation: ann lacks DELETE, and may.

@@ -651,22 +651,22 @@ mod json {
         let document = parse(
             r#"{
               "version": 1,
-              "mfa_required": "MANAGE_MEMBERS",
-              "roles": [{ "name": "admin", "rules": [{ "kinds": ["knowledge_base", "brand_kit"], "permissions": "VIEW | EDIT" }],
-                          "inherits": [], "only_for": "NATIVE | NATIVE_ADMIN" }],
+              "mfa_required": "manage_members",
+              "roles": [{ "name": "admin", "rules": [{ "kinds": ["knowledge_base", "brand_kit"], "permissions": "view | edit" }],
+                          "inherits": [], "only_for": "native | native_admin" }],
               "resources": [{ "name": "acme", "kind": "organization" }, { "name": "kb", "kind": "knowledge_base", "parent": "acme" }],
               "teams": [{ "name": "ops", "tenant": "acme" }],
               "users": [
                 { "name": "ann", "tenant": "acme", "user_type": "native_admin", "status": "active", "teams": ["ops"] },
-                { "name": "bo", "tenant": "acme", "user_type": "native", "status": { "invited": { "until": 99 } }, "channels": "WEB | APP" }
+                { "name": "bo", "tenant": "acme", "user_type": "native", "status": { "invited": { "until": 99 } }, "channels": "web | app" }
               ],
               "grants": [
                 { "to": { "user": "ann" }, "scope": "kb", "role": "admin", "effect": "override" },
                 { "to": { "team": "ops" }, "scope": "acme", "role": "admin", "effect": "deny" },
                 { "to": "everyone", "scope": "acme", "role": "admin", "effect": "allow" }
               ],
-              "keys": [{ "name": "k", "owner": "ann", "scope": "VIEW", "within": "kb", "expires_at": 5, "revoked": true }],
-              "links": [{ "name": "l", "resource": "kb", "permissions": "VIEW" }]
+              "keys": [{ "name": "k", "owner": "ann", "scope": "view", "within": "kb", "expires_at": 5, "revoked": true }],
+              "links": [{ "name": "l", "resource": "kb", "permissions": "view" }]
             }"#,
         );
         assert_eq!(
@@ -716,7 +716,7 @@ mod json {
     /// a role, a team and a user in each, one grant.
     const BASE: &str = r#"{
       "version": 1,
-      "roles": [{ "name": "viewer", "rules": [{ "kinds": ["workspace", "folder"], "permissions": "VIEW" }] }],
+      "roles": [{ "name": "viewer", "rules": [{ "kinds": ["workspace", "folder"], "permissions": "view" }] }],
       "resources": [
         { "name": "acme", "kind": "organization" },
         { "name": "sales", "kind": "workspace", "parent": "acme" },
@@ -853,7 +853,7 @@ mod json {
         ),
         (
             "a role its holder may not hold",
-            r#"{ "roles": [{ "name": "super", "only_for": "NATIVE" }],
+            r#"{ "roles": [{ "name": "super", "only_for": "native" }],
                  "users": [{ "name": "bot", "tenant": "acme", "user_type": "interface", "status": "active", "teams": ["writers"] }],
                  "grants": [{ "to": { "team": "writers" }, "scope": "sales", "role": "super", "effect": "allow" },
                             { "to": "public", "scope": "sales", "role": "super", "effect": "allow" }] }"#,
@@ -864,15 +864,15 @@ mod json {
         ),
         (
             "channels beyond the user type",
-            r#"{ "users": [{ "name": "bot", "tenant": "acme", "user_type": "interface", "status": "active", "channels": "WEB | API" }] }"#,
+            r#"{ "users": [{ "name": "bot", "tenant": "acme", "user_type": "interface", "status": "active", "channels": "web | api" }] }"#,
             &[
-                r#"users[2].channels: user "bot": an account of type interface may never use the web portal"#,
+                r#"users[2].channels: user "bot": an account of type interface may never use these channels: web"#,
             ],
         ),
         (
             "keys and links to nothing",
             r#"{ "keys": [{ "name": "k", "owner": "nobody", "within": "nowhere" }],
-                 "links": [{ "name": "l", "resource": "nowhere", "permissions": "VIEW" }] }"#,
+                 "links": [{ "name": "l", "resource": "nowhere", "permissions": "view" }] }"#,
             &[
                 r#"keys[0]: unknown user "nobody""#,
                 r#"keys[0]: unknown resource "nowhere""#,
@@ -938,19 +938,19 @@ mod json {
             (r#"{"version": 1, "extra": true}"#, "unknown field `extra`"),
             (
                 r#"{"version": 1, "resources": [{"name": "a", "kind": "planet"}]}"#,
-                "unknown variant `planet`",
+                r#"unknown resource kind "planet"; the accepted spellings are organization, tenant,"#,
             ),
             (
                 r#"{"version": 1, "resources": [{"name": "a", "kind": "Organization"}]}"#,
-                "unknown variant `Organization`",
+                r#"unknown resource kind "Organization""#,
             ),
             (
                 r#"{"version": 1, "resources": [{"name": "a", "kind": "organization", "colour": 1}]}"#,
                 "unknown field `colour`",
             ),
             (
-                r#"{"version": 1, "mfa_required": "VIEW | FLY"}"#,
-                "unrecognized named flag",
+                r#"{"version": 1, "mfa_required": "view | fly"}"#,
+                r#"unknown permission "fly"; the accepted spellings are view, create,"#,
             ),
             (
                 r#"{"version": 1, "grants": [{"to": "nobody", "scope": "a", "role": "r", "effect": "allow"}]}"#,

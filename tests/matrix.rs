@@ -220,8 +220,8 @@ fn every_wrong_cell_is_reported_with_its_reason() {
     assert_eq!(
         error.to_string(),
         r#"3 of 15 cells differ from the expected matrix:
-- line 4, row "User management", column "Editor": the table says "Y (I)" (allowed), the policy denies: the roles held here do not include MANAGE_MEMBERS
-- line 6, row "Create and edit flows", column "Viewer": the table says "Y²" (allowed), the policy denies: the roles held here do not include EDIT
+- line 4, row "User management", column "Editor": the table says "Y (I)" (allowed), the policy denies: the roles held here do not include manage_members
+- line 6, row "Create and edit flows", column "Viewer": the table says "Y²" (allowed), the policy denies: the roles held here do not include edit
 - line 8, row "Billing", column "Admin": the table says "N" (denied), the policy allows: user "ada" holds the role "admin" on organization "acme""#
     );
     // A test that unwraps the check shows the same report.

@@ -375,10 +375,8 @@ fn only_a_domain_admin_can_make_a_domain_admin() {
     // An Interface user maintains users, but cannot hand out more than it
     // holds itself: making a Domain Admin is an escalation.
     let interface = Author {
-        user: "ivan".into(),
         channel: Channel::Api,
-        mfa: false,
-        at: 0,
+        ..Author::web("ivan", 0)
     };
     let error = policy
         .apply(smartflow::make_domain_admin("nora", "acme", interface))

@@ -476,13 +476,13 @@ fn reason_reads_as_a_sentence_naming_entities_by_id() {
             Reason::RoleLacks {
                 missing: P::PUBLISH,
             },
-            "the roles held here do not include PUBLISH",
+            "the roles held here do not include publish",
         ),
         (
             Reason::RoleLacks {
                 missing: P::EDIT | P::DELETE,
             },
-            "the roles held here do not include EDIT | DELETE",
+            "the roles held here do not include edit | delete",
         ),
         (
             Reason::KeyLacks {
@@ -494,13 +494,13 @@ fn reason_reads_as_a_sentence_naming_entities_by_id() {
             Reason::ChannelNotAllowed {
                 channel: Channel::Web,
             },
-            "this kind of account may not use the web portal",
+            "this kind of account may not use the web channel",
         ),
         (
             Reason::MfaRequired {
                 missing: P::MANAGE_SETTINGS,
             },
-            "MANAGE_SETTINGS requires signing in with multi-factor authentication",
+            "manage_settings requires signing in with multi-factor authentication",
         ),
         (Reason::Suspended, "the account is suspended"),
         (
@@ -542,7 +542,7 @@ fn explain_names_entities_by_the_names_the_model_gave_them() {
     );
     assert_eq!(
         sentence(Action::Publish, "flow"),
-        "the roles held here do not include PUBLISH"
+        "the roles held here do not include publish"
     );
     // Ids the policy does not know are named by id, not a panic.
     let unknown = Reason::Denied {

@@ -4,18 +4,20 @@
 //! The policy starts from `examples/service.json` (two customers, `acme`
 //! and `globex`; users `ada@acme.test` the admin, `bo@acme.test` editor of
 //! the `reports` folder, `cy@acme.test` with nothing, `gil@globex.test`;
-//! the read-only API key `ada-readonly`), lives in a change log on disk
-//! (LOG, by default `clearance-service.log` in the temporary directory),
-//! and survives a crash: at start the log is replayed, and every change is
-//! logged before it is published. It listens on ADDR (by default
-//! `127.0.0.1:3000`) and prints the address it got.
+//! Ada's API keys `ada-readonly`, scoped to viewing, and `ada-members`,
+//! scoped to viewing and managing members), lives in a SQLite change log
+//! (LOG, by default `clearance-service.db` in the temporary directory,
+//! `clearance-log`'s `SqliteLog`), and survives a crash: at start the
+//! newest snapshot is loaded and the log replayed after it, and every
+//! change is logged before it is published (and acknowledged). It listens
+//! on ADDR (by default `127.0.0.1:3000`) and prints the address it got.
 //!
 //! ```sh
 //! curl -H 'x-user: bo@acme.test' localhost:3000/flows
 //! curl -H 'x-user: bo@acme.test' localhost:3000/flows/nightly-report
-//! curl -H 'x-user: cy@acme.test' localhost:3000/flows/nightly-report     # 403 not_member
-//! curl -H 'x-user: gil@globex.test' localhost:3000/flows/nightly-report  # 404 unknown_resource
-//! curl -H 'authorization: Bearer ada-readonly' -X POST localhost:3000/flows/invoices/run  # 403 key_lacks
+//! curl -H 'x-user: cy@acme.test' localhost:3000/flows/nightly-report     # 404: he may not view it, so it does not exist for him
+//! curl -H 'x-user: gil@globex.test' localhost:3000/flows/nightly-report  # 404 unknown_resource, the same answer
+//! curl -H 'authorization: Bearer ada-readonly' -X POST localhost:3000/flows/invoices/run  # 403 key_lacks: it may view, not run
 //! curl -H 'x-user: ada@acme.test' -H 'content-type: application/json' \
 //!      -d '{"user":"cy@acme.test","role":"viewer"}' localhost:3000/admin/billing/grants  # {"revision":1}
 //! curl -H 'x-user: cy@acme.test' -H 'clearance-revision: 1' localhost:3000/flows/invoices
@@ -35,20 +37,20 @@ use axum::{Json, Router};
 use clearance::{
     Action, Change, Channel, Condition, Effect, Grantee, Policy, PolicyDocument, ResourceKind,
 };
-use clearance_axum::shim::{recover, FileLog};
 use clearance_axum::{
     bearer, header, Authorized, Caller, Clearance, Credentials, LivePolicy, Rejection, Resource,
     Written,
 };
+use clearance_log::{recover, ChangeLog, SqliteLog};
 use serde::{Deserialize, Serialize};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     let (addr, path) = arguments();
     let mut log = if path.exists() {
-        FileLog::open(&path)?
+        SqliteLog::open(&path)?
     } else {
-        FileLog::create(&path, &seed()?)?
+        SqliteLog::create(&path, &seed()?)?
     };
     let live = LivePolicy::new(recover(&log)?);
     let clearance =
@@ -102,7 +104,7 @@ fn arguments() -> (String, PathBuf) {
         .next()
         .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
     let log = arguments.next().map_or_else(
-        || std::env::temp_dir().join("clearance-service.log"),
+        || std::env::temp_dir().join("clearance-service.db"),
         PathBuf::from,
     );
     (addr, log)

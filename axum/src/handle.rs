@@ -6,7 +6,10 @@ use std::ops::Deref;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use clearance::{Action, Author, Change, Policy, ResourceId, Revision, Subject};
+use clearance::{
+    Action, Author, Change, Class, Credentials, Decision, LivePolicy, LoggedChangeError, Policy,
+    Reason, ResourceId, Revision, Subject,
+};
 use http::request::Parts;
 use http::StatusCode;
 
@@ -14,9 +17,6 @@ use crate::extract::Authorized;
 use crate::rejection::Rejection;
 use crate::require::{Require, Resource};
 use crate::revision::{self, Written};
-use crate::shim::{
-    self, ApplyError, ChangeErrorForCaller, Credentials, ExplainForCaller, LivePolicy, Resolve,
-};
 
 /// The host's function from a request to who is asking: the request's
 /// parts and the time (seconds, from the handle's clock) in, the
@@ -121,10 +121,27 @@ impl Clearance {
     }
 
     /// Logs every change [`apply`](Clearance::apply) writes with `append`
-    /// (a durable log's append, given the revision the change produces)
-    /// before publishing it: a change whose append fails is not applied,
-    /// and is answered `500 log_failed`. Appends are called one at a time,
-    /// in revision order.
+    /// before publishing it: `append` gets the revision the change will
+    /// have and the change, as [`LivePolicy::apply_logged`]'s hook, so a
+    /// change is visible to reads, and acknowledged, only once the log has
+    /// it. A change whose append fails is not made, and is answered
+    /// `500 log_failed`. Appends are called one at a time, in revision
+    /// order, without gaps.
+    ///
+    /// With `clearance-log`'s SQLite log (any `ChangeLog`), the hook is its
+    /// append:
+    ///
+    /// ```no_run
+    /// use clearance_axum::{Clearance, LivePolicy};
+    /// use clearance_log::{recover, ChangeLog, SqliteLog};
+    /// # fn credentials(_: &http::request::Parts, _: u64) -> Option<clearance::Credentials<'_>> { None }
+    ///
+    /// let mut log = SqliteLog::open("policy.db")?;
+    /// let live = LivePolicy::new(recover(&log)?);
+    /// let clearance = Clearance::new(live, credentials)
+    ///     .with_log(move |revision, change| log.append(revision, change));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_log<E: fmt::Display>(
         mut self,
@@ -179,39 +196,44 @@ impl Clearance {
     /// failed (nothing was applied).
     pub fn apply(&self, change: Change) -> Result<Written, Rejection> {
         let live = &self.inner.live;
-        let result = match &self.inner.log {
-            None => live.apply(change).map_err(ApplyError::Refused),
-            Some(log) => {
+        let written = match &self.inner.log {
+            None => live.apply(change).map_err(LoggedChangeError::Refused),
+            // Writers take turns inside `apply_logged`, so this lock is
+            // never waited for; it only makes the `FnMut` callable from
+            // every request.
+            Some(log) => live.apply_logged(change, |revision, change| {
                 let mut append = log.lock().unwrap_or_else(PoisonError::into_inner);
-                live.apply_logged(change, |revision, change| append(revision, change))
-            }
+                append(revision, change)
+            }),
         };
-        match result {
+        match written {
             Ok(revision) => Ok(Written(revision)),
-            Err(ApplyError::Refused(error)) => {
-                Err(Rejection::explained(&error.explain_for_caller())
-                    .with_detail(error.to_string()))
+            Err(LoggedChangeError::Refused(error)) => {
+                Err(Rejection::explained(&error.to_caller()).with_detail(error.to_string()))
             }
-            Err(ApplyError::Log(error)) => Err(Rejection::new(
+            Err(LoggedChangeError::NotLogged { revision, error }) => Err(Rejection::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "log_failed",
                 "the change could not be recorded, and was not made",
             )
-            .with_detail(error)),
+            .with_detail(format!("the change log did not record {revision}: {error}"))),
         }
     }
 
-    /// The author of a change `subject` makes, for the `by` of
-    /// [`Change::Grant`] and [`Change::Revoke`], so that the policy checks
-    /// that the author may make it (holds what it gives).
+    /// The author of a change `subject` makes ([`Author::from_subject`]),
+    /// for the `by` of [`Change::Grant`] and [`Change::Revoke`], so that
+    /// the policy checks that the author may make it: that he holds what
+    /// he gives, and for an API key, that the key's scope holds it too (a
+    /// key scoped to `view | manage_members` may grant a viewer role, not
+    /// an editor one).
     ///
     /// # Errors
     ///
     /// `403 not_an_author` for a subject that cannot author a change (a
-    /// public link): never leave `by` empty instead, which would make the
-    /// change the host's own, unchecked.
+    /// public link, or a user or key removed since): never leave `by` empty
+    /// instead, which would make the change the host's own, unchecked.
     pub fn author(&self, subject: &Subject) -> Result<Author, Rejection> {
-        shim::author(&self.policy(), subject).ok_or_else(|| {
+        Author::from_subject(&self.policy(), subject).ok_or_else(|| {
             Rejection::new(
                 StatusCode::FORBIDDEN,
                 "not_an_author",
@@ -260,20 +282,54 @@ impl Clearance {
     ) -> Result<Authorized, Rejection> {
         let (subject, policy) = self.resolve(parts)?;
         let revision = policy.revision();
-        // A name the policy does not hold is decided like an id it never
-        // had: the policy answers `UnknownResource` in its own order of
-        // checks, exactly as for another tenant's resource.
-        let id = policy
-            .resource_id(resource)
-            .unwrap_or(ResourceId::from_index(u32::MAX));
+        let id = policy.resource_id(resource).unwrap_or(MISSING);
         let decision = policy.authorize(&subject, action, id);
         if decision.is_allowed() {
             return Ok(Authorized::new(subject, id, revision));
         }
-        Err(Rejection::explained(&policy.explain_for_caller(decision))
+        let told = if hides_resource(&policy, &subject, id, decision) {
+            policy.explain_for_caller(policy.authorize(&subject, action, MISSING))
+        } else {
+            policy.explain_for_caller(decision)
+        };
+        Err(Rejection::explained(&told)
             .with_detail(policy.explain(decision.reason()).to_string())
             .at(revision))
     }
+}
+
+/// An id no policy holds: a name the policy does not know is decided as
+/// this id, so that it is answered exactly as the policy answers an unknown
+/// resource, in its own order of checks.
+const MISSING: ResourceId = ResourceId::from_index(u32::MAX);
+
+/// Whether a denial must be answered as if the resource did not exist
+/// (oso's rule: never confirm existence to a caller who may not see it):
+/// the caller is refused the action *and* may not view the resource, for
+/// a reason about this resource (no grant here, a `Deny` or `Override`,
+/// his key's scope or subtree). Called on the denial path only; it costs
+/// one more decision.
+///
+/// A caller who may view it is told the real denial (`403 role_lacks`, ...),
+/// and so is one whose refusal is about himself rather than the resource
+/// (suspended, an invitation pending, a channel not allowed) or who would
+/// view it once he passes MFA: he is entitled to know it exists, and
+/// needs the reason to do something about it.
+fn hides_resource(policy: &Policy, subject: &Subject, id: ResourceId, denied: Decision) -> bool {
+    if denied.reason().class() != Class::Forbidden {
+        return false;
+    }
+    let view = policy.authorize(subject, Action::View, id);
+    matches!(
+        view.reason(),
+        Reason::NotMember
+            | Reason::RoleLacks { .. }
+            | Reason::Overridden { .. }
+            | Reason::Denied { .. }
+            | Reason::KeyLacks { .. }
+            | Reason::LinkLacks { .. }
+            | Reason::KeyOutOfScope
+    )
 }
 
 impl fmt::Debug for Clearance {

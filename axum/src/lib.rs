@@ -6,7 +6,6 @@ mod rejection;
 mod request;
 mod require;
 mod revision;
-pub mod shim;
 
 pub use extract::{Authorized, Caller};
 pub use handle::{Clearance, CredentialsFn};
@@ -14,5 +13,6 @@ pub use rejection::Rejection;
 pub use request::{bearer, header};
 pub use require::{Require, RequireService, Resource};
 pub use revision::{Written, REVISION};
-// Stand-ins until issue 14's core APIs land: then `clearance::{Credentials, LivePolicy}`.
-pub use shim::{Credentials, LivePolicy};
+// The core's items every glue names, so that `use clearance_axum::...` is
+// the one import line a service needs for them.
+pub use clearance::{Credentials, LivePolicy};

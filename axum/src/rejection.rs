@@ -4,10 +4,9 @@
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, StatusCode};
 
-use clearance::Revision;
+use clearance::{CallerExplanation, Class, Revision};
 
 use crate::revision::{self, REVISION};
-use crate::shim::{CallerExplanation, Class};
 
 /// A refused request, as the caller is told it: an HTTP status, a stable
 /// snake_case `code` to branch on, and a sentence to show.
@@ -95,17 +94,14 @@ impl Rejection {
         self
     }
 
-    /// The caller-facing explanation of a denial or a refused change.
+    /// The caller-facing explanation of a denial or a refused change,
+    /// answered with its class's status ([`Class::http_status`]).
     pub(crate) fn explained(explanation: &CallerExplanation) -> Rejection {
-        let status = match explanation.class() {
-            Class::Unauthenticated => StatusCode::UNAUTHORIZED,
-            Class::NotFound => StatusCode::NOT_FOUND,
-            Class::Forbidden => StatusCode::FORBIDDEN,
-            Class::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-            // An allowed decision is never rejected; should one be, fail closed.
-            Class::Allowed => StatusCode::FORBIDDEN,
-        };
-        Rejection::new(status, explanation.code(), explanation.message())
+        Rejection::new(
+            status_of(explanation.class()),
+            explanation.code(),
+            explanation.message(),
+        )
     }
 
     /// No credentials on the request.
@@ -137,6 +133,20 @@ impl Rejection {
         .with_detail(format!(
             "the route's resource ({what}) is not in the request"
         ))
+    }
+}
+
+/// The status a refusal of `class` is answered with: the class's own
+/// ([`Class::http_status`]: 401, 404, 403, 422) for the classes this
+/// version knows to be refusals; `403` for anything else, failing closed.
+/// An allowed decision is never rejected, and a class added to `clearance`
+/// later is not known to be anything but a refusal here.
+pub(crate) fn status_of(class: Class) -> StatusCode {
+    match class {
+        Class::Unauthenticated | Class::NotFound | Class::Forbidden | Class::Invalid => {
+            StatusCode::from_u16(class.http_status()).unwrap_or(StatusCode::FORBIDDEN)
+        }
+        _ => StatusCode::FORBIDDEN,
     }
 }
 
@@ -192,3 +202,28 @@ impl std::fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_answer_their_class_status_and_anything_else_fails_closed_with_403() {
+        const STATUSES: &[(Class, u16)] = &[
+            (Class::Unauthenticated, 401),
+            (Class::NotFound, 404),
+            (Class::Forbidden, 403),
+            (Class::Invalid, 422),
+            // Never rejected; should it be, the answer is still a refusal.
+            (Class::Allowed, 403),
+        ];
+        for class in Class::ALL {
+            let expected = STATUSES.iter().find(|(c, _)| *c == class).map(|&(_, s)| s);
+            assert_eq!(
+                Some(status_of(class).as_u16()),
+                expected,
+                "{class}: every class the core has is in this table"
+            );
+        }
+    }
+}

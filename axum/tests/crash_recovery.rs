@@ -4,10 +4,10 @@
 //! it had, deciding as a service that never crashed. A damaged log stops
 //! the start with an error, never a smaller policy.
 //!
-//! Runs the example binary (`cargo test` builds it with the tests).
-//! TODO(issue 14 §3): the example logs through the stand-in
-//! `clearance_axum::shim::FileLog` until `clearance_log::SqliteLog` lands;
-//! this test does not change then, except for the damaged log's text below.
+//! Runs the example binary (`cargo test` builds it with the tests), which
+//! logs to a `clearance_log::SqliteLog` file through
+//! `LivePolicy::apply_logged`: a write is published, and answered, only
+//! once the log has it.
 
 #![expect(
     clippy::unwrap_used,
@@ -17,7 +17,6 @@
 
 mod common;
 
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -26,6 +25,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clearance::{Action, Change, ResourceKind, Subject};
+use clearance_log::SqliteLog;
 use common::{get_as, try_send, As};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -44,12 +44,20 @@ fn example() -> PathBuf {
     example
 }
 
-/// A log path of this test's own.
+/// A log path of this test's own, with nothing at it.
 fn log_path(name: &str) -> PathBuf {
-    let path =
-        std::env::temp_dir().join(format!("clearance-axum-{name}-{}.log", std::process::id()));
-    let _ = std::fs::remove_file(&path);
+    let directory = Path::new(env!("CARGO_TARGET_TMPDIR")).join("clearance-axum");
+    std::fs::create_dir_all(&directory).unwrap();
+    let path = directory.join(format!("{name}-{}.db", std::process::id()));
+    remove_log(&path);
     path
+}
+
+/// Removes a SQLite log and its companions (`-wal`, `-shm`).
+fn remove_log(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
 }
 
 /// Starts the service on `log`, and the address it listens on.
@@ -177,7 +185,7 @@ async fn every_acknowledged_write_survives_sigkill_in_the_middle_of_a_stream() {
             );
         }
     }
-    let _ = std::fs::remove_file(&log);
+    remove_log(&log);
 }
 
 #[tokio::test]
@@ -199,11 +207,16 @@ async fn a_damaged_log_stops_the_start_with_an_error_never_a_smaller_policy() {
     child.start_kill().unwrap();
     child.wait().await.unwrap();
 
-    // A torn last record, as a disk might leave it.
-    let mut file = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
-    file.write_all(br#"{"revision":2,"change":{"AddRes"#)
-        .unwrap();
-    drop(file);
+    // The killed service left its last change in the write-ahead file:
+    // open and close the log, as a clean start would, to bring it into the
+    // main file. Then damage that change's row, as a disk might.
+    drop(SqliteLog::open(&log).unwrap());
+    let kept = Change::AddResource {
+        name: "kept".into(),
+        kind: ResourceKind::Flow,
+        parent: Some("reports".into()),
+    };
+    flip_a_bit_within(&log, serde_json::to_string(&kept).unwrap().as_bytes());
 
     let output = Command::new(example())
         .arg("127.0.0.1:0")
@@ -215,10 +228,33 @@ async fn a_damaged_log_stops_the_start_with_an_error_never_a_smaller_policy() {
         !output.status.success(),
         "the service started on a damaged log"
     );
+    assert!(
+        output.stdout.is_empty(),
+        "the service never listened: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("change log"),
-        "the error names the log: {stderr}"
+        stderr.contains("Checksum") && stderr.contains(&*log.to_string_lossy()),
+        "the error names the log and what is wrong with it: {stderr}"
     );
-    let _ = std::fs::remove_file(&log);
+    remove_log(&log);
+}
+
+/// Flips one bit in the middle of every copy of `needle` in the file.
+fn flip_a_bit_within(path: &Path, needle: &[u8]) {
+    let mut bytes = std::fs::read(path).unwrap();
+    let starts: Vec<usize> = bytes
+        .windows(needle.len())
+        .enumerate()
+        .filter(|(_, window)| *window == needle)
+        .map(|(start, _)| start)
+        .collect();
+    assert!(!starts.is_empty(), "the change's row is in the file");
+    for start in starts {
+        if let Some(byte) = bytes.get_mut(start + needle.len() / 2) {
+            *byte ^= 0x02;
+        }
+    }
+    std::fs::write(path, bytes).unwrap();
 }

@@ -18,7 +18,8 @@ fn revision_header(revision: u64) -> [(&'static str, String); 1] {
 async fn a_grant_through_the_admin_endpoint_is_visible_to_the_next_request() {
     let addr = serve(common::routes(common::clearance())).await;
     let cy = As::User("cy@acme.test");
-    assert_eq!(get_as(addr, cy, "/flows/invoices").await.status, 403);
+    // Cy may not view billing: to him it does not exist yet.
+    assert_eq!(get_as(addr, cy, "/flows/invoices").await.status, 404);
 
     let written = post_as(
         addr,

@@ -1,6 +1,7 @@
 //! Each route answers as the policy decides, over real HTTP: allowed, 401
-//! for unknown callers, 404 for what the caller may not know exists, 403
-//! with the policy's code for the rest, an API key held to its scope.
+//! for unknown callers, 404 for what the caller may not know exists
+//! (another tenant's, or what he may not even view), 403 with the policy's
+//! code for what he may view but not do, an API key held to its scope.
 
 mod common;
 
@@ -25,21 +26,37 @@ const ANSWERS: &[(As, &str, &str, u16, &str)] = &[
         200,
         "",
     ),
-    // ... and nothing in billing.
+    // ... and nothing in billing, which he may not even view: to him it
+    // does not exist.
     (
         As::User("bo@acme.test"),
         "GET",
         "/flows/invoices",
+        404,
+        "unknown_resource",
+    ),
+    (
+        As::User("bo@acme.test"),
+        "POST",
+        "/flows/invoices/run",
+        404,
+        "unknown_resource",
+    ),
+    // He may view his folder, not manage its members: told why.
+    (
+        As::User("bo@acme.test"),
+        "POST",
+        "/admin/reports/grants",
         403,
-        "not_member",
+        "role_lacks",
     ),
     // Cy holds nothing.
     (
         As::User("cy@acme.test"),
         "GET",
         "/flows/nightly-report",
-        403,
-        "not_member",
+        404,
+        "unknown_resource",
     ),
     // Ada, admin of acme, everything in acme.
     (
@@ -207,4 +224,128 @@ async fn an_admin_cannot_grant_what_he_does_not_hold() {
         (reply.status, reply.code().as_str()),
         (404, "unknown_resource")
     );
+}
+
+#[tokio::test]
+async fn what_the_caller_may_not_even_view_is_answered_exactly_as_what_does_not_exist() {
+    let addr = serve(common::routes(common::clearance())).await;
+    // (who, a resource of his tenant he may not view, a made-up one)
+    let cases = [
+        (
+            As::User("cy@acme.test"),
+            "GET",
+            "/flows/nightly-report",
+            "/flows/no-such-flow",
+        ),
+        (
+            As::User("bo@acme.test"),
+            "GET",
+            "/flows/invoices",
+            "/flows/no-such-flow",
+        ),
+        (
+            As::User("bo@acme.test"),
+            "POST",
+            "/flows/invoices/run",
+            "/flows/no-such-flow/run",
+        ),
+    ];
+    for (who, method, hidden, made_up) in cases {
+        let hidden_reply = common::try_send(addr, who, method, hidden, &[], None)
+            .await
+            .unwrap();
+        let made_up_reply = common::try_send(addr, who, method, made_up, &[], None)
+            .await
+            .unwrap();
+        assert_eq!(hidden_reply.status, 404, "{who:?} {method} {hidden}");
+        assert_eq!(
+            hidden_reply, made_up_reply,
+            "{who:?} {method} {hidden}: status, revision header and body are identical"
+        );
+    }
+}
+
+#[tokio::test]
+async fn what_the_caller_may_view_but_not_do_is_a_403_with_the_reason() {
+    let addr = serve(common::routes(common::clearance())).await;
+    // Ada's read-only key views the flow (200), and may not run it: the
+    // flow exists for it, so it is told why.
+    let key = As::Key("ada-readonly");
+    assert_eq!(get_as(addr, key, "/flows/invoices").await.status, 200);
+    let reply = common::try_send(addr, key, "POST", "/flows/invoices/run", &[], None)
+        .await
+        .unwrap();
+    assert_eq!((reply.status, reply.code().as_str()), (403, "key_lacks"));
+}
+
+#[tokio::test]
+async fn a_refusal_about_the_caller_himself_is_not_hidden_as_a_missing_resource() {
+    let clearance = common::clearance();
+    clearance
+        .live()
+        .apply(clearance::Change::Suspend {
+            user: "bo@acme.test".into(),
+        })
+        .unwrap();
+    let addr = serve(common::routes(clearance)).await;
+    let bo = As::User("bo@acme.test");
+    // Suspended, he is told so about what exists, viewable or not: he
+    // needs the reason, and it says nothing about the resource.
+    for path in ["/flows/nightly-report", "/flows/invoices"] {
+        let reply = get_as(addr, bo, path).await;
+        assert_eq!(
+            (reply.status, reply.code().as_str()),
+            (403, "suspended"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_api_key_grants_only_what_its_scope_holds() {
+    let addr = serve(common::routes(common::clearance())).await;
+    let grant = |user: &str, role: &str| json!({"user": user, "role": role});
+    // `ada-members` may manage members (scope `view | manage_members`), and
+    // Ada is admin of acme: it may give what its scope holds ...
+    let members = As::Key("ada-members");
+    let reply = post_as(
+        addr,
+        members,
+        "/admin/billing/grants",
+        grant("cy@acme.test", "viewer"),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.json());
+    // ... and not a role beyond it (editor runs and edits flows), although
+    // Ada herself could give it.
+    let reply = post_as(
+        addr,
+        members,
+        "/admin/billing/grants",
+        grant("bo@acme.test", "editor"),
+    )
+    .await;
+    assert_eq!(
+        (reply.status, reply.code().as_str()),
+        (403, "would_escalate"),
+        "{:?}",
+        reply.json()
+    );
+    let reply = post_as(
+        addr,
+        As::User("ada@acme.test"),
+        "/admin/billing/grants",
+        grant("bo@acme.test", "editor"),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.json());
+    // A key that may not manage members does not reach the handler.
+    let reply = post_as(
+        addr,
+        As::Key("ada-readonly"),
+        "/admin/billing/grants",
+        grant("cy@acme.test", "editor"),
+    )
+    .await;
+    assert_eq!((reply.status, reply.code().as_str()), (403, "key_lacks"));
 }

@@ -6,9 +6,9 @@
 
 use arbitrary::{Result, Unstructured};
 use clearance::{
-    Action, ApiKey, Author, Change, Channel, Effect, Grantee, KeyId, LinkId, Permissions, Policy,
-    PolicyBuilder, PublicLink, ResourceId, ResourceKind, Role, Seats, Status, Subject, User,
-    UserId, UserType, UserTypes,
+    Action, ApiKey, Author, AuthorCredential, Change, Channel, Effect, Grantee, KeyId, LinkId,
+    Permissions, Policy, PolicyBuilder, PublicLink, ResourceId, ResourceKind, Role, Seats, Status,
+    Subject, User, UserId, UserType, UserTypes,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -72,7 +72,11 @@ fn effect(u: &mut Unstructured<'_>) -> Result<Effect> {
 fn author(u: &mut Unstructured<'_>) -> Result<Option<Author>> {
     Ok(if u.arbitrary()? {
         Some(Author {
-            user: name(u)?,
+            credential: if u.arbitrary()? {
+                AuthorCredential::Key(name(u)?)
+            } else {
+                AuthorCredential::User(name(u)?)
+            },
             channel: *u.choose(&[Channel::Web, Channel::App, Channel::Api, Channel::Link])?,
             mfa: u.arbitrary()?,
             at: u.arbitrary()?,
