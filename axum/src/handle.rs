@@ -173,9 +173,17 @@ impl Clearance {
     /// In order, a request is answered:
     /// `400`/`503` if its [`REVISION`](crate::REVISION) header is not a
     /// number or is not reached in time; `401` without credentials, or with
-    /// ones the policy does not know; then as the policy decides (`404` for
-    /// an unknown resource or another tenant's, `403` or `401` for a denial,
-    /// each with its code), all from one read of the live policy.
+    /// ones the policy does not know; then as the policy decides, each with
+    /// its code, all from one read of the live policy: `401` for a
+    /// credential no longer valid; `404` for an unknown resource, another
+    /// tenant's, **or one the caller may not even view** (oso's rule: the
+    /// answer is byte for byte the one for a missing resource, so it never
+    /// confirms that a resource exists to a caller who may not see it);
+    /// `403` for the rest (he may view it but not do this, or the refusal is
+    /// about himself: suspended, a channel not allowed, MFA needed).
+    ///
+    /// The 404-or-403 choice costs one more decision (`View`), on the
+    /// denial path only.
     #[must_use]
     pub fn require(&self, action: Action, resource: Resource) -> Require {
         Require::new(self.clone(), action, resource)

@@ -14,16 +14,18 @@ use crate::revision::{self, REVISION};
 /// It answers with the status and the body `{"code": ..., "message": ...}`.
 /// Denials come from the policy's caller-facing explanation, so another
 /// tenant's resource reads exactly as one that does not exist (404, the same
-/// body). The precise reason, for the host's logs, is
-/// [`detail`](Rejection::detail); it is never sent, and the response carries
-/// the `Rejection` in its extensions so that a logging middleware can read it.
+/// body), and so does one of his own tenant the caller may not even view
+/// ([`Clearance::require`](crate::Clearance::require)). The precise reason,
+/// for the host's logs, is [`detail`](Rejection::detail); it is never sent,
+/// and the response carries the `Rejection` in its extensions so that a
+/// logging middleware can read it.
 ///
 /// | status | when | codes |
 /// |---|---|---|
 /// | 400 | the revision header is not a number | `invalid_revision` |
-/// | 401 | no credentials, or none the policy knows, or no longer valid ones | `unauthenticated`, `unknown_credential`, the policy's (`suspended`, `key_revoked`, ...) |
-/// | 403 | the policy denies | the policy's (`not_member`, `role_lacks`, `key_lacks`, `mfa_required`, ...) |
-/// | 404 | the resource is unknown or another tenant's | `unknown_resource` |
+/// | 401 | no credentials, or none the policy knows, or no longer valid ones | `unauthenticated`, `unknown_credential`, the policy's (`key_revoked`, `key_expired`, ...) |
+/// | 403 | the policy denies what the caller may view, or denies the caller himself | the policy's (`role_lacks`, `key_lacks`, `denied`, `mfa_required`, `suspended`, ...) |
+/// | 404 | the resource is unknown, another tenant's, or one the caller may not view | `unknown_resource` |
 /// | 422 | a change the policy refuses as invalid | the policy's |
 /// | 500 | the route names no resource, the change log failed | `route_has_no_resource`, `not_authorized`, `log_failed` |
 /// | 503 | the policy did not reach the revision asked for in time | `revision_not_reached` |
