@@ -1,0 +1,162 @@
+//! Read your writes over HTTP: the revision header. The concept is
+//! documented on [`REVISION`], where users read it.
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
+use axum::Json;
+use clearance::{LivePolicy, Revision};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+
+use crate::rejection::Rejection;
+
+/// The revision header, `clearance-revision`: read your writes across
+/// requests (and replicas), like Zanzibar's zookies.
+///
+/// - A write answers with the revision its change produced
+///   ([`Written`]).
+/// - Every authorized answer carries the revision its decision was made at
+///   (unless the handler set the header itself, as a write does).
+/// - A request carrying the header is decided only once the live policy has
+///   reached that revision: it waits, at most
+///   [`Clearance::with_max_wait`](crate::Clearance::with_max_wait) (one
+///   second by default), and is answered `503 revision_not_reached` if the
+///   policy is still older then. A header that is not a number is
+///   `400 invalid_revision`. The wait does not block a tokio worker: it
+///   looks at the revision, then sleeps a millisecond (tokio's timer)
+///   between looks, so a request sees a revision about a millisecond at
+///   most after it is published.
+///
+/// The value is the revision's number in decimal, `"42"`.
+pub const REVISION: HeaderName = HeaderName::from_static("clearance-revision");
+
+/// The answer to a write: the revision the change produced, in the
+/// [`REVISION`] header, and as the JSON body `{"revision": N}` when it is
+/// the whole response.
+///
+/// Returned by [`Clearance::apply`](crate::Clearance::apply). As part of a
+/// larger response, put it in a tuple: `(written, Json(created))`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written(pub Revision);
+
+impl Written {
+    /// The revision the change produced.
+    #[must_use]
+    pub fn revision(&self) -> Revision {
+        self.0
+    }
+}
+
+impl IntoResponseParts for Written {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        parts.headers_mut().insert(REVISION, header_value(self.0));
+        Ok(parts)
+    }
+}
+
+#[derive(serde::Serialize)]
+struct WrittenBody {
+    revision: u64,
+}
+
+impl IntoResponse for Written {
+    fn into_response(self) -> Response {
+        (
+            self,
+            Json(WrittenBody {
+                revision: self.0.get(),
+            }),
+        )
+            .into_response()
+    }
+}
+
+/// The header value for a revision.
+///
+/// Formatting one allocates; answers at the same revision follow each other
+/// (it changes once per write), so each thread keeps the last value it
+/// made and hands out copies of it (a reference count): no lock, no
+/// allocation per answer.
+pub(crate) fn header_value(revision: Revision) -> HeaderValue {
+    thread_local! {
+        static LAST: RefCell<Option<(Revision, HeaderValue)>> = const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let Ok(mut last) = last.try_borrow_mut() else {
+            return HeaderValue::from(revision.get());
+        };
+        match &*last {
+            Some((made, value)) if *made == revision => value.clone(),
+            _ => {
+                let value = HeaderValue::from(revision.get());
+                *last = Some((revision, value.clone()));
+                value
+            }
+        }
+    })
+}
+
+/// The revision a request asks for, if any.
+pub(crate) fn asked(headers: &HeaderMap) -> Result<Option<Revision>, Rejection> {
+    let Some(value) = headers.get(&REVISION) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .map(|number| Some(Revision::new(number)))
+        .ok_or_else(|| {
+            Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_revision",
+                "the clearance-revision header is not a revision number",
+            )
+        })
+}
+
+/// How long to sleep between looks at the revision while waiting: short
+/// enough that a change published by another request is seen within about a
+/// millisecond (the timer's resolution), long enough to cost nothing.
+const POLL: Duration = Duration::from_millis(1);
+
+/// Waits until `live` has reached `wanted`, at most `max`.
+///
+/// It polls: one look at the revision (a load, no lock), then a tokio sleep
+/// of [`POLL`] between looks. [`LivePolicy::wait_for_revision`] is the
+/// blocking form, which would hold one of tokio's worker threads for the
+/// whole wait (and a few waiting requests would stall the server); a
+/// waiting request here costs a timer, and sees the revision at most about
+/// a millisecond after it is published. Most requests carry a revision the
+/// server has reached already, and return at the first look.
+pub(crate) async fn reach(
+    live: &LivePolicy,
+    wanted: Revision,
+    max: Duration,
+) -> Result<(), Rejection> {
+    if live.revision() >= wanted {
+        return Ok(());
+    }
+    let deadline = tokio::time::Instant::now() + max;
+    loop {
+        tokio::time::sleep(POLL).await;
+        let now = live.revision();
+        if now >= wanted {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(Rejection::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "revision_not_reached",
+                format!(
+                    "this server is at revision {}, not yet at {}; retry shortly",
+                    now.get(),
+                    wanted.get()
+                ),
+            ));
+        }
+    }
+}
