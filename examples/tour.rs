@@ -509,19 +509,8 @@ fn print_buttons(ask: &Ask<'_>, name: &str) -> Result<(), String> {
             };
             print!("  {mark:6}");
         }
-        println!("  {}", names(permissions));
+        // Display spells a set as documents and `FromStr` do: `view | edit`.
+        println!("  {permissions}");
     }
     Ok(())
-}
-
-/// A permission set by its flag names, for people: `VIEW, EDIT`.
-fn names(permissions: P) -> String {
-    if permissions.is_empty() {
-        return "none".to_string();
-    }
-    permissions
-        .iter_names()
-        .map(|(name, _)| name)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
