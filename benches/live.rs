@@ -11,7 +11,12 @@
 //! - `live_alternating` (printed, not a criterion benchmark): the designs
 //!   measured in alternation, round after round, so that a shared
 //!   machine's noise hits every side alike: decision cost, reader
-//!   throughput with and without writes, write cost and the time from
+//!   throughput with and without writes (by the wall clock, as the issue
+//!   states its target, and per second of the readers' own CPU time, with
+//!   the writer's CPU share: on a machine with no spare core the writer's
+//!   CPU comes out of the readers' wall-clock throughput, and on a shared
+//!   one so does everyone else's; `live_idle_writer` is the control, a
+//!   writer waking as often that applies nothing), write cost and the time from
 //!   `apply` returning to another thread seeing the change. At 10,000
 //!   users, and at 1,000,000 with `LIVE_MILLION=1` (it builds the model
 //!   for about a minute).
@@ -43,9 +48,9 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 
 type Request = (Subject, Action, ResourceId);
 
-/// One round of `read_under_writes` on one design: decisions a second of
-/// two readers without writes, with writes, and the writes a second.
-type Round = Box<dyn FnMut() -> (f64, f64, f64)>;
+/// One round of `read_under_writes` on one design: the reads without
+/// writes, and with them.
+type Round = Box<dyn FnMut() -> (Reads, Reads)>;
 
 /// A way to share a changing policy between threads.
 trait Design: Send + Sync + Sized + 'static {
@@ -190,19 +195,25 @@ fn decide_all<D: Design>(design: &D, requests: &[Request]) -> u32 {
 /// Applies a change every `1 / rate` seconds on its own thread until
 /// `stop`, sleeping in between (on an absolute schedule, so the rate holds
 /// however long each write takes and however late a sleep ends), and
-/// counts the writes.
+/// counts the writes. With `apply` false it wakes on the same schedule and
+/// applies nothing: the control that shows what the wake-ups alone cost.
+/// Returns the toggle and the thread's CPU time.
 fn writer<D: Design>(
     design: Arc<D>,
     mut toggle: Toggle,
     rate: u64,
+    apply: bool,
     stop: Arc<AtomicBool>,
     writes: Arc<AtomicU64>,
-) -> thread::JoinHandle<Toggle> {
+) -> thread::JoinHandle<(Toggle, Option<Duration>)> {
     thread::spawn(move || {
+        let cpu = thread_cpu();
         let period = Duration::from_secs(1) / rate as u32;
         let mut next = Instant::now();
         while !stop.load(Ordering::Relaxed) {
-            design.apply(toggle.next());
+            if apply {
+                design.apply(toggle.next());
+            }
             writes.fetch_add(1, Ordering::Relaxed);
             next += period;
             // A late wake-up (the machine's timer slack, other work) is
@@ -214,20 +225,48 @@ fn writer<D: Design>(
                 next = now;
             }
         }
-        toggle
+        (toggle, cpu_since(cpu))
     })
 }
 
+/// The CPU time the calling thread has run (Linux's
+/// `/proc/thread-self/schedstat`, in nanoseconds), `None` elsewhere.
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
+}
+
+/// The calling thread's CPU time since `start` (a [`thread_cpu`]).
+fn cpu_since(start: Option<Duration>) -> Option<Duration> {
+    Some(thread_cpu()?.saturating_sub(start?))
+}
+
+/// What [`read_throughput`] measured.
+struct Reads {
+    /// Decisions a second of wall-clock time, both readers together.
+    per_second: f64,
+    /// Decisions per second of the readers' own CPU time (NaN where the
+    /// OS does not say): what the readers get done with the CPU they get,
+    /// whatever else the machine runs.
+    per_cpu_second: f64,
+    /// Writes a second.
+    writes: f64,
+    /// The writer's CPU time as a share of one core (0 without a writer).
+    writer_cpu: f64,
+}
+
 /// Decisions per second of two reader threads over `requests` for
-/// `duration`, with a writer at `rate` changes a second (none at 0), and
-/// the writes per second it reached.
+/// `duration`, with a writer at `rate` changes a second (none at 0; with
+/// `apply` false, one that wakes as often and applies nothing), and the
+/// writes per second it reached.
 fn read_throughput<D: Design>(
     design: &Arc<D>,
     requests: &Arc<Vec<Request>>,
     toggle: Toggle,
-    rate: u64,
+    (rate, apply): (u64, bool),
     duration: Duration,
-) -> (f64, f64, Toggle) {
+) -> (Reads, Toggle) {
     let stop = Arc::new(AtomicBool::new(false));
     let writes = Arc::new(AtomicU64::new(0));
     let (writing, idle) = if rate > 0 {
@@ -235,6 +274,7 @@ fn read_throughput<D: Design>(
             Arc::clone(design),
             toggle,
             rate,
+            apply,
             Arc::clone(&stop),
             Arc::clone(&writes),
         );
@@ -247,31 +287,36 @@ fn read_throughput<D: Design>(
         .map(|_| {
             let (design, requests) = (Arc::clone(design), Arc::clone(requests));
             thread::spawn(move || {
+                let cpu = thread_cpu();
                 let mut decided = 0u64;
                 while start.elapsed() < duration {
                     decide_all(&*design, &requests);
                     decided += requests.len() as u64;
                 }
-                decided
+                (decided, cpu_since(cpu))
             })
         })
         .collect();
-    let decided: u64 = readers
+    let (decided, cpu) = readers
         .into_iter()
         .map(|reader| reader.join().expect("reader"))
-        .sum();
+        .fold((0u64, Some(Duration::ZERO)), |(n, cpu), (decided, used)| {
+            (n + decided, cpu.zip(used).map(|(a, b)| a + b))
+        });
     let elapsed = start.elapsed().as_secs_f64();
     stop.store(true, Ordering::Relaxed);
-    let toggle = match (writing, idle) {
+    let (toggle, writer_cpu) = match (writing, idle) {
         (Some(writing), _) => writing.join().expect("writer"),
-        (None, Some(toggle)) => toggle,
+        (None, Some(toggle)) => (toggle, Some(Duration::ZERO)),
         (None, None) => unreachable!("one of the two holds the toggle"),
     };
-    (
-        decided as f64 / elapsed,
-        writes.load(Ordering::Relaxed) as f64 / elapsed,
-        toggle,
-    )
+    let reads = Reads {
+        per_second: decided as f64 / elapsed,
+        per_cpu_second: cpu.map_or(f64::NAN, |cpu| decided as f64 / cpu.as_secs_f64()),
+        writes: writes.load(Ordering::Relaxed) as f64 / elapsed,
+        writer_cpu: writer_cpu.map_or(f64::NAN, |cpu| cpu.as_secs_f64() / elapsed),
+    };
+    (reads, toggle)
 }
 
 /// Per write: how long `apply` took, and how long after it returned a
@@ -396,6 +441,7 @@ fn read_under_writes(c: &mut Criterion) {
                             Arc::clone(&live),
                             Toggle::standard(),
                             rate,
+                            true,
                             Arc::clone(&stop),
                             writes,
                         )
@@ -416,7 +462,7 @@ fn read_under_writes(c: &mut Criterion) {
                         // The toggle may end granted: the next sample's
                         // writer then starts with a revoke that fails, so
                         // put it back.
-                        let toggle = writing.join().expect("writer");
+                        let (toggle, _) = writing.join().expect("writer");
                         if toggle.on {
                             Design::apply(&*live, toggle.revoke);
                         }
@@ -503,56 +549,72 @@ fn alternating(_: &mut Criterion) {
     );
     drop((live, rwlock, copied));
 
-    // Two readers, with and without a writer at 10,000 changes/s.
+    // Two readers, with and without a writer at 10,000 changes/s; and, as
+    // a control, the live handle with a writer that wakes as often and
+    // applies nothing (what the wake-ups alone cost the readers).
     let requests = Arc::new(common::random_requests(&policy, 10_000));
     let duration = Duration::from_millis(300);
     fn under_writes<D: Design>(
         policy: &Policy,
         requests: &Arc<Vec<Request>>,
         duration: Duration,
-    ) -> impl FnMut() -> (f64, f64, f64) {
+        apply: bool,
+    ) -> impl FnMut() -> (Reads, Reads) {
         let design = Arc::new(D::new(policy.clone()));
         let requests = Arc::clone(requests);
         let mut toggle = Some(Toggle::standard());
         move || {
             let t = toggle.take().expect("toggle");
-            let (quiet, _, t) = read_throughput(&design, &requests, t, 0, duration);
-            let (busy, rate, t) = read_throughput(&design, &requests, t, 10_000, duration);
+            let (quiet, t) = read_throughput(&design, &requests, t, (0, apply), duration);
+            let (busy, t) = read_throughput(&design, &requests, t, (10_000, apply), duration);
             toggle = Some(t);
-            (quiet, busy, rate)
+            (quiet, busy)
         }
     }
     let mut runs: Vec<(&str, Round)> = vec![
         (
             "live",
-            Box::new(under_writes::<LivePolicy>(&policy, &requests, duration)),
+            Box::new(under_writes::<LivePolicy>(
+                &policy, &requests, duration, true,
+            )),
+        ),
+        (
+            "live_idle_writer",
+            Box::new(under_writes::<LivePolicy>(
+                &policy, &requests, duration, false,
+            )),
         ),
         (
             "rwlock",
-            Box::new(under_writes::<Locked>(&policy, &requests, duration)),
+            Box::new(under_writes::<Locked>(&policy, &requests, duration, true)),
         ),
         (
             "arcswap_copy",
-            Box::new(under_writes::<Copied>(&policy, &requests, duration)),
+            Box::new(under_writes::<Copied>(&policy, &requests, duration, true)),
         ),
     ];
-    let mut samples: Vec<[Vec<f64>; 4]> = runs.iter().map(|_| Default::default()).collect();
+    let mut samples: Vec<[Vec<f64>; 6]> = runs.iter().map(|_| Default::default()).collect();
     for _ in 0..rounds {
         for ((_, run), samples) in runs.iter_mut().zip(&mut samples) {
-            let (quiet, busy, rate) = run();
-            samples[0].push(quiet / 1e6);
-            samples[1].push(busy / 1e6);
-            samples[2].push(busy / quiet);
-            samples[3].push(rate);
+            let (quiet, busy) = run();
+            samples[0].push(quiet.per_second / 1e6);
+            samples[1].push(busy.per_second / 1e6);
+            samples[2].push(busy.per_second / quiet.per_second);
+            samples[3].push(busy.per_cpu_second / quiet.per_cpu_second);
+            samples[4].push(busy.writes);
+            samples[5].push(busy.writer_cpu);
         }
     }
     for ((name, _), samples) in runs.iter().zip(&mut samples) {
-        let [quiet, busy, ratio, rate] = samples.each_mut().map(|s| median(s));
+        let [quiet, busy, ratio, per_cpu, rate, writer_cpu] = samples.each_mut().map(|s| median(s));
         println!(
             "live_alternating/read_under_writes/{name}: two readers {quiet:.1} M decisions/s \
              without writes, {busy:.1} M/s with a writer at {rate:.0} changes/s: {:.1}% \
-             (median of {rounds} rounds of {} ms each)",
+             ({:.1}% per reader CPU-second; the writer used {:.1}% of a core) (median of \
+             {rounds} rounds of {} ms each)",
             ratio * 100.0,
+            per_cpu * 100.0,
+            writer_cpu * 100.0,
             duration.as_millis()
         );
     }
