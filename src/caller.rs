@@ -20,6 +20,17 @@
 //! - nothing about other tenants: another tenant's resource reads as an
 //!   unknown one, with the same code, class and message byte for byte, and
 //!   another tenant's grantee as an unknown subject.
+//!
+//! One thing a shared policy cannot hide: **names are one namespace per
+//! policy**, for every kind of entity, so a change that adds a name
+//! another tenant already uses is refused as
+//! [`Duplicate`](crate::ChangeProblem::Duplicate) (`duplicate_name`),
+//! which tells its author that the name is taken, though not by whom. A
+//! host that lets users choose names either keeps one policy per tenant
+//! (the sharding the README recommends, where the question does not arise)
+//! or makes names unique per tenant itself, for example by prefixing them
+//! with the tenant's (`acme/reports`), so that the names its users type
+//! reach the policy prefixed.
 
 use alloc::string::{String, ToString};
 use core::fmt;
@@ -146,6 +157,21 @@ pub struct CallerExplanation {
 }
 
 impl CallerExplanation {
+    /// The longest message, in bytes: a longer one is cut at a character
+    /// boundary and ends with `…`. A change names what its caller sent
+    /// (an unknown user's name, a name already taken), so without a bound
+    /// a caller could make the answer as large as his request.
+    pub const MAX_MESSAGE: usize = 512;
+
+    fn new(allowed: bool, code: &'static str, class: Class, message: String) -> CallerExplanation {
+        CallerExplanation {
+            allowed,
+            code,
+            class,
+            message: cut(message),
+        }
+    }
+
     /// Whether the request is allowed.
     #[must_use]
     pub fn allowed(&self) -> bool {
@@ -190,12 +216,12 @@ impl Policy {
     #[must_use]
     pub fn explain_for_caller(&self, decision: Decision) -> CallerExplanation {
         let reason = decision.for_caller().reason();
-        CallerExplanation {
-            allowed: reason.is_allowed(),
-            code: reason.code(),
-            class: reason.class(),
-            message: self.explain(reason).to_string(),
-        }
+        CallerExplanation::new(
+            reason.is_allowed(),
+            reason.code(),
+            reason.class(),
+            self.explain(reason).to_string(),
+        )
     }
 }
 
@@ -232,11 +258,21 @@ impl ChangeError {
     #[must_use]
     pub fn to_caller(&self) -> CallerExplanation {
         let problem = self.problem().for_caller();
-        CallerExplanation {
-            allowed: false,
-            code: problem.code(),
-            class: problem.class(),
-            message: problem.to_string(),
-        }
+        CallerExplanation::new(false, problem.code(), problem.class(), problem.to_string())
     }
+}
+
+/// `message`, cut to [`CallerExplanation::MAX_MESSAGE`] bytes (with the
+/// ellipsis) at a character boundary.
+fn cut(mut message: String) -> String {
+    const ELLIPSIS: &str = "…";
+    if message.len() > CallerExplanation::MAX_MESSAGE {
+        let mut end = CallerExplanation::MAX_MESSAGE - ELLIPSIS.len();
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+        message.push_str(ELLIPSIS);
+    }
+    message
 }

@@ -643,3 +643,45 @@ fn malformed_and_conflicting_changes_are_invalid() {
     );
     assert_eq!(error.to_caller().message(), "the grant exists already");
 }
+
+#[test]
+fn a_caller_message_is_bounded_whatever_the_caller_sent() {
+    let mut policy = policy();
+    // A grant to a user whose made-up name is 100,000 bytes (and multi-byte,
+    // so that the cut must find a character boundary).
+    let long = "é".repeat(50_000);
+    let error = policy
+        .apply(grant(
+            Grantee::user(long.as_str()),
+            "drafts",
+            "editor",
+            Effect::Allow,
+            "ann",
+        ))
+        .expect_err("no such user");
+    let told = error.to_caller();
+    assert_eq!(told.code(), "unknown_name");
+    assert!(told.message().len() <= clearance::CallerExplanation::MAX_MESSAGE);
+    assert!(told.message().ends_with('…'), "{}", told.message());
+    // The host's own error keeps the whole name, for its logs.
+    assert!(error.to_string().len() > 100_000);
+}
+
+#[test]
+fn a_taken_name_tells_its_author_that_it_is_taken_not_by_whom() {
+    let mut policy = policy();
+    // "secret" is globex's folder; ann of acme tries the name for hers.
+    let error = policy
+        .apply(Change::AddResource {
+            name: "secret".into(),
+            kind: K::Folder,
+            parent: Some("acme".into()),
+        })
+        .expect_err("names are one namespace per policy");
+    let told = error.to_caller();
+    assert_eq!(
+        (told.code(), told.class()),
+        ("duplicate_name", Class::Invalid)
+    );
+    assert!(!told.message().contains("globex"), "{}", told.message());
+}
