@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clearance::{
-    Action, Author, Change, Class, Credentials, Decision, LivePolicy, LoggedChangeError, Policy,
-    Reason, ResourceId, Revision, Subject,
+    Action, Author, Change, Class, Credential, Credentials, Decision, LivePolicy,
+    LoggedChangeError, Policy, Reason, ResourceId, Revision, Subject,
 };
 use http::request::Parts;
 use http::StatusCode;
@@ -171,19 +171,25 @@ impl Clearance {
     /// `route_layer` (or on a handler with `.layer`).
     ///
     /// In order, a request is answered:
-    /// `400`/`503` if its [`REVISION`](crate::REVISION) header is not a
-    /// number or is not reached in time; `401` without credentials, or with
-    /// ones the policy does not know; then as the policy decides, each with
-    /// its code, all from one read of the live policy: `401` for a
-    /// credential no longer valid; `404` for an unknown resource, another
+    /// `401` without credentials, or with ones the policy does not know (at
+    /// once, without a revision); with a [`REVISION`](crate::REVISION)
+    /// header, the refusal of a caller whose own state fails (below) at
+    /// once, then `400` if the header is not a number or is more than a
+    /// million ahead, `503` if it is not reached in time; then as the
+    /// policy decides, each with its code, all from one read of the live
+    /// policy: a refusal about the caller himself (a revoked or expired key
+    /// or link, `401`; suspended, deactivated, invited, a channel not
+    /// allowed, `403`) the same whatever resource he named, existing,
+    /// unknown or another tenant's, and without a revision;
+    /// `404` for an unknown resource, another
     /// tenant's, **or one the caller may not even view** (oso's rule: the
     /// answer is byte for byte the one for a missing resource, so it never
     /// confirms that a resource exists to a caller who may not see it);
-    /// `403` for the rest (he may view it but not do this, or the refusal is
-    /// about himself: suspended, a channel not allowed, MFA needed).
+    /// `403` for the rest (he may view it but not do this, or would once he
+    /// passes MFA).
     ///
-    /// The 404-or-403 choice costs one more decision (`View`), on the
-    /// denial path only.
+    /// The 404-or-403 choice and the caller's own state cost one more
+    /// decision each, on the denial path only.
     #[must_use]
     pub fn require(&self, action: Action, resource: Resource) -> Require {
         Require::new(self.clone(), action, resource)
@@ -250,8 +256,25 @@ impl Clearance {
         })
     }
 
-    /// Waits for the revision the request asks for, if any.
+    /// Waits for the revision the request asks for, if any: only once the
+    /// caller is known (a request without credentials, or with ones the
+    /// policy does not know, is answered `401` at once and never waits),
+    /// and only for a revision the policy may still reach
+    /// ([`revision::reach`]).
     pub(crate) async fn reach_asked(&self, parts: &Parts) -> Result<(), Rejection> {
+        if !parts.headers.contains_key(&revision::REVISION) {
+            return Ok(());
+        }
+        // The caller first, and his own state: a dead credential is
+        // answered at once too, so that no one learns from the wait how far
+        // the policy is. The read is dropped before the wait; the decision
+        // reads the policy again once the revision is reached.
+        {
+            let (subject, policy) = self.resolve(parts)?;
+            if let Some(own) = callers_own_refusal(&policy, &subject) {
+                return Err(refused_himself(&policy, own, own));
+            }
+        }
         match revision::asked(&parts.headers)? {
             Some(wanted) => revision::reach(&self.inner.live, wanted, self.inner.max_wait).await,
             None => Ok(()),
@@ -259,7 +282,8 @@ impl Clearance {
     }
 
     /// Who asks, and the policy read that resolved it (one read per
-    /// request: decide with the same one).
+    /// request: decide with the same one). A `401` carries no revision:
+    /// the revision is told only to callers the policy knows.
     fn resolve<'s>(
         &'s self,
         parts: &Parts,
@@ -270,7 +294,7 @@ impl Clearance {
         let policy = self.inner.live.read();
         match policy.resolve(credentials) {
             Ok(subject) => Ok((subject, policy)),
-            Err(_) => Err(Rejection::unknown_credential().at(policy.revision())),
+            Err(_) => Err(Rejection::unknown_credential()),
         }
     }
 
@@ -295,6 +319,9 @@ impl Clearance {
         if decision.is_allowed() {
             return Ok(Authorized::new(subject, id, revision));
         }
+        if let Some(own) = own_state(&policy, &subject, decision) {
+            return Err(refused_himself(&policy, own, decision));
+        }
         let told = if hides_resource(&policy, &subject, id, decision) {
             policy.explain_for_caller(policy.authorize(&subject, action, MISSING))
         } else {
@@ -310,6 +337,72 @@ impl Clearance {
 /// this id, so that it is answered exactly as the policy answers an unknown
 /// resource, in its own order of checks.
 const MISSING: ResourceId = ResourceId::from_index(u32::MAX);
+
+/// The refusal of the caller himself, if his own state is what fails
+/// (a revoked or expired key or link, a suspended, deactivated or invited
+/// account, no time, a channel he may not use): decided against his own
+/// tenant's root, so that the answer is the same whatever resource he named
+/// (one of his tenant, an unknown name, another tenant's). The core checks
+/// a resource's existence and tenant before the caller's state; answered
+/// as it decides, a caller whose credential is dead could still tell the
+/// names of his tenant from unknown ones (`403 suspended` against
+/// `404 unknown_resource`).
+///
+/// Called on the denial path only, and decides once more only when the
+/// denial is a `404` or already about the caller. MFA is not the caller's
+/// state here: whether it is needed depends on the permission and the
+/// resource, and the core decides it after them.
+fn own_state(policy: &Policy, subject: &Subject, denied: Decision) -> Option<Decision> {
+    let reason = denied.for_caller().reason();
+    if is_callers_own(reason) || reason.class() == Class::NotFound {
+        callers_own_refusal(policy, subject)
+    } else {
+        None
+    }
+}
+
+/// The refusal of `subject` on his own tenant's root, if it is about his
+/// own state ([`is_callers_own`]); `None` when his state is good. The
+/// reasons of his state come before anything about the permission in the
+/// core's order of checks, so the action asked is `View`, whatever it is.
+fn callers_own_refusal(policy: &Policy, subject: &Subject) -> Option<Decision> {
+    let user_root = |user| policy.user_tenant(user);
+    let root = match subject.credential() {
+        Credential::User(user) => user_root(user),
+        Credential::Key(key) => policy.key_owner(key).and_then(user_root),
+        Credential::Link(link) => policy
+            .link(link)
+            .and_then(|link| policy.tenant_of(link.resource())),
+    }?;
+    let own = policy.authorize(subject, Action::View, root);
+    is_callers_own(own.reason()).then_some(own)
+}
+
+/// The answer to a caller refused for his own state (`own`), whatever he
+/// asked: no revision, as for any answer about a credential; `denied` is
+/// the precise refusal, for the logs.
+fn refused_himself(policy: &Policy, own: Decision, denied: Decision) -> Rejection {
+    Rejection::explained(&policy.explain_for_caller(own))
+        .with_detail(policy.explain(denied.reason()).to_string())
+}
+
+/// Whether a denial is about the caller's own state, the same for every
+/// resource of his tenant (see [`own_state`]).
+fn is_callers_own(reason: Reason) -> bool {
+    matches!(
+        reason,
+        Reason::Suspended
+            | Reason::Deactivated
+            | Reason::InvitationPending
+            | Reason::InvitationExpired
+            | Reason::KeyRevoked
+            | Reason::KeyExpired
+            | Reason::LinkRevoked
+            | Reason::LinkExpired
+            | Reason::TimeUnknown
+            | Reason::ChannelNotAllowed { .. }
+    )
+}
 
 /// Whether a denial must be answered as if the resource did not exist
 /// (oso's rule: never confirm existence to a caller who may not see it):

@@ -22,7 +22,7 @@ use crate::revision::{self, REVISION};
 ///
 /// | status | when | codes |
 /// |---|---|---|
-/// | 400 | the revision header is not a number | `invalid_revision` |
+/// | 400 | the revision header is not a number, or more than a million ahead | `invalid_revision` |
 /// | 401 | no credentials, or none the policy knows, or no longer valid ones | `unauthenticated`, `unknown_credential`, the policy's (`key_revoked`, `key_expired`, ...) |
 /// | 403 | the policy denies what the caller may view, or denies the caller himself | the policy's (`role_lacks`, `key_lacks`, `denied`, `mfa_required`, `suspended`, ...) |
 /// | 404 | the resource is unknown, another tenant's, or one the caller may not view | `unknown_resource` |

@@ -22,8 +22,16 @@ use crate::rejection::Rejection;
 ///   reached that revision: it waits, at most
 ///   [`Clearance::with_max_wait`](crate::Clearance::with_max_wait) (one
 ///   second by default), and is answered `503 revision_not_reached` if the
-///   policy is still older then. A header that is not a number is
-///   `400 invalid_revision`. The wait does not block a tokio worker: it
+///   policy is still older then. A header that is not a number, or names a
+///   revision more than a million ahead of the server's (no server produced
+///   it lately: a replica that far behind does not catch up within a wait),
+///   is `400 invalid_revision`, at once.
+/// - Only a caller the policy knows waits: a request without credentials,
+///   or with unknown ones, is answered `401` at once, and no `401` carries
+///   the header (nor does a refusal about the caller's own state, such as a
+///   revoked key or a suspended account). A user created at a revision this
+///   server has not reached yet is `401 unknown_credential` here until it
+///   has: retry, or send his first requests where he was created. The wait does not block a tokio worker: it
 ///   looks at the revision, then sleeps a millisecond (tokio's timer)
 ///   between looks, so a request sees a revision about a millisecond at
 ///   most after it is published.
@@ -123,6 +131,13 @@ pub(crate) fn asked(headers: &HeaderMap) -> Result<Option<Revision>, Rejection> 
 /// millisecond (the timer's resolution), long enough to cost nothing.
 const POLL: Duration = Duration::from_millis(1);
 
+/// How far ahead of this server's revision a request may ask: a client
+/// only holds revisions some server produced, and a replica more than a
+/// million writes behind does not catch up within any wait. A revision
+/// further ahead is answered `400 invalid_revision` at once, without
+/// waiting.
+pub(crate) const MAX_AHEAD: u64 = 1_000_000;
+
 /// Waits until `live` has reached `wanted`, at most `max`.
 ///
 /// It polls: one look at the revision (a load, no lock), then a tokio sleep
@@ -131,14 +146,31 @@ const POLL: Duration = Duration::from_millis(1);
 /// whole wait (and a few waiting requests would stall the server); a
 /// waiting request here costs a timer, and sees the revision at most about
 /// a millisecond after it is published. Most requests carry a revision the
-/// server has reached already, and return at the first look.
+/// server has reached already, and return at the first look. A revision
+/// more than [`MAX_AHEAD`] ahead is refused at once.
+///
+/// The `503` does not say which revision the server is at (the header
+/// carries it on answers to known callers, with their decision).
 pub(crate) async fn reach(
     live: &LivePolicy,
     wanted: Revision,
     max: Duration,
 ) -> Result<(), Rejection> {
-    if live.revision() >= wanted {
+    let now = live.revision();
+    if now >= wanted {
         return Ok(());
+    }
+    if wanted.get().saturating_sub(now.get()) > MAX_AHEAD {
+        return Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_revision",
+            "the clearance-revision header names a revision this server is far from reaching",
+        )
+        .with_detail(format!(
+            "revision {} asked for at revision {}: more than {MAX_AHEAD} ahead",
+            wanted.get(),
+            now.get()
+        )));
     }
     let deadline = tokio::time::Instant::now() + max;
     loop {
@@ -151,12 +183,13 @@ pub(crate) async fn reach(
             return Err(Rejection::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "revision_not_reached",
-                format!(
-                    "this server is at revision {}, not yet at {}; retry shortly",
-                    now.get(),
-                    wanted.get()
-                ),
-            ));
+                "this server has not reached the revision asked for yet; retry shortly",
+            )
+            .with_detail(format!(
+                "at revision {}, not yet at {}",
+                now.get(),
+                wanted.get()
+            )));
         }
     }
 }
