@@ -47,9 +47,10 @@ pub enum Reason {
     UnknownResource,
     /// The resource belongs to another tenant than the account (or link).
     ///
-    /// Checked right after the resource is found, before anything about the
-    /// account, so that every request about another tenant's resource gets
-    /// this reason. It is the precise reason, for the host's logs; what the
+    /// Checked right after the resource is found, which comes after the
+    /// caller's own state (lifecycle, key or link, channel): a caller that
+    /// may act gets this reason for every request about another tenant's
+    /// resource. It is the precise reason, for the host's logs; what the
     /// caller is told should not confirm that the resource exists
     /// elsewhere: see [`Reason::for_caller`].
     WrongTenant,

@@ -1088,15 +1088,16 @@ impl Policy {
         }
     }
 
-    /// Steps 1 to 4 and the subtree limit of a key or link, for one
-    /// resource, in order.
+    /// Steps 2 to 4 for one resource, in order: the caller's own state
+    /// (lifecycle, key or link, channel) before anything about the
+    /// resource, then the resource, its tenant, and the subtree limit of a
+    /// key or link.
     #[inline(always)]
     pub(crate) fn place<'p>(
         &'p self,
         prepared: &Prepared<'p>,
         resource: ResourceId,
     ) -> Result<Context<'p>, Reason> {
-        let node = self.node(resource)?;
         match *prepared {
             Prepared::Account {
                 user,
@@ -1105,13 +1106,11 @@ impl Policy {
                 channel,
                 now,
             } => {
-                // The tenant first: a resource of another tenant is denied
-                // the same way whatever the state of the account or key, so
-                // that the caller-facing form of the decision
-                // (`Decision::for_caller`) cannot tell it from an unknown one.
-                if node.tenant != record.tenant {
-                    return Err(Reason::WrongTenant);
-                }
+                // The caller's own state first, before anything about the
+                // resource: an account, key or channel that may not act is
+                // told so whatever it asks about (its tenant's resource, an
+                // unknown one, another tenant's), so that a dead credential
+                // cannot map which resources exist.
                 self.lifecycle(user, record, now)?;
                 let mut ceiling = Permissions::all();
                 if let Some(key) = key {
@@ -1125,6 +1124,13 @@ impl Policy {
                 }
                 if !record.channels().contains(channel.as_set()) {
                     return Err(Reason::ChannelNotAllowed { channel });
+                }
+                // Then the resource, and its tenant: a resource of another
+                // tenant is denied as such, which the caller-facing form of
+                // the decision (`Decision::for_caller`) reads as unknown.
+                let node = self.node(resource)?;
+                if node.tenant != record.tenant {
+                    return Err(Reason::WrongTenant);
                 }
                 // A key limited to a subtree reaches nothing outside it,
                 // whatever its owner may do there.
@@ -1141,13 +1147,7 @@ impl Policy {
                 })
             }
             Prepared::Link { link, channel, now } => {
-                let link_tenant = self
-                    .nodes
-                    .get(link.resource as usize)
-                    .map_or(NONE, |n| n.tenant);
-                if node.tenant != link_tenant {
-                    return Err(Reason::WrongTenant);
-                }
+                // The link's own state first, as for an account.
                 if link.revoked {
                     return Err(Reason::LinkRevoked);
                 }
@@ -1156,6 +1156,14 @@ impl Policy {
                 }
                 if channel != Channel::Link {
                     return Err(Reason::ChannelNotAllowed { channel });
+                }
+                let node = self.node(resource)?;
+                let link_tenant = self
+                    .nodes
+                    .get(link.resource as usize)
+                    .map_or(NONE, |n| n.tenant);
+                if node.tenant != link_tenant {
+                    return Err(Reason::WrongTenant);
                 }
                 // A link reaches its resource and what is below, nothing else.
                 if !self.is_within(resource.0, link.resource) {

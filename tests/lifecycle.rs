@@ -221,21 +221,41 @@ fn key_or_link_without_expiry_never_expires() {
 }
 
 #[test]
-fn the_tenant_is_checked_before_the_lifecycle() {
+fn the_callers_own_state_is_checked_before_anything_about_the_resource() {
     let policy = model();
-    // Each of these asks about another tenant's resource: it is
-    // `WrongTenant` whatever the state of the account, key or link, so that
-    // the caller-facing reason cannot tell it from an unknown resource.
-    for subject in [
-        user(&policy, "sus"),
-        user(&policy, "inv"),
-        user(&policy, "dea"),
-        key(&policy, "revoked-key"),
-        key(&policy, "expiring-key").at(EXPIRY),
-        key(&policy, "expiring-key").at(EXPIRY).with_mfa(true),
-        link(&policy, "revoked-link"),
-        user(&policy, "ann"),
+    // A suspended, invited or deactivated account, a revoked or expired
+    // key, a revoked link: each is told its own state, the same whether it
+    // asks about its tenant's flow, another tenant's or one that does not
+    // exist, so that a credential that may not act cannot map what exists.
+    for (subject, state) in [
+        (user(&policy, "sus"), Reason::Suspended),
+        (user(&policy, "dea"), Reason::Deactivated),
+        (key(&policy, "revoked-key"), Reason::KeyRevoked),
+        (key(&policy, "expiring-key").at(EXPIRY), Reason::KeyExpired),
+        (
+            key(&policy, "expiring-key").at(EXPIRY).with_mfa(true),
+            Reason::KeyExpired,
+        ),
+        (link(&policy, "revoked-link"), Reason::LinkRevoked),
     ] {
-        assert_gets_nothing(&policy, &subject, "other", Reason::WrongTenant);
+        assert_gets_nothing(&policy, &subject, "flow", state);
+        assert_gets_nothing(&policy, &subject, "other", state);
+        let missing = clearance::ResourceId::from_index(10_000);
+        assert_eq!(
+            policy.authorize(&subject, Action::View, missing).reason(),
+            state,
+            "{subject:?} on a missing resource"
+        );
     }
+    let invited = user(&policy, "inv");
+    let state = policy
+        .authorize(&invited, Action::View, common::resource(&policy, "flow"))
+        .reason();
+    assert!(matches!(
+        state,
+        Reason::InvitationPending | Reason::InvitationExpired | Reason::TimeUnknown
+    ));
+    assert_gets_nothing(&policy, &invited, "other", state);
+    // An account that may act is told that the resource is another tenant's.
+    assert_gets_nothing(&policy, &user(&policy, "ann"), "other", Reason::WrongTenant);
 }

@@ -299,12 +299,13 @@ fn unknown_users_keys_links_and_resources_are_denied_never_a_panic() {
             nowhere,
             Reason::UnknownResource,
         ),
-        // An unknown resource is reported before the account's lifecycle.
+        // The account's own state is reported before anything about the
+        // resource, even that it does not exist.
         (
             user(&policy, "sus"),
             Action::View,
             nowhere,
-            Reason::UnknownResource,
+            Reason::Suspended,
         ),
         (
             Subject::user(UserId::from_index(u32::MAX), Channel::Api),

@@ -68,11 +68,19 @@ fn user_of_another_tenant_gets_wrong_tenant_even_where_grants_exist() {
 }
 
 #[test]
-fn tenant_is_checked_before_the_channel() {
+fn the_channel_is_checked_before_the_tenant() {
     let policy = model();
-    // robot may use no channel at all, but the other tenant is what fails first.
+    // robot may use no channel at all: that is what he is told, whatever he
+    // asks about (his own state comes before anything about the resource).
     let robot = Subject::user(common::user_id(&policy, "robot"), Channel::Web);
-    assert_gets_nothing(&policy, &robot, "launch", Reason::WrongTenant);
+    assert_gets_nothing(
+        &policy,
+        &robot,
+        "launch",
+        Reason::ChannelNotAllowed {
+            channel: Channel::Web,
+        },
+    );
     assert_gets_nothing(
         &policy,
         &robot,

@@ -537,7 +537,11 @@ pub fn dangling(policy: &Policy) -> Vec<String> {
         for &resource in &dead_resources {
             let reason = policy.authorize(&subject, Action::View, resource).reason();
             let effective = policy.effective(&subject, resource);
-            if reason != Reason::UnknownResource || !effective.is_empty() {
+            // Unknown, unless the subject's own state refuses it first,
+            // whatever it asks about.
+            if !(reason == Reason::UnknownResource || is_the_callers_own_state(reason))
+                || !effective.is_empty()
+            {
                 found.push(format!(
                     "live {subject:?} on removed resource {resource:?} ({:?}): {reason:?}, effective {effective:?}",
                     policy.resource_name(resource)
@@ -562,6 +566,24 @@ pub fn dangling(policy: &Policy) -> Vec<String> {
         }
     }
     found
+}
+
+/// Whether `reason` is about the subject itself (its account, key, link or
+/// channel), which a decision checks before anything about the resource.
+pub fn is_the_callers_own_state(reason: Reason) -> bool {
+    matches!(
+        reason,
+        Reason::Suspended
+            | Reason::Deactivated
+            | Reason::InvitationPending
+            | Reason::InvitationExpired
+            | Reason::KeyRevoked
+            | Reason::KeyExpired
+            | Reason::LinkRevoked
+            | Reason::LinkExpired
+            | Reason::TimeUnknown
+            | Reason::ChannelNotAllowed { .. }
+    )
 }
 
 /// Asserts that nothing in `policy` is half-removed; see [`dangling`].

@@ -526,7 +526,8 @@ impl<'m> Reference<'m> {
         permissions
     }
 
-    /// Steps 1 to 4: known, lifecycle, tenant, channel.
+    /// Steps 1 to 4: the subject known, its own state (lifecycle, key or
+    /// link, channel), the resource known, its tenant.
     fn admit(&self, subject: &Subject, resource: ResourceId) -> Result<Admitted, Reason> {
         let model = self.model;
         let resource = resource.index() as usize;
@@ -538,16 +539,16 @@ impl<'m> Reference<'m> {
                 let Some(def) = model.users.get(user) else {
                     return Err(Reason::UnknownSubject);
                 };
+                account_may_act(def.status, now)?;
+                let channel = subject.channel();
+                if !model.channels_of(user).contains(channel.as_set()) {
+                    return Err(Reason::ChannelNotAllowed { channel });
+                }
                 if !resource_known {
                     return Err(Reason::UnknownResource);
                 }
                 if model.tenant_of(resource) != def.tenant {
                     return Err(Reason::WrongTenant);
-                }
-                account_may_act(def.status, now)?;
-                let channel = subject.channel();
-                if !model.channels_of(user).contains(channel.as_set()) {
-                    return Err(Reason::ChannelNotAllowed { channel });
                 }
                 Ok(Admitted {
                     principals: model.principals_of_user(user),
@@ -564,12 +565,6 @@ impl<'m> Reference<'m> {
                 let Some(owner) = model.users.get(key.owner) else {
                     return Err(Reason::UnknownSubject);
                 };
-                if !resource_known {
-                    return Err(Reason::UnknownResource);
-                }
-                if model.tenant_of(resource) != owner.tenant {
-                    return Err(Reason::WrongTenant);
-                }
                 account_may_act(owner.status, now)?;
                 if key.revoked {
                     return Err(Reason::KeyRevoked);
@@ -587,6 +582,12 @@ impl<'m> Reference<'m> {
                         channel: Channel::Api,
                     });
                 }
+                if !resource_known {
+                    return Err(Reason::UnknownResource);
+                }
+                if model.tenant_of(resource) != owner.tenant {
+                    return Err(Reason::WrongTenant);
+                }
                 Ok(Admitted {
                     principals: model.principals_of_user(key.owner),
                     ceiling: key.scope,
@@ -599,12 +600,6 @@ impl<'m> Reference<'m> {
                 let Some(link) = model.links.get(link.index() as usize) else {
                     return Err(Reason::UnknownSubject);
                 };
-                if !resource_known {
-                    return Err(Reason::UnknownResource);
-                }
-                if model.tenant_of(resource) != model.tenant_of(link.resource) {
-                    return Err(Reason::WrongTenant);
-                }
                 if link.revoked {
                     return Err(Reason::LinkRevoked);
                 }
@@ -620,6 +615,12 @@ impl<'m> Reference<'m> {
                     return Err(Reason::ChannelNotAllowed {
                         channel: subject.channel(),
                     });
+                }
+                if !resource_known {
+                    return Err(Reason::UnknownResource);
+                }
+                if model.tenant_of(resource) != model.tenant_of(link.resource) {
+                    return Err(Reason::WrongTenant);
                 }
                 Ok(Admitted {
                     principals: vec![Who::Public],
