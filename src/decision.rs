@@ -318,6 +318,38 @@ impl Reason {
         }
     }
 
+    /// Whether the reason is about the subject itself, not about what it
+    /// asked: its account (suspended, deactivated, invited), its key or link
+    /// (revoked, expired), the time it lacks, or a channel it may not use.
+    /// A decision checks these before anything about the resource, so such
+    /// a reason is the same whatever resource the subject asks about, its
+    /// tenant's, another tenant's or one that does not exist.
+    ///
+    /// ```
+    /// use clearance::{Channel, Reason};
+    ///
+    /// assert!(Reason::Suspended.is_about_the_caller());
+    /// assert!(Reason::ChannelNotAllowed { channel: Channel::Web }.is_about_the_caller());
+    /// assert!(!Reason::UnknownResource.is_about_the_caller());
+    /// assert!(!Reason::NotMember.is_about_the_caller());
+    /// ```
+    #[must_use]
+    pub const fn is_about_the_caller(&self) -> bool {
+        matches!(
+            self,
+            Reason::Suspended
+                | Reason::Deactivated
+                | Reason::InvitationPending
+                | Reason::InvitationExpired
+                | Reason::KeyRevoked
+                | Reason::KeyExpired
+                | Reason::LinkRevoked
+                | Reason::LinkExpired
+                | Reason::TimeUnknown
+                | Reason::ChannelNotAllowed { .. }
+        )
+    }
+
     /// The reason as the caller may be told it: the same, except that
     /// anything of another tenant reads as something that does not exist: a
     /// resource ([`WrongTenant`](Reason::WrongTenant) becomes

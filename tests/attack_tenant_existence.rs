@@ -59,8 +59,7 @@ fn the_caller_cannot_tell_another_tenants_resource_from_a_missing_one() {
         // For the logs: another tenant's, unless the caller's own state
         // refused him before anything about the resource.
         assert!(
-            precise.reason() == Reason::WrongTenant
-                || common::is_the_callers_own_state(precise.reason()),
+            precise.reason() == Reason::WrongTenant || precise.reason().is_about_the_caller(),
             "{subject:?}: {:?}",
             precise.reason()
         );
@@ -171,7 +170,7 @@ proptest! {
                     let nowhere = policy.authorize(&subject, action, missing);
                     prop_assert!(
                         theirs.reason() == Reason::WrongTenant
-                            || common::is_the_callers_own_state(theirs.reason()),
+                            || theirs.reason().is_about_the_caller(),
                         "{:?}", theirs.reason()
                     );
                     prop_assert_eq!(theirs.for_caller(), nowhere.for_caller());

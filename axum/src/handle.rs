@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clearance::{
-    Action, Author, Change, Class, Credential, Credentials, Decision, LivePolicy,
-    LoggedChangeError, Policy, Reason, ResourceId, Revision, Subject,
+    Action, Author, Change, Class, Credentials, Decision, LivePolicy, LoggedChangeError, Policy,
+    Reason, ResourceId, Revision, Subject,
 };
 use http::request::Parts;
 use http::StatusCode;
@@ -319,7 +319,7 @@ impl Clearance {
         if decision.is_allowed() {
             return Ok(Authorized::new(subject, id, revision));
         }
-        if let Some(own) = own_state(&policy, &subject, decision) {
+        if let Some(own) = own_state(decision) {
             return Err(refused_himself(&policy, own, decision));
         }
         let told = if hides_resource(&policy, &subject, id, decision) {
@@ -340,42 +340,19 @@ const MISSING: ResourceId = ResourceId::from_index(u32::MAX);
 
 /// The refusal of the caller himself, if his own state is what fails
 /// (a revoked or expired key or link, a suspended, deactivated or invited
-/// account, no time, a channel he may not use): decided against his own
-/// tenant's root, so that the answer is the same whatever resource he named
-/// (one of his tenant, an unknown name, another tenant's). The core checks
-/// a resource's existence and tenant before the caller's state; answered
-/// as it decides, a caller whose credential is dead could still tell the
-/// names of his tenant from unknown ones (`403 suspended` against
-/// `404 unknown_resource`).
-///
-/// Called on the denial path only, and decides once more only when the
-/// denial is a `404` or already about the caller. MFA is not the caller's
-/// state here: whether it is needed depends on the permission and the
-/// resource, and the core decides it after them.
-fn own_state(policy: &Policy, subject: &Subject, denied: Decision) -> Option<Decision> {
-    let reason = denied.for_caller().reason();
-    if is_callers_own(reason) || reason.class() == Class::NotFound {
-        callers_own_refusal(policy, subject)
-    } else {
-        None
-    }
+/// account, no time, a channel he may not use: [`Reason::is_about_the_caller`]).
+/// The core checks the caller's state before anything about the resource,
+/// so such a denial is the same whatever resource he named (one of his
+/// tenant, an unknown name, another tenant's), and is answered as it is.
+fn own_state(denied: Decision) -> Option<Decision> {
+    denied.reason().is_about_the_caller().then_some(denied)
 }
 
-/// The refusal of `subject` on his own tenant's root, if it is about his
-/// own state ([`is_callers_own`]); `None` when his state is good. The
-/// reasons of his state come before anything about the permission in the
-/// core's order of checks, so the action asked is `View`, whatever it is.
+/// The refusal of `subject` for his own state, if any, before he asks
+/// about anything: decided on an id no policy holds, which the core
+/// refuses for the caller's state first, and as unknown otherwise.
 fn callers_own_refusal(policy: &Policy, subject: &Subject) -> Option<Decision> {
-    let user_root = |user| policy.user_tenant(user);
-    let root = match subject.credential() {
-        Credential::User(user) => user_root(user),
-        Credential::Key(key) => policy.key_owner(key).and_then(user_root),
-        Credential::Link(link) => policy
-            .link(link)
-            .and_then(|link| policy.tenant_of(link.resource())),
-    }?;
-    let own = policy.authorize(subject, Action::View, root);
-    is_callers_own(own.reason()).then_some(own)
+    own_state(policy.authorize(subject, Action::View, MISSING))
 }
 
 /// The answer to a caller refused for his own state (`own`), whatever he
@@ -384,24 +361,6 @@ fn callers_own_refusal(policy: &Policy, subject: &Subject) -> Option<Decision> {
 fn refused_himself(policy: &Policy, own: Decision, denied: Decision) -> Rejection {
     Rejection::explained(&policy.explain_for_caller(own))
         .with_detail(policy.explain(denied.reason()).to_string())
-}
-
-/// Whether a denial is about the caller's own state, the same for every
-/// resource of his tenant (see [`own_state`]).
-fn is_callers_own(reason: Reason) -> bool {
-    matches!(
-        reason,
-        Reason::Suspended
-            | Reason::Deactivated
-            | Reason::InvitationPending
-            | Reason::InvitationExpired
-            | Reason::KeyRevoked
-            | Reason::KeyExpired
-            | Reason::LinkRevoked
-            | Reason::LinkExpired
-            | Reason::TimeUnknown
-            | Reason::ChannelNotAllowed { .. }
-    )
 }
 
 /// Whether a denial must be answered as if the resource did not exist

@@ -539,7 +539,7 @@ pub fn dangling(policy: &Policy) -> Vec<String> {
             let effective = policy.effective(&subject, resource);
             // Unknown, unless the subject's own state refuses it first,
             // whatever it asks about.
-            if !(reason == Reason::UnknownResource || is_the_callers_own_state(reason))
+            if !(reason == Reason::UnknownResource || reason.is_about_the_caller())
                 || !effective.is_empty()
             {
                 found.push(format!(
@@ -566,24 +566,6 @@ pub fn dangling(policy: &Policy) -> Vec<String> {
         }
     }
     found
-}
-
-/// Whether `reason` is about the subject itself (its account, key, link or
-/// channel), which a decision checks before anything about the resource.
-pub fn is_the_callers_own_state(reason: Reason) -> bool {
-    matches!(
-        reason,
-        Reason::Suspended
-            | Reason::Deactivated
-            | Reason::InvitationPending
-            | Reason::InvitationExpired
-            | Reason::KeyRevoked
-            | Reason::KeyExpired
-            | Reason::LinkRevoked
-            | Reason::LinkExpired
-            | Reason::TimeUnknown
-            | Reason::ChannelNotAllowed { .. }
-    )
 }
 
 /// Asserts that nothing in `policy` is half-removed; see [`dangling`].
