@@ -11,18 +11,11 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
 use axum::handler::Handler;
-use axum::http::request::Parts;
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use clearance::{
-    Action, Change, Channel, Condition, Effect, Grantee, Policy, PolicyDocument, ResourceKind,
-};
-use clearance_axum::{
-    bearer, header, Authorized, Caller, Clearance, Credentials, LivePolicy, Rejection, Resource,
-    Written,
-};
+use axum::routing::get;
+use axum::Router;
+use clearance::{Action, Policy, PolicyDocument};
+use clearance_axum::{Clearance, LivePolicy, Resource};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
@@ -38,13 +31,12 @@ pub fn seed() -> Policy {
     Policy::from_document(&document).unwrap()
 }
 
-/// `x-user` for users, `Authorization: Bearer` for keys, as the example.
-pub fn credentials(parts: &Parts, now: u64) -> Option<Credentials<'_>> {
-    match header(parts, "x-user") {
-        Some(user) => Some(Credentials::user(user, Channel::Web, now)),
-        None => Some(Credentials::key(bearer(parts)?, now)),
-    }
-}
+/// The example service's own routes and handlers (`examples/service/app.rs`),
+/// so that the tests serve what the example serves.
+#[path = "../../examples/service/app.rs"]
+mod app;
+
+pub use app::credentials;
 
 pub fn clearance() -> Clearance {
     Clearance::new(LivePolicy::new(seed()), credentials)
@@ -55,99 +47,14 @@ pub fn clearance() -> Clearance {
 /// The example service's routes, plus two that are wrong on purpose.
 pub fn routes(clearance: Clearance) -> Router {
     let may = |action, param| clearance.require(action, Resource::param(param));
-    Router::new()
-        .route("/flows", get(list_flows))
-        .route(
-            "/flows/{flow}",
-            get(show_flow.layer(may(Action::View, "flow"))),
-        )
-        .route(
-            "/flows/{flow}/run",
-            post(run_flow.layer(may(Action::Execute, "flow"))),
-        )
-        .route(
-            "/folders/{folder}/flows",
-            post(create_flow.layer(may(Action::Create, "folder"))),
-        )
-        .route(
-            "/admin/{scope}/grants",
-            post(grant.layer(may(Action::ManageMembers, "scope"))),
-        )
-        .route("/unguarded/{flow}", get(run_flow))
+    let wrong = Router::new()
+        .route("/unguarded/{flow}", get(app::run_flow))
         .route(
             "/misnamed/{flow}",
-            get(run_flow.layer(may(Action::View, "folder"))),
+            get(app::run_flow.layer(may(Action::View, "folder"))),
         )
-        .with_state(clearance)
-}
-
-async fn list_flows(State(clearance): State<Clearance>, caller: Caller) -> Json<Vec<String>> {
-    let policy = clearance.policy();
-    let flows = policy
-        .resources()
-        .filter(|&flow| policy.resource_kind(flow) == Some(ResourceKind::Flow))
-        .filter(|&flow| {
-            policy
-                .authorize(caller.subject(), Action::View, flow)
-                .is_allowed()
-        })
-        .filter_map(|flow| policy.resource_name(flow).map(str::to_owned));
-    let mut flows: Vec<String> = flows.collect();
-    flows.sort();
-    Json(flows)
-}
-
-async fn show_flow(State(clearance): State<Clearance>, flow: Authorized) -> Json<String> {
-    let policy = clearance.policy();
-    Json(
-        policy
-            .resource_name(flow.resource())
-            .unwrap_or_default()
-            .to_owned(),
-    )
-}
-
-async fn run_flow(_flow: Authorized) -> &'static str {
-    "started"
-}
-
-#[derive(serde::Deserialize)]
-struct NewFlow {
-    name: String,
-}
-
-async fn create_flow(
-    State(clearance): State<Clearance>,
-    Path(folder): Path<String>,
-    Json(flow): Json<NewFlow>,
-) -> Result<Written, Rejection> {
-    clearance.apply(Change::AddResource {
-        name: flow.name,
-        kind: ResourceKind::Flow,
-        parent: Some(folder),
-    })
-}
-
-#[derive(serde::Deserialize)]
-struct NewGrant {
-    user: String,
-    role: String,
-}
-
-async fn grant(
-    State(clearance): State<Clearance>,
-    admin: Authorized,
-    Path(scope): Path<String>,
-    Json(grant): Json<NewGrant>,
-) -> Result<Written, Rejection> {
-    clearance.apply(Change::Grant {
-        grantee: Grantee::user(grant.user),
-        scope,
-        role: grant.role,
-        effect: Effect::Allow,
-        when: Condition::Always,
-        by: Some(clearance.author(admin.subject())?),
-    })
+        .with_state(clearance.clone());
+    app::routes(clearance).merge(wrong)
 }
 
 /// Serves `app` on 127.0.0.1 at a free port.
