@@ -113,7 +113,8 @@ impl Clearance {
 
     /// How long a request carrying a [`REVISION`](crate::REVISION) header
     /// waits for the live policy to reach it before it is answered
-    /// `503 revision_not_reached` (one second by default).
+    /// `503 revision_not_reached` (one second by default). A wait too long
+    /// for the clock to hold its end (`Duration::MAX`) has no deadline.
     #[must_use]
     pub fn with_max_wait(mut self, max_wait: Duration) -> Clearance {
         Arc::make_mut(&mut self.inner).max_wait = max_wait;

@@ -172,14 +172,15 @@ pub(crate) async fn reach(
             now.get()
         )));
     }
-    let deadline = tokio::time::Instant::now() + max;
+    // A wait too long for the clock to hold its end has no deadline.
+    let deadline = tokio::time::Instant::now().checked_add(max);
     loop {
         tokio::time::sleep(POLL).await;
         let now = live.revision();
         if now >= wanted {
             return Ok(());
         }
-        if tokio::time::Instant::now() >= deadline {
+        if deadline.is_some_and(|deadline| tokio::time::Instant::now() >= deadline) {
             return Err(Rejection::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "revision_not_reached",

@@ -178,3 +178,35 @@ async fn a_refused_change_is_answered_with_its_code_and_changes_nothing() {
         "the refused change made no revision"
     );
 }
+
+#[tokio::test]
+async fn a_wait_as_long_as_a_duration_can_be_still_answers_once_the_revision_lands() {
+    // `Duration::MAX` past now is no instant the clock can hold: the wait
+    // has no deadline then, rather than a server that panics.
+    let clearance = common::clearance().with_max_wait(Duration::MAX);
+    let addr = serve(common::routes(clearance.clone())).await;
+    let read = tokio::spawn(async move {
+        try_send(
+            addr,
+            As::User("cy@acme.test"),
+            "GET",
+            "/flows/invoices",
+            &revision_header(1),
+            None,
+        )
+        .await
+        .unwrap()
+    });
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    clearance
+        .apply(Change::Grant {
+            grantee: Grantee::user("cy@acme.test"),
+            scope: "billing".into(),
+            role: "viewer".into(),
+            effect: Effect::Allow,
+            when: Condition::Always,
+            by: None,
+        })
+        .unwrap();
+    assert_eq!(read.await.unwrap().status, 200);
+}
