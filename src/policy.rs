@@ -905,12 +905,14 @@ impl Policy {
     /// May `subject` do `action` on `resource`? Deny by default.
     ///
     /// The checks run in this order, and the first that fails decides the
-    /// [`Reason`]: the subject and resource are known; the resource is in
-    /// the account's (or link's) tenant; the account (for a key, its owner)
-    /// is active and the key or link is neither revoked nor expired (when it
-    /// has an expiry and the subject no time, [`Reason::TimeUnknown`]); the channel is one
-    /// the account may use; a key or link limited to a subtree is asked
-    /// about a resource inside it; grants reach the resource (walking up, with
+    /// [`Reason`]: the subject is known; its own state holds (the account,
+    /// for a key its owner, is active; the key or link is neither revoked
+    /// nor expired, [`Reason::TimeUnknown`] when it has an expiry and the
+    /// subject no time; the channel is one the account may use), checked
+    /// before anything about the resource so that it answers the same
+    /// whatever is asked about ([`Reason::is_about_the_caller`]); the
+    /// resource is known and in the account's (or link's) tenant; a key or
+    /// link limited to a subtree is asked about a resource inside it; grants reach the resource (walking up, with
     /// overrides cutting inheritance per principal); no deny grant removes
     /// the permission; the key's scope, the link's permissions and the MFA
     /// guard keep it.
