@@ -16,9 +16,8 @@ use crate::label::{Condition, Labels};
 use crate::names::{Ids, Names as NameTable, TextFull};
 use crate::permission::{Action, Permissions};
 use crate::policy::{
-    key, own_grant_count, set_own_grant_count, set_wide_filter, GrantEntry, KeyRecord, LinkRecord,
-    Node, Policy, Seats, State, UserGrant, UserRecord, LINEAR_RUN, MAX_TEAMS_PER_USER, NONE,
-    NO_WIDE, REMOVED,
+    key, GrantEntry, KeyRecord, LinkRecord, Node, Policy, Seats, State, UserGrant, UserRecord,
+    MAX_TEAMS_PER_USER, NONE, NO_WIDE, REMOVED,
 };
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Role, RoleId, TeamTypes};
@@ -695,36 +694,6 @@ fn next_id(len: usize, entity: Entity, max: usize) -> Outcome<u32> {
         return Err(ChangeProblem::TooMany { entity, max });
     }
     u32::try_from(len).map_err(|_| ChangeProblem::TooMany { entity, max })
-}
-
-/// Replaces the run `items[start..start + old]` with `new`: in place when
-/// it fits, otherwise at the end (the old slots become garbage). The
-/// caller records the new length.
-fn replace_run<T: Copy>(
-    items: &mut Vec<T>,
-    start: &mut u32,
-    old: usize,
-    new: &[T],
-    garbage: &mut usize,
-) {
-    let at = *start as usize;
-    match items.get_mut(at..at + new.len()) {
-        Some(slots) if new.len() <= old => {
-            slots.copy_from_slice(new);
-            *garbage += old - new.len();
-        }
-        _ => {
-            // Checked by `Policy::room` before any change mutates.
-            *start = u32::try_from(items.len()).unwrap_or(NONE);
-            items.extend_from_slice(new);
-            *garbage += old;
-        }
-    }
-}
-
-fn run<T>(items: &[T], start: u32, len: usize) -> &[T] {
-    let start = start as usize;
-    items.get(start..start + len).unwrap_or(&[])
 }
 
 impl Policy {
@@ -1694,23 +1663,6 @@ impl Policy {
         Ok(())
     }
 
-    fn remove_user(&mut self, user: u32) {
-        let index = user as usize;
-        self.set_user_teams(index, &[]);
-        self.set_user_grants(index, &[]);
-        for key_id in 0..self.keys.len() {
-            if self.keys.get(key_id).is_some_and(|k| k.owner == user) {
-                self.remove_key(u32::try_from(key_id).unwrap_or(NONE));
-            }
-        }
-        if let Some(record) = self.users.get_mut(index) {
-            record.tenant = REMOVED;
-        }
-        self.set_user_status(user, Status::Deactivated);
-        self.set_user_labels(user, Labels::empty());
-        self.catalog.users.forget(user);
-    }
-
     fn set_membership(&mut self, user: &str, team: &str, member: bool) -> Outcome<()> {
         let user_id = find(&self.catalog.users, Entity::User, user)?;
         let team_id = find(&self.catalog.teams, Entity::Team, team)?;
@@ -1982,14 +1934,6 @@ impl Policy {
         Ok(())
     }
 
-    fn remove_key(&mut self, id: u32) {
-        if let Some(record) = self.keys.get_mut(id as usize) {
-            record.owner = REMOVED;
-            record.revoked = true;
-        }
-        self.catalog.keys.forget(id);
-    }
-
     fn add_link(&mut self, link: &PublicLink) -> Outcome<()> {
         fresh(&self.catalog.links, Entity::Link, &link.name)?;
         next_id(self.links.len(), Entity::Link, REMOVED as usize)?;
@@ -2007,118 +1951,5 @@ impl Policy {
             revoked: link.revoked,
         });
         Ok(())
-    }
-
-    fn remove_link(&mut self, id: u32) {
-        if let Some(record) = self.links.get_mut(id as usize) {
-            record.resource = REMOVED;
-            record.revoked = true;
-        }
-        self.catalog.links.forget(id);
-    }
-
-    // ---- runs ----
-
-    /// Replaces a node's group grants, with its filters.
-    fn set_node_run(&mut self, node: u32, entries: &[GrantEntry]) {
-        let Some(record) = self.nodes.get_mut(node as usize) else {
-            return;
-        };
-        crate::authority::reindex(
-            &mut self.restrictions,
-            (record.tenant, node),
-            run(
-                &self.grants,
-                record.grants_start,
-                record.grants_len as usize,
-            ),
-            entries,
-        );
-        replace_run(
-            &mut self.grants,
-            &mut record.grants_start,
-            record.grants_len as usize,
-            entries,
-            &mut self.garbage,
-        );
-        record.grants_len = u32::try_from(entries.len()).unwrap_or(0);
-        record.filter = entries
-            .iter()
-            .fold(0, |filter, entry| filter | 1 << entry.filter_bit);
-        if entries.len() > LINEAR_RUN {
-            set_wide_filter(&mut self.wide_filters, record, entries);
-        }
-    }
-
-    /// Replaces a user's teams (sorted), with its filter.
-    fn set_user_teams(&mut self, user: usize, teams: &[u32]) {
-        let Some(record) = self.users.get_mut(user) else {
-            return;
-        };
-        let old = record.teams_len();
-        replace_run(
-            &mut self.user_teams,
-            &mut record.teams_start,
-            old,
-            teams,
-            &mut self.garbage,
-        );
-        record.set_teams_len(teams.len());
-        record.filter = teams
-            .iter()
-            .fold(key::filter_bit(key::EVERYONE), |filter, &team| {
-                filter | key::filter_bit(key::TEAM | team)
-            });
-    }
-
-    /// Replaces a user's own grants (sorted), with its filter.
-    fn set_user_grants(&mut self, user: usize, grants: &[UserGrant]) {
-        let user = u32::try_from(user).unwrap_or(NONE);
-        let Some(record) = self.users.get_mut(user as usize) else {
-            return;
-        };
-        let old = own_grant_count(record, &self.long_runs, user);
-        replace_run(
-            &mut self.user_grants,
-            &mut record.grants_start,
-            old,
-            grants,
-            &mut self.garbage,
-        );
-        set_own_grant_count(record, &mut self.long_runs, user, grants.len());
-        record.scope_filter = grants.iter().fold(0, |filter, grant| {
-            filter | 1 << key::filter_shift(grant.scope)
-        });
-    }
-
-    /// Copies every live run into fresh arenas once garbage outweighs them,
-    /// so memory stays proportional to the model however long it changes.
-    fn compact_if_wasteful(&mut self) {
-        let live = self.grants.len() + self.user_teams.len() + self.user_grants.len();
-        if self.garbage <= live / 2 + 1024 {
-            return;
-        }
-        let mut grants = Vec::with_capacity(self.grants.len());
-        // Field by field: the arenas are read while the owners are written.
-        for node in &mut self.nodes {
-            let entries = run(&self.grants, node.grants_start, node.grants_len as usize);
-            node.grants_start = u32::try_from(grants.len()).unwrap_or(NONE);
-            grants.extend_from_slice(entries);
-        }
-        let mut user_teams = Vec::with_capacity(self.user_teams.len());
-        let mut user_grants = Vec::with_capacity(self.user_grants.len());
-        for (user, record) in (0u32..).zip(&mut self.users) {
-            let teams = run(&self.user_teams, record.teams_start, record.teams_len());
-            record.teams_start = u32::try_from(user_teams.len()).unwrap_or(NONE);
-            user_teams.extend_from_slice(teams);
-            let count = own_grant_count(record, &self.long_runs, user);
-            let own = run(&self.user_grants, record.grants_start, count);
-            record.grants_start = u32::try_from(user_grants.len()).unwrap_or(NONE);
-            user_grants.extend_from_slice(own);
-        }
-        self.grants = grants;
-        self.user_teams = user_teams;
-        self.user_grants = user_grants;
-        self.garbage = 0;
     }
 }

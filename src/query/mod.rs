@@ -2,6 +2,8 @@
 //! on a resource. The concept is documented on [`Policy::accessible`] and
 //! [`Policy::who_can`], where users read it.
 
+mod down;
+
 use alloc::collections::BTreeMap;
 use alloc::vec;
 use alloc::vec::Vec;

@@ -1,0 +1,926 @@
+//! The hot path: [`Policy::authorize`], [`Policy::effective`] and
+//! [`Policy::effective_many`], and the one rule of which grant reaches which
+//! subject ([`Audience`]).
+//!
+//! Owns: the order of the checks (documented on [`Policy::authorize`]), the
+//! walk up from a resource and the reason of every decision. Must never:
+//! allocate, hash a string, take a lock, recurse, or write the policy.
+
+use alloc::vec::Vec;
+
+use crate::decision::{Decision, Reason};
+use crate::directory::{Channel, KeyId, LinkId, UserId, UserTypes};
+use crate::grant::Effect;
+use crate::label::{Condition, Labels};
+use crate::permission::{Action, Permissions};
+use crate::resource::{ResourceId, ResourceKind};
+use crate::role::RoleId;
+use crate::subject::{Credential, Subject, NO_TIME};
+
+use super::*;
+
+/// Who a subject is, as far as the grants of its principals care: its
+/// type (for role eligibility) and its labels (for conditions).
+///
+/// [`Audience::reached_by`] is the one rule of whether a grant of one of
+/// the subject's principals (the user, one of its teams, `Everyone`, or
+/// `Public` for a link) reaches it. A decision, `accessible`, the access
+/// reviews and the checks of changes all ask it, so that they can never
+/// disagree on who a grant gives something to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Audience {
+    /// The subject's type as a one-element set (`PUBLIC` for a link).
+    pub(crate) user_type: UserTypes,
+    /// The subject's labels (none for a link).
+    pub(crate) labels: Labels,
+}
+
+impl Audience {
+    /// Whether a grant with `effect`, of a role open to `eligible`, made
+    /// `when` `condition` holds, reaches this subject on a resource
+    /// labelled `target` (read only for a conditional grant).
+    ///
+    /// An allow or override reaches only a subject whose type may hold its
+    /// role ([`may_hold`](Audience::may_hold)); then, like a deny, only
+    /// where its condition holds ([`meets`](Audience::meets)). A user's own
+    /// grants were checked eligible when made, so they need only `meets`.
+    #[inline(always)]
+    pub(crate) fn reached_by(
+        self,
+        effect: Effect,
+        eligible: UserTypes,
+        condition: Condition,
+        target: impl FnOnce() -> Labels,
+    ) -> bool {
+        self.may_hold(effect, eligible) && self.meets(condition, target)
+    }
+
+    /// The half of [`reached_by`](Audience::reached_by) that does not
+    /// depend on the resource: eligibility limits who may hold a role, not
+    /// who may lose one, so a deny reaches every type.
+    #[inline(always)]
+    pub(crate) fn may_hold(self, effect: Effect, eligible: UserTypes) -> bool {
+        effect == Effect::Deny || eligible.intersects(self.user_type)
+    }
+
+    /// The half of [`reached_by`](Audience::reached_by) that depends on the
+    /// resource: whether `condition` holds for this subject on a resource
+    /// labelled `target` (read only for a conditional grant).
+    #[inline(always)]
+    pub(crate) fn meets(self, condition: Condition, target: impl FnOnce() -> Labels) -> bool {
+        condition == Condition::Always || condition.holds(self.labels, target())
+    }
+}
+
+/// The principals a subject acts as, borrowed from the policy.
+#[derive(Clone, Copy)]
+pub(crate) struct Principals<'p> {
+    /// The user's packed key, or [`NONE`] for a link.
+    pub(crate) user: u32,
+    /// The user's own grants (empty for a link).
+    pub(crate) grants: &'p [UserGrant],
+    /// Bits of the scopes of `grants`.
+    pub(crate) scope_filter: u64,
+    pub(crate) teams: &'p [u32],
+    /// A link acts only as [`Principal::Public`](crate::Principal::Public); a user or key acts as
+    /// itself, its teams and [`Principal::Everyone`](crate::Principal::Everyone).
+    pub(crate) public: bool,
+    /// Bits of the group principals (teams and `Everyone`, or `Public`).
+    pub(crate) filter: u64,
+    /// The account's type (`PUBLIC` for a link), for role eligibility.
+    pub(crate) user_type: UserTypes,
+    /// The account's labels (none for a link), for conditional grants.
+    pub(crate) labels: Labels,
+}
+
+impl Principals<'_> {
+    /// The subject's type and labels, for [`Audience::reached_by`].
+    #[inline(always)]
+    pub(crate) fn audience(&self) -> Audience {
+        Audience {
+            user_type: self.user_type,
+            labels: self.labels,
+        }
+    }
+
+    /// The principal's position among the subject's (its bit in the override
+    /// cut mask), or `None` when the subject is not that principal.
+    #[inline(always)]
+    pub(crate) fn position(&self, principal: u32) -> Option<u32> {
+        // Node runs hold group grants only: no user keys.
+        if principal < key::EVERYONE {
+            let team = principal & key::INDEX_MASK;
+            // At most MAX_TEAMS_PER_USER teams, checked at build: fits.
+            let found = if self.teams.len() <= 8 {
+                self.teams.iter().position(|&t| t == team)
+            } else {
+                self.teams.binary_search(&team).ok()
+            };
+            found.map(|i| 2 + i as u32)
+        } else if principal == key::EVERYONE {
+            (!self.public).then_some(1)
+        } else {
+            self.public.then_some(0)
+        }
+    }
+}
+
+/// What one walk from a resource to its root found.
+#[derive(Clone, Copy)]
+struct Walk {
+    /// Permissions from every counted allow and override grant.
+    allow: Permissions,
+    /// Permissions removed by deny grants.
+    deny: Permissions,
+    /// Permissions of allow grants that an override below cut off, as far
+    /// as they intersect the permissions asked for.
+    lost: Permissions,
+    /// The first principal whose cut-off grant would have given something asked for.
+    lost_principal: u32,
+    /// Whether any allow or override grant of the subject's principals is on
+    /// the path, counted or cut off (a deny alone is no membership).
+    matched: bool,
+    /// The nearest counted grant giving something asked for:
+    /// (principal, scope, role), or [`NONE`]s.
+    granted: (u32, u32, u32),
+    /// The nearest deny grant removing something asked for: (principal,
+    /// scope), or [`NONE`]s.
+    denied: (u32, u32),
+}
+
+/// Applies the grants of one node to a [`Walk`].
+struct Visitor<'w, 'p> {
+    policy: &'p Policy,
+    walk: &'w mut Walk,
+    kind: usize,
+    needed: Permissions,
+    /// The node being visited.
+    at: u32,
+    /// Principals cut by overrides strictly below this node.
+    cut: u128,
+    /// Principals cut by overrides at this node (they apply above it only).
+    cut_here: u128,
+    /// The resource asked about, whose labels conditions compare.
+    target: u32,
+    /// The subject's labels.
+    labels: Labels,
+}
+
+impl Visitor<'_, '_> {
+    /// Applies one grant of `role` with `effect` held by the subject's
+    /// principal `principal` at `position`.
+    #[inline(always)]
+    fn visit(&mut self, principal: u32, role: u32, effect: Effect, position: u32) {
+        let permissions = self.policy.role_permissions(role, self.kind);
+        let walk = &mut *self.walk;
+        if effect == Effect::Deny {
+            walk.deny |= permissions;
+            if walk.denied.0 == NONE && permissions.intersects(self.needed) {
+                walk.denied = (principal, self.at);
+            }
+            return;
+        }
+        walk.matched = true;
+        let bit = 1u128 << position;
+        if self.cut & bit != 0 {
+            let lost = permissions & self.needed;
+            if !lost.is_empty() && walk.lost.is_empty() {
+                walk.lost_principal = principal;
+            }
+            walk.lost |= lost;
+            return;
+        }
+        if effect == Effect::Override {
+            self.cut_here |= bit;
+        }
+        walk.allow |= permissions;
+        if walk.granted.0 == NONE && permissions.intersects(self.needed) {
+            walk.granted = (principal, self.at, role);
+        }
+    }
+
+    /// Applies a group grant if it reaches the subject, of type
+    /// `user_type` ([`Audience::reached_by`]).
+    #[inline(always)]
+    fn visit_entry(&mut self, entry: &GrantEntry, position: u32, user_type: UserTypes) {
+        let audience = Audience {
+            user_type,
+            labels: self.labels,
+        };
+        let (policy, target) = (self.policy, self.target);
+        if audience.reached_by(entry.effect, entry.eligible, entry.condition, || {
+            policy.labels_of(target)
+        }) {
+            self.visit(entry.key, entry.role, entry.effect, position);
+        }
+    }
+
+    /// Applies every grant of `principal` in a sorted run.
+    #[inline(always)]
+    fn search(&mut self, run: &[GrantEntry], principal: u32, position: u32, user_type: UserTypes) {
+        let first = run.partition_point(|entry| entry.key < principal);
+        for entry in run.iter().skip(first) {
+            if entry.key != principal {
+                break;
+            }
+            self.visit_entry(entry, position, user_type);
+        }
+    }
+
+    /// Applies the user's own grants at this node.
+    #[inline(always)]
+    fn user_grants(&mut self, grants: &[UserGrant], user: u32) {
+        let at = self.at;
+        let first = if grants.len() <= LINEAR_RUN {
+            grants
+                .iter()
+                .position(|g| g.scope >= at)
+                .unwrap_or(grants.len())
+        } else {
+            grants.partition_point(|g| g.scope < at)
+        };
+        for grant in grants.iter().skip(first) {
+            if grant.scope != at {
+                break;
+            }
+            // A user's own grants were checked eligible when made: only
+            // the resource-dependent half of the rule applies.
+            let audience = Audience {
+                user_type: UserTypes::all(),
+                labels: self.labels,
+            };
+            let (policy, target) = (self.policy, self.target);
+            if audience.meets(grant.condition, || policy.labels_of(target)) {
+                self.visit(user, grant.role, grant.effect, 0);
+            }
+        }
+    }
+}
+
+/// One walk from a resource up to its root ([`Policy::walk`]).
+struct Walker<'p, 'c> {
+    policy: &'p Policy,
+    principals: &'c Principals<'p>,
+    kind: usize,
+    needed: Permissions,
+    /// The resource asked about.
+    resource: u32,
+    walk: Walk,
+    /// Bit i set: principal i was cut by an override below the nodes
+    /// visited next.
+    cut: u128,
+}
+
+impl Walker<'_, '_> {
+    /// Applies the grants of node `at`: the user's own grants there, then
+    /// its group grants, both skipped when their filters share no bit with
+    /// the subject's.
+    #[inline(always)]
+    fn visit(&mut self, at: u32, node: &Node) {
+        let principals = self.principals;
+        let own = principals.scope_filter & (1u64 << node.scope_bit) != 0;
+        let group = node.filter & principals.filter != 0;
+        if own || group {
+            let mut visitor = Visitor {
+                policy: self.policy,
+                walk: &mut self.walk,
+                kind: self.kind,
+                needed: self.needed,
+                at,
+                cut: self.cut,
+                cut_here: 0,
+                target: self.resource,
+                labels: principals.labels,
+            };
+            if own {
+                visitor.user_grants(principals.grants, principals.user);
+            }
+            let run = if group {
+                self.policy.group_grants(node)
+            } else {
+                &[]
+            };
+            let user_type = principals.user_type;
+            if run.len() <= LINEAR_RUN {
+                for entry in run {
+                    if (1u64 << entry.filter_bit) & principals.filter == 0 {
+                        continue;
+                    }
+                    if let Some(position) = principals.position(entry.key) {
+                        visitor.visit_entry(entry, position, user_type);
+                    }
+                }
+            } else {
+                // A long run (a workspace with many members): search it
+                // for each of the subject's principals that its wide
+                // filter may hold.
+                let wide = self
+                    .policy
+                    .wide_filters
+                    .get(usize::from(node.wide))
+                    .unwrap_or(&[u64::MAX; 4]);
+                let mut search = |principal: u32, position: u32| {
+                    if key::wide_contains(wide, principal) {
+                        visitor.search(run, principal, position, user_type);
+                    }
+                };
+                // In key order, as a scan would visit them: teams
+                // (sorted), then Everyone, so both name the same grant.
+                if principals.public {
+                    search(key::PUBLIC, 0);
+                } else {
+                    for (i, team) in principals.teams.iter().enumerate() {
+                        search(key::TEAM | team, 2 + i as u32);
+                    }
+                    search(key::EVERYONE, 1);
+                }
+            }
+            self.cut |= visitor.cut_here;
+        }
+    }
+}
+
+impl Policy {
+    /// May `subject` do `action` on `resource`? Deny by default.
+    ///
+    /// The checks run in this order, and the first that fails decides the
+    /// [`Reason`]: the subject is known; its own state holds (the account,
+    /// for a key its owner, is active; the key or link is neither revoked
+    /// nor expired, [`Reason::TimeUnknown`] when it has an expiry and the
+    /// subject no time; the channel is one the account may use), checked
+    /// before anything about the resource so that it answers the same
+    /// whatever is asked about ([`Reason::is_about_the_caller`]); the
+    /// resource is known and in the account's (or link's) tenant; a key or
+    /// link limited to a subtree is asked about a resource inside it; grants reach the resource (walking up, with
+    /// overrides cutting inheritance per principal); no deny grant removes
+    /// the permission; the key's scope, the link's permissions and the MFA
+    /// guard keep it.
+    ///
+    /// Never allocates, never panics: unknown ids are denied with a reason.
+    #[inline]
+    pub fn authorize(&self, subject: &Subject, action: Action, resource: ResourceId) -> Decision {
+        Decision::new(self.decide(subject, action.permissions(), resource))
+    }
+
+    /// Every permission `subject` holds on `resource`, after every check
+    /// [`authorize`](Policy::authorize) makes: `authorize` allows an action
+    /// exactly when this contains all of the action's permissions. Empty
+    /// when any check fails.
+    #[must_use]
+    pub fn effective(&self, subject: &Subject, resource: ResourceId) -> Permissions {
+        self.effective_with_kind(subject, resource, None)
+    }
+
+    /// [`effective`](Policy::effective), with roles read for `kind` instead
+    /// of the resource's own kind when given: what the subject holds at
+    /// `resource` over resources of `kind` below it.
+    #[inline(always)]
+    pub(crate) fn effective_with_kind(
+        &self,
+        subject: &Subject,
+        resource: ResourceId,
+        kind: Option<ResourceKind>,
+    ) -> Permissions {
+        let Ok(mut context) = self.context(subject, resource) else {
+            return Permissions::empty();
+        };
+        if let Some(kind) = kind {
+            context.kind = kind;
+        }
+        self.permissions(subject, &context, resource)
+    }
+
+    /// Steps 5 to 7 without a reason: every permission that survives.
+    #[inline(always)]
+    fn permissions(
+        &self,
+        subject: &Subject,
+        context: &Context<'_>,
+        resource: ResourceId,
+    ) -> Permissions {
+        let walk = self.walk(context, resource.0, Permissions::empty());
+        let mut permissions = (walk.allow - walk.deny) & context.ceiling;
+        if !subject.mfa() {
+            permissions -= self.mfa_required;
+        }
+        permissions
+    }
+
+    fn decide(&self, subject: &Subject, needed: Permissions, resource: ResourceId) -> Reason {
+        let context = match self.context(subject, resource) {
+            Ok(context) => context,
+            Err(reason) => return reason,
+        };
+        if needed.is_empty() {
+            return Reason::EmptyAction;
+        }
+        let walk = self.walk(&context, resource.0, needed);
+
+        // Step 5: grants.
+        if !needed.difference(walk.allow).is_empty() {
+            let missing = needed - walk.allow;
+            if !walk.matched {
+                return Reason::NotMember;
+            }
+            if missing.intersects(walk.lost) {
+                return self.overridden(&context, resource.0, missing);
+            }
+            return Reason::RoleLacks { missing };
+        }
+        // Step 6: deny wins.
+        if walk.denied.0 != NONE {
+            let (principal, at) = walk.denied;
+            return Reason::Denied {
+                at: ResourceId(at),
+                principal: key::unpack(principal),
+            };
+        }
+        // Step 7: ceilings.
+        let beyond_ceiling = needed - context.ceiling;
+        if !beyond_ceiling.is_empty() {
+            return if context.is_link {
+                Reason::LinkLacks {
+                    missing: beyond_ceiling,
+                }
+            } else {
+                Reason::KeyLacks {
+                    missing: beyond_ceiling,
+                }
+            };
+        }
+        if needed.intersects(self.mfa_required) && !subject.mfa() {
+            return Reason::MfaRequired {
+                missing: needed & self.mfa_required,
+            };
+        }
+        // Step 8: allowed. `granted` is set: every needed bit is in `allow`,
+        // so some counted grant intersected `needed`.
+        let (principal, scope, role) = walk.granted;
+        Reason::Granted {
+            principal: key::unpack(principal),
+            scope: ResourceId(scope),
+            role: RoleId(role),
+        }
+    }
+
+    /// Steps 1 to 4, and the subtree limit of a key or link: who the
+    /// subject acts as, or the reason it may not act here at all.
+    #[inline(always)]
+    pub(crate) fn context(
+        &self,
+        subject: &Subject,
+        resource: ResourceId,
+    ) -> Result<Context<'_>, Reason> {
+        let prepared = self.prepare(subject)?;
+        self.place(&prepared, resource)
+    }
+
+    /// Step 1 for the subject: the records it stands for, or
+    /// `UnknownSubject`. Every other check needs the resource and runs in
+    /// [`place`](Policy::place), in order.
+    #[inline(always)]
+    pub(crate) fn prepare(&self, subject: &Subject) -> Result<Prepared<'_>, Reason> {
+        let now = subject.clock();
+        match subject.credential() {
+            Credential::User(UserId(user)) => {
+                let record = self
+                    .users
+                    .get(user as usize)
+                    .filter(|record| record.tenant != REMOVED)
+                    .ok_or(Reason::UnknownSubject)?;
+                Ok(Prepared::Account {
+                    user,
+                    record,
+                    key: None,
+                    channel: subject.channel(),
+                    now,
+                })
+            }
+            Credential::Key(KeyId(index)) => {
+                let key = self
+                    .keys
+                    .get(index as usize)
+                    .ok_or(Reason::UnknownSubject)?;
+                let record = self
+                    .users
+                    .get(key.owner as usize)
+                    .ok_or(Reason::UnknownSubject)?;
+                // A key always arrives through the API.
+                Ok(Prepared::Account {
+                    user: key.owner,
+                    record,
+                    key: Some(key),
+                    channel: Channel::Api,
+                    now,
+                })
+            }
+            Credential::Link(LinkId(index)) => {
+                let link = self
+                    .links
+                    .get(index as usize)
+                    .filter(|link| link.resource != REMOVED)
+                    .ok_or(Reason::UnknownSubject)?;
+                Ok(Prepared::Link {
+                    link,
+                    channel: subject.channel(),
+                    now,
+                })
+            }
+        }
+    }
+
+    /// Steps 2 to 4 for one resource, in order: the caller's own state
+    /// (lifecycle, key or link, channel) before anything about the
+    /// resource, then the resource, its tenant, and the subtree limit of a
+    /// key or link.
+    #[inline(always)]
+    pub(crate) fn place<'p>(
+        &'p self,
+        prepared: &Prepared<'p>,
+        resource: ResourceId,
+    ) -> Result<Context<'p>, Reason> {
+        match *prepared {
+            Prepared::Account {
+                user,
+                record,
+                key,
+                channel,
+                now,
+            } => {
+                // The caller's own state first, before anything about the
+                // resource: an account, key or channel that may not act is
+                // told so whatever it asks about (its tenant's resource, an
+                // unknown one, another tenant's), so that a dead credential
+                // cannot map which resources exist.
+                self.lifecycle(user, record, now)?;
+                let mut ceiling = Permissions::all();
+                if let Some(key) = key {
+                    if key.revoked {
+                        return Err(Reason::KeyRevoked);
+                    }
+                    if key.expires_at.is_some_and(|at| now >= at) {
+                        return Err(expired(now, Reason::KeyExpired));
+                    }
+                    ceiling = key.scope;
+                }
+                if !record.channels().contains(channel.as_set()) {
+                    return Err(Reason::ChannelNotAllowed { channel });
+                }
+                // Then the resource, and its tenant: a resource of another
+                // tenant is denied as such, which the caller-facing form of
+                // the decision (`Decision::for_caller`) reads as unknown.
+                let node = self.node(resource)?;
+                if node.tenant != record.tenant {
+                    return Err(Reason::WrongTenant);
+                }
+                // A key limited to a subtree reaches nothing outside it,
+                // whatever its owner may do there.
+                if let Some(key) = key {
+                    if !self.is_within(resource.0, key.within) {
+                        return Err(Reason::KeyOutOfScope);
+                    }
+                }
+                Ok(Context {
+                    principals: self.account_principals(user, record),
+                    ceiling,
+                    is_link: false,
+                    kind: node.kind,
+                })
+            }
+            Prepared::Link { link, channel, now } => {
+                // The link's own state first, as for an account.
+                if link.revoked {
+                    return Err(Reason::LinkRevoked);
+                }
+                if link.expires_at.is_some_and(|at| now >= at) {
+                    return Err(expired(now, Reason::LinkExpired));
+                }
+                if channel != Channel::Link {
+                    return Err(Reason::ChannelNotAllowed { channel });
+                }
+                let node = self.node(resource)?;
+                let link_tenant = self
+                    .nodes
+                    .get(link.resource as usize)
+                    .map_or(NONE, |n| n.tenant);
+                if node.tenant != link_tenant {
+                    return Err(Reason::WrongTenant);
+                }
+                // A link reaches its resource and what is below, nothing else.
+                if !self.is_within(resource.0, link.resource) {
+                    return Err(Reason::LinkOutOfScope);
+                }
+                Ok(Context {
+                    principals: Principals {
+                        user: NONE,
+                        grants: &[],
+                        scope_filter: 0,
+                        teams: &[],
+                        public: true,
+                        filter: key::filter_bit(key::PUBLIC),
+                        user_type: UserTypes::PUBLIC,
+                        labels: Labels::empty(),
+                    },
+                    ceiling: link.permissions,
+                    is_link: true,
+                    kind: node.kind,
+                })
+            }
+        }
+    }
+
+    /// The principals an account acts as: itself, its teams, `Everyone`.
+    #[inline(always)]
+    fn account_principals<'p>(&'p self, user: u32, record: &UserRecord) -> Principals<'p> {
+        let teams = self.teams_of(record);
+        let grants = self.own_grants(user, record);
+        Principals {
+            user: key::USER | user,
+            grants,
+            scope_filter: record.scope_filter,
+            teams,
+            public: false,
+            filter: record.filter,
+            user_type: record.user_types(),
+            labels: self.user_labels_of(user),
+        }
+    }
+
+    /// An account's type and labels.
+    #[inline(always)]
+    pub(crate) fn audience_of(&self, user: u32, record: &UserRecord) -> Audience {
+        Audience {
+            user_type: record.user_types(),
+            labels: self.user_labels_of(user),
+        }
+    }
+
+    #[inline(always)]
+    fn node(&self, resource: ResourceId) -> Result<&Node, Reason> {
+        self.nodes
+            .get(resource.0 as usize)
+            .filter(|node| node.tenant != REMOVED)
+            .ok_or(Reason::UnknownResource)
+    }
+
+    /// [`effective`](Policy::effective) for many resources at once, for one
+    /// subject (a page showing 100 flows with their buttons): the subject
+    /// is looked up and checked once, then each resource is walked.
+    ///
+    /// ```
+    /// use clearance::*;
+    ///
+    /// let policy = PolicyBuilder::new()
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .resource("a", ResourceKind::Flow, "acme")
+    ///     .resource("b", ResourceKind::Flow, "acme")
+    ///     .role(Role::new("viewer").allow([ResourceKind::Flow], Permissions::VIEW))
+    ///     .user(User::new("ann", "acme"))
+    ///     .grant(Grantee::user("ann"), "a", "viewer", Effect::Allow)
+    ///     .build()?;
+    /// let ann = Subject::user(policy.user_id("ann").unwrap(), Channel::Web).at(1_700_000_000);
+    /// let page = [policy.resource_id("a").unwrap(), policy.resource_id("b").unwrap()];
+    /// assert_eq!(policy.effective_many(&ann, &page), vec![Permissions::VIEW, Permissions::empty()]);
+    /// # Ok::<(), clearance::BuildError>(())
+    /// ```
+    #[must_use]
+    pub fn effective_many(&self, subject: &Subject, resources: &[ResourceId]) -> Vec<Permissions> {
+        let Ok(prepared) = self.prepare(subject) else {
+            return alloc::vec![Permissions::empty(); resources.len()];
+        };
+        resources
+            .iter()
+            .map(|&resource| match self.place(&prepared, resource) {
+                Ok(context) => self.permissions(subject, &context, resource),
+                Err(_) => Permissions::empty(),
+            })
+            .collect()
+    }
+
+    /// Steps 5 and 6: walk from `resource` to its root, collecting the
+    /// subject's grants. `needed` only steers which grants are remembered
+    /// for the reason; the permissions collected do not depend on it.
+    #[inline(always)]
+    fn walk(&self, context: &Context<'_>, resource: u32, needed: Permissions) -> Walk {
+        let mut walker = Walker {
+            policy: self,
+            principals: &context.principals,
+            kind: context.kind.index(),
+            needed,
+            resource,
+            walk: Walk {
+                allow: Permissions::empty(),
+                deny: Permissions::empty(),
+                lost: Permissions::empty(),
+                lost_principal: NONE,
+                matched: false,
+                granted: (NONE, NONE, NONE),
+                denied: (NONE, NONE),
+            },
+            cut: 0,
+        };
+        let mut at = resource;
+        let Some(mut node) = self.nodes.get(at as usize) else {
+            return walker.walk;
+        };
+        // Two levels per step: the parent and the grandparent are read
+        // together, so that on a large policy their cache misses overlap
+        // instead of following one another.
+        loop {
+            let parent = node.parent;
+            let grandparent = node.grandparent;
+            let above = self.nodes.get(parent as usize);
+            let above_that = self.nodes.get(grandparent as usize);
+            walker.visit(at, node);
+            let Some(above) = above else {
+                break;
+            };
+            walker.visit(parent, above);
+            let Some(above_that) = above_that else {
+                break;
+            };
+            at = grandparent;
+            node = above_that;
+        }
+        walker.walk
+    }
+
+    /// Whether `resource` is `root` or below it; always true when `root` is
+    /// [`NONE`] (no limit). Only keys and links have limits.
+    #[inline]
+    pub(crate) fn is_within(&self, resource: u32, root: u32) -> bool {
+        if root == NONE {
+            return true;
+        }
+        let mut at = resource;
+        while let Some(node) = self.nodes.get(at as usize) {
+            if at == root {
+                return true;
+            }
+            at = node.parent;
+        }
+        false
+    }
+
+    /// A node's group grants (teams, `Everyone`, `Public`), sorted by principal.
+    #[inline(always)]
+    pub(crate) fn group_grants(&self, node: &Node) -> &[GrantEntry] {
+        let start = node.grants_start as usize;
+        self.grants
+            .get(start..start + node.grants_len as usize)
+            .unwrap_or(&[])
+    }
+
+    /// A user's teams, sorted.
+    #[inline(always)]
+    pub(crate) fn teams_of(&self, record: &UserRecord) -> &[u32] {
+        let start = record.teams_start as usize;
+        self.user_teams
+            .get(start..start + record.teams_len())
+            .unwrap_or(&[])
+    }
+
+    /// User `user`'s own grants, sorted by scope.
+    #[inline(always)]
+    pub(crate) fn own_grants(&self, user: u32, record: &UserRecord) -> &[UserGrant] {
+        let start = record.grants_start as usize;
+        self.user_grants
+            .get(start..start + own_grant_count(record, &self.long_runs, user))
+            .unwrap_or(&[])
+    }
+
+    /// A resource's labels (none for an unknown id).
+    #[inline]
+    pub(crate) fn labels_of(&self, resource: u32) -> Labels {
+        self.labels
+            .get(resource as usize)
+            .copied()
+            .unwrap_or_else(Labels::empty)
+    }
+
+    /// What `role` gives on resources of the kind with index `kind`.
+    #[inline(always)]
+    fn role_permissions(&self, role: u32, kind: usize) -> Permissions {
+        self.roles
+            .get(role as usize)
+            .and_then(|kinds| kinds.get(kind))
+            .copied()
+            .unwrap_or_else(Permissions::empty)
+    }
+
+    /// The reason for a denial where an override cut off a grant that
+    /// would have given some of `missing` (a cold path: it walks again).
+    #[cold]
+    #[inline(never)]
+    fn overridden(&self, context: &Context<'_>, resource: u32, missing: Permissions) -> Reason {
+        // Walking for just the missing bits remembers the first principal
+        // whose cut-off grant would have given one of them.
+        let walk = self.walk(context, resource, missing);
+        let principal = walk.lost_principal;
+        let audience = context.principals.audience();
+        let target = || self.labels_of(resource);
+        let own: &[UserGrant] = if principal == context.principals.user {
+            context.principals.grants
+        } else {
+            &[]
+        };
+        // The nearest override that principal held (and could hold) is the
+        // one that cut it off.
+        let mut at = resource;
+        while let Some(node) = self.nodes.get(at as usize) {
+            let run = self.group_grants(node);
+            let in_run = run.iter().any(|entry| {
+                entry.key == principal
+                    && entry.effect == Effect::Override
+                    && audience.reached_by(entry.effect, entry.eligible, entry.condition, target)
+            });
+            let in_own = own.iter().any(|grant| {
+                grant.scope == at
+                    && grant.effect == Effect::Override
+                    && audience.meets(grant.condition, target)
+            });
+            if in_run || in_own {
+                return Reason::Overridden { at: ResourceId(at) };
+            }
+            at = node.parent;
+        }
+        // Unreachable while `lost` implies a cut; a sound answer regardless.
+        Reason::RoleLacks { missing }
+    }
+}
+
+/// Why something that expired at the subject's time `now`
+/// ([`Subject::clock`]) is refused: `expired_reason`, or
+/// [`Reason::TimeUnknown`] when the host gave no time, so that a forgotten
+/// clock never reads as "nothing has expired yet". `NO_TIME` is later than
+/// every expiry, so the hot path's check stays one comparison and this runs
+/// only once it has failed.
+#[cold]
+fn expired(now: u64, expired_reason: Reason) -> Reason {
+    if now == NO_TIME {
+        Reason::TimeUnknown
+    } else {
+        expired_reason
+    }
+}
+
+/// A user's status and labels, kept partly beside the user records.
+impl Policy {
+    /// Step 2 for an account: only `Active` may act.
+    #[inline(always)]
+    fn lifecycle(&self, user: u32, record: &UserRecord, now: u64) -> Result<(), Reason> {
+        match record.state() {
+            State::Active => Ok(()),
+            State::Suspended => Err(Reason::Suspended),
+            State::Deactivated => Err(Reason::Deactivated),
+            State::Invited => self.invitation(user, now),
+        }
+    }
+
+    /// An invited user: the invitation's expiry is kept off the record.
+    #[cold]
+    fn invitation(&self, user: u32, now: u64) -> Result<(), Reason> {
+        match self.invitations.get(&user) {
+            Some(&until) if now < until => Err(Reason::InvitationPending),
+            Some(_) => Err(expired(now, Reason::InvitationExpired)),
+            None => Err(Reason::InvitationExpired),
+        }
+    }
+
+    /// A user's labels.
+    #[inline(always)]
+    pub(crate) fn user_labels_of(&self, user: u32) -> Labels {
+        self.user_labels
+            .get(user as usize)
+            .copied()
+            .unwrap_or_else(Labels::empty)
+    }
+}
+
+/// The records a subject stands for, looked up once; see
+/// [`Policy::prepare`].
+pub(crate) enum Prepared<'p> {
+    /// A user, or a key (with its owner's record).
+    Account {
+        user: u32,
+        record: &'p UserRecord,
+        key: Option<&'p KeyRecord>,
+        channel: Channel,
+        now: u64,
+    },
+    /// A public link.
+    Link {
+        link: &'p LinkRecord,
+        channel: Channel,
+        now: u64,
+    },
+}
+
+/// What steps 1 to 4 establish about a request.
+pub(crate) struct Context<'p> {
+    pub(crate) principals: Principals<'p>,
+    /// The key's scope or the link's permissions; everything for a user.
+    pub(crate) ceiling: Permissions,
+    is_link: bool,
+    kind: ResourceKind,
+}

@@ -1,0 +1,350 @@
+//! The only code that writes the compiled layout: runs of group grants
+//! with their filters and wide filters, users' teams and own grants with
+//! theirs, child lists, tombstones of removed entities, and compaction of
+//! the arenas.
+//!
+//! Owns: keeping each derived field (filter, wide filter, restriction
+//! index, grant count, child list) true of the data it summarises, in the
+//! same call that writes the data. Must never: validate (the builder and
+//! [`change`](crate::change) refuse bad input before calling it) or
+//! decide anything.
+
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+
+use crate::directory::Status;
+use crate::label::Labels;
+
+use super::*;
+
+/// Gives `node` the wide filter of its long `run`: rewritten in place when
+/// the node has one, else appended while `filters` holds fewer than
+/// [`NO_WIDE`]. Past those, a long run is searched for each of the
+/// subject's principals without a filter: slower, never wrong.
+pub(crate) fn set_wide_filter(filters: &mut Vec<[u64; 4]>, node: &mut Node, run: &[GrantEntry]) {
+    let mut wide = [0u64; 4];
+    for entry in run {
+        let (word, bit) = key::wide_bit(entry.key);
+        if let Some(w) = wide.get_mut(word) {
+            *w |= bit;
+        }
+    }
+    let count = filters.len();
+    match filters.get_mut(usize::from(node.wide)) {
+        Some(slot) => *slot = wide,
+        None if count < usize::from(NO_WIDE) => {
+            node.wide = u16::try_from(count).unwrap_or(NO_WIDE);
+            filters.push(wide);
+        }
+        None => {}
+    }
+}
+
+/// Records that user `user` (whose record is `record`) holds `count`
+/// grants of its own.
+pub(crate) fn set_own_grant_count(
+    record: &mut UserRecord,
+    long_runs: &mut BTreeMap<u32, u32>,
+    user: u32,
+    count: usize,
+) {
+    match u16::try_from(count) {
+        Ok(short) if short < LONG_RUN => {
+            record.grants_len = short;
+            long_runs.remove(&user);
+        }
+        _ => {
+            record.grants_len = LONG_RUN;
+            long_runs.insert(user, u32::try_from(count).unwrap_or(u32::MAX));
+        }
+    }
+}
+
+impl Policy {
+    /// Sets a user's status, and its invitation's expiry.
+    pub(crate) fn set_user_status(&mut self, user: u32, status: Status) {
+        if let Some(record) = self.users.get_mut(user as usize) {
+            record.set_state(State::of(status));
+            match status {
+                Status::Invited { until } => {
+                    self.invitations.insert(user, until);
+                }
+                _ => {
+                    self.invitations.remove(&user);
+                }
+            }
+        }
+    }
+
+    /// Sets a user's labels, giving every user a slot the first time.
+    pub(crate) fn set_user_labels(&mut self, user: u32, labels: Labels) {
+        if self.user_labels.is_empty() && labels.is_empty() {
+            return;
+        }
+        if self.user_labels.len() < self.users.len() {
+            self.user_labels.resize(self.users.len(), Labels::empty());
+        }
+        if let Some(slot) = self.user_labels.get_mut(user as usize) {
+            *slot = labels;
+        }
+    }
+}
+
+/// The child lists: see [`Policy::first_child`].
+impl Policy {
+    /// Puts `child` in the list of `parent`, keeping it ordered.
+    pub(crate) fn link_child(&mut self, parent: u32, child: u32) {
+        if self.next_sibling.len() <= child as usize {
+            self.next_sibling.resize(child as usize + 1, NONE);
+            self.first_child.resize(child as usize + 1, NONE);
+        }
+        // Find the last child with a higher id than `child`.
+        let mut before = NONE;
+        let mut at = self
+            .first_child
+            .get(parent as usize)
+            .copied()
+            .unwrap_or(NONE);
+        while at != NONE && at > child {
+            before = at;
+            at = self.next_sibling.get(at as usize).copied().unwrap_or(NONE);
+        }
+        if let Some(slot) = self.next_sibling.get_mut(child as usize) {
+            *slot = at;
+        }
+        let link = if before == NONE {
+            self.first_child.get_mut(parent as usize)
+        } else {
+            self.next_sibling.get_mut(before as usize)
+        };
+        if let Some(link) = link {
+            *link = child;
+        }
+    }
+
+    /// Takes `child` out of the list of `parent`.
+    pub(crate) fn unlink_child(&mut self, parent: u32, child: u32) {
+        let after = self
+            .next_sibling
+            .get(child as usize)
+            .copied()
+            .unwrap_or(NONE);
+        let mut before = NONE;
+        let mut at = self
+            .first_child
+            .get(parent as usize)
+            .copied()
+            .unwrap_or(NONE);
+        while at != NONE && at != child {
+            before = at;
+            at = self.next_sibling.get(at as usize).copied().unwrap_or(NONE);
+        }
+        if at == NONE {
+            return;
+        }
+        let link = if before == NONE {
+            self.first_child.get_mut(parent as usize)
+        } else {
+            self.next_sibling.get_mut(before as usize)
+        };
+        if let Some(link) = link {
+            *link = after;
+        }
+        if let Some(slot) = self.next_sibling.get_mut(child as usize) {
+            *slot = NONE;
+        }
+    }
+}
+
+/// The child lists of `nodes` (see [`Policy::first_child`]), built in one
+/// pass.
+pub(crate) fn child_lists(nodes: &[Node]) -> (Vec<u32>, Vec<u32>) {
+    let mut first_child = alloc::vec![NONE; nodes.len()];
+    let mut next_sibling = alloc::vec![NONE; nodes.len()];
+    // Ascending ids, each put first: every list ends highest id first.
+    for (index, node) in nodes.iter().enumerate() {
+        if node.tenant == REMOVED || node.parent == NONE {
+            continue;
+        }
+        let id = u32::try_from(index).unwrap_or(NONE);
+        if let (Some(slot), Some(head)) = (
+            next_sibling.get_mut(index),
+            first_child.get(node.parent as usize).copied(),
+        ) {
+            *slot = head;
+        }
+        if let Some(head) = first_child.get_mut(node.parent as usize) {
+            *head = id;
+        }
+    }
+    (first_child, next_sibling)
+}
+
+/// Runs, tombstones and compaction: what changes write through.
+/// Replaces the run `items[start..start + old]` with `new`: in place when
+/// it fits, otherwise at the end (the old slots become garbage). The
+/// caller records the new length.
+fn replace_run<T: Copy>(
+    items: &mut Vec<T>,
+    start: &mut u32,
+    old: usize,
+    new: &[T],
+    garbage: &mut usize,
+) {
+    let at = *start as usize;
+    match items.get_mut(at..at + new.len()) {
+        Some(slots) if new.len() <= old => {
+            slots.copy_from_slice(new);
+            *garbage += old - new.len();
+        }
+        _ => {
+            // Checked by `Policy::room` before any change mutates.
+            *start = u32::try_from(items.len()).unwrap_or(NONE);
+            items.extend_from_slice(new);
+            *garbage += old;
+        }
+    }
+}
+
+fn run<T>(items: &[T], start: u32, len: usize) -> &[T] {
+    let start = start as usize;
+    items.get(start..start + len).unwrap_or(&[])
+}
+
+impl Policy {
+    pub(crate) fn remove_user(&mut self, user: u32) {
+        let index = user as usize;
+        self.set_user_teams(index, &[]);
+        self.set_user_grants(index, &[]);
+        for key_id in 0..self.keys.len() {
+            if self.keys.get(key_id).is_some_and(|k| k.owner == user) {
+                self.remove_key(u32::try_from(key_id).unwrap_or(NONE));
+            }
+        }
+        if let Some(record) = self.users.get_mut(index) {
+            record.tenant = REMOVED;
+        }
+        self.set_user_status(user, Status::Deactivated);
+        self.set_user_labels(user, Labels::empty());
+        self.catalog.users.forget(user);
+    }
+
+    pub(crate) fn remove_key(&mut self, id: u32) {
+        if let Some(record) = self.keys.get_mut(id as usize) {
+            record.owner = REMOVED;
+            record.revoked = true;
+        }
+        self.catalog.keys.forget(id);
+    }
+
+    pub(crate) fn remove_link(&mut self, id: u32) {
+        if let Some(record) = self.links.get_mut(id as usize) {
+            record.resource = REMOVED;
+            record.revoked = true;
+        }
+        self.catalog.links.forget(id);
+    }
+
+    /// Replaces a node's group grants, with its filters.
+    pub(crate) fn set_node_run(&mut self, node: u32, entries: &[GrantEntry]) {
+        let Some(record) = self.nodes.get_mut(node as usize) else {
+            return;
+        };
+        crate::authority::reindex(
+            &mut self.restrictions,
+            (record.tenant, node),
+            run(
+                &self.grants,
+                record.grants_start,
+                record.grants_len as usize,
+            ),
+            entries,
+        );
+        replace_run(
+            &mut self.grants,
+            &mut record.grants_start,
+            record.grants_len as usize,
+            entries,
+            &mut self.garbage,
+        );
+        record.grants_len = u32::try_from(entries.len()).unwrap_or(0);
+        record.filter = entries
+            .iter()
+            .fold(0, |filter, entry| filter | 1 << entry.filter_bit);
+        if entries.len() > LINEAR_RUN {
+            set_wide_filter(&mut self.wide_filters, record, entries);
+        }
+    }
+
+    /// Replaces a user's teams (sorted), with its filter.
+    pub(crate) fn set_user_teams(&mut self, user: usize, teams: &[u32]) {
+        let Some(record) = self.users.get_mut(user) else {
+            return;
+        };
+        let old = record.teams_len();
+        replace_run(
+            &mut self.user_teams,
+            &mut record.teams_start,
+            old,
+            teams,
+            &mut self.garbage,
+        );
+        record.set_teams_len(teams.len());
+        record.filter = teams
+            .iter()
+            .fold(key::filter_bit(key::EVERYONE), |filter, &team| {
+                filter | key::filter_bit(key::TEAM | team)
+            });
+    }
+
+    /// Replaces a user's own grants (sorted), with its filter.
+    pub(crate) fn set_user_grants(&mut self, user: usize, grants: &[UserGrant]) {
+        let user = u32::try_from(user).unwrap_or(NONE);
+        let Some(record) = self.users.get_mut(user as usize) else {
+            return;
+        };
+        let old = own_grant_count(record, &self.long_runs, user);
+        replace_run(
+            &mut self.user_grants,
+            &mut record.grants_start,
+            old,
+            grants,
+            &mut self.garbage,
+        );
+        set_own_grant_count(record, &mut self.long_runs, user, grants.len());
+        record.scope_filter = grants.iter().fold(0, |filter, grant| {
+            filter | 1 << key::filter_shift(grant.scope)
+        });
+    }
+
+    /// Copies every live run into fresh arenas once garbage outweighs them,
+    /// so memory stays proportional to the model however long it changes.
+    pub(crate) fn compact_if_wasteful(&mut self) {
+        let live = self.grants.len() + self.user_teams.len() + self.user_grants.len();
+        if self.garbage <= live / 2 + 1024 {
+            return;
+        }
+        let mut grants = Vec::with_capacity(self.grants.len());
+        // Field by field: the arenas are read while the owners are written.
+        for node in &mut self.nodes {
+            let entries = run(&self.grants, node.grants_start, node.grants_len as usize);
+            node.grants_start = u32::try_from(grants.len()).unwrap_or(NONE);
+            grants.extend_from_slice(entries);
+        }
+        let mut user_teams = Vec::with_capacity(self.user_teams.len());
+        let mut user_grants = Vec::with_capacity(self.user_grants.len());
+        for (user, record) in (0u32..).zip(&mut self.users) {
+            let teams = run(&self.user_teams, record.teams_start, record.teams_len());
+            record.teams_start = u32::try_from(user_teams.len()).unwrap_or(NONE);
+            user_teams.extend_from_slice(teams);
+            let count = own_grant_count(record, &self.long_runs, user);
+            let own = run(&self.user_grants, record.grants_start, count);
+            record.grants_start = u32::try_from(user_grants.len()).unwrap_or(NONE);
+            user_grants.extend_from_slice(own);
+        }
+        self.grants = grants;
+        self.user_teams = user_teams;
+        self.user_grants = user_grants;
+        self.garbage = 0;
+    }
+}
