@@ -1,0 +1,510 @@
+//! Applying a change: the batch, its revision and room checks, the
+//! helpers every kind of change shares, and the dispatch to the one that
+//! applies it. Owns: atomicity (a refused change, or batch, leaves the
+//! policy as it was). Must never: write a layout field (that is
+//! [`store`](crate::policy::store)'s).
+
+use alloc::string::ToString;
+
+use crate::decision::{Decision, Reason};
+use crate::directory::{Status, TeamId, User, UserId, UserType, UserTypes};
+use crate::error::{ChangeError, ChangeProblem, Entity};
+use crate::grant::{Effect, Grant, Principal};
+use crate::label::Condition;
+use crate::names::{Ids, Names as NameTable, TextFull};
+use crate::permission::{Action, Permissions};
+use crate::policy::{Policy, Seats, State, UserRecord, NONE, REMOVED};
+use crate::resource::ResourceKind;
+use crate::subject::Subject;
+
+use super::*;
+
+/// Active users of the counted types.
+pub(crate) fn seats_used(users: &[UserRecord], seats: Seats) -> usize {
+    users
+        .iter()
+        .filter(|user| {
+            user.tenant != REMOVED
+                && user.state() == State::Active
+                && seats.counted.contains(user.user_types())
+        })
+        .count()
+}
+
+pub(super) type Outcome<T> = Result<T, ChangeProblem>;
+
+pub(super) fn unknown(entity: Entity, name: &str) -> ChangeProblem {
+    ChangeProblem::Unknown {
+        entity,
+        name: name.to_string(),
+    }
+}
+
+pub(super) fn duplicate(entity: Entity, name: &str) -> ChangeProblem {
+    ChangeProblem::Duplicate {
+        entity,
+        name: name.to_string(),
+    }
+}
+
+pub(super) fn find(ids: &impl Ids, entity: Entity, name: &str) -> Outcome<u32> {
+    ids.id_of(name).ok_or_else(|| unknown(entity, name))
+}
+
+/// Marks a key or link revoked; one revoked already is refused, so that a
+/// replayed revocation neither passes silently nor advances the revision.
+pub(super) fn revoke(revoked: Option<&mut bool>, entity: Entity, name: &str) -> Outcome<()> {
+    match revoked {
+        Some(true) => Err(ChangeProblem::AlreadyRevoked {
+            entity,
+            name: name.to_string(),
+        }),
+        Some(revoked) => {
+            *revoked = true;
+            Ok(())
+        }
+        None => Err(unknown(entity, name)),
+    }
+}
+
+pub(super) fn fresh(ids: &impl Ids, entity: Entity, name: &str) -> Outcome<()> {
+    if ids.id_of(name).is_some() {
+        return Err(duplicate(entity, name));
+    }
+    Ok(())
+}
+
+/// Gives `name` the next id of `names`, checked fresh before. The last
+/// step that can fail, so callers make it before their first mutation.
+pub(super) fn remember(
+    names: &mut NameTable,
+    entity: Entity,
+    name: &str,
+    max: usize,
+) -> Outcome<()> {
+    names
+        .push(name)
+        .map(|_| ())
+        .map_err(|TextFull| ChangeProblem::TooMany { entity, max })
+}
+
+pub(super) fn next_id(len: usize, entity: Entity, max: usize) -> Outcome<u32> {
+    if len >= max {
+        return Err(ChangeProblem::TooMany { entity, max });
+    }
+    u32::try_from(len).map_err(|_| ChangeProblem::TooMany { entity, max })
+}
+
+impl Policy {
+    /// The current revision: how many changes were applied since the build.
+    #[must_use]
+    pub fn revision(&self) -> Revision {
+        Revision(self.revision)
+    }
+
+    /// How many licence seats are taken: active users of the counted types
+    /// (0 without a seat limit).
+    #[must_use]
+    pub fn seats_used(&self) -> usize {
+        self.seats.map_or(0, |seats| seats_used(&self.users, seats))
+    }
+
+    /// The licence seat limit, if any.
+    #[must_use]
+    pub fn seats(&self) -> Option<Seats> {
+        self.seats
+    }
+
+    /// `Ok` while one more change fits below
+    /// [`PolicyDocument::MAX_REVISION`](crate::PolicyDocument::MAX_REVISION),
+    /// the largest revision a snapshot may hold: past it, the policy's own
+    /// snapshot would no longer load. Only a document that starts at the
+    /// limit gets there (a change a nanosecond takes 292 years).
+    pub(super) fn revision_left(&self) -> Outcome<()> {
+        if self.revision >= crate::PolicyDocument::MAX_REVISION {
+            return Err(ChangeProblem::RevisionLimit {
+                revision: self.revision,
+            });
+        }
+        Ok(())
+    }
+
+    /// Validates and applies one change, whole or not at all.
+    ///
+    /// # Errors
+    ///
+    /// A [`ChangeError`] naming the change and what is wrong with it; the
+    /// policy is then exactly as before.
+    pub fn apply(&mut self, change: Change) -> Result<Revision, ChangeError> {
+        self.revision_left()
+            .and_then(|()| self.apply_one(&change))
+            .map_err(|problem| ChangeError::new(0, change.to_string(), problem))?;
+        self.revision += 1;
+        self.compact_if_wasteful();
+        Ok(self.revision())
+    }
+
+    /// Validates and applies a batch of changes, all or nothing: on the
+    /// first error the policy is exactly as before, and the error names the
+    /// change (by its position in the batch) that failed.
+    ///
+    /// The batch is applied to a copy that replaces the policy on success,
+    /// so it costs one copy of the policy; single changes through
+    /// [`apply`](Policy::apply) work in place.
+    ///
+    /// # Errors
+    ///
+    /// A [`ChangeError`] for the first change that failed.
+    pub fn apply_all(
+        &mut self,
+        changes: impl IntoIterator<Item = Change>,
+    ) -> Result<Revision, ChangeError> {
+        let mut next = self.clone();
+        for (index, change) in changes.into_iter().enumerate() {
+            next.revision_left()
+                .and_then(|()| next.apply_one(&change))
+                .map_err(|problem| ChangeError::new(index, change.to_string(), problem))?;
+            next.revision += 1;
+            // As `apply` does, so a batch and the same changes one by one
+            // leave identical policies.
+            next.compact_if_wasteful();
+        }
+        *self = next;
+        Ok(self.revision())
+    }
+
+    /// May `granter` make `grant`, unconditionally? Granting is itself
+    /// authorized: the granter needs [`Permissions::MANAGE_MEMBERS`] at the
+    /// grant's scope; an allow or override may not give anyone, anywhere it
+    /// reaches, a permission the granter lacks there (no privilege
+    /// escalation); and the role must be open to the grantee's user type. A
+    /// deny needs only the first: eligibility limits who may hold a role,
+    /// not who may lose one. The role must exist (else `UnknownRole`), and
+    /// the grantee must exist (else `UnknownSubject`) in the scope's tenant
+    /// (else [`GranteeOfAnotherTenant`](Reason::GranteeOfAnotherTenant),
+    /// which [`for_caller`](Decision::for_caller) reads as
+    /// `UnknownSubject`: the caller cannot tell another tenant's user or
+    /// team from a missing one). These are checked after the granter's
+    /// `MANAGE_MEMBERS` at the scope, so a granter without it learns nothing
+    /// about the role or the grantee.
+    ///
+    /// The decision explains itself like any other: allowed with the grant
+    /// that gives the granter `MANAGE_MEMBERS`, or denied with the reason:
+    /// [`Reason::WouldEscalate`] names what the granter lacks at the scope,
+    /// [`Reason::RestrictedBelow`] the first resource below it where he
+    /// lacks some of it, and whose restriction. For a conditional grant, see
+    /// [`can_grant_when`](Policy::can_grant_when), which this is with
+    /// [`Condition::Always`].
+    pub fn can_grant(&self, granter: &Subject, grant: &Grant) -> Decision {
+        self.can_grant_when(granter, grant, Condition::Always)
+    }
+
+    /// May `granter` make `grant`, applying `when` the condition holds?
+    /// [`can_grant`](Policy::can_grant)'s rules, where "the granter lacks
+    /// there" reads as follows.
+    ///
+    /// A grant reaches its scope and every resource below it, so the
+    /// granter must hold what it gives everywhere there, not only at the
+    /// scope: a deny or override of his (his own, one of his teams' or
+    /// everyone's) below the scope leaves him less there, and the grant may
+    /// give no more than that ([`Reason::RestrictedBelow`] names the first
+    /// such resource, by id, and whose restriction stands there). Each kind
+    /// the role covers is checked, whether or not the subtree holds a
+    /// resource of that kind.
+    ///
+    /// Only what the granter *surely* holds may be passed on. His
+    /// unconditional grants count. A conditional grant of his counts only
+    /// toward a grant under the *same* condition, to a grantee whose users
+    /// (the user, each member of the team, everyone in the organization)
+    /// have no label the granter lacks: then wherever the new grant
+    /// applies, his applies too. Otherwise his conditional allow counts for
+    /// nothing, and his conditional deny or override counts as if it always
+    /// applied. So rights that come only from a conditional grant are never
+    /// passed on unconditionally, and a condition is passed on only as far
+    /// as the granter's own labels reach.
+    ///
+    /// Cost: a decision at the scope and one walk from it to the root; then
+    /// the resources of the scope's tenant where the granter, one of his
+    /// teams or everyone holds an override, or a deny that takes some of
+    /// what the role gives (found in an index, not by visiting the
+    /// subtree), and the resources on the paths from those up to the scope
+    /// (or, for those outside the subtree, up to where a path already
+    /// walked or the root is met), each read once, what the granter holds
+    /// being carried down from the one above: O(d + (r + p) log n) for r
+    /// such restrictions in the tenant, p resources on their paths (at most
+    /// the tenant, at most r times its depth) and a scope d deep, whatever
+    /// the size of the subtree. A grantee that is a team, for a role
+    /// limited by [`only_for`](crate::Role::only_for), costs one pass over
+    /// the users; a conditional grant that relies on a conditional grant of
+    /// the granter also reads the labels of the grantee's users, once (for
+    /// a team or everyone, one pass over the users).
+    pub fn can_grant_when(&self, granter: &Subject, grant: &Grant, when: Condition) -> Decision {
+        let decision = self.authorize(granter, Action::ManageMembers, grant.scope);
+        if !decision.is_allowed() {
+            return decision;
+        }
+        if !self.role_is_live(grant.role.0) {
+            return Decision::new(Reason::UnknownRole);
+        }
+        // The grantee must exist and belong to the scope's tenant.
+        let scope_tenant = self.tenant_of_node(grant.scope.0);
+        let grantee_tenant = match grant.principal {
+            Principal::User(UserId(user)) => self.users.get(user as usize).map(|r| r.tenant),
+            Principal::Team(TeamId(team)) => self.catalog.team_tenants.get(team as usize).copied(),
+            Principal::Everyone | Principal::Public => Some(scope_tenant),
+        };
+        match grantee_tenant {
+            None | Some(REMOVED) => return Decision::new(Reason::UnknownSubject),
+            Some(tenant) if tenant != scope_tenant => {
+                return Decision::new(Reason::GranteeOfAnotherTenant)
+            }
+            Some(_) => {}
+        }
+        if grant.effect == Effect::Deny {
+            return decision;
+        }
+        if let Err(reason) = self.eligible(grant.principal, grant.role.0) {
+            return Decision::new(reason);
+        }
+        let given = self.roles.get(grant.role.0 as usize).copied();
+        let given = given.unwrap_or([Permissions::empty(); ResourceKind::COUNT]);
+        if let Err(reason) = self.passes_on(granter, grant.principal, grant.scope.0, &given, when) {
+            return Decision::new(reason);
+        }
+        decision
+    }
+
+    /// Whether every user `principal` stands for may hold `role`.
+    pub(super) fn eligible(&self, principal: Principal, role: u32) -> Result<(), Reason> {
+        let open = self.role_eligibility(role);
+        if open == UserTypes::all() {
+            return Ok(());
+        }
+        let member_types: UserTypes = match principal {
+            Principal::User(UserId(user)) => self
+                .users
+                .get(user as usize)
+                .map_or(UserTypes::empty(), |record| record.user_types()),
+            Principal::Team(team) => self
+                .members(team.0)
+                .filter_map(|user| self.users.get(user as usize))
+                .fold(UserTypes::empty(), |types, record| {
+                    types | record.user_types()
+                }),
+            // Everyone reaches only the members a role is open to.
+            Principal::Everyone => UserTypes::empty(),
+            Principal::Public => UserType::Public.as_set(),
+        };
+        if open.contains(member_types) {
+            Ok(())
+        } else {
+            Err(Reason::RoleNotEligible)
+        }
+    }
+
+    /// The live users in `team`.
+    pub(crate) fn members(&self, team: u32) -> impl Iterator<Item = u32> + '_ {
+        self.users
+            .iter()
+            .enumerate()
+            .filter_map(move |(index, record)| {
+                let teams = self.teams_of(record);
+                (record.tenant != REMOVED && teams.contains(&team))
+                    .then(|| u32::try_from(index).unwrap_or(NONE))
+            })
+    }
+
+    /// Who may hold `role`: the types that it and every role it inherits
+    /// allow.
+    pub(crate) fn role_eligibility(&self, role: u32) -> UserTypes {
+        self.catalog
+            .role_eligible
+            .get(role as usize)
+            .copied()
+            .unwrap_or(UserTypes::all())
+    }
+
+    pub(crate) fn role_permissions_of(&self, role: u32, kind: usize) -> Permissions {
+        self.roles
+            .get(role as usize)
+            .and_then(|kinds| kinds.get(kind))
+            .copied()
+            .unwrap_or_else(Permissions::empty)
+    }
+
+    /// Fails when one more run of `extra` slots would overflow the dense
+    /// indices of the run arenas (checked before anything mutates).
+    pub(super) fn room(&self, extra: usize) -> Outcome<()> {
+        let largest = self
+            .grants
+            .len()
+            .max(self.user_teams.len())
+            .max(self.user_grants.len());
+        if largest + extra >= NONE as usize {
+            return Err(ChangeProblem::TooMany {
+                entity: Entity::Grant,
+                max: NONE as usize,
+            });
+        }
+        Ok(())
+    }
+
+    pub(super) fn apply_one(&mut self, change: &Change) -> Outcome<()> {
+        match change {
+            Change::AddResource { name, kind, parent } => {
+                self.add_resource(name, *kind, parent.as_deref())
+            }
+            Change::MoveResource { name, parent } => self.move_resource(name, parent),
+            Change::RemoveResource { name } => self.remove_resource(name),
+            Change::AddRole(role) => self.set_role(role, true),
+            Change::UpdateRole(role) => self.set_role(role, false),
+            Change::RemoveRole { name } => self.remove_role(name),
+            Change::AddTeam { name, tenant } => self.add_team(name, tenant),
+            Change::RemoveTeam { name } => self.remove_team(name),
+            Change::AddUser(user) => self.add_user(user),
+            Change::RemoveUser { name } => {
+                let user = find(&self.catalog.users, Entity::User, name)?;
+                self.remove_user(user);
+                Ok(())
+            }
+            Change::AddMembership { user, team } => self.set_membership(user, team, true),
+            Change::RemoveMembership { user, team } => self.set_membership(user, team, false),
+            Change::Invite { user, until } => self.add_user(&User {
+                status: Status::Invited { until: *until },
+                ..user.clone()
+            }),
+            Change::AcceptInvitation { user, at } => {
+                let id = find(&self.catalog.users, Entity::User, user)?;
+                match self.user_status(id) {
+                    Status::Invited { until } if *at < until => {
+                        self.activate(id)?;
+                        Ok(())
+                    }
+                    Status::Invited { .. } => {
+                        Err(ChangeProblem::InvitationExpired { user: user.clone() })
+                    }
+                    status => Err(self.wrong_status(user, status, "invited")),
+                }
+            }
+            Change::ExpireInvitation { user } => {
+                let id = find(&self.catalog.users, Entity::User, user)?;
+                match self.user_status(id) {
+                    // Expired whatever the time: expiring again changes nothing.
+                    Status::Invited { until: 0 } => {
+                        Err(ChangeProblem::AlreadyExpired { user: user.clone() })
+                    }
+                    Status::Invited { .. } => {
+                        self.set_user_status(id, Status::Invited { until: 0 });
+                        Ok(())
+                    }
+                    status => Err(self.wrong_status(user, status, "invited")),
+                }
+            }
+            Change::RevokeInvitation { user } => {
+                let id = find(&self.catalog.users, Entity::User, user)?;
+                match self.user_status(id) {
+                    Status::Invited { .. } => {
+                        self.remove_user(id);
+                        Ok(())
+                    }
+                    status => Err(self.wrong_status(user, status, "invited")),
+                }
+            }
+            Change::Suspend { user } => {
+                let id = find(&self.catalog.users, Entity::User, user)?;
+                match self.user_status(id) {
+                    Status::Active => {
+                        self.set_user_status(id, Status::Suspended);
+                        Ok(())
+                    }
+                    status => Err(self.wrong_status(user, status, "active")),
+                }
+            }
+            Change::Reactivate { user } => {
+                let id = find(&self.catalog.users, Entity::User, user)?;
+                match self.user_status(id) {
+                    Status::Suspended | Status::Deactivated => self.activate(id),
+                    status => Err(self.wrong_status(user, status, "suspended or deactivated")),
+                }
+            }
+            Change::Deactivate { user } => {
+                let id = find(&self.catalog.users, Entity::User, user)?;
+                match self.user_status(id) {
+                    Status::Active | Status::Suspended => {
+                        self.set_user_status(id, Status::Deactivated);
+                        Ok(())
+                    }
+                    // An invitation is expired or revoked, never deactivated:
+                    // reactivating would skip accepting it.
+                    status => Err(self.wrong_status(user, status, "active or suspended")),
+                }
+            }
+            Change::Grant {
+                grantee,
+                scope,
+                role,
+                effect,
+                when,
+                by,
+            } => self.grant(grantee, scope, role, *effect, Some(*when), by.as_ref()),
+            Change::Revoke {
+                grantee,
+                scope,
+                role,
+                effect,
+                by,
+            } => self.grant(grantee, scope, role, *effect, None, by.as_ref()),
+            Change::SetLabels { resource, labels } => {
+                let id = self.live_resource(resource)?;
+                if let Some(slot) = self.labels.get_mut(id as usize) {
+                    *slot = *labels;
+                }
+                Ok(())
+            }
+            Change::SetUserLabels { user, labels } => {
+                let id = find(&self.catalog.users, Entity::User, user)?;
+                self.set_user_labels(id, *labels);
+                Ok(())
+            }
+            Change::AddKey(api_key) => self.add_key(api_key),
+            Change::RevokeKey { name } => {
+                let id = find(&self.catalog.keys, Entity::Key, name)?;
+                let record = self.keys.get_mut(id as usize);
+                revoke(record.map(|record| &mut record.revoked), Entity::Key, name)
+            }
+            Change::RemoveKey { name } => {
+                let id = find(&self.catalog.keys, Entity::Key, name)?;
+                self.remove_key(id);
+                Ok(())
+            }
+            Change::AddLink(link) => self.add_link(link),
+            Change::RevokeLink { name } => {
+                let id = find(&self.catalog.links, Entity::Link, name)?;
+                let record = self.links.get_mut(id as usize);
+                revoke(record.map(|record| &mut record.revoked), Entity::Link, name)
+            }
+            Change::RemoveLink { name } => {
+                let id = find(&self.catalog.links, Entity::Link, name)?;
+                self.remove_link(id);
+                Ok(())
+            }
+            Change::SetMfaRequired(permissions) => {
+                self.mfa_required = *permissions;
+                Ok(())
+            }
+            Change::SetSeats(seats) => {
+                if let Some(seats) = seats {
+                    let used = seats_used(&self.users, *seats);
+                    if used > seats.limit as usize {
+                        return Err(ChangeProblem::SeatLimit {
+                            limit: seats.limit,
+                            used,
+                        });
+                    }
+                }
+                self.seats = *seats;
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! Grants and revokes: who may make them (the author's authority), who may
+//! hold them (eligibility), and the identity that makes one grant unique.
+
+use alloc::string::{String, ToString};
+
+use crate::decision::Reason;
+use crate::directory::{TeamId, UserId, UserType};
+use crate::error::{ChangeProblem, Entity};
+use crate::grant::{Effect, Grant, Grantee, Principal};
+use crate::label::Condition;
+use crate::policy::{key, GrantEntry, Policy, UserGrant, NONE};
+use crate::resource::ResourceId;
+use crate::role::RoleId;
+
+use super::apply::*;
+use super::Author;
+
+impl Policy {
+    // ---- grants ----
+
+    /// Adds a grant applying `when` the condition holds, or with `None`
+    /// revokes the grant of the same principal, scope, role and effect.
+    pub(super) fn grant(
+        &mut self,
+        grantee: &Grantee,
+        scope: &str,
+        role: &str,
+        effect: Effect,
+        when: Option<Condition>,
+        by: Option<&Author>,
+    ) -> Outcome<()> {
+        let add = when.is_some();
+        let condition = when.unwrap_or_default();
+        // An author is told nothing about other tenants (item 9): his own
+        // tenant is found first, and the scope and grantee must be in it
+        // before anything else is checked about them or about his rights,
+        // so that one of another tenant fails where, and as, a missing name
+        // does (`CrossesTenants`, which `for_caller` reads as `Unknown`).
+        let author = match by {
+            Some(author) => Some((author, author.subject(self)?)),
+            None => None,
+        };
+        let scope_id = self.live_resource(scope)?;
+        let tenant = self.tenant_of_node(scope_id);
+        if let Some((_, (_, author_tenant))) = author {
+            if tenant != author_tenant {
+                return Err(self.crossing(scope, scope_id, author_tenant));
+            }
+        }
+        let role_id = find(&self.catalog.role_ids, Entity::Role, role)?;
+        let principal = match grantee {
+            Grantee::User(name) => {
+                let user = find(&self.catalog.users, Entity::User, name)?;
+                let user_tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
+                if user_tenant != tenant {
+                    return Err(self.crossing_of(Entity::User, name, user_tenant, tenant));
+                }
+                Principal::User(UserId(user))
+            }
+            Grantee::Team(name) => {
+                let team = find(&self.catalog.teams, Entity::Team, name)?;
+                let team_tenant = self
+                    .catalog
+                    .team_tenants
+                    .get(team as usize)
+                    .copied()
+                    .unwrap_or(NONE);
+                if team_tenant != tenant {
+                    return Err(self.crossing_team(name, team_tenant, tenant));
+                }
+                Principal::Team(TeamId(team))
+            }
+            Grantee::Everyone => Principal::Everyone,
+            Grantee::Public => Principal::Public,
+        };
+        let grant = Grant {
+            principal,
+            scope: ResourceId(scope_id),
+            role: RoleId(role_id),
+            effect,
+        };
+        if add && effect != Effect::Deny {
+            if let Err(Reason::RoleNotEligible) = self.eligible(principal, role_id) {
+                return Err(self.ineligible_grant(grantee, role_id));
+            }
+        }
+        if let Some((author, (subject, _))) = author {
+            let decision = if add {
+                self.can_grant_when(&subject, &grant, condition)
+            } else {
+                self.can_revoke(&subject, &grant)
+            };
+            if !decision.is_allowed() {
+                return Err(ChangeProblem::Refused {
+                    author: author.credential.name().to_string(),
+                    reason: decision.reason(),
+                    explanation: self.explain(decision.reason()).to_string(),
+                });
+            }
+        }
+        match principal {
+            Principal::User(UserId(user)) => {
+                let Some(record) = self.users.get(user as usize) else {
+                    return Err(unknown(Entity::User, &grantee.to_string()));
+                };
+                let own = self.own_grants(user, record);
+                let entry = UserGrant {
+                    scope: scope_id,
+                    effect,
+                    role: role_id,
+                    condition,
+                };
+                // The condition is not part of a grant's identity.
+                let identity = entry.identity(user);
+                let mut next = own.to_vec();
+                match (
+                    add,
+                    own.binary_search_by(|g| g.identity(user).cmp(&identity)),
+                ) {
+                    (true, Ok(_)) => return Err(ChangeProblem::AlreadyGranted),
+                    (false, Err(_)) => return Err(ChangeProblem::NotGranted),
+                    (true, Err(at)) => next.insert(at, entry),
+                    (false, Ok(at)) => {
+                        next.remove(at);
+                    }
+                }
+                self.room(next.len())?;
+                self.set_user_grants(user as usize, &next);
+            }
+            _ => {
+                let Some(node) = self.nodes.get(scope_id as usize) else {
+                    return Err(unknown(Entity::Resource, scope));
+                };
+                let packed = key::pack(principal);
+                let eligible = self.role_eligibility(role_id);
+                let entry = GrantEntry {
+                    key: packed,
+                    effect,
+                    role: role_id,
+                    filter_bit: key::filter_shift(packed),
+                    eligible,
+                    condition,
+                };
+                let entries = self.group_grants(node);
+                let identity = entry.identity(scope_id);
+                let position = entries.binary_search_by(|e| e.identity(scope_id).cmp(&identity));
+                let mut next = entries.to_vec();
+                match (add, position) {
+                    (true, Ok(_)) => return Err(ChangeProblem::AlreadyGranted),
+                    (false, Err(_)) => return Err(ChangeProblem::NotGranted),
+                    (true, Err(at)) => next.insert(at, entry),
+                    (false, Ok(at)) => {
+                        next.remove(at);
+                    }
+                }
+                self.room(next.len())?;
+                self.set_node_run(scope_id, &next);
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn ineligible_grant(&self, grantee: &Grantee, role: u32) -> ChangeProblem {
+        let decl = self.catalog.roles.get(role as usize);
+        let open = self.role_eligibility(role);
+        let role_name = decl.map_or_else(String::new, |decl| decl.name.clone());
+        let who = |user: u32| {
+            let record = self.users.get(user as usize);
+            (
+                self.catalog.users.owned(user),
+                record.map_or(UserType::Native, |r| r.user_type()),
+            )
+        };
+        let (user, user_type) = match grantee {
+            Grantee::User(name) => {
+                let id = self.catalog.users.id(name).unwrap_or(NONE);
+                who(id)
+            }
+            Grantee::Team(name) => {
+                let team = self.catalog.teams.id(name).unwrap_or(NONE);
+                self.members(team)
+                    .find(|&m| {
+                        self.users
+                            .get(m as usize)
+                            .is_some_and(|r| !open.contains(r.user_types()))
+                    })
+                    .map_or_else(|| (String::new(), UserType::Native), who)
+            }
+            Grantee::Everyone | Grantee::Public => ("the public".to_string(), UserType::Public),
+        };
+        ChangeProblem::Ineligible {
+            role: role_name,
+            user,
+            user_type,
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! Changes to who is there: teams, users and their memberships, keys and
+//! links.
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::directory::{ApiKey, PublicLink, Status, User, UserType};
+use crate::error::{ChangeProblem, Entity};
+use crate::label::Labels;
+use crate::policy::{
+    key, GrantEntry, KeyRecord, LinkRecord, Policy, State, UserRecord, MAX_TEAMS_PER_USER, NONE,
+    REMOVED,
+};
+
+use super::apply::*;
+
+impl Policy {
+    // ---- teams and users ----
+
+    pub(super) fn add_team(&mut self, name: &str, tenant: &str) -> Outcome<()> {
+        fresh(&self.catalog.teams, Entity::Team, name)?;
+        let tenant = self.tenant_root(tenant)?;
+        next_id(self.catalog.teams.len(), Entity::Team, key::MAX_INDEX)?;
+        remember(&mut self.catalog.teams, Entity::Team, name, key::MAX_INDEX)?;
+        self.catalog.team_tenants.push(tenant);
+        Ok(())
+    }
+
+    pub(super) fn remove_team(&mut self, name: &str) -> Outcome<()> {
+        let id = find(&self.catalog.teams, Entity::Team, name)?;
+        self.room(0)?;
+        for user in 0..self.users.len() {
+            let Some(record) = self.users.get(user) else {
+                continue;
+            };
+            let teams = self.teams_of(record);
+            if teams.contains(&id) {
+                let kept: Vec<u32> = teams.iter().copied().filter(|&t| t != id).collect();
+                self.set_user_teams(user, &kept);
+            }
+        }
+        let team_key = key::TEAM | id;
+        for node in 0..self.nodes.len() {
+            let Some(record) = self.nodes.get(node) else {
+                continue;
+            };
+            let entries = self.group_grants(record);
+            if entries.iter().any(|entry| entry.key == team_key) {
+                let kept: Vec<GrantEntry> = entries
+                    .iter()
+                    .copied()
+                    .filter(|e| e.key != team_key)
+                    .collect();
+                self.set_node_run(u32::try_from(node).unwrap_or(NONE), &kept);
+            }
+        }
+        self.catalog.teams.forget(id);
+        if let Some(tenant) = self.catalog.team_tenants.get_mut(id as usize) {
+            *tenant = REMOVED;
+        }
+        Ok(())
+    }
+
+    pub(super) fn add_user(&mut self, user: &User) -> Outcome<()> {
+        fresh(&self.catalog.users, Entity::User, &user.name)?;
+        let id = next_id(self.users.len(), Entity::User, key::MAX_INDEX)?;
+        let tenant = self.tenant_root(&user.tenant)?;
+        let type_channels = user.user_type.channels();
+        let channels = match user.channels {
+            Some(asked) if !type_channels.contains(asked) => {
+                return Err(ChangeProblem::ChannelsNotAllowed {
+                    user: user.name.clone(),
+                    user_type: user.user_type,
+                    extra: asked - type_channels,
+                })
+            }
+            Some(asked) => asked,
+            None => type_channels,
+        };
+        let mut teams = Vec::with_capacity(user.teams.len());
+        for team in &user.teams {
+            let team_id = find(&self.catalog.teams, Entity::Team, team)?;
+            self.check_team_for(team, team_id, tenant, &user.name, user.user_type)?;
+            teams.push(team_id);
+        }
+        teams.sort_unstable();
+        teams.dedup();
+        if teams.len() > MAX_TEAMS_PER_USER {
+            return Err(ChangeProblem::TooManyTeams {
+                user: user.name.clone(),
+                max: MAX_TEAMS_PER_USER,
+            });
+        }
+        if user.status == Status::Active {
+            self.check_seat(user.user_type)?;
+        }
+        self.room(teams.len())?;
+        remember(
+            &mut self.catalog.users,
+            Entity::User,
+            &user.name,
+            key::MAX_INDEX,
+        )?;
+        self.users.push(UserRecord::new(
+            tenant,
+            0,
+            0,
+            0,
+            State::Active,
+            user.user_type,
+            channels,
+        ));
+        self.set_user_status(id, user.status);
+        self.set_user_labels(id, user.labels);
+        self.set_user_teams(id as usize, &teams);
+        Ok(())
+    }
+
+    /// A user of `tenant` and type `user_type` may join `team`: same tenant,
+    /// and every role the team holds is open to the user's type.
+    pub(super) fn check_team_for(
+        &self,
+        team: &str,
+        team_id: u32,
+        tenant: u32,
+        user: &str,
+        user_type: UserType,
+    ) -> Outcome<()> {
+        let team_tenant = self
+            .catalog
+            .team_tenants
+            .get(team_id as usize)
+            .copied()
+            .unwrap_or(NONE);
+        if team_tenant != tenant {
+            return Err(self.crossing_team(team, team_tenant, tenant));
+        }
+        // Most models limit no role to some user types: nothing to scan.
+        if self
+            .catalog
+            .role_eligible
+            .iter()
+            .all(|open| open.contains(user_type.as_set()))
+        {
+            return Ok(());
+        }
+        let team_key = key::TEAM | team_id;
+        // Whether the team's grant would reach the user: the rule decisions use.
+        let audience = crate::policy::Audience {
+            user_type: user_type.as_set(),
+            labels: Labels::empty(),
+        };
+        for entry in self.grants_live() {
+            if entry.key == team_key && !audience.may_hold(entry.effect, entry.eligible) {
+                let role = self
+                    .catalog
+                    .roles
+                    .get(entry.role as usize)
+                    .map_or_else(String::new, |role| role.name.clone());
+                return Err(ChangeProblem::Ineligible {
+                    role,
+                    user: user.to_string(),
+                    user_type,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn crossing_team(&self, team: &str, team_tenant: u32, tenant: u32) -> ChangeProblem {
+        self.crossing_of(Entity::Team, team, team_tenant, tenant)
+    }
+
+    pub(super) fn check_seat(&self, user_type: UserType) -> Outcome<()> {
+        if let Some(seats) = self.seats {
+            let used = seats_used(&self.users, seats);
+            if seats.counted.contains(user_type.as_set()) && used >= seats.limit as usize {
+                return Err(ChangeProblem::SeatLimit {
+                    limit: seats.limit,
+                    used: used + 1,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn set_membership(&mut self, user: &str, team: &str, member: bool) -> Outcome<()> {
+        let user_id = find(&self.catalog.users, Entity::User, user)?;
+        let team_id = find(&self.catalog.teams, Entity::Team, team)?;
+        let Some(record) = self.users.get(user_id as usize) else {
+            return Err(unknown(Entity::User, user));
+        };
+        let teams = self.teams_of(record);
+        let position = teams.binary_search(&team_id);
+        let mut next = teams.to_vec();
+        match (member, position) {
+            (true, Ok(_)) => {
+                return Err(ChangeProblem::AlreadyMember {
+                    user: user.to_string(),
+                    team: team.to_string(),
+                })
+            }
+            (false, Err(_)) => {
+                return Err(ChangeProblem::NotMember {
+                    user: user.to_string(),
+                    team: team.to_string(),
+                })
+            }
+            (true, Err(at)) => {
+                self.check_team_for(team, team_id, record.tenant, user, record.user_type())?;
+                if teams.len() >= MAX_TEAMS_PER_USER {
+                    return Err(ChangeProblem::TooManyTeams {
+                        user: user.to_string(),
+                        max: MAX_TEAMS_PER_USER,
+                    });
+                }
+                next.insert(at, team_id);
+            }
+            (false, Ok(at)) => {
+                next.remove(at);
+            }
+        }
+        self.room(next.len())?;
+        self.set_user_teams(user_id as usize, &next);
+        Ok(())
+    }
+
+    pub(super) fn activate(&mut self, user: u32) -> Outcome<()> {
+        let user_type = self
+            .users
+            .get(user as usize)
+            .map_or(UserType::Native, |record| record.user_type());
+        self.check_seat(user_type)?;
+        self.set_user_status(user, Status::Active);
+        Ok(())
+    }
+
+    pub(super) fn wrong_status(
+        &self,
+        user: &str,
+        status: Status,
+        expected: &'static str,
+    ) -> ChangeProblem {
+        ChangeProblem::WrongStatus {
+            user: user.to_string(),
+            status,
+            expected,
+        }
+    }
+
+    // ---- keys and links ----
+
+    pub(super) fn add_key(&mut self, api_key: &ApiKey) -> Outcome<()> {
+        fresh(&self.catalog.keys, Entity::Key, &api_key.name)?;
+        next_id(self.keys.len(), Entity::Key, REMOVED as usize)?;
+        let owner = find(&self.catalog.users, Entity::User, &api_key.owner)?;
+        let owner_tenant = self.users.get(owner as usize).map_or(NONE, |r| r.tenant);
+        let within = match &api_key.within {
+            None => NONE,
+            Some(name) => {
+                let within = self.live_resource(name)?;
+                if self.tenant_of_node(within) != owner_tenant {
+                    return Err(self.crossing(name, within, owner_tenant));
+                }
+                within
+            }
+        };
+        remember(
+            &mut self.catalog.keys,
+            Entity::Key,
+            &api_key.name,
+            REMOVED as usize,
+        )?;
+        self.keys.push(KeyRecord {
+            owner,
+            within,
+            scope: api_key.scope,
+            expires_at: api_key.expires_at,
+            revoked: api_key.revoked,
+        });
+        Ok(())
+    }
+
+    pub(super) fn add_link(&mut self, link: &PublicLink) -> Outcome<()> {
+        fresh(&self.catalog.links, Entity::Link, &link.name)?;
+        next_id(self.links.len(), Entity::Link, REMOVED as usize)?;
+        let resource = self.live_resource(&link.resource)?;
+        remember(
+            &mut self.catalog.links,
+            Entity::Link,
+            &link.name,
+            REMOVED as usize,
+        )?;
+        self.links.push(LinkRecord {
+            resource,
+            permissions: link.permissions,
+            expires_at: link.expires_at,
+            revoked: link.revoked,
+        });
+        Ok(())
+    }
+}

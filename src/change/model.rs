@@ -1,0 +1,405 @@
+//! Changes to the resource tree and the roles: adding, moving and removing
+//! resources; adding, redefining and removing roles, with the checks that
+//! keep every holder eligible.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use crate::directory::{UserType, UserTypes};
+use crate::error::{ChangeProblem, Entity, Problems};
+use crate::grant::{Effect, Principal};
+use crate::label::Labels;
+use crate::permission::Permissions;
+use crate::policy::{key, GrantEntry, Node, Policy, UserGrant, NONE, NO_WIDE, REMOVED};
+use crate::resource::ResourceKind;
+use crate::role::{Role, TeamTypes};
+
+use super::apply::*;
+
+impl Policy {
+    // ---- resources ----
+
+    pub(super) fn live_resource(&self, name: &str) -> Outcome<u32> {
+        find(&self.catalog.resources, Entity::Resource, name)
+    }
+
+    pub(crate) fn tenant_of_node(&self, id: u32) -> u32 {
+        self.nodes.get(id as usize).map_or(NONE, |node| node.tenant)
+    }
+
+    pub(super) fn tenant_root(&self, name: &str) -> Outcome<u32> {
+        let id = self.live_resource(name)?;
+        match self.nodes.get(id as usize) {
+            Some(node) if node.parent == NONE => Ok(id),
+            _ => Err(ChangeProblem::NotATenant {
+                name: name.to_string(),
+            }),
+        }
+    }
+
+    pub(super) fn add_resource(
+        &mut self,
+        name: &str,
+        kind: ResourceKind,
+        parent: Option<&str>,
+    ) -> Outcome<()> {
+        fresh(&self.catalog.resources, Entity::Resource, name)?;
+        let id = next_id(self.nodes.len(), Entity::Resource, REMOVED as usize)?;
+        let (parent, tenant) = match parent {
+            Some(parent) => {
+                let parent = self.live_resource(parent)?;
+                (parent, self.tenant_of_node(parent))
+            }
+            None => (NONE, id),
+        };
+        remember(
+            &mut self.catalog.resources,
+            Entity::Resource,
+            name,
+            REMOVED as usize,
+        )?;
+        self.labels.push(Labels::empty());
+        let grandparent = self
+            .nodes
+            .get(parent as usize)
+            .map_or(NONE, |node| node.parent);
+        self.nodes.push(Node {
+            filter: 0,
+            parent,
+            grandparent,
+            tenant,
+            grants_start: 0,
+            grants_len: 0,
+            wide: NO_WIDE,
+            kind,
+            scope_bit: key::filter_shift(id),
+        });
+        self.first_child.push(NONE);
+        self.next_sibling.push(NONE);
+        if parent != NONE {
+            self.link_child(parent, id);
+        }
+        Ok(())
+    }
+
+    pub(super) fn move_resource(&mut self, name: &str, parent: &str) -> Outcome<()> {
+        let id = self.live_resource(name)?;
+        let new_parent = self.live_resource(parent)?;
+        let tenant = self.tenant_of_node(id);
+        if self
+            .nodes
+            .get(id as usize)
+            .is_some_and(|node| node.parent == NONE)
+        {
+            return Err(ChangeProblem::TenantRoot {
+                name: name.to_string(),
+            });
+        }
+        if self.tenant_of_node(new_parent) != tenant {
+            return Err(self.crossing(parent, new_parent, tenant));
+        }
+        if self.is_within(new_parent, id) {
+            return Err(ChangeProblem::Cycle {
+                name: name.to_string(),
+                parent: parent.to_string(),
+            });
+        }
+        let old_parent = self.nodes.get(id as usize).map_or(NONE, |node| node.parent);
+        let grandparent = self
+            .nodes
+            .get(new_parent as usize)
+            .map_or(NONE, |node| node.parent);
+        if let Some(node) = self.nodes.get_mut(id as usize) {
+            node.parent = new_parent;
+            node.grandparent = grandparent;
+        }
+        // The children's grandparent is the new parent.
+        let children: smallvec::SmallVec<[u32; 16]> = self.children(id).collect();
+        for child in children {
+            if let Some(node) = self.nodes.get_mut(child as usize) {
+                node.grandparent = new_parent;
+            }
+        }
+        self.unlink_child(old_parent, id);
+        self.link_child(new_parent, id);
+        Ok(())
+    }
+
+    pub(super) fn name_of_resource(&self, id: u32) -> String {
+        self.catalog.resources.owned(id)
+    }
+
+    pub(super) fn crossing(&self, what: &str, what_id: u32, tenant: u32) -> ChangeProblem {
+        self.crossing_of(Entity::Resource, what, self.tenant_of_node(what_id), tenant)
+    }
+
+    /// `name`, an `entity` of `other_tenant`, named by a change in `tenant`.
+    pub(super) fn crossing_of(
+        &self,
+        entity: Entity,
+        name: &str,
+        other_tenant: u32,
+        tenant: u32,
+    ) -> ChangeProblem {
+        ChangeProblem::CrossesTenants {
+            entity,
+            name: name.to_string(),
+            tenant: self.name_of_resource(tenant),
+            other_tenant: self.name_of_resource(other_tenant),
+        }
+    }
+
+    pub(super) fn remove_resource(&mut self, name: &str) -> Outcome<()> {
+        let id = self.live_resource(name)?;
+        let is_root = self
+            .nodes
+            .get(id as usize)
+            .is_some_and(|n| n.parent == NONE);
+        if is_root {
+            let users = self.users.iter().any(|user| user.tenant == id);
+            let teams = self.catalog.team_tenants.contains(&id);
+            if users || teams {
+                return Err(ChangeProblem::InUse {
+                    entity: Entity::Resource,
+                    name: name.to_string(),
+                    by: "its users or teams".to_string(),
+                });
+            }
+        }
+        let mut subtree = self.subtree(id);
+        subtree.sort_unstable();
+        let inside = |resource: u32| subtree.binary_search(&resource).is_ok();
+        // Grants of users on the subtree.
+        for user in 0..self.users.len() {
+            let Some(record) = self.users.get(user) else {
+                continue;
+            };
+            let own = self.own_grants(user as u32, record);
+            if own.iter().any(|grant| inside(grant.scope)) {
+                let kept: Vec<UserGrant> = own
+                    .iter()
+                    .copied()
+                    .filter(|grant| !inside(grant.scope))
+                    .collect();
+                self.set_user_grants(user, &kept);
+            }
+        }
+        // Keys limited to the subtree, links into it.
+        for key_id in 0..self.keys.len() {
+            let within = self.keys.get(key_id).map_or(NONE, |k| k.within);
+            let live = self.keys.get(key_id).is_some_and(|k| k.owner != REMOVED);
+            if live && within != NONE && inside(within) {
+                self.remove_key(u32::try_from(key_id).unwrap_or(NONE));
+            }
+        }
+        for link_id in 0..self.links.len() {
+            let resource = self.links.get(link_id).map_or(NONE, |l| l.resource);
+            if resource != REMOVED && inside(resource) {
+                self.remove_link(u32::try_from(link_id).unwrap_or(NONE));
+            }
+        }
+        let parent = self.nodes.get(id as usize).map_or(NONE, |node| node.parent);
+        self.unlink_child(parent, id);
+        for &node in &subtree {
+            self.set_node_run(node, &[]);
+            if let Some(record) = self.nodes.get_mut(node as usize) {
+                record.tenant = REMOVED;
+                record.parent = NONE;
+                record.grandparent = NONE;
+            }
+            for list in [&mut self.first_child, &mut self.next_sibling] {
+                if let Some(slot) = list.get_mut(node as usize) {
+                    *slot = NONE;
+                }
+            }
+            self.catalog.resources.forget(node);
+        }
+        Ok(())
+    }
+
+    // ---- roles ----
+
+    pub(super) fn set_role(&mut self, role: &Role, add: bool) -> Outcome<()> {
+        let id = if add {
+            fresh(&self.catalog.role_ids, Entity::Role, &role.name)?;
+            next_id(self.catalog.roles.len(), Entity::Role, REMOVED as usize)?
+        } else {
+            find(&self.catalog.role_ids, Entity::Role, &role.name)?
+        };
+        let mut roles = self.catalog.roles.clone();
+        let mut ids = self.catalog.role_ids.clone();
+        if add {
+            roles.push(role.clone());
+            ids.insert(role.name.clone(), id);
+        } else if let Some(slot) = roles.get_mut(id as usize) {
+            *slot = role.clone();
+        }
+        // Removed roles keep their declarations, but no name maps to them:
+        // inheriting one is an unknown reference.
+        let mut problems = Problems::default();
+        let flat = crate::role::flatten(&roles, &ids, &mut problems);
+        if let Some(problem) = problems.into_first() {
+            return Err(ChangeProblem::Invalid(problem));
+        }
+        // A role's eligibility follows what it inherits: changing one role
+        // may close every role inheriting it to some user types.
+        let narrowed: Vec<bool> = flat
+            .eligible
+            .iter()
+            .enumerate()
+            .map(|(index, &open)| !open.contains(self.role_eligibility(index as u32)))
+            .collect();
+        if narrowed.contains(&true) {
+            self.check_role_holders(&narrowed, &flat.eligible, &roles)?;
+        }
+        self.catalog.roles = roles;
+        self.catalog.role_ids = ids;
+        self.roles = flat.permissions;
+        self.catalog.role_eligible = flat.eligible;
+        // Group grants carry their role's eligibility.
+        for entry in &mut self.grants {
+            if let Some(&open) = self.catalog.role_eligible.get(entry.role as usize) {
+                entry.eligible = open;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every direct, team and public grant of a `narrowed` role stays
+    /// eligible under the roles' new eligibility (`eligible`, of roles
+    /// declared as `roles`). One pass over users' grants, memberships and
+    /// group grants: linear in the policy, not team grants times users.
+    pub(super) fn check_role_holders(
+        &self,
+        narrowed: &[bool],
+        eligible: &[UserTypes],
+        roles: &[Role],
+    ) -> Outcome<()> {
+        let is_narrowed = |role: u32| narrowed.get(role as usize) == Some(&true);
+        let open = |role: u32| {
+            eligible
+                .get(role as usize)
+                .copied()
+                .unwrap_or(UserTypes::all())
+        };
+        let refuse = |role: u32, user: String, user_type: UserType| ChangeProblem::Ineligible {
+            role: roles
+                .get(role as usize)
+                .map_or_else(String::new, |decl| decl.name.clone()),
+            user,
+            user_type,
+        };
+        for (user, record) in (0..).zip(&self.users) {
+            if record.tenant == REMOVED {
+                continue;
+            }
+            for grant in self.own_grants(user, record) {
+                if grant.effect != Effect::Deny
+                    && is_narrowed(grant.role)
+                    && !open(grant.role).contains(record.user_types())
+                {
+                    return Err(refuse(
+                        grant.role,
+                        self.catalog.users.owned(user),
+                        record.user_type(),
+                    ));
+                }
+            }
+        }
+        let mut team_types: Option<TeamTypes> = None;
+        for entry in self.grants_live() {
+            if entry.effect == Effect::Deny || !is_narrowed(entry.role) {
+                continue;
+            }
+            match key::unpack(entry.key) {
+                Principal::Team(team) => {
+                    let types = team_types.get_or_insert_with(|| self.team_types());
+                    if let Some((member, user_type)) = types.ineligible(team.0, open(entry.role)) {
+                        return Err(refuse(
+                            entry.role,
+                            self.catalog.users.owned(member),
+                            user_type,
+                        ));
+                    }
+                }
+                Principal::Public if !open(entry.role).contains(UserTypes::PUBLIC) => {
+                    return Err(refuse(
+                        entry.role,
+                        "the public".to_string(),
+                        UserType::Public,
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The user types of every team's live members (see [`TeamTypes`]), in
+    /// one pass over the users.
+    pub(super) fn team_types(&self) -> TeamTypes {
+        let mut types = TeamTypes::new(self.catalog.team_tenants.len());
+        for (user, record) in (0..).zip(&self.users) {
+            if record.tenant == REMOVED {
+                continue;
+            }
+            for &team in self.teams_of(record) {
+                types.add(team, user, record.user_type());
+            }
+        }
+        types
+    }
+
+    /// Every group grant in a live node's run.
+    pub(super) fn grants_live(&self) -> impl Iterator<Item = &GrantEntry> + '_ {
+        self.nodes
+            .iter()
+            .filter(|node| node.tenant != REMOVED)
+            .flat_map(|node| self.group_grants(node))
+    }
+
+    pub(super) fn remove_role(&mut self, name: &str) -> Outcome<()> {
+        let id = find(&self.catalog.role_ids, Entity::Role, name)?;
+        let in_use = |by: String| ChangeProblem::InUse {
+            entity: Entity::Role,
+            name: name.to_string(),
+            by,
+        };
+        if let Some(heir) = self
+            .catalog
+            .roles
+            .iter()
+            .enumerate()
+            .find_map(|(index, role)| {
+                let live = self.catalog.role_ids.get(&role.name)
+                    == Some(&u32::try_from(index).unwrap_or(NONE));
+                (live && role.inherits.iter().any(|parent| parent == name))
+                    .then(|| role.name.clone())
+            })
+        {
+            return Err(in_use(format!("role {heir:?}, which inherits it")));
+        }
+        let granted = self.grants_live().any(|entry| entry.role == id)
+            || (0..).zip(&self.users).any(|(user, record)| {
+                record.tenant != REMOVED
+                    && self
+                        .own_grants(user, record)
+                        .iter()
+                        .any(|grant| grant.role == id)
+            });
+        if granted {
+            return Err(in_use("grants; revoke them first".to_string()));
+        }
+        self.catalog.role_ids.remove(name);
+        if let Some(flat) = self.roles.get_mut(id as usize) {
+            *flat = [Permissions::empty(); ResourceKind::COUNT];
+        }
+        // Keep only the name (for explanations of old decisions): a removed
+        // role inherits nothing, so later flattening never trips over it.
+        if let Some(decl) = self.catalog.roles.get_mut(id as usize) {
+            *decl = Role::new(name);
+        }
+        Ok(())
+    }
+}
