@@ -15,6 +15,8 @@
 // called from tests and fail them the way `assert!` does.
 #![expect(clippy::panic, reason = "test helpers fail the test by panicking")]
 
+pub mod changes;
+
 use std::fmt::Write as _;
 
 use clearance::{
