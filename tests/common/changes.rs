@@ -8,7 +8,7 @@ use clearance::{
     PublicLink, ResourceKind as K, Revision, Role, Status, Subject, User, UserType, UserTypes,
 };
 
-use super::{build, check, resource, Row};
+use super::{build, failing_rows, Row};
 
 /// The invitation of "ivy" expires at this time (exclusive).
 pub const EXPIRY: u64 = 1_000;
@@ -131,24 +131,7 @@ pub fn story(
     for (step, (change, rows)) in steps.into_iter().enumerate() {
         let described = change.to_string();
         apply(policy, change);
-        let failures: Vec<String> = rows
-            .iter()
-            .enumerate()
-            .filter_map(|(row, &(who, action, resource_name, expected))| {
-                let id = resource(policy, resource_name);
-                check(
-                    policy,
-                    &subject(policy, who),
-                    action,
-                    id,
-                    expected.reason(policy),
-                )
-                .err()
-                .map(|message| {
-                    format!("row {row} ({who:?}, {action:?}, {resource_name:?}): {message}")
-                })
-            })
-            .collect();
+        let failures = failing_rows(policy, &subject, &rows);
         assert!(
             failures.is_empty(),
             "after step {step} ({described}):\n{}",

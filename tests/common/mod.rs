@@ -272,13 +272,15 @@ pub fn assert_cases(policy: &Policy, cases: &[Case]) {
     );
 }
 
-/// Asserts every row, resolving each row's first column to a subject with
-/// `subject` (for example [`user`], [`key`] or [`link`]), and reports every
-/// failing row with its number and contents.
-#[track_caller]
-pub fn assert_rows(policy: &Policy, subject: impl Fn(&Policy, &str) -> Subject, rows: &[Row]) {
-    let failures: Vec<String> = rows
-        .iter()
+/// Checks every row, resolving each row's first column to a subject with
+/// `subject` (for example [`user`], [`key`] or [`link`]), and describes
+/// every failing row with its number and contents.
+pub fn failing_rows(
+    policy: &Policy,
+    subject: impl Fn(&Policy, &str) -> Subject,
+    rows: &[Row],
+) -> Vec<String> {
+    rows.iter()
         .enumerate()
         .filter_map(|(row, &(who, action, resource_name, expected))| {
             let id = resource(policy, resource_name);
@@ -292,7 +294,14 @@ pub fn assert_rows(policy: &Policy, subject: impl Fn(&Policy, &str) -> Subject, 
             .err()
             .map(|message| format!("row {row} ({who:?}, {action:?}, {resource_name:?}): {message}"))
         })
-        .collect();
+        .collect()
+}
+
+/// Asserts every row (see [`failing_rows`]), and reports every failing row
+/// with its number and contents.
+#[track_caller]
+pub fn assert_rows(policy: &Policy, subject: impl Fn(&Policy, &str) -> Subject, rows: &[Row]) {
+    let failures = failing_rows(policy, subject, rows);
     assert!(
         failures.is_empty(),
         "{} of {} rows failed:\n{}",
