@@ -11,15 +11,10 @@ use clearance::{
     ResourceId, ResourceKind as K, Subject,
 };
 
-/// The table of `PRODUCTS.md` §5, as it stands there.
-const PRODUCT_MATRIX: &str = "
-| Action | WS Admin | WS Editor | WS Viewer |
-|---|---|---|---|
-| Manage page: members, teams, domains, integrations, settings | Y | N | N |
-| Create, edit, delete flows and assets | Y | Y | N |
-| View analytics, download flows | Y | Y | Y |
-| Toggle fine-grained permissions of members | Y | N | N |
-";
+/// The table of `PRODUCTS.md` §5, as written there: the one copy, which
+/// `examples/matrix.rs` checks and prints too.
+#[path = "../examples/tables/flowcode.rs"]
+mod product_table;
 
 fn demo() -> Policy {
     flowcode::demo().expect("the demo builds")
@@ -65,7 +60,7 @@ fn assert_denied(policy: &Policy, subject: &Subject, action: Action, resource: &
 fn permission_matrix_matches_products_md() {
     let policy = demo();
     flowcode::matrix(&policy)
-        .check(PRODUCT_MATRIX)
+        .check(product_table::TABLE)
         .expect("the matrix of PRODUCTS.md §5");
 }
 

@@ -13,19 +13,10 @@ use clearance::{
     Reason, ResourceId, ResourceKind as K, Subject, User,
 };
 
-/// The table of `PRODUCTS.md` §3, as it stands there.
-const PRODUCT_MATRIX: &str = "
-| Action | Admin | Editor | Viewer |
-|---|---|---|---|
-| User management: invite, change role, suspend, remove | Y | N | N |
-| All settings | Y | ? | limited |
-| View flows and executions | Y | Y | Y |
-| Create and edit flows | Y (I) | Y | N |
-| Manage connections | Y (I) | Y | N |
-| Create and manage API keys | Y | ? | N (I) |
-| Configure integrations | Y | ? | N (I) |
-| Billing | Y (D: view) | N | N (I) |
-";
+/// The table of `PRODUCTS.md` §3, as written there: the one copy, which
+/// `examples/matrix.rs` checks and prints too.
+#[path = "../examples/tables/workspace_platform.rs"]
+mod product_table;
 
 /// The flow-level table of `002_*.txt` ("Control access per flow"), with
 /// a row for the limited run the preset defines.
@@ -83,7 +74,7 @@ fn permission_matrix_matches_products_md() {
     let policy = demo();
     // `limited` settings are the Viewer's own settings only: no "All settings".
     wp::matrix(&policy)
-        .check_with(PRODUCT_MATRIX, |cell| (cell == "limited").then_some(false))
+        .check_with(product_table::TABLE, wp::read_cell)
         .expect("the matrix of PRODUCTS.md §3");
 }
 
