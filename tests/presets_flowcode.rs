@@ -5,11 +5,14 @@
     reason = "fixture helpers outside #[test] fns stop the test loudly on a broken fixture"
 )]
 
+mod common;
+
 use clearance::presets::flowcode::{self, FineGrained, WorkspaceRole, CREATE_FLOW};
 use clearance::{
     Action, Author, Change, Channel, Effect, Grantee, Matrix, Permissions as P, Policy, Reason,
     ResourceId, ResourceKind as K, Subject,
 };
+use common::{assert_allowed, assert_denied};
 
 /// The table of `PRODUCTS.md` §5, as written there: the one copy, which
 /// `examples/matrix.rs` checks and prints too.
@@ -34,26 +37,6 @@ fn web(policy: &Policy, name: &str) -> Subject {
 
 fn by(name: &str) -> Option<Author> {
     Some(Author::web(format!("{name}@brightside.test"), 0))
-}
-
-#[track_caller]
-fn assert_allowed(policy: &Policy, subject: &Subject, action: Action, resource: &str) {
-    let decision = policy.authorize(subject, action, at(policy, resource));
-    assert!(
-        decision.is_allowed(),
-        "{action} on {resource}: {}",
-        policy.explain(decision.reason())
-    );
-}
-
-#[track_caller]
-fn assert_denied(policy: &Policy, subject: &Subject, action: Action, resource: &str) -> Reason {
-    let decision = policy.authorize(subject, action, at(policy, resource));
-    assert!(
-        !decision.is_allowed(),
-        "{action} on {resource} should be denied"
-    );
-    decision.reason()
 }
 
 #[test]

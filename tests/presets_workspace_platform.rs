@@ -5,6 +5,8 @@
     reason = "fixture helpers outside #[test] fns stop the test loudly on a broken fixture"
 )]
 
+mod common;
+
 use clearance::presets::workspace_platform::{
     self as wp, FlowPermission, KeyExpiry, KeyScope, DEMO_NOW,
 };
@@ -12,6 +14,7 @@ use clearance::{
     Action, Change, ChangeProblem, Channel, Effect, Grantee, Matrix, Permissions as P, Policy,
     Reason, ResourceId, ResourceKind as K, Subject, User,
 };
+use common::{assert_allowed, assert_denied};
 
 /// The table of `PRODUCTS.md` §3, as written there: the one copy, which
 /// `examples/matrix.rs` checks and prints too.
@@ -47,26 +50,6 @@ fn web(policy: &Policy, name: &str) -> Subject {
 
 fn key(policy: &Policy, name: &str) -> Subject {
     Subject::key(policy.key_id(name).expect("a known key")).at(DEMO_NOW)
-}
-
-#[track_caller]
-fn assert_allowed(policy: &Policy, subject: &Subject, action: Action, resource: &str) {
-    let decision = policy.authorize(subject, action, at(policy, resource));
-    assert!(
-        decision.is_allowed(),
-        "{action} on {resource}: {}",
-        policy.explain(decision.reason())
-    );
-}
-
-#[track_caller]
-fn assert_denied(policy: &Policy, subject: &Subject, action: Action, resource: &str) -> Reason {
-    let decision = policy.authorize(subject, action, at(policy, resource));
-    assert!(
-        !decision.is_allowed(),
-        "{action} on {resource} should be denied"
-    );
-    decision.reason()
 }
 
 #[test]

@@ -251,6 +251,35 @@ pub fn assert_decision(
     }
 }
 
+/// Asserts that `subject` may do `action` on the resource named
+/// `resource_name`, or fails with the reason it may not.
+#[track_caller]
+pub fn assert_allowed(policy: &Policy, subject: &Subject, action: Action, resource_name: &str) {
+    let decision = policy.authorize(subject, action, resource(policy, resource_name));
+    assert!(
+        decision.is_allowed(),
+        "{action} on {resource_name}: {}",
+        policy.explain(decision.reason())
+    );
+}
+
+/// Asserts that `subject` may not do `action` on the resource named
+/// `resource_name`, and returns the reason, for the test to check.
+#[track_caller]
+pub fn assert_denied(
+    policy: &Policy,
+    subject: &Subject,
+    action: Action,
+    resource_name: &str,
+) -> Reason {
+    let decision = policy.authorize(subject, action, resource(policy, resource_name));
+    assert!(
+        !decision.is_allowed(),
+        "{action} on {resource_name} should be denied"
+    );
+    decision.reason()
+}
+
 /// Asserts every case, and reports every failing one with its row number.
 #[track_caller]
 pub fn assert_cases(policy: &Policy, cases: &[Case]) {
