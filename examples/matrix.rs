@@ -16,7 +16,9 @@
 //!
 //! For a built-in model, the rows and columns are the ones its product
 //! documents, and the matrix is also checked against the product's table
-//! (`Matrix::check_with`), the way a test would.
+//! (`Matrix::check_with`), the way a test would: a preset's table is in
+//! `examples/tables/`, the one copy its test in `tests/presets_*.rs`
+//! checks too.
 //!
 //! For a document, every user is a column (asking through the first
 //! channel its type may use, in a session that passed MFA), and the rows
@@ -32,6 +34,10 @@ use clearance::{
     Action, ApiKey, Channel, Effect, Grantee, Matrix, Permissions as P, Policy, PolicyBuilder,
     ResourceId, ResourceKind as K, Role, Subject, User,
 };
+
+/// Each preset's product table, as `PRODUCTS.md` writes it: the one copy,
+/// which the preset's test (`tests/presets_*.rs`) checks too.
+mod tables;
 
 /// `clearance` has no clock: the host passes the time of each request
 /// ([`Subject::at`]). The example pretends it is this moment (mid-2025).
@@ -323,22 +329,8 @@ fn smart_flows() -> Result<Model, Box<dyn Error>> {
         smart_flows::matrix,
         "Capability",
         Documented {
-            // PRODUCTS.md §1 as written. `?` is read as denied; the
-            // Designer's "reduced" console is not the full one.
-            table: "
-| Capability | Administrator | Designer | Super User | User |
-|---|---|---|---|---|
-| Project Console (full) | Y (S) | reduced: no changes that could break the project (S) | N (D) | N (D) |
-| Template Builder add-in | Y (S) | Y (S) | N (I) | N (D) |
-| Flow Execution Panel, run own flows | Y (I) | Y (I) | Y (S) | Y (S) |
-| Run other users' flows | Y (I) | ? | Y (S) | N (S) |
-| See all executions (reporting) | Y (D) | ? | N (I) | N (I) |
-| Assign and manage other users' roles | Y (S) | N (I) | N | N |
-| Settings and licensing pages | Y (D) | ? | N | N |
-| Create/deactivate native users, set passwords | Y (D) | ? | N | N |
-| Generate or remove API keys | Y (D) | ? | N | N |
-",
-            read: |cell| cell.starts_with("reduced").then_some(false),
+            table: tables::smart_flows::TABLE,
+            read: tables::smart_flows::read,
         },
     ))
 }
@@ -354,17 +346,7 @@ fn boomi_flow() -> Result<Model, Box<dyn Error>> {
         boomi_flow::matrix,
         "Privilege",
         Documented {
-            // PRODUCTS.md §4 as written: every cell D.
-            table: "
-| Privilege | Administrator | Standard user |
-|---|---|---|
-| Flows, Pages, Values, Connectors, Assets | Y | Y |
-| Organization | Y | N |
-| Tenant | Y | N |
-| Environments | Y | N |
-| API (the API tool) | Y | N |
-| Import/Export, Players, Macros, Dashboards, Auditing | Y | Y |
-",
+            table: tables::boomi_flow::TABLE,
             read: |_| None,
         },
     ))
@@ -381,22 +363,7 @@ fn smartflow() -> Result<Model, Box<dyn Error>> {
         smartflow::matrix,
         "Action",
         Documented {
-            // PRODUCTS.md §2 as written: every cell S. The Normal column is
-            // a Normal user with the Builder and Maintenance roles (² ³).
-            table: "
-| Action | Public | Portal | Normal | Domain Admin | Interface |
-|---|---|---|---|---|---|
-| Log in to web portal | N | Y | Y | Y | N |
-| Log in to apps | N | N | Y | Y | N |
-| Open views | N | Y | Y | Y | N |
-| Fill in forms | Y¹ | Y | Y | Y | Y (Web API) |
-| View knowledge base | N | Y | Y | Y | N |
-| Add to knowledge base | N | N | Y³ | Y | N |
-| Build forms, views or flows | N | N | Y² | Y | N |
-| Maintain datasets | N | N | Y² | Y | Y |
-| Maintain users, roles, permissions | N | N | N | Y | Y |
-| View queues | N | N | Y³ | Y | N |
-",
+            table: tables::smartflow::TABLE,
             read: |_| None,
         },
     ))
@@ -414,20 +381,7 @@ fn workspace_platform() -> Result<Model, Box<dyn Error>> {
         workspace_platform::matrix,
         "Action",
         Documented {
-            // PRODUCTS.md §3 as written. `?` is read as denied; the
-            // Viewer's "limited" settings are its own settings only.
-            table: "
-| Action | Admin | Editor | Viewer |
-|---|---|---|---|
-| User management: invite, change role, suspend, remove | Y | N | N |
-| All settings | Y | ? | limited |
-| View flows and executions | Y | Y | Y |
-| Create and edit flows | Y (I) | Y | N |
-| Manage connections | Y (I) | Y | N |
-| Create and manage API keys | Y | ? | N (I) |
-| Configure integrations | Y | ? | N (I) |
-| Billing | Y (D: view) | N | N (I) |
-",
+            table: tables::workspace_platform::TABLE,
             read: workspace_platform::read_cell,
         },
     ))
@@ -444,15 +398,7 @@ fn flowcode() -> Result<Model, Box<dyn Error>> {
         flowcode::matrix,
         "Action",
         Documented {
-            // PRODUCTS.md §5 as written: every cell S.
-            table: "
-| Action | WS Admin | WS Editor | WS Viewer |
-|---|---|---|---|
-| Manage page: members, teams, domains, integrations, settings | Y | N | N |
-| Create, edit, delete flows and assets | Y | Y | N |
-| View analytics, download flows | Y | Y | Y |
-| Toggle fine-grained permissions of members | Y | N | N |
-",
+            table: tables::flowcode::TABLE,
             read: |_| None,
         },
     ))

@@ -15,17 +15,10 @@ use clearance::{
     Policy, Principal, Problem, Reason, ResourceId, Subject,
 };
 
-/// `PRODUCTS.md` §4, as written there.
-const PRODUCT_TABLE: &str = "
-| Privilege | Administrator | Standard user |
-|---|---|---|
-| Flows, Pages, Values, Connectors, Assets | Y | Y |
-| Organization | Y | N |
-| Tenant | Y | N |
-| Environments | Y | N |
-| API (the API tool) | Y | N |
-| Import/Export, Players, Macros, Dashboards, Auditing | Y | Y |
-";
+/// The table of `PRODUCTS.md` §4, as written there: the one copy, which
+/// `examples/matrix.rs` checks and prints too.
+#[path = "../examples/tables/boomi_flow.rs"]
+mod product_table;
 
 /// The source document's table (`003_*.txt`), one privilege a row, with
 /// the cells of the product's fuller docs (D).
@@ -65,7 +58,7 @@ fn resource(policy: &Policy, name: &str) -> ResourceId {
 fn matrix_matches_products_md_cell_by_cell() {
     let policy = demo();
     boomi_flow::matrix(&policy)
-        .check(PRODUCT_TABLE)
+        .check(product_table::TABLE)
         .unwrap_or_else(|error| panic!("{error}"));
 }
 

@@ -5,21 +5,19 @@
     reason = "fixture helpers outside #[test] fns stop the test loudly on a broken fixture"
 )]
 
+mod common;
+
 use clearance::presets::flowcode::{self, FineGrained, WorkspaceRole, CREATE_FLOW};
 use clearance::{
     Action, Author, Change, Channel, Effect, Grantee, Matrix, Permissions as P, Policy, Reason,
     ResourceId, ResourceKind as K, Subject,
 };
+use common::{assert_allowed, assert_denied};
 
-/// The table of `PRODUCTS.md` §5, as it stands there.
-const PRODUCT_MATRIX: &str = "
-| Action | WS Admin | WS Editor | WS Viewer |
-|---|---|---|---|
-| Manage page: members, teams, domains, integrations, settings | Y | N | N |
-| Create, edit, delete flows and assets | Y | Y | N |
-| View analytics, download flows | Y | Y | Y |
-| Toggle fine-grained permissions of members | Y | N | N |
-";
+/// The table of `PRODUCTS.md` §5, as written there: the one copy, which
+/// `examples/matrix.rs` checks and prints too.
+#[path = "../examples/tables/flowcode.rs"]
+mod product_table;
 
 fn demo() -> Policy {
     flowcode::demo().expect("the demo builds")
@@ -41,31 +39,11 @@ fn by(name: &str) -> Option<Author> {
     Some(Author::web(format!("{name}@brightside.test"), 0))
 }
 
-#[track_caller]
-fn assert_allowed(policy: &Policy, subject: &Subject, action: Action, resource: &str) {
-    let decision = policy.authorize(subject, action, at(policy, resource));
-    assert!(
-        decision.is_allowed(),
-        "{action} on {resource}: {}",
-        policy.explain(decision.reason())
-    );
-}
-
-#[track_caller]
-fn assert_denied(policy: &Policy, subject: &Subject, action: Action, resource: &str) -> Reason {
-    let decision = policy.authorize(subject, action, at(policy, resource));
-    assert!(
-        !decision.is_allowed(),
-        "{action} on {resource} should be denied"
-    );
-    decision.reason()
-}
-
 #[test]
 fn permission_matrix_matches_products_md() {
     let policy = demo();
     flowcode::matrix(&policy)
-        .check(PRODUCT_MATRIX)
+        .check(product_table::TABLE)
         .expect("the matrix of PRODUCTS.md §5");
 }
 

@@ -14,21 +14,10 @@ use clearance::{
     Policy, Principal, Problem, Reason, ResourceId, ResourceKind as K, Subject, User, UserType,
 };
 
-/// `PRODUCTS.md` §1, as written there. `?` reads as denied; "reduced" (the
-/// Designer's Project Console) is not the full console: denied too.
-const PRODUCT_TABLE: &str = "
-| Capability | Administrator | Designer | Super User | User |
-|---|---|---|---|---|
-| Project Console (full) | Y (S) | reduced: no changes that could break the project (S) | N (D) | N (D) |
-| Template Builder add-in | Y (S) | Y (S) | N (I) | N (D) |
-| Flow Execution Panel, run own flows | Y (I) | Y (I) | Y (S) | Y (S) |
-| Run other users' flows | Y (I) | ? | Y (S) | N (S) |
-| See all executions (reporting) | Y (D) | ? | N (I) | N (I) |
-| Assign and manage other users' roles | Y (S) | N (I) | N | N |
-| Settings and licensing pages | Y (D) | ? | N | N |
-| Create/deactivate native users, set passwords | Y (D) | ? | N | N |
-| Generate or remove API keys | Y (D) | ? | N | N |
-";
+/// The table of `PRODUCTS.md` §1, as written there: the one copy, which
+/// `examples/matrix.rs` checks and prints too.
+#[path = "../examples/tables/smart_flows.rs"]
+mod product_table;
 
 fn demo() -> Policy {
     smart_flows::demo().expect("the Smart Flows demo builds")
@@ -60,9 +49,7 @@ fn one_user(user_type: UserType, role: &str) -> Result<Policy, BuildError> {
 fn matrix_matches_products_md_cell_by_cell() {
     let policy = demo();
     smart_flows::matrix(&policy)
-        .check_with(PRODUCT_TABLE, |cell| {
-            cell.starts_with("reduced").then_some(false)
-        })
+        .check_with(product_table::TABLE, product_table::read)
         .unwrap_or_else(|error| panic!("{error}"));
 }
 

@@ -57,26 +57,17 @@ const LOG_IN_TO_APPS: Action = Action::Custom(smartflow::LOG_IN_TO_APPS);
 /// Log in to the portal, asked for on the tenant root.
 const LOG_IN_TO_PORTAL: Action = Action::Custom(smartflow::LOG_IN_TO_PORTAL);
 
-/// Smartflow's table, as PRODUCTS.md §2 gives it (every cell S).
-const PRODUCTS_MD: &str = "
-| Action | Public | Portal | Normal | Domain Admin | Interface |
-|---|---|---|---|---|---|
-| Log in to web portal | N | Y | Y | Y | N |
-| Log in to apps | N | N | Y | Y | N |
-| Open views | N | Y | Y | Y | N |
-| Fill in forms | Y¹ | Y | Y | Y | Y (Web API) |
-| View knowledge base | N | Y | Y | Y | N |
-| Add to knowledge base | N | N | Y³ | Y | N |
-| Build forms, views or flows | N | N | Y² | Y | N |
-| Maintain datasets | N | N | Y² | Y | Y |
-| Maintain users, roles, permissions | N | N | N | Y | Y |
-| View queues | N | N | Y³ | Y | N |
-";
+/// The table of `PRODUCTS.md` §2, as written there: the one copy, which
+/// `examples/matrix.rs` checks and prints too.
+#[path = "../examples/tables/smartflow.rs"]
+mod product_table;
 
 #[test]
 fn the_matrix_is_the_table_of_products_md() {
     let policy = demo();
-    smartflow::matrix(&policy).check(PRODUCTS_MD).unwrap();
+    smartflow::matrix(&policy)
+        .check(product_table::TABLE)
+        .unwrap();
 }
 
 #[test]

@@ -5,6 +5,8 @@
     reason = "fixture helpers outside #[test] fns stop the test loudly on a broken fixture"
 )]
 
+mod common;
+
 use clearance::presets::workspace_platform::{
     self as wp, FlowPermission, KeyExpiry, KeyScope, DEMO_NOW,
 };
@@ -12,20 +14,12 @@ use clearance::{
     Action, Change, ChangeProblem, Channel, Effect, Grantee, Matrix, Permissions as P, Policy,
     Reason, ResourceId, ResourceKind as K, Subject, User,
 };
+use common::{assert_allowed, assert_denied};
 
-/// The table of `PRODUCTS.md` §3, as it stands there.
-const PRODUCT_MATRIX: &str = "
-| Action | Admin | Editor | Viewer |
-|---|---|---|---|
-| User management: invite, change role, suspend, remove | Y | N | N |
-| All settings | Y | ? | limited |
-| View flows and executions | Y | Y | Y |
-| Create and edit flows | Y (I) | Y | N |
-| Manage connections | Y (I) | Y | N |
-| Create and manage API keys | Y | ? | N (I) |
-| Configure integrations | Y | ? | N (I) |
-| Billing | Y (D: view) | N | N (I) |
-";
+/// The table of `PRODUCTS.md` §3, as written there: the one copy, which
+/// `examples/matrix.rs` checks and prints too.
+#[path = "../examples/tables/workspace_platform.rs"]
+mod product_table;
 
 /// The flow-level table of `002_*.txt` ("Control access per flow"), with
 /// a row for the limited run the preset defines.
@@ -58,32 +52,12 @@ fn key(policy: &Policy, name: &str) -> Subject {
     Subject::key(policy.key_id(name).expect("a known key")).at(DEMO_NOW)
 }
 
-#[track_caller]
-fn assert_allowed(policy: &Policy, subject: &Subject, action: Action, resource: &str) {
-    let decision = policy.authorize(subject, action, at(policy, resource));
-    assert!(
-        decision.is_allowed(),
-        "{action} on {resource}: {}",
-        policy.explain(decision.reason())
-    );
-}
-
-#[track_caller]
-fn assert_denied(policy: &Policy, subject: &Subject, action: Action, resource: &str) -> Reason {
-    let decision = policy.authorize(subject, action, at(policy, resource));
-    assert!(
-        !decision.is_allowed(),
-        "{action} on {resource} should be denied"
-    );
-    decision.reason()
-}
-
 #[test]
 fn permission_matrix_matches_products_md() {
     let policy = demo();
     // `limited` settings are the Viewer's own settings only: no "All settings".
     wp::matrix(&policy)
-        .check_with(PRODUCT_MATRIX, |cell| (cell == "limited").then_some(false))
+        .check_with(product_table::TABLE, wp::read_cell)
         .expect("the matrix of PRODUCTS.md §3");
 }
 

@@ -15,6 +15,8 @@
 // called from tests and fail them the way `assert!` does.
 #![expect(clippy::panic, reason = "test helpers fail the test by panicking")]
 
+pub mod changes;
+
 use std::fmt::Write as _;
 
 use clearance::{
@@ -249,6 +251,35 @@ pub fn assert_decision(
     }
 }
 
+/// Asserts that `subject` may do `action` on the resource named
+/// `resource_name`, or fails with the reason it may not.
+#[track_caller]
+pub fn assert_allowed(policy: &Policy, subject: &Subject, action: Action, resource_name: &str) {
+    let decision = policy.authorize(subject, action, resource(policy, resource_name));
+    assert!(
+        decision.is_allowed(),
+        "{action} on {resource_name}: {}",
+        policy.explain(decision.reason())
+    );
+}
+
+/// Asserts that `subject` may not do `action` on the resource named
+/// `resource_name`, and returns the reason, for the test to check.
+#[track_caller]
+pub fn assert_denied(
+    policy: &Policy,
+    subject: &Subject,
+    action: Action,
+    resource_name: &str,
+) -> Reason {
+    let decision = policy.authorize(subject, action, resource(policy, resource_name));
+    assert!(
+        !decision.is_allowed(),
+        "{action} on {resource_name} should be denied"
+    );
+    decision.reason()
+}
+
 /// Asserts every case, and reports every failing one with its row number.
 #[track_caller]
 pub fn assert_cases(policy: &Policy, cases: &[Case]) {
@@ -270,13 +301,15 @@ pub fn assert_cases(policy: &Policy, cases: &[Case]) {
     );
 }
 
-/// Asserts every row, resolving each row's first column to a subject with
-/// `subject` (for example [`user`], [`key`] or [`link`]), and reports every
-/// failing row with its number and contents.
-#[track_caller]
-pub fn assert_rows(policy: &Policy, subject: impl Fn(&Policy, &str) -> Subject, rows: &[Row]) {
-    let failures: Vec<String> = rows
-        .iter()
+/// Checks every row, resolving each row's first column to a subject with
+/// `subject` (for example [`user`], [`key`] or [`link`]), and describes
+/// every failing row with its number and contents.
+pub fn failing_rows(
+    policy: &Policy,
+    subject: impl Fn(&Policy, &str) -> Subject,
+    rows: &[Row],
+) -> Vec<String> {
+    rows.iter()
         .enumerate()
         .filter_map(|(row, &(who, action, resource_name, expected))| {
             let id = resource(policy, resource_name);
@@ -290,7 +323,14 @@ pub fn assert_rows(policy: &Policy, subject: impl Fn(&Policy, &str) -> Subject, 
             .err()
             .map(|message| format!("row {row} ({who:?}, {action:?}, {resource_name:?}): {message}"))
         })
-        .collect();
+        .collect()
+}
+
+/// Asserts every row (see [`failing_rows`]), and reports every failing row
+/// with its number and contents.
+#[track_caller]
+pub fn assert_rows(policy: &Policy, subject: impl Fn(&Policy, &str) -> Subject, rows: &[Row]) {
+    let failures = failing_rows(policy, subject, rows);
     assert!(
         failures.is_empty(),
         "{} of {} rows failed:\n{}",
