@@ -636,11 +636,10 @@ fn pick(names: &[&str], index: Index, junk: bool) -> String {
     names[index.index(names.len())].to_string()
 }
 
-/// Whether a new API key may take the name of a removed one. Off while
-/// `removing_a_resource_leaves_a_newer_key_of_a_removed_keys_name_alone`
-/// (tests/changes_removals.rs) is ignored: removing a resource removes
-/// again the keys removed before that were limited to it, and with them
-/// the name of a newer key of the same name. Turn it on once that is fixed.
+/// Whether a new API key may take the name of a removed one: on since
+/// removing a resource stopped removing again the keys removed before
+/// (`removing_a_resource_leaves_a_newer_key_of_a_removed_keys_name_alone`
+/// in tests/changes_removals.rs); off reproduces the runs from before.
 const REUSE_KEY_NAMES: bool = true;
 
 impl RawOp {
