@@ -13,7 +13,7 @@ use crate::grant::{Effect, Grant, Principal};
 use crate::label::Condition;
 use crate::names::{Ids, Names as NameTable, TextFull};
 use crate::permission::{Action, Permissions};
-use crate::policy::{Policy, Seats, State, UserRecord, NONE, REMOVED};
+use crate::policy::{Missing, Policy, Seats, State, UserRecord, NONE, REMOVED};
 use crate::resource::ResourceKind;
 use crate::subject::Subject;
 
@@ -53,17 +53,18 @@ pub(super) fn find(ids: &impl Ids, entity: Entity, name: &str) -> Outcome<u32> {
 
 /// Marks a key or link revoked; one revoked already is refused, so that a
 /// replayed revocation neither passes silently nor advances the revision.
-pub(super) fn revoke(revoked: Option<&mut bool>, entity: Entity, name: &str) -> Outcome<()> {
-    match revoked {
-        Some(true) => Err(ChangeProblem::AlreadyRevoked {
+pub(super) fn revoke(
+    was_revoked: Result<bool, Missing>,
+    entity: Entity,
+    name: &str,
+) -> Outcome<()> {
+    match was_revoked {
+        Ok(true) => Err(ChangeProblem::AlreadyRevoked {
             entity,
             name: name.to_string(),
         }),
-        Some(revoked) => {
-            *revoked = true;
-            Ok(())
-        }
-        None => Err(unknown(entity, name)),
+        Ok(false) => Ok(()),
+        Err(Missing) => Err(unknown(entity, name)),
     }
 }
 
@@ -456,10 +457,8 @@ impl Policy {
             } => self.grant(grantee, scope, role, *effect, None, by.as_ref()),
             Change::SetLabels { resource, labels } => {
                 let id = self.live_resource(resource)?;
-                if let Some(slot) = self.labels.get_mut(id as usize) {
-                    *slot = *labels;
-                }
-                Ok(())
+                self.set_resource_labels(id, *labels)
+                    .map_err(|Missing| unknown(Entity::Resource, resource))
             }
             Change::SetUserLabels { user, labels } => {
                 let id = find(&self.catalog.users, Entity::User, user)?;
@@ -469,8 +468,7 @@ impl Policy {
             Change::AddKey(api_key) => self.add_key(api_key),
             Change::RevokeKey { name } => {
                 let id = find(&self.catalog.keys, Entity::Key, name)?;
-                let record = self.keys.get_mut(id as usize);
-                revoke(record.map(|record| &mut record.revoked), Entity::Key, name)
+                revoke(self.revoke_key(id), Entity::Key, name)
             }
             Change::RemoveKey { name } => {
                 let id = find(&self.catalog.keys, Entity::Key, name)?;
@@ -480,8 +478,7 @@ impl Policy {
             Change::AddLink(link) => self.add_link(link),
             Change::RevokeLink { name } => {
                 let id = find(&self.catalog.links, Entity::Link, name)?;
-                let record = self.links.get_mut(id as usize);
-                revoke(record.map(|record| &mut record.revoked), Entity::Link, name)
+                revoke(self.revoke_link(id), Entity::Link, name)
             }
             Change::RemoveLink { name } => {
                 let id = find(&self.catalog.links, Entity::Link, name)?;
@@ -489,7 +486,7 @@ impl Policy {
                 Ok(())
             }
             Change::SetMfaRequired(permissions) => {
-                self.mfa_required = *permissions;
+                self.set_mfa_required(*permissions);
                 Ok(())
             }
             Change::SetSeats(seats) => {
@@ -502,7 +499,7 @@ impl Policy {
                         });
                     }
                 }
-                self.seats = *seats;
+                self.set_seats(*seats);
                 Ok(())
             }
         }

@@ -8,7 +8,7 @@ use crate::directory::{TeamId, UserId, UserType};
 use crate::error::{ChangeProblem, Entity};
 use crate::grant::{Effect, Grant, Grantee, Principal};
 use crate::label::Condition;
-use crate::policy::{key, GrantEntry, Policy, UserGrant, NONE};
+use crate::policy::{GrantEntry, Policy, UserGrant, NONE};
 use crate::resource::ResourceId;
 use crate::role::RoleId;
 
@@ -131,16 +131,8 @@ impl Policy {
                 let Some(node) = self.nodes.get(scope_id as usize) else {
                     return Err(unknown(Entity::Resource, scope));
                 };
-                let packed = key::pack(principal);
                 let eligible = self.role_eligibility(role_id);
-                let entry = GrantEntry {
-                    key: packed,
-                    effect,
-                    role: role_id,
-                    filter_bit: key::filter_shift(packed),
-                    eligible,
-                    condition,
-                };
+                let entry = GrantEntry::new(principal, effect, role_id, eligible, condition);
                 let entries = self.group_grants(node);
                 let identity = entry.identity(scope_id);
                 let position = entries.binary_search_by(|e| e.identity(scope_id).cmp(&identity));

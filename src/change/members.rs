@@ -8,8 +8,7 @@ use crate::directory::{ApiKey, PublicLink, Status, User, UserType};
 use crate::error::{ChangeProblem, Entity};
 use crate::label::Labels;
 use crate::policy::{
-    key, GrantEntry, KeyRecord, LinkRecord, Policy, State, UserRecord, MAX_TEAMS_PER_USER, NONE,
-    REMOVED,
+    key, GrantEntry, KeyRecord, LinkRecord, Policy, MAX_TEAMS_PER_USER, NONE, REMOVED,
 };
 
 use super::apply::*;
@@ -101,18 +100,15 @@ impl Policy {
             &user.name,
             key::MAX_INDEX,
         )?;
-        self.users.push(UserRecord::new(
+        let pushed = self.push_user(
             tenant,
-            0,
-            0,
-            0,
-            State::Active,
             user.user_type,
             channels,
-        ));
-        self.set_user_status(id, user.status);
-        self.set_user_labels(id, user.labels);
-        self.set_user_teams(id as usize, &teams);
+            user.status,
+            user.labels,
+            &teams,
+        );
+        debug_assert_eq!(pushed, id);
         Ok(())
     }
 
@@ -271,7 +267,7 @@ impl Policy {
             &api_key.name,
             REMOVED as usize,
         )?;
-        self.keys.push(KeyRecord {
+        self.push_key(KeyRecord {
             owner,
             within,
             scope: api_key.scope,
@@ -291,7 +287,7 @@ impl Policy {
             &link.name,
             REMOVED as usize,
         )?;
-        self.links.push(LinkRecord {
+        self.push_link(LinkRecord {
             resource,
             permissions: link.permissions,
             expires_at: link.expires_at,

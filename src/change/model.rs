@@ -9,9 +9,7 @@ use alloc::vec::Vec;
 use crate::directory::{UserType, UserTypes};
 use crate::error::{ChangeProblem, Entity, Problems};
 use crate::grant::{Effect, Principal};
-use crate::label::Labels;
-use crate::permission::Permissions;
-use crate::policy::{key, GrantEntry, Node, Policy, UserGrant, NONE, NO_WIDE, REMOVED};
+use crate::policy::{key, GrantEntry, Missing, Policy, UserGrant, NONE, REMOVED};
 use crate::resource::ResourceKind;
 use crate::role::{Role, TeamTypes};
 
@@ -59,27 +57,8 @@ impl Policy {
             name,
             REMOVED as usize,
         )?;
-        self.labels.push(Labels::empty());
-        let grandparent = self
-            .nodes
-            .get(parent as usize)
-            .map_or(NONE, |node| node.parent);
-        self.nodes.push(Node {
-            filter: 0,
-            parent,
-            grandparent,
-            tenant,
-            grants_start: 0,
-            grants_len: 0,
-            wide: NO_WIDE,
-            kind,
-            scope_bit: key::filter_shift(id),
-        });
-        self.first_child.push(NONE);
-        self.next_sibling.push(NONE);
-        if parent != NONE {
-            self.link_child(parent, id);
-        }
+        let pushed = self.push_resource(kind, parent, tenant);
+        debug_assert_eq!(pushed, id);
         Ok(())
     }
 
@@ -105,25 +84,8 @@ impl Policy {
                 parent: parent.to_string(),
             });
         }
-        let old_parent = self.nodes.get(id as usize).map_or(NONE, |node| node.parent);
-        let grandparent = self
-            .nodes
-            .get(new_parent as usize)
-            .map_or(NONE, |node| node.parent);
-        if let Some(node) = self.nodes.get_mut(id as usize) {
-            node.parent = new_parent;
-            node.grandparent = grandparent;
-        }
-        // The children's grandparent is the new parent.
-        let children: smallvec::SmallVec<[u32; 16]> = self.children(id).collect();
-        for child in children {
-            if let Some(node) = self.nodes.get_mut(child as usize) {
-                node.grandparent = new_parent;
-            }
-        }
-        self.unlink_child(old_parent, id);
-        self.link_child(new_parent, id);
-        Ok(())
+        self.set_parent(id, new_parent)
+            .map_err(|Missing| unknown(Entity::Resource, name))
     }
 
     pub(super) fn name_of_resource(&self, id: u32) -> String {
@@ -199,22 +161,7 @@ impl Policy {
                 self.remove_link(u32::try_from(link_id).unwrap_or(NONE));
             }
         }
-        let parent = self.nodes.get(id as usize).map_or(NONE, |node| node.parent);
-        self.unlink_child(parent, id);
-        for &node in &subtree {
-            self.set_node_run(node, &[]);
-            if let Some(record) = self.nodes.get_mut(node as usize) {
-                record.tenant = REMOVED;
-                record.parent = NONE;
-                record.grandparent = NONE;
-            }
-            for list in [&mut self.first_child, &mut self.next_sibling] {
-                if let Some(slot) = list.get_mut(node as usize) {
-                    *slot = NONE;
-                }
-            }
-            self.catalog.resources.forget(node);
-        }
+        self.remove_subtree(id, &subtree);
         Ok(())
     }
 
@@ -255,14 +202,7 @@ impl Policy {
         }
         self.catalog.roles = roles;
         self.catalog.role_ids = ids;
-        self.roles = flat.permissions;
-        self.catalog.role_eligible = flat.eligible;
-        // Group grants carry their role's eligibility.
-        for entry in &mut self.grants {
-            if let Some(&open) = self.catalog.role_eligible.get(entry.role as usize) {
-                entry.eligible = open;
-            }
-        }
+        self.set_flat_roles(flat);
         Ok(())
     }
 
@@ -392,9 +332,8 @@ impl Policy {
             return Err(in_use("grants; revoke them first".to_string()));
         }
         self.catalog.role_ids.remove(name);
-        if let Some(flat) = self.roles.get_mut(id as usize) {
-            *flat = [Permissions::empty(); ResourceKind::COUNT];
-        }
+        self.clear_role(id)
+            .map_err(|Missing| unknown(Entity::Role, name))?;
         // Keep only the name (for explanations of old decisions): a removed
         // role inherits nothing, so later flattening never trips over it.
         if let Some(decl) = self.catalog.roles.get_mut(id as usize) {

@@ -149,7 +149,54 @@ pub(crate) const fn grant_identity(
     (scope, key::pack(principal), effect, role)
 }
 
+impl Node {
+    /// Resource `id`, of `kind` in `tenant` ([`REMOVED`] for a removed
+    /// one), below `parent` and `grandparent` ([`NONE`] for none), without
+    /// grants: the one place a node is made, by the builder and by changes.
+    pub(crate) fn new(
+        id: u32,
+        parent: u32,
+        grandparent: u32,
+        tenant: u32,
+        kind: ResourceKind,
+    ) -> Node {
+        Node {
+            filter: 0,
+            parent,
+            grandparent,
+            tenant,
+            grants_start: 0,
+            grants_len: 0,
+            wide: NO_WIDE,
+            kind,
+            scope_bit: key::filter_shift(id),
+        }
+    }
+}
+
 impl GrantEntry {
+    /// The grant of `role` with `effect` to the group `principal` (never a
+    /// user: see [`UserGrant`]), reaching the types in `eligible` (the
+    /// role's flattened eligibility) when `condition` holds: the one place
+    /// an entry is made, by the builder and by changes.
+    pub(crate) fn new(
+        principal: Principal,
+        effect: Effect,
+        role: u32,
+        eligible: UserTypes,
+        condition: Condition,
+    ) -> GrantEntry {
+        let key = key::pack(principal);
+        GrantEntry {
+            key,
+            effect,
+            role,
+            filter_bit: key::filter_shift(key),
+            eligible,
+            condition,
+        }
+    }
+
     /// This grant's identity, on the node `scope` whose run holds it.
     #[inline]
     pub(crate) fn identity(&self, scope: u32) -> GrantIdentity {

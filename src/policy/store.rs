@@ -12,7 +12,7 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use crate::directory::Status;
+use crate::directory::{Channels, Status, UserType};
 use crate::label::Labels;
 
 use super::*;
@@ -346,5 +346,171 @@ impl Policy {
         self.user_teams = user_teams;
         self.user_grants = user_grants;
         self.garbage = 0;
+    }
+}
+
+/// An internal id that names no record: what a writer answers when a
+/// lookup its caller made first has missed. Never expected; a change turns
+/// it into a refusal, never into a silent success that advances the
+/// revision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Missing;
+
+/// Writes of single entities, for changes.
+impl Policy {
+    /// Adds the next resource, of `kind` in `tenant`, below `parent`
+    /// ([`NONE`] for a tenant root, whose tenant is its own id), without
+    /// grants or labels; returns its id.
+    pub(crate) fn push_resource(&mut self, kind: ResourceKind, parent: u32, tenant: u32) -> u32 {
+        let id = u32::try_from(self.nodes.len()).unwrap_or(NONE);
+        let tenant = if parent == NONE { id } else { tenant };
+        let grandparent = self
+            .nodes
+            .get(parent as usize)
+            .map_or(NONE, |node| node.parent);
+        self.labels.push(Labels::empty());
+        self.nodes
+            .push(Node::new(id, parent, grandparent, tenant, kind));
+        self.first_child.push(NONE);
+        self.next_sibling.push(NONE);
+        if parent != NONE {
+            self.link_child(parent, id);
+        }
+        id
+    }
+
+    /// Moves resource `id` below `parent`: its grandparent link, its
+    /// children's (whose grandparent is now `parent`), and both child lists.
+    pub(crate) fn set_parent(&mut self, id: u32, parent: u32) -> Result<(), Missing> {
+        let old = self.nodes.get(id as usize).ok_or(Missing)?.parent;
+        let grandparent = self.nodes.get(parent as usize).ok_or(Missing)?.parent;
+        if let Some(node) = self.nodes.get_mut(id as usize) {
+            node.parent = parent;
+            node.grandparent = grandparent;
+        }
+        let children: smallvec::SmallVec<[u32; 16]> = self.children(id).collect();
+        for child in children {
+            if let Some(node) = self.nodes.get_mut(child as usize) {
+                node.grandparent = parent;
+            }
+        }
+        self.unlink_child(old, id);
+        self.link_child(parent, id);
+        Ok(())
+    }
+
+    /// Removes the resources of `subtree` (`root` and everything below it,
+    /// as [`Policy::subtree`] lists them): each loses its grants, tenant,
+    /// place in the tree and name; ids are never reused.
+    pub(crate) fn remove_subtree(&mut self, root: u32, subtree: &[u32]) {
+        let parent = self
+            .nodes
+            .get(root as usize)
+            .map_or(NONE, |node| node.parent);
+        self.unlink_child(parent, root);
+        for &node in subtree {
+            self.set_node_run(node, &[]);
+            if let Some(record) = self.nodes.get_mut(node as usize) {
+                record.tenant = REMOVED;
+                record.parent = NONE;
+                record.grandparent = NONE;
+            }
+            for list in [&mut self.first_child, &mut self.next_sibling] {
+                if let Some(slot) = list.get_mut(node as usize) {
+                    *slot = NONE;
+                }
+            }
+            self.catalog.resources.forget(node);
+        }
+    }
+
+    /// Sets a resource's labels.
+    pub(crate) fn set_resource_labels(&mut self, id: u32, labels: Labels) -> Result<(), Missing> {
+        let slot = self.labels.get_mut(id as usize).ok_or(Missing)?;
+        *slot = labels;
+        Ok(())
+    }
+
+    /// Marks key `id` revoked; answers whether it was already.
+    pub(crate) fn revoke_key(&mut self, id: u32) -> Result<bool, Missing> {
+        let record = self.keys.get_mut(id as usize).ok_or(Missing)?;
+        Ok(core::mem::replace(&mut record.revoked, true))
+    }
+
+    /// Marks link `id` revoked; answers whether it was already.
+    pub(crate) fn revoke_link(&mut self, id: u32) -> Result<bool, Missing> {
+        let record = self.links.get_mut(id as usize).ok_or(Missing)?;
+        Ok(core::mem::replace(&mut record.revoked, true))
+    }
+
+    /// Sets the permissions that need a session that passed MFA.
+    pub(crate) fn set_mfa_required(&mut self, permissions: Permissions) {
+        self.mfa_required = permissions;
+    }
+
+    /// Sets the seat limit (checked against the users first by the caller).
+    pub(crate) fn set_seats(&mut self, seats: Option<Seats>) {
+        self.seats = seats;
+    }
+
+    /// Replaces every role's flattened permissions and eligibility, and the
+    /// eligibility each group grant carries of its role.
+    pub(crate) fn set_flat_roles(&mut self, flat: crate::role::FlatRoles) {
+        self.roles = flat.permissions;
+        self.catalog.role_eligible = flat.eligible;
+        for entry in &mut self.grants {
+            if let Some(&open) = self.catalog.role_eligible.get(entry.role as usize) {
+                entry.eligible = open;
+            }
+        }
+    }
+
+    /// Role `id` gives nothing any more (its grants were revoked first).
+    pub(crate) fn clear_role(&mut self, id: u32) -> Result<(), Missing> {
+        let flat = self.roles.get_mut(id as usize).ok_or(Missing)?;
+        *flat = [Permissions::empty(); ResourceKind::COUNT];
+        Ok(())
+    }
+
+    /// Adds the next user: of `tenant`, `user_type`, `channels`, `status`
+    /// and `labels`, in `teams` (sorted, at most
+    /// [`MAX_TEAMS_PER_USER`]), without grants of its own; returns its id.
+    pub(crate) fn push_user(
+        &mut self,
+        tenant: u32,
+        user_type: UserType,
+        channels: Channels,
+        status: Status,
+        labels: Labels,
+        teams: &[u32],
+    ) -> u32 {
+        let id = u32::try_from(self.users.len()).unwrap_or(NONE);
+        self.users.push(UserRecord::new(
+            tenant,
+            0,
+            0,
+            0,
+            State::Active,
+            user_type,
+            channels,
+        ));
+        self.set_user_status(id, status);
+        self.set_user_labels(id, labels);
+        self.set_user_teams(id as usize, teams);
+        id
+    }
+
+    /// Adds the next API key; returns its id.
+    pub(crate) fn push_key(&mut self, key: KeyRecord) -> u32 {
+        let id = u32::try_from(self.keys.len()).unwrap_or(NONE);
+        self.keys.push(key);
+        id
+    }
+
+    /// Adds the next public link; returns its id.
+    pub(crate) fn push_link(&mut self, link: LinkRecord) -> u32 {
+        let id = u32::try_from(self.links.len()).unwrap_or(NONE);
+        self.links.push(link);
+        id
     }
 }
