@@ -13,7 +13,7 @@ use crate::directory::{
 use crate::error::{ChangeError, ChangeProblem, Entity, Problems};
 use crate::grant::{Effect, Grant, Grantee, Principal};
 use crate::label::{Condition, Labels};
-use crate::names::{Ids, Names as NameTable, TextFull};
+use crate::names::{Ids, NameTable, TextFull};
 use crate::permission::{Action, Permissions};
 use crate::policy::{
     key, own_grant_count, set_own_grant_count, set_wide_filter, GrantEntry, KeyRecord, LinkRecord,

@@ -13,7 +13,7 @@ use crate::directory::{
 };
 use crate::grant::{Effect, Principal};
 use crate::label::{Condition, Labels};
-use crate::names::Names as NameTable;
+use crate::names::NameTable;
 use crate::permission::{Action, Permissions};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Flattened, Role, RoleId};

@@ -15,7 +15,7 @@ use super::{
 };
 use crate::directory::UserTypes;
 use crate::grant::{Grantee, Principal};
-use crate::names::Names as NameTable;
+use crate::names::NameTable;
 use crate::permission::Permissions;
 use crate::policy::{key, Policy};
 
