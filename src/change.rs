@@ -648,7 +648,7 @@ fn unknown(entity: Entity, name: &str) -> ChangeProblem {
 }
 
 fn duplicate(entity: Entity, name: &str) -> ChangeProblem {
-    ChangeProblem::Duplicate {
+    ChangeProblem::DuplicateName {
         entity,
         name: name.to_string(),
     }
@@ -1128,7 +1128,7 @@ impl Policy {
                 if let Some(seats) = seats {
                     let used = seats_used(&self.users, *seats);
                     if used > seats.limit as usize {
-                        return Err(ChangeProblem::SeatLimit {
+                        return Err(ChangeProblem::SeatsExceeded {
                             limit: seats.limit,
                             used,
                         });
@@ -1405,7 +1405,7 @@ impl Policy {
                 .copied()
                 .unwrap_or(UserTypes::all())
         };
-        let refuse = |role: u32, user: String, user_type: UserType| ChangeProblem::Ineligible {
+        let refuse = |role: u32, user: String, user_type: UserType| ChangeProblem::IneligibleRole {
             role: roles
                 .get(role as usize)
                 .map_or_else(String::new, |decl| decl.name.clone()),
@@ -1667,7 +1667,7 @@ impl Policy {
                     .roles
                     .get(entry.role as usize)
                     .map_or_else(String::new, |role| role.name.clone());
-                return Err(ChangeProblem::Ineligible {
+                return Err(ChangeProblem::IneligibleRole {
                     role,
                     user: user.to_string(),
                     user_type,
@@ -1685,7 +1685,7 @@ impl Policy {
         if let Some(seats) = self.seats {
             let used = seats_used(&self.users, seats);
             if seats.counted.contains(user_type.as_set()) && used >= seats.limit as usize {
-                return Err(ChangeProblem::SeatLimit {
+                return Err(ChangeProblem::SeatsExceeded {
                     limit: seats.limit,
                     used: used + 1,
                 });
@@ -1728,7 +1728,7 @@ impl Policy {
                 })
             }
             (false, Err(_)) => {
-                return Err(ChangeProblem::NotMember {
+                return Err(ChangeProblem::NotInTeam {
                     user: user.to_string(),
                     team: team.to_string(),
                 })
@@ -1942,7 +1942,7 @@ impl Policy {
             }
             Grantee::Everyone | Grantee::Public => ("the public".to_string(), UserType::Public),
         };
-        ChangeProblem::Ineligible {
+        ChangeProblem::IneligibleRole {
             role: role_name,
             user,
             user_type,

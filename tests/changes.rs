@@ -830,7 +830,7 @@ fn unknown(entity: Entity, name: &str) -> Want {
 }
 
 fn duplicate(entity: Entity, name: &str) -> Want {
-    Want::Is(ChangeProblem::Duplicate {
+    Want::Is(ChangeProblem::DuplicateName {
         entity,
         name: name.into(),
     })
@@ -1142,7 +1142,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             vec![],
             grant_change(Grantee::user("cy"), "ws", "native-viewer", Effect::Allow),
-            Want::Is(ChangeProblem::Ineligible {
+            Want::Is(ChangeProblem::IneligibleRole {
                 role: "native-viewer".into(),
                 user: "cy".into(),
                 user_type: UserType::Connected,
@@ -1151,7 +1151,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             vec![],
             grant_change(Grantee::Public, "ws", "native-viewer", Effect::Allow),
-            Want::Is(ChangeProblem::Ineligible {
+            Want::Is(ChangeProblem::IneligibleRole {
                 role: "native-viewer".into(),
                 user: "the public".into(),
                 user_type: UserType::Public,
@@ -1160,7 +1160,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             native_viewer_for_ops(),
             membership("cy", "ops"),
-            Want::Is(ChangeProblem::Ineligible {
+            Want::Is(ChangeProblem::IneligibleRole {
                 role: "native-viewer".into(),
                 user: "cy".into(),
                 user_type: UserType::Connected,
@@ -1173,7 +1173,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
                     .user_type(UserType::Connected)
                     .member_of("ops"),
             ),
-            Want::Is(ChangeProblem::Ineligible {
+            Want::Is(ChangeProblem::IneligibleRole {
                 role: "native-viewer".into(),
                 user: "eve".into(),
                 user_type: UserType::Connected,
@@ -1182,7 +1182,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             native_viewer_for_ops(),
             Change::UpdateRole(Role::new("native-viewer").only_for(UserTypes::CONNECTED)),
-            Want::Is(ChangeProblem::Ineligible {
+            Want::Is(ChangeProblem::IneligibleRole {
                 role: "native-viewer".into(),
                 user: "bob".into(),
                 user_type: UserType::Native,
@@ -1246,7 +1246,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             vec![],
             leave("cy", "ops"),
-            Want::Is(ChangeProblem::NotMember {
+            Want::Is(ChangeProblem::NotInTeam {
                 user: "cy".into(),
                 team: "ops".into(),
             }),
@@ -1311,17 +1311,17 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             seats(),
             Change::AddUser(User::new("eve", "acme")),
-            Want::Is(ChangeProblem::SeatLimit { limit: 3, used: 4 }),
+            Want::Is(ChangeProblem::SeatsExceeded { limit: 3, used: 4 }),
         ),
         (
             seats(),
             accept("ivy", 0),
-            Want::Is(ChangeProblem::SeatLimit { limit: 3, used: 4 }),
+            Want::Is(ChangeProblem::SeatsExceeded { limit: 3, used: 4 }),
         ),
         (
             seats(),
             reactivate("dee"),
-            Want::Is(ChangeProblem::SeatLimit { limit: 3, used: 4 }),
+            Want::Is(ChangeProblem::SeatsExceeded { limit: 3, used: 4 }),
         ),
         (
             vec![],
@@ -1329,7 +1329,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
                 limit: 2,
                 counted: UserTypes::NATIVE,
             })),
-            Want::Is(ChangeProblem::SeatLimit { limit: 2, used: 3 }),
+            Want::Is(ChangeProblem::SeatsExceeded { limit: 2, used: 3 }),
         ),
         // Authors who may not make the change.
         (
@@ -2363,7 +2363,7 @@ fn seats_used_counts_the_active_users_of_the_counted_types() {
 #[test]
 fn adding_or_activating_a_counted_user_beyond_the_limit_is_refused() {
     let mut policy = build(&mut seated(Some(native_seats(2))));
-    let full = ChangeProblem::SeatLimit { limit: 2, used: 3 };
+    let full = ChangeProblem::SeatsExceeded { limit: 2, used: 3 };
     let changes = [
         Change::AddUser(User::new("n3", "acme")),
         accept("i1", 0),
@@ -2375,7 +2375,7 @@ fn adding_or_activating_a_counted_user_beyond_the_limit_is_refused() {
         assert_eq!(refused(&mut policy, change), full, "{described}");
     }
     assert_eq!(
-        ChangeProblem::SeatLimit { limit: 2, used: 3 }.to_string(),
+        ChangeProblem::SeatsExceeded { limit: 2, used: 3 }.to_string(),
         "3 users would hold a licence seat, over the limit of 2; deactivate a user or raise the limit"
     );
     // Inactive counted users take no seat.
@@ -2430,7 +2430,7 @@ fn set_seats_sets_or_lifts_the_limit() {
     assert_eq!(policy.seats_used(), 0);
     assert_eq!(
         refused(&mut policy, Change::SetSeats(Some(native_seats(1)))),
-        ChangeProblem::SeatLimit { limit: 1, used: 2 }
+        ChangeProblem::SeatsExceeded { limit: 1, used: 2 }
     );
     apply(&mut policy, Change::SetSeats(Some(native_seats(2))));
     assert_eq!(policy.seats(), Some(native_seats(2)));

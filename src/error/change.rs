@@ -135,7 +135,7 @@ pub enum ChangeProblem {
     },
     /// The change adds something whose name is taken.
     #[error("{entity} {name:?} exists already; names must be unique per kind")]
-    Duplicate {
+    DuplicateName {
         /// The kind of entity.
         entity: Entity,
         /// The name.
@@ -185,7 +185,7 @@ pub enum ChangeProblem {
     },
     /// A role would be held by a user whose type may not hold it.
     #[error("role {role:?} may not be held by {user_type} user {user:?}")]
-    Ineligible {
+    IneligibleRole {
         /// The role.
         role: String,
         /// The user (or "the public").
@@ -229,7 +229,7 @@ pub enum ChangeProblem {
     },
     /// The user is not in the team.
     #[error("user {user:?} is not in team {team:?}")]
-    NotMember {
+    NotInTeam {
         /// The user.
         user: String,
         /// The team.
@@ -253,7 +253,7 @@ pub enum ChangeProblem {
     },
     /// Every licence seat is taken.
     #[error("{used} users would hold a licence seat, over the limit of {limit}; deactivate a user or raise the limit")]
-    SeatLimit {
+    SeatsExceeded {
         /// The seat limit.
         limit: u32,
         /// The seats that would be taken.
@@ -343,20 +343,20 @@ impl ChangeProblem {
     pub fn code(&self) -> &'static str {
         match self {
             ChangeProblem::Unknown { .. } => "unknown_name",
-            ChangeProblem::Duplicate { .. } => "duplicate_name",
+            ChangeProblem::DuplicateName { .. } => "duplicate_name",
             ChangeProblem::NotATenant { .. } => "not_a_tenant",
             ChangeProblem::TenantRoot { .. } => "tenant_root",
             ChangeProblem::CrossesTenants { .. } => "crosses_tenants",
             ChangeProblem::Cycle { .. } => "cycle",
-            ChangeProblem::Ineligible { .. } => "ineligible",
+            ChangeProblem::IneligibleRole { .. } => "ineligible",
             ChangeProblem::ChannelsNotAllowed { .. } => "channels_not_allowed",
             ChangeProblem::TooManyTeams { .. } => "too_many_teams",
             ChangeProblem::TooMany { .. } => "too_many",
             ChangeProblem::AlreadyMember { .. } => "already_member",
-            ChangeProblem::NotMember { .. } => "not_in_team",
+            ChangeProblem::NotInTeam { .. } => "not_in_team",
             ChangeProblem::WrongStatus { .. } => "wrong_status",
             ChangeProblem::InvitationExpired { .. } => "expired_invitation",
-            ChangeProblem::SeatLimit { .. } => "seat_limit",
+            ChangeProblem::SeatsExceeded { .. } => "seat_limit",
             ChangeProblem::AlreadyGranted => "already_granted",
             ChangeProblem::NotGranted => "not_granted",
             ChangeProblem::InUse { .. } => "in_use",
@@ -378,7 +378,7 @@ impl ChangeProblem {
     ///   [`CrossesTenants`](ChangeProblem::CrossesTenants)), and removing a
     ///   grant or membership that does not exist
     ///   ([`NotGranted`](ChangeProblem::NotGranted),
-    ///   [`NotMember`](ChangeProblem::NotMember)): `NotFound`;
+    ///   [`NotInTeam`](ChangeProblem::NotInTeam)): `NotFound`;
     /// - everything else (a taken name, a cycle, a grant that exists, a
     ///   wrong status, the seat limit, an invalid model, …): `Invalid`, a
     ///   change that is malformed or conflicts with the policy.
@@ -392,19 +392,19 @@ impl ChangeProblem {
             ChangeProblem::Unknown { .. }
             | ChangeProblem::CrossesTenants { .. }
             | ChangeProblem::NotGranted
-            | ChangeProblem::NotMember { .. } => Class::NotFound,
-            ChangeProblem::Duplicate { .. }
+            | ChangeProblem::NotInTeam { .. } => Class::NotFound,
+            ChangeProblem::DuplicateName { .. }
             | ChangeProblem::NotATenant { .. }
             | ChangeProblem::TenantRoot { .. }
             | ChangeProblem::Cycle { .. }
-            | ChangeProblem::Ineligible { .. }
+            | ChangeProblem::IneligibleRole { .. }
             | ChangeProblem::ChannelsNotAllowed { .. }
             | ChangeProblem::TooManyTeams { .. }
             | ChangeProblem::TooMany { .. }
             | ChangeProblem::AlreadyMember { .. }
             | ChangeProblem::WrongStatus { .. }
             | ChangeProblem::InvitationExpired { .. }
-            | ChangeProblem::SeatLimit { .. }
+            | ChangeProblem::SeatsExceeded { .. }
             | ChangeProblem::AlreadyGranted
             | ChangeProblem::InUse { .. }
             | ChangeProblem::AlreadyRevoked { .. }
