@@ -10,7 +10,7 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use crate::directory::{Channels, Status, UserType, UserTypes};
+use crate::directory::{Channels, Status, User, UserType, UserTypes};
 use crate::error::Entity;
 use crate::grant::{Effect, Grantee};
 use crate::label::{Condition, Labels};
@@ -19,7 +19,7 @@ use crate::policy::Seats;
 use crate::resource::ResourceKind;
 
 #[cfg(doc)]
-use crate::{ApiKey, Policy, PolicyBuilder, PublicLink, Role, User};
+use crate::{ApiKey, Policy, PolicyBuilder, PublicLink, Role};
 
 /// The whole model as plain data, by names: what a host stores, ships to
 /// its replicas and lets people edit, and what [`Policy::from_document`]
@@ -564,14 +564,24 @@ impl ResourceDocument {
 impl UserDocument {
     /// An active native user of `tenant`, in no team, without labels.
     pub fn new(name: impl Into<String>, tenant: impl Into<String>) -> UserDocument {
+        // A new user's defaults are written once, in `User::new`.
+        let User {
+            name,
+            tenant,
+            user_type,
+            status,
+            channels,
+            teams,
+            labels,
+        } = User::new(name, tenant);
         UserDocument {
-            name: name.into(),
-            tenant: tenant.into(),
-            user_type: UserType::Native,
-            status: Status::Active,
-            channels: None,
-            teams: Vec::new(),
-            labels: Labels::empty(),
+            name,
+            tenant,
+            user_type,
+            status,
+            channels,
+            teams,
+            labels,
         }
     }
 }
