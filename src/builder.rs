@@ -12,7 +12,7 @@ use crate::directory::{ApiKey, PublicLink, Status, TeamId, User, UserId, UserTyp
 use crate::error::{lookup, resolved, BuildError, Entity, Problem, Problems};
 use crate::grant::{Effect, GrantDecl, Grantee, Principal};
 use crate::label::{Condition, Labels};
-use crate::names::{HashSeed, Names as NameTable, TextFull};
+use crate::names::{HashSeed, NameTable, TextFull};
 use crate::permission::Permissions;
 use crate::policy::{
     grant_identity, key, set_own_grant_count, set_wide_filter, Catalog, GrantEntry, GrantIdentity,

@@ -24,7 +24,7 @@
 //! One thing a shared policy cannot hide: **names are one namespace per
 //! policy**, for every kind of entity, so a change that adds a name
 //! another tenant already uses is refused as
-//! [`Duplicate`](crate::ChangeProblem::Duplicate) (`duplicate_name`),
+//! [`DuplicateName`](crate::ChangeProblem::DuplicateName) (`duplicate_name`),
 //! which tells its author that the name is taken, though not by whom. A
 //! host that lets users choose names either keeps one policy per tenant
 //! (the sharding the README recommends, where the question does not arise)

@@ -27,13 +27,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Name-to-id lookup, over a [`Names`] or a small map (roles).
+/// Name-to-id lookup, over a [`NameTable`] or a small map (roles).
 pub(crate) trait Ids {
     /// The id `name` stands for, if any.
     fn id_of(&self, name: &str) -> Option<u32>;
 }
 
-impl Ids for Names {
+impl Ids for NameTable {
     fn id_of(&self, name: &str) -> Option<u32> {
         self.id(name)
     }
@@ -102,7 +102,7 @@ impl core::fmt::Debug for HashSeed {
 
 /// Names by id, and the id of each name still in use.
 #[derive(Debug, Clone)]
-pub(crate) struct Names {
+pub(crate) struct NameTable {
     /// The key of [`hash`]: where names sit in `slots`, nothing else.
     seed: HashSeed,
     /// Every name, one after the other.
@@ -125,16 +125,16 @@ pub(crate) struct Names {
 pub(crate) struct TextFull;
 
 /// An empty table under a fresh key ([`HashSeed::random`]).
-impl Default for Names {
-    fn default() -> Names {
-        Names::with_seed(HashSeed::random())
+impl Default for NameTable {
+    fn default() -> NameTable {
+        NameTable::with_seed(HashSeed::random())
     }
 }
 
-impl Names {
+impl NameTable {
     /// An empty table whose hash is keyed by `seed`.
-    pub(crate) fn with_seed(seed: HashSeed) -> Names {
-        Names {
+    pub(crate) fn with_seed(seed: HashSeed) -> NameTable {
+        NameTable {
             seed,
             text: String::new(),
             ends: Vec::new(),
@@ -195,7 +195,7 @@ impl Names {
 
     /// The ids of many names, in order ([`NONE`](crate::NONE) for a name
     /// that stands for nothing, 4 bytes each where an `Option` takes 8):
-    /// the answers of [`id`](Names::id), faster for large
+    /// the answers of [`id`](NameTable::id), faster for large
     /// batches. Each name costs a few cache misses (its slot, its end
     /// offset, its text) that depend on each other; here the names go in
     /// groups, each step done for the whole group before the next, so the
@@ -284,7 +284,7 @@ impl Names {
 
     /// Makes the name of `id` stand for nothing, if it still stands for
     /// `id` (a newer entity may have taken the name since). The name stays
-    /// readable by [`name`](Names::name).
+    /// readable by [`name`](NameTable::name).
     pub(crate) fn forget(&mut self, id: u32) {
         let Some(name) = self.name(id) else {
             return;
@@ -428,8 +428,8 @@ impl Names {
 /// Two name tables are equal when they give the same names to the same
 /// ids and the same names stand for the same ids, whatever the order of
 /// their slots.
-impl PartialEq for Names {
-    fn eq(&self, other: &Names) -> bool {
+impl PartialEq for NameTable {
+    fn eq(&self, other: &NameTable) -> bool {
         self.text == other.text
             && self.ends == other.ends
             && self.mapped == other.mapped
@@ -437,7 +437,7 @@ impl PartialEq for Names {
     }
 }
 
-impl Eq for Names {}
+impl Eq for NameTable {}
 
 /// SipHash-1-3 (Aumasson and Bernstein; one compression round per word,
 /// three finalization rounds, as the standard library's `HashMap` uses)
@@ -515,7 +515,7 @@ mod tests {
 
     #[test]
     fn every_pushed_name_is_found_by_name_and_by_id() {
-        let mut names = Names::default();
+        let mut names = NameTable::default();
         for i in 0..10_000u32 {
             assert_eq!(names.push(&format!("user-{i}")), Ok((i, true)));
         }
@@ -529,7 +529,7 @@ mod tests {
 
     #[test]
     fn ids_answer_as_id_does_for_each_name() {
-        let mut names = Names::default();
+        let mut names = NameTable::default();
         for i in 0..1_000u32 {
             let _ = names.push(&format!("r{i}"));
         }
@@ -543,14 +543,14 @@ mod tests {
         assert_eq!(one_by_one.get(7), Some(&crate::NONE));
         assert_eq!(one_by_one.get(1_050), Some(&crate::NONE));
         assert_eq!(
-            Names::default().ids(["a", "b"].into_iter()),
+            NameTable::default().ids(["a", "b"].into_iter()),
             alloc::vec![crate::NONE, crate::NONE]
         );
     }
 
     #[test]
     fn a_duplicate_name_keeps_its_first_id() {
-        let mut names = Names::default();
+        let mut names = NameTable::default();
         assert_eq!(names.push("ann"), Ok((0, true)));
         assert_eq!(names.push("ann"), Ok((1, false)));
         assert_eq!(names.id("ann"), Some(0));
@@ -559,7 +559,7 @@ mod tests {
 
     #[test]
     fn a_forgotten_name_stands_for_nothing_and_others_stay_found() {
-        let mut names = Names::default();
+        let mut names = NameTable::default();
         for i in 0..2_000u32 {
             let _ = names.push(&format!("t{i}"));
         }
@@ -581,7 +581,7 @@ mod tests {
 
     #[test]
     fn empty_and_unicode_names_are_names() {
-        let mut names = Names::default();
+        let mut names = NameTable::default();
         assert_eq!(names.push(""), Ok((0, true)));
         assert_eq!(names.push("Zoë — 東京"), Ok((1, true)));
         assert_eq!(names.id(""), Some(0));
@@ -591,8 +591,8 @@ mod tests {
 
     #[test]
     fn equality_compares_names_and_what_they_stand_for() {
-        let mut a = Names::default();
-        let mut b = Names::default();
+        let mut a = NameTable::default();
+        let mut b = NameTable::default();
         for name in ["x", "y", "z"] {
             let _ = a.push(name);
             let _ = b.push(name);
@@ -634,8 +634,8 @@ mod tests {
 
     #[test]
     fn tables_with_the_same_names_are_equal_whatever_their_keys() {
-        let mut a = Names::with_seed(HashSeed::new(1));
-        let mut b = Names::with_seed(HashSeed::new(2 << 70));
+        let mut a = NameTable::with_seed(HashSeed::new(1));
+        let mut b = NameTable::with_seed(HashSeed::new(2 << 70));
         for i in 0..500u32 {
             let _ = a.push(&format!("n{i}"));
             let _ = b.push(&format!("n{i}"));
@@ -650,7 +650,7 @@ mod tests {
 
     #[test]
     fn random_names_sit_about_a_slot_from_home() {
-        let mut names = Names::default();
+        let mut names = NameTable::default();
         for i in 0..10_000u32 {
             let _ = names.push(&format!("user-{i}@example.com"));
         }
@@ -664,7 +664,7 @@ mod tests {
         /// forgotten name is free for the next).
         #[test]
         fn lookups_agree_with_a_map(steps in proptest::collection::vec((0u8..40, proptest::bool::ANY), 0..400)) {
-            let mut names = Names::default();
+            let mut names = NameTable::default();
             let mut model: alloc::collections::BTreeMap<String, u32> = Default::default();
             let mut given: alloc::vec::Vec<String> = alloc::vec::Vec::new();
             for (pick, forget) in steps {

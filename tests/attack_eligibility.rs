@@ -103,7 +103,7 @@ fn refused(policy: &mut Policy, change: Change) -> ChangeProblem {
 #[track_caller]
 fn assert_ineligible(problem: &ChangeProblem, role: &str, user: &str, user_type: UserType) {
     match problem {
-        ChangeProblem::Ineligible {
+        ChangeProblem::IneligibleRole {
             role: found_role,
             user: found_user,
             user_type: found_type,
@@ -111,7 +111,7 @@ fn assert_ineligible(problem: &ChangeProblem, role: &str, user: &str, user_type:
             (found_role.as_str(), found_user.as_str(), *found_type),
             (role, user, user_type)
         ),
-        other => panic!("Ineligible expected, got {other:?}"),
+        other => panic!("IneligibleRole expected, got {other:?}"),
     }
 }
 
@@ -373,7 +373,7 @@ fn updating_a_role_to_inherit_a_limited_role_is_refused_while_an_ineligible_user
             ),
         );
         assert!(
-            matches!(&problem, ChangeProblem::Ineligible { role, .. } if role == "viewer"),
+            matches!(&problem, ChangeProblem::IneligibleRole { role, .. } if role == "viewer"),
             "{to}: {problem:?}"
         );
     }
@@ -402,7 +402,7 @@ fn limiting_a_role_is_refused_while_an_ineligible_user_holds_a_role_inheriting_i
         let mut policy = build(&mut builder);
         let problem = refused(&mut policy, limit());
         assert!(
-            matches!(&problem, ChangeProblem::Ineligible { role, .. } if role == "deep reader"),
+            matches!(&problem, ChangeProblem::IneligibleRole { role, .. } if role == "deep reader"),
             "{to}: {problem:?}"
         );
     }

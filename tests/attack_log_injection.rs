@@ -157,7 +157,7 @@ fn every_change_problem_escapes_the_names_it_prints() {
             }],
         ),
         (
-            "Duplicate",
+            "DuplicateName",
             vec![Change::AddTeam {
                 name: n.ops.clone(),
                 tenant: n.acme.clone(),
@@ -225,7 +225,7 @@ fn every_change_problem_escapes_the_names_it_prints() {
             ],
         ),
         (
-            "Ineligible",
+            "IneligibleRole",
             vec![grant(Grantee::user(n.cy.as_str()), &n.ws, &n.native, None)],
         ),
         (
@@ -244,7 +244,7 @@ fn every_change_problem_escapes_the_names_it_prints() {
             }],
         ),
         (
-            "NotMember",
+            "NotInTeam",
             vec![Change::RemoveMembership {
                 user: n.cy.clone(),
                 team: n.ops.clone(),

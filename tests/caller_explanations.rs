@@ -144,7 +144,7 @@ fn problems() -> Vec<(ChangeProblem, &'static str, Class)> {
             Class::NotFound,
         ),
         (
-            ChangeProblem::Duplicate {
+            ChangeProblem::DuplicateName {
                 entity: Entity::User,
                 name: name(),
             },
@@ -180,7 +180,7 @@ fn problems() -> Vec<(ChangeProblem, &'static str, Class)> {
             Class::Invalid,
         ),
         (
-            ChangeProblem::Ineligible {
+            ChangeProblem::IneligibleRole {
                 role: name(),
                 user: name(),
                 user_type: clearance::UserType::Public,
@@ -222,7 +222,7 @@ fn problems() -> Vec<(ChangeProblem, &'static str, Class)> {
             Class::Invalid,
         ),
         (
-            ChangeProblem::NotMember {
+            ChangeProblem::NotInTeam {
                 user: name(),
                 team: name(),
             },
@@ -244,7 +244,7 @@ fn problems() -> Vec<(ChangeProblem, &'static str, Class)> {
             Class::Invalid,
         ),
         (
-            ChangeProblem::SeatLimit { limit: 1, used: 2 },
+            ChangeProblem::SeatsExceeded { limit: 1, used: 2 },
             "seat_limit",
             Class::Invalid,
         ),

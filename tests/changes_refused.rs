@@ -35,7 +35,7 @@ fn unknown(entity: Entity, name: &str) -> Want {
 }
 
 fn duplicate(entity: Entity, name: &str) -> Want {
-    Want::Is(ChangeProblem::Duplicate {
+    Want::Is(ChangeProblem::DuplicateName {
         entity,
         name: name.into(),
     })
@@ -347,7 +347,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             vec![],
             grant_change(Grantee::user("cy"), "ws", "native-viewer", Effect::Allow),
-            Want::Is(ChangeProblem::Ineligible {
+            Want::Is(ChangeProblem::IneligibleRole {
                 role: "native-viewer".into(),
                 user: "cy".into(),
                 user_type: UserType::Connected,
@@ -356,7 +356,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             vec![],
             grant_change(Grantee::Public, "ws", "native-viewer", Effect::Allow),
-            Want::Is(ChangeProblem::Ineligible {
+            Want::Is(ChangeProblem::IneligibleRole {
                 role: "native-viewer".into(),
                 user: "the public".into(),
                 user_type: UserType::Public,
@@ -365,7 +365,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             native_viewer_for_ops(),
             membership("cy", "ops"),
-            Want::Is(ChangeProblem::Ineligible {
+            Want::Is(ChangeProblem::IneligibleRole {
                 role: "native-viewer".into(),
                 user: "cy".into(),
                 user_type: UserType::Connected,
@@ -378,7 +378,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
                     .user_type(UserType::Connected)
                     .member_of("ops"),
             ),
-            Want::Is(ChangeProblem::Ineligible {
+            Want::Is(ChangeProblem::IneligibleRole {
                 role: "native-viewer".into(),
                 user: "eve".into(),
                 user_type: UserType::Connected,
@@ -387,7 +387,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             native_viewer_for_ops(),
             Change::UpdateRole(Role::new("native-viewer").only_for(UserTypes::CONNECTED)),
-            Want::Is(ChangeProblem::Ineligible {
+            Want::Is(ChangeProblem::IneligibleRole {
                 role: "native-viewer".into(),
                 user: "bob".into(),
                 user_type: UserType::Native,
@@ -451,7 +451,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             vec![],
             leave("cy", "ops"),
-            Want::Is(ChangeProblem::NotMember {
+            Want::Is(ChangeProblem::NotInTeam {
                 user: "cy".into(),
                 team: "ops".into(),
             }),
@@ -516,17 +516,17 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
         (
             seats(),
             Change::AddUser(User::new("eve", "acme")),
-            Want::Is(ChangeProblem::SeatLimit { limit: 3, used: 4 }),
+            Want::Is(ChangeProblem::SeatsExceeded { limit: 3, used: 4 }),
         ),
         (
             seats(),
             accept("ivy", 0),
-            Want::Is(ChangeProblem::SeatLimit { limit: 3, used: 4 }),
+            Want::Is(ChangeProblem::SeatsExceeded { limit: 3, used: 4 }),
         ),
         (
             seats(),
             reactivate("dee"),
-            Want::Is(ChangeProblem::SeatLimit { limit: 3, used: 4 }),
+            Want::Is(ChangeProblem::SeatsExceeded { limit: 3, used: 4 }),
         ),
         (
             vec![],
@@ -534,7 +534,7 @@ fn bad_changes() -> Vec<(Vec<Change>, Change, Want)> {
                 limit: 2,
                 counted: UserTypes::NATIVE,
             })),
-            Want::Is(ChangeProblem::SeatLimit { limit: 2, used: 3 }),
+            Want::Is(ChangeProblem::SeatsExceeded { limit: 2, used: 3 }),
         ),
         // Authors who may not make the change.
         (

@@ -115,7 +115,7 @@ fn seats_used_counts_the_active_users_of_the_counted_types() {
 #[test]
 fn adding_or_activating_a_counted_user_beyond_the_limit_is_refused() {
     let mut policy = build(&mut seated(Some(native_seats(2))));
-    let full = ChangeProblem::SeatLimit { limit: 2, used: 3 };
+    let full = ChangeProblem::SeatsExceeded { limit: 2, used: 3 };
     let changes = [
         Change::AddUser(User::new("n3", "acme")),
         accept("i1", 0),
@@ -127,7 +127,7 @@ fn adding_or_activating_a_counted_user_beyond_the_limit_is_refused() {
         assert_eq!(refused(&mut policy, change), full, "{described}");
     }
     assert_eq!(
-        ChangeProblem::SeatLimit { limit: 2, used: 3 }.to_string(),
+        ChangeProblem::SeatsExceeded { limit: 2, used: 3 }.to_string(),
         "3 users would hold a licence seat, over the limit of 2; deactivate a user or raise the limit"
     );
     // Inactive counted users take no seat.
@@ -182,7 +182,7 @@ fn set_seats_sets_or_lifts_the_limit() {
     assert_eq!(policy.seats_used(), 0);
     assert_eq!(
         refused(&mut policy, Change::SetSeats(Some(native_seats(1)))),
-        ChangeProblem::SeatLimit { limit: 1, used: 2 }
+        ChangeProblem::SeatsExceeded { limit: 1, used: 2 }
     );
     apply(&mut policy, Change::SetSeats(Some(native_seats(2))));
     assert_eq!(policy.seats(), Some(native_seats(2)));

@@ -124,7 +124,7 @@ fn super_user_only_for_native_users_also_when_granted_later() {
     let error = policy.apply(grant).expect_err("uri is a connected user");
     assert_eq!(
         error.problem(),
-        &ChangeProblem::Ineligible {
+        &ChangeProblem::IneligibleRole {
             role: SUPER_USER.into(),
             user: "uri@contoso.test".into(),
             user_type: UserType::Connected,
@@ -338,7 +338,10 @@ fn at_the_seat_cap_no_more_users_are_created_or_synced() {
             .apply(Change::AddUser(user))
             .expect_err("no seat left");
         assert!(
-            matches!(error.problem(), ChangeProblem::SeatLimit { limit: 1, .. }),
+            matches!(
+                error.problem(),
+                ChangeProblem::SeatsExceeded { limit: 1, .. }
+            ),
             "{error}"
         );
     }

@@ -11,7 +11,7 @@ use crate::directory::{Status, TeamId, User, UserId, UserType, UserTypes};
 use crate::error::{ChangeError, ChangeProblem, Entity};
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::Condition;
-use crate::names::{Ids, Names as NameTable, TextFull};
+use crate::names::{Ids, NameTable, TextFull};
 use crate::permission::{Action, Permissions};
 use crate::policy::{Missing, Policy, Seats, State, UserRecord, NONE, REMOVED};
 use crate::resource::ResourceKind;
@@ -41,7 +41,7 @@ pub(super) fn unknown(entity: Entity, name: &str) -> ChangeProblem {
 }
 
 pub(super) fn duplicate(entity: Entity, name: &str) -> ChangeProblem {
-    ChangeProblem::Duplicate {
+    ChangeProblem::DuplicateName {
         entity,
         name: name.to_string(),
     }
@@ -493,7 +493,7 @@ impl Policy {
                 if let Some(seats) = seats {
                     let used = seats_used(&self.users, *seats);
                     if used > seats.limit as usize {
-                        return Err(ChangeProblem::SeatLimit {
+                        return Err(ChangeProblem::SeatsExceeded {
                             limit: seats.limit,
                             used,
                         });

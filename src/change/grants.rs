@@ -180,7 +180,7 @@ impl Policy {
             }
             Grantee::Everyone | Grantee::Public => ("the public".to_string(), UserType::Public),
         };
-        ChangeProblem::Ineligible {
+        ChangeProblem::IneligibleRole {
             role: role_name,
             user,
             user_type,

@@ -153,7 +153,7 @@ impl Policy {
                     .roles
                     .get(entry.role as usize)
                     .map_or_else(String::new, |role| role.name.clone());
-                return Err(ChangeProblem::Ineligible {
+                return Err(ChangeProblem::IneligibleRole {
                     role,
                     user: user.to_string(),
                     user_type,
@@ -171,7 +171,7 @@ impl Policy {
         if let Some(seats) = self.seats {
             let used = seats_used(&self.users, seats);
             if seats.counted.contains(user_type.as_set()) && used >= seats.limit as usize {
-                return Err(ChangeProblem::SeatLimit {
+                return Err(ChangeProblem::SeatsExceeded {
                     limit: seats.limit,
                     used: used + 1,
                 });
@@ -197,7 +197,7 @@ impl Policy {
                 })
             }
             (false, Err(_)) => {
-                return Err(ChangeProblem::NotMember {
+                return Err(ChangeProblem::NotInTeam {
                     user: user.to_string(),
                     team: team.to_string(),
                 })

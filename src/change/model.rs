@@ -223,7 +223,7 @@ impl Policy {
                 .copied()
                 .unwrap_or(UserTypes::all())
         };
-        let refuse = |role: u32, user: String, user_type: UserType| ChangeProblem::Ineligible {
+        let refuse = |role: u32, user: String, user_type: UserType| ChangeProblem::IneligibleRole {
             role: roles
                 .get(role as usize)
                 .map_or_else(String::new, |decl| decl.name.clone()),

@@ -30,7 +30,7 @@ use alloc::vec::Vec;
 
 use crate::directory::{KeyId, LinkId, Status, TeamId, UserId, UserTypes};
 use crate::label::Labels;
-use crate::names::Names as NameTable;
+use crate::names::NameTable;
 use crate::permission::Permissions;
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Flattened, Role, RoleId};

@@ -268,7 +268,7 @@ pub fn installation<'b>(
 /// builder.seats(smart_flows::seats(1)).user(User::new("nina", "contoso"));
 /// let mut policy = builder.build()?;
 /// let sync = Change::AddUser(User::new("uri", "contoso").user_type(UserType::Connected));
-/// assert!(matches!(policy.apply(sync).unwrap_err().problem(), ChangeProblem::SeatLimit { .. }));
+/// assert!(matches!(policy.apply(sync).unwrap_err().problem(), ChangeProblem::SeatsExceeded { .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]
