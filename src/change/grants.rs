@@ -8,7 +8,7 @@ use crate::directory::{TeamId, UserId, UserType};
 use crate::error::{ChangeProblem, Entity};
 use crate::grant::{Effect, Grant, Grantee, Principal};
 use crate::label::Condition;
-use crate::policy::{GrantEntry, Policy, UserGrant, NONE};
+use crate::policy::{GrantEntry, GrantIdentity, Policy, UserGrant, NONE};
 use crate::resource::ResourceId;
 use crate::role::RoleId;
 
@@ -111,19 +111,7 @@ impl Policy {
                     condition,
                 };
                 // The condition is not part of a grant's identity.
-                let identity = entry.identity(user);
-                let mut next = own.to_vec();
-                match (
-                    add,
-                    own.binary_search_by(|g| g.identity(user).cmp(&identity)),
-                ) {
-                    (true, Ok(_)) => return Err(ChangeProblem::AlreadyGranted),
-                    (false, Err(_)) => return Err(ChangeProblem::NotGranted),
-                    (true, Err(at)) => next.insert(at, entry),
-                    (false, Ok(at)) => {
-                        next.remove(at);
-                    }
-                }
+                let next = with_or_without(own, entry, add, |g| g.identity(user))?;
                 self.room(next.len())?;
                 self.set_user_grants(user as usize, &next);
             }
@@ -134,17 +122,7 @@ impl Policy {
                 let eligible = self.role_eligibility(role_id);
                 let entry = GrantEntry::new(principal, effect, role_id, eligible, condition);
                 let entries = self.group_grants(node);
-                let identity = entry.identity(scope_id);
-                let position = entries.binary_search_by(|e| e.identity(scope_id).cmp(&identity));
-                let mut next = entries.to_vec();
-                match (add, position) {
-                    (true, Ok(_)) => return Err(ChangeProblem::AlreadyGranted),
-                    (false, Err(_)) => return Err(ChangeProblem::NotGranted),
-                    (true, Err(at)) => next.insert(at, entry),
-                    (false, Ok(at)) => {
-                        next.remove(at);
-                    }
-                }
+                let next = with_or_without(entries, entry, add, |e| e.identity(scope_id))?;
                 self.room(next.len())?;
                 self.set_node_run(scope_id, &next);
             }
@@ -186,4 +164,29 @@ impl Policy {
             user_type,
         }
     }
+}
+
+/// `run` (sorted by identity) with `entry` added (`add`) or the entry of
+/// its identity removed: refused as [`ChangeProblem::AlreadyGranted`] when
+/// adding an identity the run holds, [`ChangeProblem::NotGranted`] when
+/// removing one it does not. The one rule of grant identity for changes,
+/// for a user's own grants and a node's group grants alike.
+fn with_or_without<T: Copy>(
+    run: &[T],
+    entry: T,
+    add: bool,
+    identity: impl Fn(&T) -> GrantIdentity,
+) -> Outcome<Vec<T>> {
+    let wanted = identity(&entry);
+    let position = run.binary_search_by(|held| identity(held).cmp(&wanted));
+    let mut next = run.to_vec();
+    match (add, position) {
+        (true, Ok(_)) => return Err(ChangeProblem::AlreadyGranted),
+        (false, Err(_)) => return Err(ChangeProblem::NotGranted),
+        (true, Err(at)) => next.insert(at, entry),
+        (false, Ok(at)) => {
+            next.remove(at);
+        }
+    }
+    Ok(next)
 }

@@ -92,64 +92,62 @@ impl Policy {
 
 /// The child lists: see [`Policy::first_child`].
 impl Policy {
+    /// The child of `parent` before the first one `stop` accepts, and
+    /// that one: ([`NONE`], first child) when it is the first, (last
+    /// child, [`NONE`]) when none is accepted.
+    fn find_in_children(&self, parent: u32, stop: impl Fn(u32) -> bool) -> (u32, u32) {
+        let mut before = NONE;
+        let mut at = self
+            .first_child
+            .get(parent as usize)
+            .copied()
+            .unwrap_or(NONE);
+        while at != NONE && !stop(at) {
+            before = at;
+            at = self.next_sibling.get(at as usize).copied().unwrap_or(NONE);
+        }
+        (before, at)
+    }
+
+    /// Makes the link after `before` in `parent`'s list (its head when
+    /// `before` is [`NONE`]) point at `to`.
+    fn relink(&mut self, parent: u32, before: u32, to: u32) {
+        let link = if before == NONE {
+            self.first_child.get_mut(parent as usize)
+        } else {
+            self.next_sibling.get_mut(before as usize)
+        };
+        if let Some(link) = link {
+            *link = to;
+        }
+    }
+
     /// Puts `child` in the list of `parent`, keeping it ordered.
     pub(crate) fn link_child(&mut self, parent: u32, child: u32) {
         if self.next_sibling.len() <= child as usize {
             self.next_sibling.resize(child as usize + 1, NONE);
             self.first_child.resize(child as usize + 1, NONE);
         }
-        // Find the last child with a higher id than `child`.
-        let mut before = NONE;
-        let mut at = self
-            .first_child
-            .get(parent as usize)
-            .copied()
-            .unwrap_or(NONE);
-        while at != NONE && at > child {
-            before = at;
-            at = self.next_sibling.get(at as usize).copied().unwrap_or(NONE);
-        }
+        // After the last child with a higher id than `child`.
+        let (before, at) = self.find_in_children(parent, |at| at <= child);
         if let Some(slot) = self.next_sibling.get_mut(child as usize) {
             *slot = at;
         }
-        let link = if before == NONE {
-            self.first_child.get_mut(parent as usize)
-        } else {
-            self.next_sibling.get_mut(before as usize)
-        };
-        if let Some(link) = link {
-            *link = child;
-        }
+        self.relink(parent, before, child);
     }
 
     /// Takes `child` out of the list of `parent`.
     pub(crate) fn unlink_child(&mut self, parent: u32, child: u32) {
+        let (before, at) = self.find_in_children(parent, |at| at == child);
+        if at == NONE {
+            return;
+        }
         let after = self
             .next_sibling
             .get(child as usize)
             .copied()
             .unwrap_or(NONE);
-        let mut before = NONE;
-        let mut at = self
-            .first_child
-            .get(parent as usize)
-            .copied()
-            .unwrap_or(NONE);
-        while at != NONE && at != child {
-            before = at;
-            at = self.next_sibling.get(at as usize).copied().unwrap_or(NONE);
-        }
-        if at == NONE {
-            return;
-        }
-        let link = if before == NONE {
-            self.first_child.get_mut(parent as usize)
-        } else {
-            self.next_sibling.get_mut(before as usize)
-        };
-        if let Some(link) = link {
-            *link = after;
-        }
+        self.relink(parent, before, after);
         if let Some(slot) = self.next_sibling.get_mut(child as usize) {
             *slot = NONE;
         }
