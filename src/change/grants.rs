@@ -2,6 +2,7 @@
 //! hold them (eligibility), and the identity that makes one grant unique.
 
 use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 use crate::decision::Reason;
 use crate::directory::{TeamId, UserId, UserType};

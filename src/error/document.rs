@@ -6,7 +6,7 @@
 //! paths (the document module does) nor word a model's problem differently
 //! from a build: a [`DocumentProblem`] is a build's [`Problem`] and a path.
 
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
