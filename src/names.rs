@@ -103,7 +103,7 @@ impl core::fmt::Debug for HashSeed {
 /// Names by id, and the id of each name still in use.
 #[derive(Debug, Clone)]
 pub(crate) struct NameTable {
-    /// The key of [`hash`]: where names sit in `slots`, nothing else.
+    /// The key of [`hash`](NameTable::hash): where names sit in `slots`, nothing else.
     seed: HashSeed,
     /// Every name, one after the other.
     text: String,

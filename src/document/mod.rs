@@ -1,7 +1,7 @@
 //! Policy documents: the whole model as plain data, by names, to store,
 //! ship and edit. The shape is documented on [`PolicyDocument`], where
-//! users read it; the conversions are [`Policy::from_document`] and
-//! [`Policy::to_document`]. A document written by a policy is a lossless
+//! users read it; the conversions are [`Policy::from_document`](crate::Policy::from_document) and
+//! [`Policy::to_document`](crate::Policy::to_document). A document written by a policy is a lossless
 //! snapshot: it keeps the ids of removed entities ([`RemovedDocument`])
 //! and the revision, and `==` between policies compares their documents.
 //!

@@ -397,7 +397,7 @@ impl Policy {
     }
 }
 
-/// The child lists ([`Policy::first_child`], [`Policy::next_sibling`]):
+/// The child lists (`Policy::first_child`, `Policy::next_sibling`):
 /// each live resource is in its parent's list, highest id first, so that
 /// a policy built from declarations and one reached by changes hold the
 /// same lists.

@@ -90,7 +90,7 @@ impl Policy {
     }
 }
 
-/// The child lists: see [`Policy::first_child`].
+/// The child lists: see `Policy::first_child`.
 impl Policy {
     /// The child of `parent` before the first one `stop` accepts, and
     /// that one: ([`NONE`], first child) when it is the first, (last
