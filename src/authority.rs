@@ -28,9 +28,7 @@ use crate::directory::{TeamId, UserId, UserTypes};
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
-use crate::policy::{
-    key, Audience, Context, GrantEntry, Node, Policy, Principals, LINEAR_RUN, REMOVED,
-};
+use crate::policy::{key, Context, GrantEntry, Node, Policy, Principals, LINEAR_RUN, REMOVED};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::Flattened;
 use crate::subject::Subject;
@@ -46,6 +44,20 @@ pub(crate) type Restrictions = BTreeSet<(u32, u32, u32)>;
 /// inherited.
 fn restricts(effect: Effect) -> bool {
     effect != Effect::Allow
+}
+
+/// Calls `each` with the key of every group principal the subject acts as,
+/// in key order: `Public` alone for a link; its teams (sorted), then
+/// `Everyone`, for a user or a key.
+fn group_keys(principals: &Principals<'_>, mut each: impl FnMut(u32)) {
+    if principals.public {
+        each(key::PUBLIC);
+    } else {
+        for &team in principals.teams {
+            each(key::TEAM | team);
+        }
+        each(key::EVERYONE);
+    }
 }
 
 /// The index of a freshly built policy: one pass over the node runs.
@@ -280,10 +292,7 @@ impl Policy {
                 visit(0, grant.role, grant.effect, grant.condition);
             }
         }
-        let audience = Audience {
-            user_type: principals.user_type,
-            labels: principals.labels,
-        };
+        let audience = principals.audience();
         let mut entry = |entry: &GrantEntry, position: u32| {
             if audience.may_hold(entry.effect, entry.eligible) {
                 visit(position, entry.role, entry.effect, entry.condition);
@@ -297,22 +306,14 @@ impl Policy {
                 }
             }
         } else {
-            let mut search = |key: u32| {
+            group_keys(principals, |key| {
                 if let Some(position) = principals.position(key) {
                     let first = run.partition_point(|grant| grant.key < key);
                     for grant in run.iter().skip(first).take_while(|g| g.key == key) {
                         entry(grant, position);
                     }
                 }
-            };
-            if principals.public {
-                search(key::PUBLIC);
-            } else {
-                for &team in principals.teams {
-                    search(key::TEAM | team);
-                }
-                search(key::EVERYONE);
-            }
+            });
         }
     }
 
@@ -466,7 +467,7 @@ impl Policy {
                     .map(|grant| (grant.scope, principals.user)),
             );
         }
-        let mut of = |key: u32| {
+        group_keys(principals, |key| {
             for &(key, _, node) in self
                 .restrictions
                 .range((key, tenant, 0)..=(key, tenant, NONE))
@@ -482,15 +483,7 @@ impl Policy {
                     candidates.push((node, key));
                 }
             }
-        };
-        if principals.public {
-            of(key::PUBLIC);
-        } else {
-            for &team in principals.teams {
-                of(key::TEAM | team);
-            }
-            of(key::EVERYONE);
-        }
+        });
         candidates.sort_unstable();
         candidates.dedup_by_key(|&mut (node, _)| node);
         let mut places = alloc::vec![Place {

@@ -76,7 +76,7 @@ impl Policy {
 
 /// The ids `0..count` as `u32` (a policy never holds more entities of a
 /// kind than `u32` counts).
-fn ids(count: usize) -> impl Iterator<Item = u32> {
+pub(crate) fn ids(count: usize) -> impl Iterator<Item = u32> {
     (0..count).map_while(|index| u32::try_from(index).ok())
 }
 
@@ -89,7 +89,7 @@ impl Policy {
     #[must_use]
     pub fn resource(&self, id: ResourceId) -> Option<ResourceView<'_>> {
         let node = self.nodes.get(id.0 as usize)?;
-        (node.tenant != REMOVED).then_some(ResourceView {
+        self.resource_is_live(id.0).then_some(ResourceView {
             policy: self,
             id: id.0,
             node,
@@ -117,7 +117,7 @@ impl Policy {
     #[must_use]
     pub fn user(&self, id: UserId) -> Option<UserView<'_>> {
         let record = self.users.get(id.0 as usize)?;
-        (record.tenant != REMOVED).then_some(UserView {
+        self.user_is_live(id.0).then_some(UserView {
             policy: self,
             id: id.0,
             record,

@@ -8,7 +8,7 @@ use core::fmt;
 
 use crate::directory::Channel;
 use crate::policy::Policy;
-use crate::subject::{Subject, NO_TIME};
+use crate::subject::{time_of, Subject};
 
 /// Which kind of credential a name stands for: the three ways in of a
 /// [`Subject`] ([`Credential`](crate::Credential) is the same, by id).
@@ -176,11 +176,7 @@ impl<'a> Credentials<'a> {
     /// The time, or `None` for `u64::MAX` (no time, as [`Subject::at`]).
     #[must_use]
     pub const fn now(&self) -> Option<u64> {
-        if self.now == NO_TIME {
-            None
-        } else {
-            Some(self.now)
-        }
+        time_of(self.now)
     }
 }
 

@@ -155,58 +155,16 @@ const ACTION_NAMES: [&str; 20] = [
     "use",
 ];
 
-const ACTION_SPELLINGS: [&str; 21] = [
-    "view",
-    "create",
-    "edit",
-    "delete",
-    "execute",
-    "execute_limited",
-    "execute_as_others",
-    "view_executions",
-    "share",
-    "publish",
-    "export",
-    "import",
-    "manage_members",
-    "manage_settings",
-    "manage_billing",
-    "manage_api_keys",
-    "manage_integrations",
-    "view_audit",
-    "view_analytics",
-    "use",
-    "custom(<permissions>)",
-];
+/// The spellings of an action: the names, or a custom set of permissions.
+const ACTION_SPELLINGS: [&str; 21] = spellings(ACTION_NAMES, ["custom(<permissions>)"]);
 
-const PERMISSION_SPELLINGS: [&str; 22] = [
-    "view",
-    "create",
-    "edit",
-    "delete",
-    "execute",
-    "execute_limited",
-    "execute_as_others",
-    "view_executions",
-    "share",
-    "publish",
-    "export",
-    "import",
-    "manage_members",
-    "manage_settings",
-    "manage_billing",
-    "manage_api_keys",
-    "manage_integrations",
-    "view_audit",
-    "view_analytics",
-    "use",
-    "0x<hexadecimal bits>",
-    "nothing",
-];
+/// The spellings of a set of permissions: the names, a host's bits, or
+/// the empty set.
+const PERMISSION_SPELLINGS: [&str; 22] = spellings(ACTION_NAMES, ["0x<hexadecimal bits>", NOTHING]);
 
 /// Bit `i` of [`Channels`] is `CHANNEL_NAMES[i]`.
 const CHANNEL_NAMES: [&str; 4] = ["web", "app", "api", "link"];
-const CHANNEL_SET_SPELLINGS: [&str; 5] = ["web", "app", "api", "link", "nothing"];
+const CHANNEL_SET_SPELLINGS: [&str; 5] = spellings(CHANNEL_NAMES, [NOTHING]);
 const CHANNELS: [Channel; 4] = [Channel::Web, Channel::App, Channel::Api, Channel::Link];
 
 /// Bit `i` of [`UserTypes`] is `USER_TYPE_NAMES[i]`.
@@ -218,15 +176,7 @@ const USER_TYPE_NAMES: [&str; 6] = [
     "interface",
     "public",
 ];
-const USER_TYPE_SET_SPELLINGS: [&str; 7] = [
-    "native",
-    "native_admin",
-    "connected",
-    "system",
-    "interface",
-    "public",
-    "nothing",
-];
+const USER_TYPE_SET_SPELLINGS: [&str; 7] = spellings(USER_TYPE_NAMES, [NOTHING]);
 
 const RESOURCE_KIND_NAMES: [&str; ResourceKind::COUNT] = [
     "organization",
@@ -277,9 +227,47 @@ const STATUS_SPELLINGS: [&str; 4] = [
 /// The empty set of permissions, channels or user types.
 const NOTHING: &str = "nothing";
 
+/// The spellings a parser accepts: the `names`, then the `more` it also
+/// reads, so that each name is written once. `M` is `N + E`, checked when
+/// the crate compiles.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "evaluated at compile time, where an index out of bounds fails the build"
+)]
+const fn spellings<const N: usize, const E: usize, const M: usize>(
+    names: [&'static str; N],
+    more: [&'static str; E],
+) -> [&'static str; M] {
+    assert!(N + E == M, "the spellings are the names and the more");
+    let mut all = [""; M];
+    let mut i = 0;
+    while i < N {
+        all[i] = names[i];
+        i += 1;
+    }
+    while i < M {
+        all[i] = more[i - N];
+        i += 1;
+    }
+    all
+}
+
 /// The position of `text` in `names`.
 fn position(names: &[&str], text: &str) -> Option<usize> {
     names.iter().position(|name| *name == text)
+}
+
+/// Reads one of `values`, spelt `names[i]` for `values[i]`; the error
+/// names `what` was parsed and accepts `names`.
+fn parse_one<T: Copy>(
+    text: &str,
+    names: &'static [&'static str],
+    values: &[T],
+    what: &'static str,
+) -> Result<T, ParseError> {
+    position(names, text)
+        .and_then(|i| values.get(i).copied())
+        .ok_or_else(|| ParseError::new(what, text, names))
 }
 
 /// Writes the set `bits` (bit `i` named `names[i]`; other bits in
@@ -309,6 +297,19 @@ fn write_set(f: &mut fmt::Formatter<'_>, bits: u64, names: &[&str]) -> fmt::Resu
         write!(f, "{unnamed:#x}")?;
     }
     Ok(())
+}
+
+/// Reads a set of at most 8 named bits (channels, user types) written by
+/// [`write_set`], without hexadecimal bits.
+fn parse_small_set(
+    text: &str,
+    names: &[&str],
+    what: &'static str,
+    accepted: &'static [&'static str],
+) -> Result<u8, ParseError> {
+    let bits = parse_set(text, names, false, what, accepted)?;
+    // Only the named bits are parsed, so the bits fit a `u8`.
+    Ok(bits as u8)
 }
 
 /// Reads a set written by [`write_set`]; hexadecimal bits only when `hex`.
@@ -417,9 +418,7 @@ impl FromStr for Channel {
     type Err = ParseError;
 
     fn from_str(text: &str) -> Result<Channel, ParseError> {
-        position(&CHANNEL_NAMES, text)
-            .and_then(|i| CHANNELS.get(i).copied())
-            .ok_or_else(|| ParseError::new("channel", text, &CHANNEL_NAMES))
+        parse_one(text, &CHANNEL_NAMES, &CHANNELS, "channel")
     }
 }
 
@@ -434,15 +433,8 @@ impl FromStr for Channels {
     type Err = ParseError;
 
     fn from_str(text: &str) -> Result<Channels, ParseError> {
-        let bits = parse_set(
-            text,
-            &CHANNEL_NAMES,
-            false,
-            "channel",
-            &CHANNEL_SET_SPELLINGS,
-        )?;
-        // Only the named bits are parsed, so the bits fit a `u8`.
-        Ok(Channels::from_bits_truncate(bits as u8))
+        parse_small_set(text, &CHANNEL_NAMES, "channel", &CHANNEL_SET_SPELLINGS)
+            .map(Channels::from_bits_truncate)
     }
 }
 
@@ -457,9 +449,7 @@ impl FromStr for UserType {
     type Err = ParseError;
 
     fn from_str(text: &str) -> Result<UserType, ParseError> {
-        position(&USER_TYPE_NAMES, text)
-            .and_then(|i| UserType::ALL.get(i).copied())
-            .ok_or_else(|| ParseError::new("user type", text, &USER_TYPE_NAMES))
+        parse_one(text, &USER_TYPE_NAMES, &UserType::ALL, "user type")
     }
 }
 
@@ -475,15 +465,13 @@ impl FromStr for UserTypes {
     type Err = ParseError;
 
     fn from_str(text: &str) -> Result<UserTypes, ParseError> {
-        let bits = parse_set(
+        parse_small_set(
             text,
             &USER_TYPE_NAMES,
-            false,
             "user type",
             &USER_TYPE_SET_SPELLINGS,
-        )?;
-        // Only the named bits are parsed, so the bits fit a `u8`.
-        Ok(UserTypes::from_bits_truncate(bits as u8))
+        )
+        .map(UserTypes::from_bits_truncate)
     }
 }
 
@@ -502,9 +490,12 @@ impl FromStr for ResourceKind {
     type Err = ParseError;
 
     fn from_str(text: &str) -> Result<ResourceKind, ParseError> {
-        position(&RESOURCE_KIND_NAMES, text)
-            .and_then(|i| ResourceKind::ALL.get(i).copied())
-            .ok_or_else(|| ParseError::new("resource kind", text, &RESOURCE_KIND_NAMES))
+        parse_one(
+            text,
+            &RESOURCE_KIND_NAMES,
+            &ResourceKind::ALL,
+            "resource kind",
+        )
     }
 }
 
@@ -519,9 +510,7 @@ impl FromStr for Effect {
     type Err = ParseError;
 
     fn from_str(text: &str) -> Result<Effect, ParseError> {
-        position(&EFFECT_NAMES, text)
-            .and_then(|i| EFFECTS.get(i).copied())
-            .ok_or_else(|| ParseError::new("effect", text, &EFFECT_NAMES))
+        parse_one(text, &EFFECT_NAMES, &EFFECTS, "effect")
     }
 }
 

@@ -69,6 +69,15 @@ pub struct Subject {
 /// than every expiry, so whatever expires is refused.
 pub(crate) const NO_TIME: u64 = u64::MAX;
 
+/// The time a clock reading stands for: `None` for [`NO_TIME`].
+pub(crate) const fn time_of(now: u64) -> Option<u64> {
+    if now == NO_TIME {
+        None
+    } else {
+        Some(now)
+    }
+}
+
 /// A subject as it serializes: the time is `null` or absent when the host
 /// never gave it.
 #[cfg(feature = "serde")]
@@ -207,11 +216,7 @@ impl Subject {
     /// gave it with [`at`](Subject::at).
     #[must_use]
     pub const fn now(&self) -> Option<u64> {
-        if self.now == NO_TIME {
-            None
-        } else {
-            Some(self.now)
-        }
+        time_of(self.now)
     }
 
     /// The time, [`NO_TIME`] when none was given: what the evaluator compares.

@@ -14,7 +14,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::shape::list_name;
+use super::shape::{entry_path, list_name};
 use super::PolicyDocument;
 use crate::error::{DocumentProblem, Entity, Problem};
 
@@ -123,14 +123,13 @@ impl<'d> Finder<'d> {
     /// The path of the `nth` entry (from 0) of `entity` named `name`, or
     /// of the whole list if there is no such entry.
     fn path(&self, entity: Entity, name: &str, nth: usize) -> String {
-        let list = list_name(entity);
         match self
             .names
             .get(&(entity, name))
             .and_then(|positions| positions.get(nth))
         {
-            Some(position) => format!("{list}[{position}]"),
-            None => list.to_string(),
+            Some(&position) => entry_path(entity, position),
+            None => list_name(entity).to_string(),
         }
     }
 

@@ -12,7 +12,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::locate::locate;
-use super::shape::list_name;
+use super::shape::{entry_path, list_name};
 use super::PolicyDocument;
 use crate::directory::{ApiKey, PublicLink, User};
 use crate::error::{BuildError, DocumentError, DocumentProblem, Entity, Problem};
@@ -78,14 +78,13 @@ impl PolicyDocument {
             Entity::Resource,
             &removed.resources,
             &self.resources,
-            |builder, index, resource| {
+            |builder, resource| {
                 match &resource.parent {
                     None => builder.tenant(resource.name.clone(), resource.kind),
                     Some(parent) => {
                         builder.resource(resource.name.clone(), resource.kind, parent.clone())
                     }
                 };
-                builder.set_origin(Entity::Resource, format!("resources[{index}]"));
                 if !resource.labels.is_empty() {
                     builder.labels(resource.name.clone(), resource.labels);
                 }
@@ -96,7 +95,7 @@ impl PolicyDocument {
             Entity::Role,
             &removed.roles,
             &self.roles,
-            |builder, index, role| {
+            |builder, role| {
                 let mut declared = Role::new(role.name.clone());
                 for rule in &role.rules {
                     declared = declared.allow(rule.kinds.iter().copied(), rule.permissions);
@@ -108,7 +107,6 @@ impl PolicyDocument {
                     declared = declared.only_for(user_types);
                 }
                 builder.role(declared);
-                builder.set_origin(Entity::Role, format!("roles[{index}]"));
             },
         );
         in_id_order(
@@ -116,9 +114,8 @@ impl PolicyDocument {
             Entity::Team,
             &removed.teams,
             &self.teams,
-            |builder, index, team| {
+            |builder, team| {
                 builder.team(team.name.clone(), team.tenant.clone());
-                builder.set_origin(Entity::Team, format!("teams[{index}]"));
             },
         );
         in_id_order(
@@ -126,7 +123,7 @@ impl PolicyDocument {
             Entity::User,
             &removed.users,
             &self.users,
-            |builder, index, user| {
+            |builder, user| {
                 let mut declared = User::new(user.name.clone(), user.tenant.clone())
                     .user_type(user.user_type)
                     .status(user.status);
@@ -138,7 +135,6 @@ impl PolicyDocument {
                 }
                 declared = declared.labels(user.labels);
                 builder.user(declared);
-                builder.set_origin(Entity::User, format!("users[{index}]"));
             },
         );
         for (index, grant) in self.grants.iter().enumerate() {
@@ -149,14 +145,14 @@ impl PolicyDocument {
                 grant.effect,
                 grant.when,
             );
-            builder.set_origin(Entity::Grant, format!("grants[{index}]"));
+            builder.set_origin(Entity::Grant, entry_path(Entity::Grant, index));
         }
         in_id_order(
             &mut builder,
             Entity::Key,
             &removed.keys,
             &self.keys,
-            |builder, index, key| {
+            |builder, key| {
                 let mut declared = ApiKey::new(key.name.clone(), key.owner.clone())
                     .scope(key.scope.unwrap_or(Permissions::all()))
                     .revoked(key.revoked);
@@ -167,7 +163,6 @@ impl PolicyDocument {
                     declared = declared.expires_at(at);
                 }
                 builder.api_key(declared);
-                builder.set_origin(Entity::Key, format!("keys[{index}]"));
             },
         );
         in_id_order(
@@ -175,7 +170,7 @@ impl PolicyDocument {
             Entity::Link,
             &removed.links,
             &self.links,
-            |builder, index, link| {
+            |builder, link| {
                 let mut declared =
                     PublicLink::new(link.name.clone(), link.resource.clone(), link.permissions)
                         .revoked(link.revoked);
@@ -183,7 +178,6 @@ impl PolicyDocument {
                     declared = declared.expires_at(at);
                 }
                 builder.link(declared);
-                builder.set_origin(Entity::Link, format!("links[{index}]"));
             },
         );
         builder
@@ -193,13 +187,14 @@ impl PolicyDocument {
 /// Declares the entities of one kind in id order: the `removed` ids (checked
 /// by [`PolicyDocument::removed_problems`]: increasing, below their count
 /// and the entries') as removed slots, and the `entries` through `declare`
-/// (with their position in their list) in the other ids, in order.
+/// in the other ids, in order, each marked with its path (its position in
+/// its list).
 fn in_id_order<T>(
     builder: &mut PolicyBuilder,
     entity: Entity,
     removed: &[(u32, String)],
     entries: &[T],
-    mut declare: impl FnMut(&mut PolicyBuilder, usize, &T),
+    mut declare: impl FnMut(&mut PolicyBuilder, &T),
 ) {
     let mut removed = removed.iter().peekable();
     let mut entries = entries.iter().enumerate();
@@ -210,7 +205,10 @@ fn in_id_order<T>(
                 removed.next();
             }
             _ => match entries.next() {
-                Some((index, entry)) => declare(builder, index, entry),
+                Some((index, entry)) => {
+                    declare(builder, entry);
+                    builder.set_origin(entity, entry_path(entity, index));
+                }
                 None => break,
             },
         }

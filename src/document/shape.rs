@@ -7,6 +7,7 @@
 //! and it must never check a model: a document holds whatever it is given,
 //! and only [`Policy::from_document`] says whether it builds.
 
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -615,4 +616,10 @@ pub(super) fn list_name(entity: Entity) -> &'static str {
         Entity::Link => "links",
         Entity::Grant => "grants",
     }
+}
+
+/// The path of entry `index` (from 0) of the document's list of `entity`:
+/// `grants[3]`.
+pub(super) fn entry_path(entity: Entity, index: usize) -> String {
+    format!("{}[{index}]", list_name(entity))
 }

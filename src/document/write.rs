@@ -15,6 +15,7 @@ use super::{
 };
 use crate::directory::UserTypes;
 use crate::grant::{Grantee, Principal};
+use crate::inspect::ids;
 use crate::names::NameTable;
 use crate::permission::Permissions;
 use crate::policy::{key, Policy};
@@ -93,8 +94,7 @@ impl Writer<'_> {
     /// is not live.
     fn removed_document(&self) -> RemovedDocument {
         let removed = |count: usize, names: &NameTable, live: &dyn Fn(u32) -> bool| {
-            (0..count)
-                .filter_map(|index| u32::try_from(index).ok())
+            ids(count)
                 .filter(|&id| !live(id))
                 .map(|id| (id, name_of(names, id)))
                 .collect()

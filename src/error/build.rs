@@ -102,7 +102,7 @@ pub enum Problem {
         user_type: UserType,
     },
     /// A user is given channels its type may never use.
-    #[error("user {user:?}: an account of type {user_type} may never use these channels: {extra}")]
+    #[error("{}", ChannelsBeyondType { user, user_type: *user_type, extra: *extra })]
     ChannelsNotAllowed {
         /// The user.
         user: String,
@@ -336,4 +336,28 @@ pub(crate) fn resolved(
         name: name.to_string(),
     });
     NONE
+}
+
+/// The words of a user given channels its type may never use, the same
+/// whether a build ([`Problem::ChannelsNotAllowed`]) or a change
+/// ([`ChangeProblem::ChannelsNotAllowed`](super::ChangeProblem::ChannelsNotAllowed))
+/// finds it.
+pub(super) struct ChannelsBeyondType<'a> {
+    pub(super) user: &'a str,
+    pub(super) user_type: UserType,
+    pub(super) extra: Channels,
+}
+
+impl fmt::Display for ChannelsBeyondType<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ChannelsBeyondType {
+            user,
+            user_type,
+            extra,
+        } = self;
+        write!(
+            f,
+            "user {user:?}: an account of type {user_type} may never use these channels: {extra}"
+        )
+    }
 }

@@ -10,6 +10,7 @@
 use alloc::boxed::Box;
 use alloc::string::{String, ToString};
 
+use super::build::ChannelsBeyondType;
 use super::{Entity, Problem};
 use crate::decision::Reason;
 use crate::directory::{Channels, Status, UserType};
@@ -194,7 +195,7 @@ pub enum ChangeProblem {
         user_type: UserType,
     },
     /// A user is given channels its type may never use.
-    #[error("user {user:?}: an account of type {user_type} may never use these channels: {extra}")]
+    #[error("{}", ChannelsBeyondType { user, user_type: *user_type, extra: *extra })]
     ChannelsNotAllowed {
         /// The user.
         user: String,

@@ -79,10 +79,12 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::{
-    Action, ApiKey, BuildError, Change, Channel, Decision, Effect, Grantee, Matrix,
-    Permissions as P, Policy, PolicyBuilder, ResourceId, ResourceKind as K, Role, Subject, User,
-    UserId, UserType,
+    Action, ApiKey, BuildError, Change, Channel, Decision, Grantee, Matrix, Permissions as P,
+    Policy, PolicyBuilder, ResourceId, ResourceKind as K, Role, Subject, User, UserType,
 };
+
+#[cfg(doc)]
+use crate::Effect;
 
 /// The role name of a tenant Administrator.
 pub const ADMINISTRATOR: &str = "Administrator";
@@ -217,11 +219,7 @@ pub fn roles() -> Vec<Role> {
 /// ```
 #[must_use]
 pub fn builder() -> PolicyBuilder {
-    let mut builder = PolicyBuilder::new();
-    for role in roles() {
-        builder.role(role);
-    }
-    builder
+    super::builder_with(roles())
 }
 
 /// The name of the user that stands for the person `email` in the tenant
@@ -258,10 +256,8 @@ pub fn tenant<'b>(
     creator: &str,
 ) -> &'b mut PolicyBuilder {
     let creator = member(name, creator);
-    builder
-        .tenant(name, K::Tenant)
-        .user(User::new(creator.as_str(), name))
-        .grant(Grantee::User(creator), name, ADMINISTRATOR, Effect::Allow)
+    builder.tenant(name, K::Tenant);
+    super::user_holding(builder, &creator, name, UserType::Native, ADMINISTRATOR)
 }
 
 /// Adds the person `email` to the tenant `tenant` as a Standard user, the
@@ -281,12 +277,7 @@ pub fn add_user<'b>(
     email: &str,
 ) -> &'b mut PolicyBuilder {
     let name = member(tenant, email);
-    builder.user(User::new(name.as_str(), tenant)).grant(
-        Grantee::User(name),
-        tenant,
-        STANDARD_USER,
-        Effect::Allow,
-    )
+    super::user_holding(builder, &name, tenant, UserType::Native, STANDARD_USER)
 }
 
 /// The changes that provision the person `email` into `tenant` by SAML: a
@@ -314,14 +305,7 @@ pub fn provision(tenant: &str, email: &str) -> [Change; 2] {
     let name = member(tenant, email);
     [
         Change::AddUser(User::new(name.as_str(), tenant).user_type(UserType::Connected)),
-        Change::Grant {
-            grantee: Grantee::User(name),
-            scope: tenant.into(),
-            role: STANDARD_USER.into(),
-            effect: Effect::Allow,
-            when: crate::Condition::Always,
-            by: None,
-        },
+        super::grant_change(Grantee::User(name), tenant, STANDARD_USER, None),
     ]
 }
 
@@ -400,22 +384,21 @@ pub fn demo() -> Result<Policy, BuildError> {
         }
     }
     let kim = member("acme", "kim@acme.test");
-    builder
-        .user(User::new(kim.as_str(), "acme").user_type(UserType::Connected))
-        .grant(Grantee::User(kim), "acme", STANDARD_USER, Effect::Allow)
-        .api_key(ApiKey::new("acme/sam-key", member("acme", "sam@acme.test")));
+    super::user_holding(
+        &mut builder,
+        &kim,
+        "acme",
+        UserType::Connected,
+        STANDARD_USER,
+    )
+    .api_key(ApiKey::new("acme/sam-key", member("acme", "sam@acme.test")));
     builder.build()
 }
 
 /// The columns of both matrices: the Administrator and a Standard user of
 /// the demo's tenant `acme`, asking through the web.
 fn columns(policy: &Policy) -> [(&'static str, Subject); 2] {
-    let user = |email: &str| {
-        let id = policy
-            .user_id(&member("acme", email))
-            .unwrap_or(UserId::from_index(u32::MAX));
-        Subject::user(id, Channel::Web)
-    };
+    let user = |email: &str| super::user_asking(policy, &member("acme", email), Channel::Web);
     [
         (ADMINISTRATOR, user("olivia@acme.test")),
         (STANDARD_USER, user("sam@acme.test")),
@@ -425,9 +408,7 @@ fn columns(policy: &Policy) -> [(&'static str, Subject); 2] {
 /// The demo's tenant `acme`, or an id no policy knows (every cell denied
 /// with the reason "unknown resource").
 fn acme(policy: &Policy) -> ResourceId {
-    policy
-        .resource_id("acme")
-        .unwrap_or(ResourceId::from_index(u32::MAX))
+    super::resource_or_unknown(policy, "acme")
 }
 
 /// The permission matrix of `PRODUCTS.md` §4 over the [`demo`] model: six

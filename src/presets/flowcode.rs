@@ -105,9 +105,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::{
-    Action, Author, BuildError, Change, Channel, Condition, Effect, Grantee, Matrix,
-    Permissions as P, Policy, PolicyBuilder, ResourceId, ResourceKind as K, Role, Subject, User,
-    UserId,
+    Action, Author, BuildError, Change, Channel, Effect, Grantee, Matrix, Permissions as P, Policy,
+    PolicyBuilder, ResourceId, ResourceKind as K, Role, Subject, User, UserType,
 };
 
 /// The role name of an organization Admin.
@@ -223,11 +222,7 @@ pub fn roles() -> Vec<Role> {
 /// ```
 #[must_use]
 pub fn builder() -> PolicyBuilder {
-    let mut builder = PolicyBuilder::new();
-    for role in roles() {
-        builder.role(role);
-    }
-    builder
+    super::builder_with(roles())
 }
 
 /// A fine-grained permission, toggled per member per workspace (S).
@@ -441,14 +436,7 @@ pub fn toggle(
         String::from(permission.role()),
     );
     if on {
-        Change::Grant {
-            grantee,
-            scope,
-            role,
-            effect: Effect::Allow,
-            when: Condition::Always,
-            by,
-        }
+        super::grant_change(grantee, scope, role, by)
     } else {
         Change::Revoke {
             grantee,
@@ -518,12 +506,7 @@ pub fn demo() -> Result<Policy, BuildError> {
         ("otto@brightside.test", ORG_USER),
     ];
     for (name, role) in people {
-        builder.user(User::new(name, "brightside")).grant(
-            Grantee::user(name),
-            "brightside",
-            role,
-            Effect::Allow,
-        );
+        super::user_holding(&mut builder, name, "brightside", UserType::Native, role);
     }
     builder
         .user(User::new("tess@brightside.test", "brightside").member_of("marketing"))
@@ -625,15 +608,8 @@ pub fn demo() -> Result<Policy, BuildError> {
 /// ```
 #[must_use]
 pub fn matrix(policy: &Policy) -> Matrix<'_> {
-    let resource = |name: &str| {
-        policy
-            .resource_id(name)
-            .unwrap_or(ResourceId::from_index(u32::MAX))
-    };
-    let user = |name: &str| {
-        let id = policy.user_id(name).unwrap_or(UserId::from_index(u32::MAX));
-        Subject::user(id, Channel::Web)
-    };
+    let resource = |name: &str| super::resource_or_unknown(policy, name);
+    let user = |name: &str| super::user_asking(policy, name, Channel::Web);
     let (workspace, flow) = (resource("retail"), resource("spring-menu"));
     let rows: [(&str, Action, ResourceId); 4] = [
         (

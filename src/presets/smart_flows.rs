@@ -135,10 +135,12 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::{
-    Action, ApiKey, BuildError, Channel, Effect, Grantee, Matrix, Permissions as P, Policy,
-    PolicyBuilder, ResourceId, ResourceKind as K, Role, Seats, Subject, User, UserId, UserType,
-    UserTypes,
+    Action, ApiKey, BuildError, Channel, Matrix, Permissions as P, Policy, PolicyBuilder,
+    ResourceId, ResourceKind as K, Role, Seats, Subject, UserType, UserTypes,
 };
+
+#[cfg(doc)]
+use crate::{Effect, User};
 
 /// The role name of an Administrator.
 pub const ADMINISTRATOR: &str = "Administrator";
@@ -215,11 +217,7 @@ pub fn roles() -> Vec<Role> {
 /// ```
 #[must_use]
 pub fn builder() -> PolicyBuilder {
-    let mut builder = PolicyBuilder::new();
-    for role in roles() {
-        builder.role(role);
-    }
-    builder
+    super::builder_with(roles())
 }
 
 /// Declares an installation (a tenant root) with its Native Admin, who is
@@ -243,15 +241,14 @@ pub fn installation<'b>(
     name: &str,
     native_admin: &str,
 ) -> &'b mut PolicyBuilder {
-    builder
-        .tenant(name, K::Organization)
-        .user(User::new(native_admin, name).user_type(UserType::NativeAdmin))
-        .grant(
-            Grantee::user(native_admin),
-            name,
-            ADMINISTRATOR,
-            Effect::Allow,
-        )
+    builder.tenant(name, K::Organization);
+    super::user_holding(
+        builder,
+        native_admin,
+        name,
+        UserType::NativeAdmin,
+        ADMINISTRATOR,
+    )
 }
 
 /// The licence seat cap: at most `limit` active native and connected users
@@ -320,9 +317,7 @@ pub fn demo() -> Result<Policy, BuildError> {
         ("system@contoso.test", UserType::System, USER),
     ];
     for (name, user_type, role) in people {
-        builder
-            .user(User::new(name, "contoso").user_type(user_type))
-            .grant(Grantee::user(name), "contoso", role, Effect::Allow);
+        super::user_holding(&mut builder, name, "contoso", user_type, role);
     }
     builder
         .api_key(ApiKey::new("sam-integration", "sam@contoso.test"))
@@ -349,15 +344,8 @@ pub fn demo() -> Result<Policy, BuildError> {
 /// ```
 #[must_use]
 pub fn matrix(policy: &Policy) -> Matrix<'_> {
-    let resource = |name: &str| {
-        policy
-            .resource_id(name)
-            .unwrap_or(ResourceId::from_index(u32::MAX))
-    };
-    let user = |name: &str| {
-        let id = policy.user_id(name).unwrap_or(UserId::from_index(u32::MAX));
-        Subject::user(id, Channel::Web)
-    };
+    let resource = |name: &str| super::resource_or_unknown(policy, name);
+    let user = |name: &str| super::user_asking(policy, name, Channel::Web);
     let (contoso, quotes) = (resource("contoso"), resource("quotes"));
     let (quote, template) = (resource("quote"), resource("quote-template"));
     let rows: [(&str, Action, ResourceId); 9] = [

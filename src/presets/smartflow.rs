@@ -175,8 +175,10 @@ use alloc::vec::Vec;
 use crate::{
     Action, Author, BuildError, Change, Channel, Channels, Condition, Effect, Grantee, Labels,
     LinkId, Matrix, Permissions as P, Policy, PolicyBuilder, PublicLink, ResourceId,
-    ResourceKind as K, Role, Subject, User, UserId, UserType, UserTypes,
+    ResourceKind as K, Role, Subject, User, UserType, UserTypes,
 };
+
+use super::{resource_or_unknown as resource, user_asking as member};
 
 #[cfg(doc)]
 use crate::{Permissions, ResourceKind};
@@ -459,11 +461,7 @@ pub fn roles() -> Vec<Role> {
 /// ```
 #[must_use]
 pub fn builder() -> PolicyBuilder {
-    let mut builder = PolicyBuilder::new();
-    for role in roles() {
-        builder.role(role);
-    }
-    builder
+    super::builder_with(roles())
 }
 
 /// Declares a Smartflow tenant named `tenant`: its root, its Portal, Normal
@@ -587,14 +585,7 @@ pub fn add_form_template<'b>(
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn make_domain_admin(user: &str, tenant: &str, author: Author) -> Change {
-    Change::Grant {
-        grantee: Grantee::user(user),
-        scope: tenant.into(),
-        role: DOMAIN_ADMIN.into(),
-        effect: Effect::Allow,
-        when: Condition::Always,
-        by: Some(author),
-    }
+    super::grant_change(Grantee::user(user), tenant, DOMAIN_ADMIN, Some(author))
 }
 
 /// The demo's distribution attribute "region: Europe" (label 0).
@@ -689,20 +680,6 @@ pub fn demo() -> Result<Policy, BuildError> {
     add_user(b, "gus", "globex", Group::DomainAdmin, none);
     add_user(b, "gwen", "globex", Group::Normal, none);
     builder.build()
-}
-
-/// The id of the resource named `name`, or an id the policy does not know
-/// (its cells are then denied as unknown, never a panic).
-fn resource(policy: &Policy, name: &str) -> ResourceId {
-    policy
-        .resource_id(name)
-        .unwrap_or(ResourceId::from_index(u32::MAX))
-}
-
-/// The user named `name` asking through `channel`, or an unknown subject.
-fn member(policy: &Policy, name: &str, channel: Channel) -> Subject {
-    let id = policy.user_id(name).unwrap_or(UserId::from_index(u32::MAX));
-    Subject::user(id, channel)
 }
 
 /// The rows of Smartflow's table, each at the demo resource it is about.

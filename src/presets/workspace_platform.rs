@@ -140,7 +140,7 @@ use alloc::vec::Vec;
 use crate::{
     Action, ApiKey, BuildError, Channel, Condition, Effect, Grantee, Labels, Matrix,
     Permissions as P, Policy, PolicyBuilder, ResourceId, ResourceKind as K, Role, Status, Subject,
-    User, UserId,
+    User,
 };
 
 /// The role name of a workspace Admin.
@@ -283,10 +283,7 @@ pub fn operator_role() -> Role {
 /// ```
 #[must_use]
 pub fn builder() -> PolicyBuilder {
-    let mut builder = PolicyBuilder::new();
-    for role in roles() {
-        builder.role(role);
-    }
+    let mut builder = super::builder_with(roles());
     builder.mfa_required(ADMIN_POWERS);
     builder
 }
@@ -747,11 +744,7 @@ pub fn read_cell(cell: &str) -> Option<bool> {
 /// ```
 #[must_use]
 pub fn matrix(policy: &Policy) -> Matrix<'_> {
-    let resource = |name: &str| {
-        policy
-            .resource_id(name)
-            .unwrap_or(ResourceId::from_index(u32::MAX))
-    };
+    let resource = |name: &str| super::resource_or_unknown(policy, name);
     let (workspace, flow) = (resource("northwind"), resource("lead-sync"));
     let rows: [(&str, Action, ResourceId); 8] = [
         (
@@ -808,9 +801,7 @@ pub fn matrix(policy: &Policy) -> Matrix<'_> {
 /// ```
 #[must_use]
 pub fn flow_matrix(policy: &Policy) -> Matrix<'_> {
-    let flow = policy
-        .resource_id("payroll-run")
-        .unwrap_or(ResourceId::from_index(u32::MAX));
+    let flow = super::resource_or_unknown(policy, "payroll-run");
     let rows: [(&str, Action); 4] = [
         ("Can View", Action::View),
         ("Can Edit", Action::Edit),
@@ -829,6 +820,7 @@ pub fn flow_matrix(policy: &Policy) -> Matrix<'_> {
 /// The member named `name` on the web, with MFA, at [`DEMO_NOW`] (an
 /// unknown name gives a subject that is denied as unknown).
 fn member(policy: &Policy, name: &str) -> Subject {
-    let id = policy.user_id(name).unwrap_or(UserId::from_index(u32::MAX));
-    Subject::user(id, Channel::Web).with_mfa(true).at(DEMO_NOW)
+    super::user_asking(policy, name, Channel::Web)
+        .with_mfa(true)
+        .at(DEMO_NOW)
 }
