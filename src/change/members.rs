@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 
 use crate::directory::{ApiKey, PublicLink, Status, User, UserType};
 use crate::error::{ChangeProblem, Entity};
-use crate::label::Labels;
+use crate::policy::rules::{crosses_tenants, may_hold, seat_for, seats_used, user_channels};
 use crate::policy::{
     key, GrantEntry, KeyRecord, LinkRecord, Policy, MAX_TEAMS_PER_USER, NONE, REMOVED,
 };
@@ -64,18 +64,13 @@ impl Policy {
         fresh(&self.catalog.users, Entity::User, &user.name)?;
         let id = next_id(self.users.len(), Entity::User, key::MAX_INDEX)?;
         let tenant = self.tenant_root(&user.tenant)?;
-        let type_channels = user.user_type.channels();
-        let channels = match user.channels {
-            Some(asked) if !type_channels.contains(asked) => {
-                return Err(ChangeProblem::ChannelsNotAllowed {
-                    user: user.name.clone(),
-                    user_type: user.user_type,
-                    extra: asked - type_channels,
-                })
+        let channels = user_channels(user.user_type, user.channels).map_err(|beyond| {
+            ChangeProblem::ChannelsNotAllowed {
+                user: user.name.clone(),
+                user_type: user.user_type,
+                extra: beyond.extra,
             }
-            Some(asked) => asked,
-            None => type_channels,
-        };
+        })?;
         let mut teams = Vec::with_capacity(user.teams.len());
         for team in &user.teams {
             let team_id = find(&self.catalog.teams, Entity::Team, team)?;
@@ -128,7 +123,7 @@ impl Policy {
             .get(team_id as usize)
             .copied()
             .unwrap_or(NONE);
-        if team_tenant != tenant {
+        if crosses_tenants(team_tenant, tenant) {
             return Err(self.crossing_team(team, team_tenant, tenant));
         }
         // Most models limit no role to some user types: nothing to scan.
@@ -141,13 +136,8 @@ impl Policy {
             return Ok(());
         }
         let team_key = key::TEAM | team_id;
-        // Whether the team's grant would reach the user: the rule decisions use.
-        let audience = crate::policy::Audience {
-            user_type: user_type.as_set(),
-            labels: Labels::empty(),
-        };
         for entry in self.grants_live() {
-            if entry.key == team_key && !audience.may_hold(entry.effect, entry.eligible) {
+            if entry.key == team_key && !may_hold(user_type, entry.effect, entry.eligible) {
                 let role = self
                     .catalog
                     .roles
@@ -170,7 +160,7 @@ impl Policy {
     pub(super) fn check_seat(&self, user_type: UserType) -> Outcome<()> {
         if let Some(seats) = self.seats {
             let used = seats_used(&self.users, seats);
-            if seats.counted.contains(user_type.as_set()) && used >= seats.limit as usize {
+            if !seat_for(seats, used, user_type) {
                 return Err(ChangeProblem::SeatsExceeded {
                     limit: seats.limit,
                     used: used + 1,
@@ -255,7 +245,7 @@ impl Policy {
             None => NONE,
             Some(name) => {
                 let within = self.live_resource(name)?;
-                if self.tenant_of_node(within) != owner_tenant {
+                if crosses_tenants(self.tenant_of_node(within), owner_tenant) {
                     return Err(self.crossing(name, within, owner_tenant));
                 }
                 within
