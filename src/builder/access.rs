@@ -10,7 +10,7 @@ use alloc::format;
 use alloc::vec::Vec;
 
 use crate::error::{lookup, Entity, Problems};
-use crate::policy::{Catalog, KeyRecord, LinkRecord, NONE, REMOVED};
+use crate::policy::{Catalog, KeyRecord, LinkRecord, NONE};
 
 use super::members::Members;
 use super::tree::Tree;
@@ -28,13 +28,7 @@ impl PolicyBuilder {
         let mut keys = Vec::with_capacity(self.keys.len());
         for (index, api_key) in self.keys.iter().enumerate() {
             if self.is_removed(Entity::Key, index) {
-                keys.push(KeyRecord {
-                    owner: REMOVED,
-                    within: NONE,
-                    scope: api_key.scope,
-                    expires_at: None,
-                    revoked: true,
-                });
+                keys.push(KeyRecord::removed(api_key));
                 continue;
             }
             let referrer =
@@ -62,13 +56,7 @@ impl PolicyBuilder {
                     within
                 }
             };
-            keys.push(KeyRecord {
-                owner,
-                within,
-                scope: api_key.scope,
-                expires_at: api_key.expires_at,
-                revoked: api_key.revoked,
-            });
+            keys.push(KeyRecord::new(owner, within, api_key));
         }
         keys
     }
@@ -78,12 +66,7 @@ impl PolicyBuilder {
         let mut links = Vec::with_capacity(self.links.len());
         for (index, link) in self.links.iter().enumerate() {
             if self.is_removed(Entity::Link, index) {
-                links.push(LinkRecord {
-                    resource: REMOVED,
-                    permissions: link.permissions,
-                    expires_at: None,
-                    revoked: true,
-                });
+                links.push(LinkRecord::removed(link));
                 continue;
             }
             let resource = lookup(
@@ -93,12 +76,7 @@ impl PolicyBuilder {
                 || self.origin_or(Entity::Link, index, || format!("link {:?}", link.name)),
                 problems,
             );
-            links.push(LinkRecord {
-                resource,
-                permissions: link.permissions,
-                expires_at: link.expires_at,
-                revoked: link.revoked,
-            });
+            links.push(LinkRecord::new(resource, link));
         }
         links
     }

@@ -19,7 +19,9 @@ use crate::directory::Status;
 use crate::error::{lookup, Entity, Problem, Problems};
 use crate::label::Labels;
 use crate::policy::assemble::user_record;
-use crate::policy::rules::{crosses_tenants, over_seats, seats_used, user_channels};
+use crate::policy::rules::{
+    crosses_tenants, over_seats, seats_used, too_many_teams, user_channels,
+};
 use crate::policy::{Catalog, UserRecord, MAX_TEAMS_PER_USER, NONE, REMOVED};
 use crate::role::TeamTypes;
 
@@ -131,7 +133,7 @@ impl PolicyBuilder {
             }
             let unique = sort_and_dedup(user_teams.get_mut(start..).unwrap_or(&mut []));
             user_teams.truncate(start + unique);
-            if unique > MAX_TEAMS_PER_USER {
+            if too_many_teams(unique) {
                 problems.push_with(|| Problem::TooManyTeams {
                     user: user.name.clone(),
                     count: unique,

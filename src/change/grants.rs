@@ -61,15 +61,7 @@ impl Policy {
             }
             Grantee::Team(name) => {
                 let team = find(&self.catalog.teams, Entity::Team, name)?;
-                let team_tenant = self
-                    .catalog
-                    .team_tenants
-                    .get(team as usize)
-                    .copied()
-                    .unwrap_or(NONE);
-                if crosses_tenants(team_tenant, tenant) {
-                    return Err(self.crossing_team(name, team_tenant, tenant));
-                }
+                self.check_team_tenant(name, team, tenant)?;
                 Principal::Team(TeamId(team))
             }
             Grantee::Everyone => Principal::Everyone,

@@ -6,7 +6,9 @@ use alloc::vec::Vec;
 
 use crate::directory::{ApiKey, PublicLink, Status, User, UserType};
 use crate::error::{ChangeProblem, Entity};
-use crate::policy::rules::{crosses_tenants, may_hold, seat_for, seats_used, user_channels};
+use crate::policy::rules::{
+    crosses_tenants, may_hold, seat_for, seats_used, too_many_teams, user_channels,
+};
 use crate::policy::{
     key, GrantEntry, KeyRecord, LinkRecord, Policy, MAX_TEAMS_PER_USER, NONE, REMOVED,
 };
@@ -79,7 +81,7 @@ impl Policy {
         }
         teams.sort_unstable();
         teams.dedup();
-        if teams.len() > MAX_TEAMS_PER_USER {
+        if too_many_teams(teams.len()) {
             return Err(ChangeProblem::TooManyTeams {
                 user: user.name.clone(),
                 max: MAX_TEAMS_PER_USER,
@@ -117,15 +119,7 @@ impl Policy {
         user: &str,
         user_type: UserType,
     ) -> Outcome<()> {
-        let team_tenant = self
-            .catalog
-            .team_tenants
-            .get(team_id as usize)
-            .copied()
-            .unwrap_or(NONE);
-        if crosses_tenants(team_tenant, tenant) {
-            return Err(self.crossing_team(team, team_tenant, tenant));
-        }
+        self.check_team_tenant(team, team_id, tenant)?;
         // Most models limit no role to some user types: nothing to scan.
         if self
             .catalog
@@ -153,8 +147,19 @@ impl Policy {
         Ok(())
     }
 
-    pub(super) fn crossing_team(&self, team: &str, team_tenant: u32, tenant: u32) -> ChangeProblem {
-        self.crossing_of(Entity::Team, team, team_tenant, tenant)
+    /// Team `team` (id `team_id`) belongs to `tenant`
+    /// ([`crosses_tenants`]): a member or a grant of the team stays in it.
+    pub(super) fn check_team_tenant(&self, team: &str, team_id: u32, tenant: u32) -> Outcome<()> {
+        let team_tenant = self
+            .catalog
+            .team_tenants
+            .get(team_id as usize)
+            .copied()
+            .unwrap_or(NONE);
+        if crosses_tenants(team_tenant, tenant) {
+            return Err(self.crossing_of(Entity::Team, team, team_tenant, tenant));
+        }
+        Ok(())
     }
 
     pub(super) fn check_seat(&self, user_type: UserType) -> Outcome<()> {
@@ -194,7 +199,7 @@ impl Policy {
             }
             (true, Err(at)) => {
                 self.check_team_for(team, team_id, record.tenant, user, record.user_type())?;
-                if teams.len() >= MAX_TEAMS_PER_USER {
+                if too_many_teams(teams.len() + 1) {
                     return Err(ChangeProblem::TooManyTeams {
                         user: user.to_string(),
                         max: MAX_TEAMS_PER_USER,
@@ -257,13 +262,7 @@ impl Policy {
             &api_key.name,
             REMOVED as usize,
         )?;
-        self.push_key(KeyRecord {
-            owner,
-            within,
-            scope: api_key.scope,
-            expires_at: api_key.expires_at,
-            revoked: api_key.revoked,
-        });
+        self.push_key(KeyRecord::new(owner, within, api_key));
         Ok(())
     }
 
@@ -277,12 +276,7 @@ impl Policy {
             &link.name,
             REMOVED as usize,
         )?;
-        self.push_link(LinkRecord {
-            resource,
-            permissions: link.permissions,
-            expires_at: link.expires_at,
-            revoked: link.revoked,
-        });
+        self.push_link(LinkRecord::new(resource, link));
         Ok(())
     }
 }

@@ -4,8 +4,8 @@
 //! [changes](crate::Change), which refuse with a
 //! [`ChangeProblem`](crate::ChangeProblem) (documents are read through
 //! the builder, so they keep them too). The rules: which channels a user
-//! may use, that a reference stays in its tenant, who may hold a role,
-//! and how many licence seats are taken.
+//! may use and how many teams it may be in, that a reference stays in
+//! its tenant, who may hold a role, and how many licence seats are taken.
 //!
 //! Owns: the conditions. Must never: make an error value (each side maps
 //! the answer to its own, so that messages stay what they were), write a
@@ -15,7 +15,7 @@ use crate::directory::{Channels, UserType, UserTypes};
 use crate::grant::Effect;
 use crate::label::Labels;
 
-use super::{Audience, Seats, State, UserRecord, NONE, REMOVED};
+use super::{Audience, Seats, State, UserRecord, MAX_TEAMS_PER_USER, NONE, REMOVED};
 
 /// A user asked for channels its type does not allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,12 @@ pub(crate) fn user_channels(
         Some(asked) => Ok(asked),
         None => Ok(type_channels),
     }
+}
+
+/// Whether a user in `teams` teams is in too many: a decision tracks
+/// overrides per principal in one `u128` ([`MAX_TEAMS_PER_USER`]).
+pub(crate) fn too_many_teams(teams: usize) -> bool {
+    teams > MAX_TEAMS_PER_USER
 }
 
 /// Whether something of tenant `theirs` (a team, a user, a resource)

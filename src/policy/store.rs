@@ -8,6 +8,11 @@
 //! same call that writes the data. Must never: validate (the builder and
 //! [`change`](crate::change) refuse bad input before calling it) or
 //! decide anything.
+//!
+//! Its bulk half, [`assemble`](super::assemble), lays out a whole model
+//! for the builder with the summaries written here ([`team_filter`],
+//! [`summarise_group_run`], [`summarise_own_run`], [`grandparent`],
+//! [`child_lists`]).
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
