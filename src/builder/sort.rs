@@ -3,7 +3,8 @@
 //! node's run is contiguous and a principal's grants in it adjacent, so a
 //! long run can be searched); users' own grants are gathered by user and
 //! sorted ([`OwnRuns`]). Sorted, two grants of one identity sit side by
-//! side: any there are are reported, naming both declarations.
+//! side, so one pass finds whether any grant is declared twice; each such
+//! grant is then reported, naming both declarations.
 //!
 //! Done before the problems are returned, to report duplicates with the
 //! rest; with problems, nothing sorted here is kept.
