@@ -22,6 +22,7 @@ use core::fmt;
 
 use crate::directory::{UserType, UserTypes};
 use crate::error::{Entity, Problem, Problems};
+use crate::grant::Effect;
 use crate::permission::Permissions;
 use crate::resource::ResourceKind;
 use crate::NONE;
@@ -356,14 +357,22 @@ impl TeamTypes {
         }
     }
 
-    /// The first member of `team` whose type `eligible` leaves out (the
-    /// lowest of those recorded first for each type), if any.
-    pub(crate) fn ineligible(&self, team: u32, eligible: UserTypes) -> Option<(u32, UserType)> {
+    /// The first member of `team` who may not hold a grant with `effect`
+    /// of a role open to `eligible` ([`may_hold`](crate::policy::rules::may_hold)):
+    /// the lowest of those recorded first for each type, if any.
+    pub(crate) fn ineligible(
+        &self,
+        team: u32,
+        effect: Effect,
+        eligible: UserTypes,
+    ) -> Option<(u32, UserType)> {
         let types = self.first.get(team as usize)?;
         UserType::ALL
             .iter()
             .zip(types)
-            .filter(|&(user_type, &user)| user != NONE && !eligible.contains(user_type.as_set()))
+            .filter(|&(&user_type, &user)| {
+                user != NONE && !crate::policy::rules::may_hold(user_type, effect, eligible)
+            })
             .map(|(&user_type, &user)| (user, user_type))
             .min_by_key(|&(user, _)| user)
     }

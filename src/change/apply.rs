@@ -13,23 +13,12 @@ use crate::grant::{Effect, Grant, Principal};
 use crate::label::Condition;
 use crate::names::{Ids, NameTable, TextFull};
 use crate::permission::{Action, Permissions};
-use crate::policy::{Missing, Policy, Seats, State, UserRecord, NONE, REMOVED};
+use crate::policy::rules::{may_hold, over_seats, seats_used};
+use crate::policy::{Missing, Policy, Seats, NONE, REMOVED};
 use crate::resource::ResourceKind;
 use crate::subject::Subject;
 
 use super::*;
-
-/// Active users of the counted types.
-pub(crate) fn seats_used(users: &[UserRecord], seats: Seats) -> usize {
-    users
-        .iter()
-        .filter(|user| {
-            user.tenant != REMOVED
-                && user.state() == State::Active
-                && seats.counted.contains(user.user_types())
-        })
-        .count()
-}
 
 pub(super) type Outcome<T> = Result<T, ChangeProblem>;
 
@@ -264,7 +253,7 @@ impl Policy {
         if grant.effect == Effect::Deny {
             return decision;
         }
-        if let Err(reason) = self.eligible(grant.principal, grant.role.0) {
+        if let Err(reason) = self.eligible(grant.principal, grant.role.0, grant.effect) {
             return Decision::new(reason);
         }
         let given = self.roles.get(grant.role.0 as usize).copied();
@@ -275,8 +264,14 @@ impl Policy {
         decision
     }
 
-    /// Whether every user `principal` stands for may hold `role`.
-    pub(super) fn eligible(&self, principal: Principal, role: u32) -> Result<(), Reason> {
+    /// Whether every user `principal` stands for may hold a grant of
+    /// `role` with `effect` ([`may_hold`](crate::policy::rules::may_hold)).
+    pub(super) fn eligible(
+        &self,
+        principal: Principal,
+        role: u32,
+        effect: Effect,
+    ) -> Result<(), Reason> {
         let open = self.role_eligibility(role);
         if open == UserTypes::all() {
             return Ok(());
@@ -296,7 +291,11 @@ impl Policy {
             Principal::Everyone => UserTypes::empty(),
             Principal::Public => UserType::Public.as_set(),
         };
-        if open.contains(member_types) {
+        let may = UserType::ALL
+            .iter()
+            .filter(|user_type| member_types.contains(user_type.as_set()))
+            .all(|&user_type| may_hold(user_type, effect, open));
+        if may {
             Ok(())
         } else {
             Err(Reason::RoleNotEligible)
@@ -318,11 +317,7 @@ impl Policy {
     /// Who may hold `role`: the types that it and every role it inherits
     /// allow.
     pub(crate) fn role_eligibility(&self, role: u32) -> UserTypes {
-        self.catalog
-            .role_eligible
-            .get(role as usize)
-            .copied()
-            .unwrap_or(UserTypes::all())
+        crate::policy::rules::role_eligibility(&self.catalog.role_eligible, role)
     }
 
     pub(crate) fn role_permissions_of(&self, role: u32, kind: usize) -> Permissions {
@@ -492,7 +487,7 @@ impl Policy {
             Change::SetSeats(seats) => {
                 if let Some(seats) = seats {
                     let used = seats_used(&self.users, *seats);
-                    if used > seats.limit as usize {
+                    if over_seats(*seats, used) {
                         return Err(ChangeProblem::SeatsExceeded {
                             limit: seats.limit,
                             used,

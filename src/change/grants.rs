@@ -9,6 +9,7 @@ use crate::directory::{TeamId, UserId, UserType};
 use crate::error::{ChangeProblem, Entity};
 use crate::grant::{Effect, Grant, Grantee, Principal};
 use crate::label::Condition;
+use crate::policy::rules::crosses_tenants;
 use crate::policy::{GrantEntry, GrantIdentity, Policy, UserGrant, NONE};
 use crate::resource::ResourceId;
 use crate::role::RoleId;
@@ -53,22 +54,14 @@ impl Policy {
             Grantee::User(name) => {
                 let user = find(&self.catalog.users, Entity::User, name)?;
                 let user_tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
-                if user_tenant != tenant {
+                if crosses_tenants(user_tenant, tenant) {
                     return Err(self.crossing_of(Entity::User, name, user_tenant, tenant));
                 }
                 Principal::User(UserId(user))
             }
             Grantee::Team(name) => {
                 let team = find(&self.catalog.teams, Entity::Team, name)?;
-                let team_tenant = self
-                    .catalog
-                    .team_tenants
-                    .get(team as usize)
-                    .copied()
-                    .unwrap_or(NONE);
-                if team_tenant != tenant {
-                    return Err(self.crossing_team(name, team_tenant, tenant));
-                }
+                self.check_team_tenant(name, team, tenant)?;
                 Principal::Team(TeamId(team))
             }
             Grantee::Everyone => Principal::Everyone,
@@ -80,8 +73,8 @@ impl Policy {
             role: RoleId(role_id),
             effect,
         };
-        if add && effect != Effect::Deny {
-            if let Err(Reason::RoleNotEligible) = self.eligible(principal, role_id) {
+        if add {
+            if let Err(Reason::RoleNotEligible) = self.eligible(principal, role_id, effect) {
                 return Err(self.ineligible_grant(grantee, role_id));
             }
         }

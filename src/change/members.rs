@@ -6,7 +6,9 @@ use alloc::vec::Vec;
 
 use crate::directory::{ApiKey, PublicLink, Status, User, UserType};
 use crate::error::{ChangeProblem, Entity};
-use crate::label::Labels;
+use crate::policy::rules::{
+    crosses_tenants, may_hold, seat_for, seats_used, too_many_teams, user_channels,
+};
 use crate::policy::{
     key, GrantEntry, KeyRecord, LinkRecord, Policy, MAX_TEAMS_PER_USER, NONE, REMOVED,
 };
@@ -64,18 +66,13 @@ impl Policy {
         fresh(&self.catalog.users, Entity::User, &user.name)?;
         let id = next_id(self.users.len(), Entity::User, key::MAX_INDEX)?;
         let tenant = self.tenant_root(&user.tenant)?;
-        let type_channels = user.user_type.channels();
-        let channels = match user.channels {
-            Some(asked) if !type_channels.contains(asked) => {
-                return Err(ChangeProblem::ChannelsNotAllowed {
-                    user: user.name.clone(),
-                    user_type: user.user_type,
-                    extra: asked - type_channels,
-                })
+        let channels = user_channels(user.user_type, user.channels).map_err(|beyond| {
+            ChangeProblem::ChannelsNotAllowed {
+                user: user.name.clone(),
+                user_type: user.user_type,
+                extra: beyond.extra,
             }
-            Some(asked) => asked,
-            None => type_channels,
-        };
+        })?;
         let mut teams = Vec::with_capacity(user.teams.len());
         for team in &user.teams {
             let team_id = find(&self.catalog.teams, Entity::Team, team)?;
@@ -84,7 +81,7 @@ impl Policy {
         }
         teams.sort_unstable();
         teams.dedup();
-        if teams.len() > MAX_TEAMS_PER_USER {
+        if too_many_teams(teams.len()) {
             return Err(ChangeProblem::TooManyTeams {
                 user: user.name.clone(),
                 max: MAX_TEAMS_PER_USER,
@@ -122,15 +119,7 @@ impl Policy {
         user: &str,
         user_type: UserType,
     ) -> Outcome<()> {
-        let team_tenant = self
-            .catalog
-            .team_tenants
-            .get(team_id as usize)
-            .copied()
-            .unwrap_or(NONE);
-        if team_tenant != tenant {
-            return Err(self.crossing_team(team, team_tenant, tenant));
-        }
+        self.check_team_tenant(team, team_id, tenant)?;
         // Most models limit no role to some user types: nothing to scan.
         if self
             .catalog
@@ -141,13 +130,8 @@ impl Policy {
             return Ok(());
         }
         let team_key = key::TEAM | team_id;
-        // Whether the team's grant would reach the user: the rule decisions use.
-        let audience = crate::policy::Audience {
-            user_type: user_type.as_set(),
-            labels: Labels::empty(),
-        };
         for entry in self.grants_live() {
-            if entry.key == team_key && !audience.may_hold(entry.effect, entry.eligible) {
+            if entry.key == team_key && !may_hold(user_type, entry.effect, entry.eligible) {
                 let role = self
                     .catalog
                     .roles
@@ -163,14 +147,25 @@ impl Policy {
         Ok(())
     }
 
-    pub(super) fn crossing_team(&self, team: &str, team_tenant: u32, tenant: u32) -> ChangeProblem {
-        self.crossing_of(Entity::Team, team, team_tenant, tenant)
+    /// Team `team` (id `team_id`) belongs to `tenant`
+    /// ([`crosses_tenants`]): a member or a grant of the team stays in it.
+    pub(super) fn check_team_tenant(&self, team: &str, team_id: u32, tenant: u32) -> Outcome<()> {
+        let team_tenant = self
+            .catalog
+            .team_tenants
+            .get(team_id as usize)
+            .copied()
+            .unwrap_or(NONE);
+        if crosses_tenants(team_tenant, tenant) {
+            return Err(self.crossing_of(Entity::Team, team, team_tenant, tenant));
+        }
+        Ok(())
     }
 
     pub(super) fn check_seat(&self, user_type: UserType) -> Outcome<()> {
         if let Some(seats) = self.seats {
             let used = seats_used(&self.users, seats);
-            if seats.counted.contains(user_type.as_set()) && used >= seats.limit as usize {
+            if !seat_for(seats, used, user_type) {
                 return Err(ChangeProblem::SeatsExceeded {
                     limit: seats.limit,
                     used: used + 1,
@@ -204,7 +199,7 @@ impl Policy {
             }
             (true, Err(at)) => {
                 self.check_team_for(team, team_id, record.tenant, user, record.user_type())?;
-                if teams.len() >= MAX_TEAMS_PER_USER {
+                if too_many_teams(teams.len() + 1) {
                     return Err(ChangeProblem::TooManyTeams {
                         user: user.to_string(),
                         max: MAX_TEAMS_PER_USER,
@@ -255,7 +250,7 @@ impl Policy {
             None => NONE,
             Some(name) => {
                 let within = self.live_resource(name)?;
-                if self.tenant_of_node(within) != owner_tenant {
+                if crosses_tenants(self.tenant_of_node(within), owner_tenant) {
                     return Err(self.crossing(name, within, owner_tenant));
                 }
                 within
@@ -267,13 +262,7 @@ impl Policy {
             &api_key.name,
             REMOVED as usize,
         )?;
-        self.push_key(KeyRecord {
-            owner,
-            within,
-            scope: api_key.scope,
-            expires_at: api_key.expires_at,
-            revoked: api_key.revoked,
-        });
+        self.push_key(KeyRecord::new(owner, within, api_key));
         Ok(())
     }
 
@@ -287,12 +276,7 @@ impl Policy {
             &link.name,
             REMOVED as usize,
         )?;
-        self.push_link(LinkRecord {
-            resource,
-            permissions: link.permissions,
-            expires_at: link.expires_at,
-            revoked: link.revoked,
-        });
+        self.push_link(LinkRecord::new(resource, link));
         Ok(())
     }
 }

@@ -11,7 +11,6 @@ mod grants;
 mod members;
 mod model;
 
-pub(crate) use apply::seats_used;
 use apply::{find, Outcome};
 
 use alloc::string::{String, ToString};

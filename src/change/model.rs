@@ -9,6 +9,7 @@ use alloc::vec::Vec;
 use crate::directory::{UserType, UserTypes};
 use crate::error::{ChangeProblem, Entity, Problems};
 use crate::grant::{Effect, Principal};
+use crate::policy::rules::{may_hold, role_eligibility};
 use crate::policy::{key, GrantEntry, Missing, Policy, UserGrant, NONE, REMOVED};
 use crate::resource::ResourceKind;
 use crate::role::{Role, TeamTypes};
@@ -217,12 +218,7 @@ impl Policy {
         roles: &[Role],
     ) -> Outcome<()> {
         let is_narrowed = |role: u32| narrowed.get(role as usize) == Some(&true);
-        let open = |role: u32| {
-            eligible
-                .get(role as usize)
-                .copied()
-                .unwrap_or(UserTypes::all())
-        };
+        let open = |role: u32| role_eligibility(eligible, role);
         let refuse = |role: u32, user: String, user_type: UserType| ChangeProblem::IneligibleRole {
             role: roles
                 .get(role as usize)
@@ -235,9 +231,8 @@ impl Policy {
                 continue;
             }
             for grant in self.own_grants(user, record) {
-                if grant.effect != Effect::Deny
-                    && is_narrowed(grant.role)
-                    && !open(grant.role).contains(record.user_types())
+                if is_narrowed(grant.role)
+                    && !may_hold(record.user_type(), grant.effect, open(grant.role))
                 {
                     return Err(refuse(
                         grant.role,
@@ -255,7 +250,9 @@ impl Policy {
             match key::unpack(entry.key) {
                 Principal::Team(team) => {
                     let types = team_types.get_or_insert_with(|| self.team_types());
-                    if let Some((member, user_type)) = types.ineligible(team.0, open(entry.role)) {
+                    if let Some((member, user_type)) =
+                        types.ineligible(team.0, entry.effect, open(entry.role))
+                    {
                         return Err(refuse(
                             entry.role,
                             self.catalog.users.owned(member),
@@ -263,7 +260,9 @@ impl Policy {
                         ));
                     }
                 }
-                Principal::Public if !open(entry.role).contains(UserTypes::PUBLIC) => {
+                Principal::Public
+                    if !may_hold(UserType::Public, entry.effect, open(entry.role)) =>
+                {
                     return Err(refuse(
                         entry.role,
                         "the public".to_string(),

@@ -8,7 +8,7 @@
 
 use alloc::collections::BTreeMap;
 
-use crate::directory::{Channels, Status, UserId, UserType, UserTypes};
+use crate::directory::{ApiKey, Channels, PublicLink, Status, UserId, UserType, UserTypes};
 use crate::grant::{Effect, Principal};
 use crate::label::Condition;
 use crate::permission::Permissions;
@@ -464,6 +464,57 @@ pub(crate) struct LinkRecord {
     /// Exclusive; `None` for never.
     pub(crate) expires_at: Option<u64>,
     pub(crate) revoked: bool,
+}
+
+impl KeyRecord {
+    /// The record of `key`, owned by user `owner` and limited to the
+    /// subtree of `within` ([`NONE`] for none): the one place a live key's
+    /// record is made, by the builder and by changes.
+    pub(crate) fn new(owner: u32, within: u32, key: &ApiKey) -> KeyRecord {
+        KeyRecord {
+            owner,
+            within,
+            scope: key.scope,
+            expires_at: key.expires_at,
+            revoked: key.revoked,
+        }
+    }
+
+    /// The record a removed key, declared as `key`, leaves: no owner,
+    /// revoked.
+    pub(crate) fn removed(key: &ApiKey) -> KeyRecord {
+        KeyRecord {
+            owner: REMOVED,
+            within: NONE,
+            scope: key.scope,
+            expires_at: None,
+            revoked: true,
+        }
+    }
+}
+
+impl LinkRecord {
+    /// The record of `link`, to resource `resource`: the one place a live
+    /// link's record is made, by the builder and by changes.
+    pub(crate) fn new(resource: u32, link: &PublicLink) -> LinkRecord {
+        LinkRecord {
+            resource,
+            permissions: link.permissions,
+            expires_at: link.expires_at,
+            revoked: link.revoked,
+        }
+    }
+
+    /// The record a removed link, declared as `link`, leaves: no
+    /// resource, revoked.
+    pub(crate) fn removed(link: &PublicLink) -> LinkRecord {
+        LinkRecord {
+            resource: REMOVED,
+            permissions: link.permissions,
+            expires_at: None,
+            revoked: true,
+        }
+    }
 }
 
 /// Runs of at most this many grants are scanned; longer ones are searched.

@@ -9,13 +9,19 @@
 //! - [`store`]: the only code that writes the layout (runs, filters, wide
 //!   filters, child lists, tombstones, compaction). The builder and changes
 //!   call it; they never assign a layout field themselves.
+//!   [`assemble`] is its bulk half: it lays out a whole model the builder
+//!   checked, with the store's own functions for each derived field.
+//! - [`rules`]: the rules of a valid model (channels, tenants, who may
+//!   hold a role, seats), written once for the builder and changes.
 //! - [`evaluate`]: the hot path, [`Policy::authorize`] and
 //!   [`Policy::effective`], and nothing else: it only reads.
 //! - [`explain`]: reasons written with the names the host gave.
 
+pub(crate) mod assemble;
 mod evaluate;
 mod explain;
 pub(crate) mod layout;
+pub(crate) mod rules;
 pub(crate) mod store;
 
 pub(crate) use evaluate::{Audience, Context, Prepared, Principals};

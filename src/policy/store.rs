@@ -8,6 +8,11 @@
 //! same call that writes the data. Must never: validate (the builder and
 //! [`change`](crate::change) refuse bad input before calling it) or
 //! decide anything.
+//!
+//! Its bulk half, [`assemble`](super::assemble), lays out a whole model
+//! for the builder with the summaries written here ([`team_filter`],
+//! [`summarise_group_run`], [`summarise_own_run`], [`grandparent`],
+//! [`child_lists`]).
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
@@ -21,7 +26,7 @@ use super::*;
 /// the node has one, else appended while `filters` holds fewer than
 /// [`NO_WIDE`]. Past those, a long run is searched for each of the
 /// subject's principals without a filter: slower, never wrong.
-pub(crate) fn set_wide_filter(filters: &mut Vec<[u64; 4]>, node: &mut Node, run: &[GrantEntry]) {
+fn set_wide_filter(filters: &mut Vec<[u64; 4]>, node: &mut Node, run: &[GrantEntry]) {
     let mut wide = [0u64; 4];
     for entry in run {
         let (word, bit) = key::wide_bit(entry.key);
@@ -42,7 +47,7 @@ pub(crate) fn set_wide_filter(filters: &mut Vec<[u64; 4]>, node: &mut Node, run:
 
 /// Records that user `user` (whose record is `record`) holds `count`
 /// grants of its own.
-pub(crate) fn set_own_grant_count(
+fn set_own_grant_count(
     record: &mut UserRecord,
     long_runs: &mut BTreeMap<u32, u32>,
     user: u32,
@@ -58,6 +63,50 @@ pub(crate) fn set_own_grant_count(
             long_runs.insert(user, u32::try_from(count).unwrap_or(u32::MAX));
         }
     }
+}
+
+/// The filter bits of a user in `teams`: its teams' and `Everyone`'s.
+pub(super) fn team_filter(teams: &[u32]) -> u64 {
+    teams
+        .iter()
+        .fold(key::filter_bit(key::EVERYONE), |filter, &team| {
+            filter | key::filter_bit(key::TEAM | team)
+        })
+}
+
+/// Gives `node` the summaries of its run `entries` of group grants: its
+/// filter, and its wide filter when the run is long.
+pub(super) fn summarise_group_run(
+    wide_filters: &mut Vec<[u64; 4]>,
+    node: &mut Node,
+    entries: &[GrantEntry],
+) {
+    node.filter = entries
+        .iter()
+        .fold(0, |filter, entry| filter | 1 << entry.filter_bit);
+    if entries.len() > LINEAR_RUN {
+        set_wide_filter(wide_filters, node, entries);
+    }
+}
+
+/// Gives user `user` (whose record is `record`) the summaries of its own
+/// `grants`: their count and the filter of their scopes.
+pub(super) fn summarise_own_run(
+    record: &mut UserRecord,
+    long_runs: &mut BTreeMap<u32, u32>,
+    user: u32,
+    grants: &[UserGrant],
+) {
+    set_own_grant_count(record, long_runs, user, grants.len());
+    record.scope_filter = grants.iter().fold(0, |filter, grant| {
+        filter | 1 << key::filter_shift(grant.scope)
+    });
+}
+
+/// The grandparent link of a node below `parent`: `parent`'s parent, or
+/// [`NONE`].
+pub(super) fn grandparent(nodes: &[Node], parent: u32) -> u32 {
+    nodes.get(parent as usize).map_or(NONE, |node| node.parent)
 }
 
 impl Policy {
@@ -156,7 +205,7 @@ impl Policy {
 
 /// The child lists of `nodes` (see [`Policy::first_child`]), built in one
 /// pass.
-pub(crate) fn child_lists(nodes: &[Node]) -> (Vec<u32>, Vec<u32>) {
+pub(super) fn child_lists(nodes: &[Node]) -> (Vec<u32>, Vec<u32>) {
     let mut first_child = alloc::vec![NONE; nodes.len()];
     let mut next_sibling = alloc::vec![NONE; nodes.len()];
     // Ascending ids, each put first: every list ends highest id first.
@@ -266,12 +315,7 @@ impl Policy {
             &mut self.garbage,
         );
         record.grants_len = u32::try_from(entries.len()).unwrap_or(0);
-        record.filter = entries
-            .iter()
-            .fold(0, |filter, entry| filter | 1 << entry.filter_bit);
-        if entries.len() > LINEAR_RUN {
-            set_wide_filter(&mut self.wide_filters, record, entries);
-        }
+        summarise_group_run(&mut self.wide_filters, record, entries);
     }
 
     /// Replaces a user's teams (sorted), with its filter.
@@ -288,11 +332,7 @@ impl Policy {
             &mut self.garbage,
         );
         record.set_teams_len(teams.len());
-        record.filter = teams
-            .iter()
-            .fold(key::filter_bit(key::EVERYONE), |filter, &team| {
-                filter | key::filter_bit(key::TEAM | team)
-            });
+        record.filter = team_filter(teams);
     }
 
     /// Replaces a user's own grants (sorted), with its filter.
@@ -309,10 +349,7 @@ impl Policy {
             grants,
             &mut self.garbage,
         );
-        set_own_grant_count(record, &mut self.long_runs, user, grants.len());
-        record.scope_filter = grants.iter().fold(0, |filter, grant| {
-            filter | 1 << key::filter_shift(grant.scope)
-        });
+        summarise_own_run(record, &mut self.long_runs, user, grants);
     }
 
     /// Copies every live run into fresh arenas once garbage outweighs them,
@@ -362,10 +399,7 @@ impl Policy {
     pub(crate) fn push_resource(&mut self, kind: ResourceKind, parent: u32, tenant: u32) -> u32 {
         let id = u32::try_from(self.nodes.len()).unwrap_or(NONE);
         let tenant = if parent == NONE { id } else { tenant };
-        let grandparent = self
-            .nodes
-            .get(parent as usize)
-            .map_or(NONE, |node| node.parent);
+        let grandparent = grandparent(&self.nodes, parent);
         self.labels.push(Labels::empty());
         self.nodes
             .push(Node::new(id, parent, grandparent, tenant, kind));
@@ -381,7 +415,10 @@ impl Policy {
     /// children's (whose grandparent is now `parent`), and both child lists.
     pub(crate) fn set_parent(&mut self, id: u32, parent: u32) -> Result<(), Missing> {
         let old = self.nodes.get(id as usize).ok_or(Missing)?.parent;
-        let grandparent = self.nodes.get(parent as usize).ok_or(Missing)?.parent;
+        if self.nodes.get(parent as usize).is_none() {
+            return Err(Missing);
+        }
+        let grandparent = grandparent(&self.nodes, parent);
         if let Some(node) = self.nodes.get_mut(id as usize) {
             node.parent = parent;
             node.grandparent = grandparent;

@@ -1,0 +1,229 @@
+//! Phase 4 of [`build`](super::PolicyBuilder::build): teams and users.
+//! Each team gets its tenant; each user its tenant, channels and teams
+//! (sorted, without repeats), checked by the [rules](crate::policy::rules)
+//! changes check too, and its record made by the store; then the seats the
+//! users take are counted.
+//!
+//! Owns: resolving teams and users, and reporting what is wrong with
+//! them. Must never: write a field of a user record (the store makes each
+//! record, [`user_record`]) or restate a rule of
+//! [`rules`](crate::policy::rules).
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::directory::Status;
+use crate::error::{lookup, Entity, Problem, Problems};
+use crate::label::Labels;
+use crate::policy::assemble::user_record;
+use crate::policy::rules::{
+    crosses_tenants, over_seats, seats_used, too_many_teams, user_channels,
+};
+use crate::policy::{Catalog, UserRecord, MAX_TEAMS_PER_USER, NONE, REMOVED};
+use crate::role::TeamTypes;
+
+use super::tree::Tree;
+use super::PolicyBuilder;
+
+/// Teams and users, resolved.
+pub(super) struct Members {
+    /// Each team's tenant ([`REMOVED`] for a removed team, [`NONE`] when
+    /// unresolved).
+    pub(super) team_tenants: Vec<u32>,
+    /// Each user's record, made by the store.
+    pub(super) users: Vec<UserRecord>,
+    /// The teams arena the records point into.
+    pub(super) user_teams: Vec<u32>,
+    /// The first member of each type of each team, for eligibility.
+    pub(super) team_types: TeamTypes,
+    /// When each invited user's invitation expires.
+    pub(super) invitations: BTreeMap<u32, u64>,
+    /// Each user's labels; empty when no user has any.
+    pub(super) user_labels: Vec<Labels>,
+}
+
+impl Members {
+    /// The tenant of user `user` ([`NONE`] when unknown or unresolved).
+    pub(super) fn tenant_of_user(&self, user: u32) -> u32 {
+        self.users
+            .get(user as usize)
+            .map_or(NONE, |record| record.tenant)
+    }
+}
+
+impl PolicyBuilder {
+    /// Resolves every team and user.
+    pub(super) fn members(
+        &self,
+        catalog: &Catalog,
+        tree: &Tree,
+        problems: &mut Problems,
+    ) -> Members {
+        let team_tenants: Vec<u32> = self
+            .teams
+            .iter()
+            .enumerate()
+            .map(|(index, (name, tenant))| {
+                if self.is_removed(Entity::Team, index) {
+                    return REMOVED;
+                }
+                tenant_or_problem(catalog, tree.tenant_named(catalog, tenant), tenant, || {
+                    self.origin_or(Entity::Team, index, || format!("team {name:?}"))
+                })
+                .map_err(|problem| problems.push(problem))
+                .unwrap_or(NONE)
+            })
+            .collect();
+        let mut users = Vec::with_capacity(self.users.len());
+        let mut user_teams: Vec<u32> = Vec::new();
+        let mut team_types = TeamTypes::new(self.teams.len());
+        let mut invitations: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut user_labels: Vec<Labels> = Vec::new();
+        for (index, user) in self.users.iter().enumerate() {
+            let id = u32::try_from(index).unwrap_or(NONE);
+            if self.is_removed(Entity::User, index) {
+                // What removing a user leaves: no tenant, teams or labels.
+                users.push(user_record(
+                    REMOVED,
+                    user.user_type,
+                    user.user_type.channels(),
+                    Status::Deactivated,
+                    user_teams.len(),
+                    &[],
+                ));
+                continue;
+            }
+            let referrer =
+                || self.origin_or(Entity::User, index, || format!("user {:?}", user.name));
+            let tenant = tenant_or_problem(
+                catalog,
+                tree.tenant_named(catalog, &user.tenant),
+                &user.tenant,
+                referrer,
+            )
+            .map_err(|problem| problems.push(problem))
+            .unwrap_or(NONE);
+            let channels = user_channels(user.user_type, user.channels).unwrap_or_else(|beyond| {
+                problems.push_with(|| Problem::ChannelsNotAllowed {
+                    user: user.name.clone(),
+                    user_type: user.user_type,
+                    extra: beyond.extra,
+                });
+                beyond.allowed
+            });
+            let start = user_teams.len();
+            for team in &user.teams {
+                let team_id = lookup(&catalog.teams, team, Entity::Team, referrer, problems);
+                let Some(&team_tenant) = team_tenants.get(team_id as usize) else {
+                    continue;
+                };
+                if crosses_tenants(team_tenant, tenant) {
+                    problems.push_with(|| Problem::CrossesTenants {
+                        referrer: format!("{} (membership in team {team:?})", referrer()),
+                        what: team.clone(),
+                        tenant: user.tenant.clone(),
+                        other_tenant: self.resource_name(team_tenant).to_string(),
+                    });
+                    continue;
+                }
+                user_teams.push(team_id);
+            }
+            let unique = sort_and_dedup(user_teams.get_mut(start..).unwrap_or(&mut []));
+            user_teams.truncate(start + unique);
+            if too_many_teams(unique) {
+                problems.push_with(|| Problem::TooManyTeams {
+                    user: user.name.clone(),
+                    count: unique,
+                    max: MAX_TEAMS_PER_USER,
+                });
+            }
+            let teams = user_teams.get(start..).unwrap_or(&[]);
+            for &team in teams {
+                team_types.add(team, id, user.user_type);
+            }
+            users.push(user_record(
+                tenant,
+                user.user_type,
+                channels,
+                user.status,
+                start,
+                teams,
+            ));
+            if let Status::Invited { until } = user.status {
+                invitations.insert(id, until);
+            }
+            if !user.labels.is_empty() {
+                if user_labels.is_empty() {
+                    user_labels = vec![Labels::empty(); self.users.len()];
+                }
+                if let Some(slot) = user_labels.get_mut(index) {
+                    *slot = user.labels;
+                }
+            }
+        }
+        Members {
+            team_tenants,
+            users,
+            user_teams,
+            team_types,
+            invitations,
+            user_labels,
+        }
+    }
+
+    /// Reports a model whose active users take more seats than it has.
+    pub(super) fn check_seats(&self, members: &Members, problems: &mut Problems) {
+        if let Some(seats) = self.seats {
+            let used = seats_used(&members.users, seats);
+            if over_seats(seats, used) {
+                problems.push(Problem::SeatsExceeded {
+                    used,
+                    limit: seats.limit,
+                });
+            }
+        }
+    }
+}
+
+/// Sorts `teams` and moves each id's first copy to the front (a user named
+/// a team twice); answers how many distinct ids there are.
+fn sort_and_dedup(teams: &mut [u32]) -> usize {
+    teams.sort_unstable();
+    let mut unique = teams.len();
+    if unique > 1 {
+        let mut write = 1;
+        for read in 1..teams.len() {
+            if teams.get(read) != teams.get(write - 1) {
+                teams.swap(read, write);
+                write += 1;
+            }
+        }
+        unique = write;
+    }
+    unique
+}
+
+/// The tenant `tenant` (the id of the root named `name`), or the problem
+/// with `name`: a resource that is not a root, or no resource at all.
+fn tenant_or_problem(
+    catalog: &Catalog,
+    tenant: Option<u32>,
+    name: &str,
+    referrer: impl FnOnce() -> String,
+) -> Result<u32, Problem> {
+    match tenant {
+        Some(id) => Ok(id),
+        None if catalog.resources.contains(name) => Err(Problem::NotATenant {
+            referrer: referrer(),
+            name: name.to_string(),
+        }),
+        None => Err(Problem::UnknownReference {
+            referrer: referrer(),
+            entity: Entity::Resource,
+            name: name.to_string(),
+        }),
+    }
+}

@@ -1,0 +1,254 @@
+//! Laying out a whole policy at once, for the builder: the bulk half of
+//! the [`store`](super::store). The builder resolves and checks a model
+//! and hands it here in ids ([`Model`]); this makes every record through
+//! its one constructor ([`Node::new`], [`UserRecord::new`] by
+//! [`user_record`]), lays out the runs, and derives each summary (filters,
+//! wide filters, grant counts, grandparent links, child lists,
+//! restrictions) with the same function the store uses when a change
+//! writes one entity.
+//!
+//! Owns: the layout of a freshly built policy, and the counting sort that
+//! gathers each user's own grants ([`OwnRuns`]). Must never: validate
+//! (the builder refuses a model with problems before it gets here),
+//! resolve a name, or decide anything.
+
+use alloc::collections::BTreeMap;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::directory::{Channels, Status, UserType};
+use crate::label::Labels;
+use crate::permission::Permissions;
+use crate::resource::ResourceKind;
+use crate::role::Flattened;
+
+use super::store::{child_lists, grandparent, summarise_group_run, summarise_own_run, team_filter};
+use super::*;
+
+/// A resource, resolved: what the builder hands the store to make its node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ResourceParts {
+    /// Its parent, or [`NONE`] for a tenant root.
+    pub(crate) parent: u32,
+    /// Its tenant, or [`REMOVED`] for a removed resource.
+    pub(crate) tenant: u32,
+    pub(crate) kind: ResourceKind,
+}
+
+/// The record of a user of `tenant` ([`REMOVED`] for a removed one), of
+/// `user_type`, using `channels`, with `status`, in `teams` (sorted, their
+/// run starting at `teams_start` in the teams arena), without grants of its
+/// own yet: what the builder makes each user's record with.
+pub(crate) fn user_record(
+    tenant: u32,
+    user_type: UserType,
+    channels: Channels,
+    status: Status,
+    teams_start: usize,
+    teams: &[u32],
+) -> UserRecord {
+    UserRecord::new(
+        tenant,
+        team_filter(teams),
+        u32::try_from(teams_start).unwrap_or(NONE),
+        teams.len(),
+        State::of(status),
+        user_type,
+        channels,
+    )
+}
+
+/// Every user's own grants, gathered by user and each user's run sorted
+/// (by scope first): the arena of [`Policy::user_grants`] and where each
+/// user's run sits in it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OwnRuns {
+    grants: Vec<UserGrant>,
+    /// Where each user's run starts (0 for a user without grants of its
+    /// own, as a change leaves it).
+    starts: Vec<u32>,
+    /// How long each user's run is.
+    counts: Vec<u32>,
+}
+
+impl OwnRuns {
+    /// Gathers `own` ((user, grant) pairs, in any order) for `users`
+    /// users: a counting sort by user, linear where sorting ten million
+    /// pairs is not, then each run sorted.
+    pub(crate) fn sort(own: Vec<(u32, UserGrant)>, users: usize) -> OwnRuns {
+        let mut grants: Vec<UserGrant> = match own.first() {
+            Some(&(_, filler)) => vec![filler; own.len()],
+            None => Vec::new(),
+        };
+        let mut counts = vec![0u32; users];
+        for &(user, _) in &own {
+            if let Some(count) = counts.get_mut(user as usize) {
+                *count += 1;
+            }
+        }
+        let mut next = 0u32;
+        let starts: Vec<u32> = counts
+            .iter()
+            .map(|&count| {
+                let start = if count == 0 { 0 } else { next };
+                next += count;
+                start
+            })
+            .collect();
+        let mut fill = starts.clone();
+        for (user, grant) in own {
+            let Some(position) = fill.get_mut(user as usize) else {
+                continue;
+            };
+            if let Some(slot) = grants.get_mut(*position as usize) {
+                *slot = grant;
+            }
+            *position += 1;
+        }
+        for (&start, &count) in starts.iter().zip(&counts) {
+            let start = start as usize;
+            if let Some(run) = grants.get_mut(start..start + count as usize) {
+                run.sort_unstable();
+            }
+        }
+        OwnRuns {
+            grants,
+            starts,
+            counts,
+        }
+    }
+
+    /// Each user's id and run, in id order.
+    pub(crate) fn runs(&self) -> impl Iterator<Item = (u32, &[UserGrant])> + '_ {
+        (0u32..)
+            .zip(self.starts.iter().zip(&self.counts))
+            .map(|(user, (&start, &count))| {
+                let start = start as usize;
+                let run = self
+                    .grants
+                    .get(start..start + count as usize)
+                    .unwrap_or(&[]);
+                (user, run)
+            })
+    }
+}
+
+/// A checked model in ids, as the builder hands it to the store.
+#[derive(Debug)]
+pub(crate) struct Model {
+    /// Every resource, by id.
+    pub(crate) resources: Vec<ResourceParts>,
+    /// Every resource's labels, by id.
+    pub(crate) labels: Vec<Labels>,
+    /// Every group grant with its scope, sorted by identity
+    /// ([`GrantEntry::identity`]): each node's run is contiguous.
+    pub(crate) group_grants: Vec<(u32, GrantEntry)>,
+    /// Every user's own grants.
+    pub(crate) own_grants: OwnRuns,
+    /// Every user's record, from [`user_record`].
+    pub(crate) users: Vec<UserRecord>,
+    /// The teams arena the records point into.
+    pub(crate) user_teams: Vec<u32>,
+    pub(crate) invitations: BTreeMap<u32, u64>,
+    pub(crate) user_labels: Vec<Labels>,
+    pub(crate) roles: Vec<Flattened>,
+    pub(crate) keys: Vec<KeyRecord>,
+    pub(crate) links: Vec<LinkRecord>,
+    pub(crate) mfa_required: Permissions,
+    pub(crate) seats: Option<Seats>,
+    pub(crate) catalog: Catalog,
+}
+
+impl Policy {
+    /// Lays out `model` as a policy at revision 0.
+    pub(crate) fn assemble(model: Model) -> Policy {
+        let Model {
+            resources,
+            labels,
+            group_grants,
+            own_grants,
+            mut users,
+            mut user_teams,
+            invitations,
+            user_labels,
+            roles,
+            keys,
+            links,
+            mfa_required,
+            seats,
+            catalog,
+        } = model;
+        let (nodes, grants, wide_filters) = lay_out_nodes(&resources, group_grants);
+        let mut long_runs = BTreeMap::new();
+        for ((user, run), record) in own_grants.runs().zip(&mut users) {
+            record.grants_start = own_grants.starts.get(user as usize).copied().unwrap_or(0);
+            summarise_own_run(record, &mut long_runs, user, run);
+        }
+        user_teams.shrink_to_fit();
+        let (first_child, next_sibling) = child_lists(&nodes);
+        let restrictions = crate::authority::restrictions_of(&nodes, &grants);
+        Policy {
+            nodes,
+            first_child,
+            next_sibling,
+            labels,
+            grants,
+            restrictions,
+            wide_filters,
+            roles,
+            users,
+            user_teams,
+            user_grants: own_grants.grants,
+            long_runs,
+            invitations,
+            user_labels,
+            keys,
+            links,
+            mfa_required,
+            seats,
+            catalog,
+            revision: 0,
+            garbage: 0,
+        }
+    }
+}
+
+/// The nodes of `resources`, with their grandparent links, and the runs of
+/// `group_grants` (sorted by identity) with their filters: (nodes, grant
+/// arena, wide filters).
+fn lay_out_nodes(
+    resources: &[ResourceParts],
+    group_grants: Vec<(u32, GrantEntry)>,
+) -> (Vec<Node>, Vec<GrantEntry>, Vec<[u64; 4]>) {
+    let mut nodes: Vec<Node> = (0u32..)
+        .zip(resources)
+        .map(|(id, parts)| Node::new(id, parts.parent, NONE, parts.tenant, parts.kind))
+        .collect();
+    for id in 0..nodes.len() {
+        let parent = nodes.get(id).map_or(NONE, |node| node.parent);
+        let link = grandparent(&nodes, parent);
+        if let Some(node) = nodes.get_mut(id) {
+            node.grandparent = link;
+        }
+    }
+    let mut grants = Vec::with_capacity(group_grants.len());
+    for (position, (scope, entry)) in group_grants.into_iter().enumerate() {
+        if let Some(node) = nodes.get_mut(scope as usize) {
+            if node.grants_len == 0 {
+                node.grants_start = u32::try_from(position).unwrap_or(NONE);
+            }
+            node.grants_len += 1;
+        }
+        grants.push(entry);
+    }
+    let mut wide_filters = Vec::new();
+    for node in &mut nodes {
+        let start = node.grants_start as usize;
+        let run = grants
+            .get(start..start + node.grants_len as usize)
+            .unwrap_or(&[]);
+        summarise_group_run(&mut wide_filters, node, run);
+    }
+    wide_filters.shrink_to_fit();
+    (nodes, grants, wide_filters)
+}
