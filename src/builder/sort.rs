@@ -68,7 +68,7 @@ impl PolicyBuilder {
     }
 
     /// Every grant declared again with the identity of an earlier one
-    /// ([`GrantIdentity`](crate::policy::GrantIdentity)), each naming both
+    /// ([`GrantIdentity`]), each naming both
     /// declarations, in declaration order. Run only once the compiled runs
     /// showed a duplicate: it sorts every grant once more. `scopes` and
     /// `grantees` are the grants' scope and user ids, resolved in bulk.

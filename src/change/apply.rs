@@ -265,7 +265,7 @@ impl Policy {
     }
 
     /// Whether every user `principal` stands for may hold a grant of
-    /// `role` with `effect` ([`may_hold`](crate::policy::rules::may_hold)).
+    /// `role` with `effect` ([`may_hold`]).
     pub(super) fn eligible(
         &self,
         principal: Principal,

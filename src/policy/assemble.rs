@@ -1,5 +1,5 @@
 //! Laying out a whole policy at once, for the builder: the bulk half of
-//! the [`store`](super::store). The builder resolves and checks a model
+//! the [`store`]. The builder resolves and checks a model
 //! and hands it here in ids ([`Model`]); this makes every record through
 //! its one constructor ([`Node::new`], [`UserRecord::new`] by
 //! [`user_record`]), lays out the runs, and derives each summary (filters,

@@ -9,7 +9,7 @@
 //! [`change`](crate::change) refuse bad input before calling it) or
 //! decide anything.
 //!
-//! Its bulk half, [`assemble`](super::assemble), lays out a whole model
+//! Its bulk half, [`assemble`], lays out a whole model
 //! for the builder with the summaries written here ([`team_filter`],
 //! [`summarise_group_run`], [`summarise_own_run`], [`grandparent`],
 //! [`child_lists`]).
