@@ -28,7 +28,7 @@ use crate::directory::{TeamId, UserId, UserTypes};
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
-use crate::policy::{key, Context, GrantEntry, Node, Policy, Principals, LINEAR_RUN, REMOVED};
+use crate::policy::{key, Context, GrantEntry, Node, Policy, Principals, LINEAR_RUN};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::Flattened;
 use crate::subject::Subject;
@@ -505,7 +505,7 @@ impl Policy {
                 }
                 path.push(at);
                 match self.nodes.get(at as usize) {
-                    Some(node) if node.parent != NONE && node.tenant != REMOVED => {
+                    Some(node) if node.parent != NONE && node.is_live() => {
                         at = node.parent;
                     }
                     _ => break None,
@@ -712,7 +712,7 @@ impl Policy {
                 .iter()
                 .filter(|record| match grant.principal {
                     Principal::Team(TeamId(team)) => {
-                        record.tenant != REMOVED && self.teams_of(record).contains(&team)
+                        record.is_live() && self.teams_of(record).contains(&team)
                     }
                     _ => record.tenant == tenant,
                 })

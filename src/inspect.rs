@@ -30,14 +30,14 @@ impl Policy {
     pub(crate) fn resource_is_live(&self, id: u32) -> bool {
         self.nodes
             .get(id as usize)
-            .is_some_and(|node| node.tenant != REMOVED)
+            .is_some_and(|node| node.is_live())
     }
 
     /// Whether user `id` exists and was not removed.
     pub(crate) fn user_is_live(&self, id: u32) -> bool {
         self.users
             .get(id as usize)
-            .is_some_and(|user| user.tenant != REMOVED)
+            .is_some_and(|user| user.is_live())
     }
 
     /// Whether team `id` exists and was not removed.

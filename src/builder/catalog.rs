@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 
 use crate::error::{Entity, Problem, Problems};
 use crate::names::{HashSeed, NameTable, TextFull};
-use crate::policy::{key, Catalog, NONE};
+use crate::policy::{id_at, key, Catalog, MAX_ENTITIES};
 
 use super::PolicyBuilder;
 
@@ -66,7 +66,7 @@ impl PolicyBuilder {
         let is_removed = |entity: Entity, index: usize| self.is_removed(entity, index);
         // One key for the policy's tables: the host's, or a fresh random one.
         let seed = self.hash_seed.unwrap_or_else(HashSeed::random);
-        let ids_max = NONE as usize - 1;
+        let ids_max = MAX_ENTITIES;
         let resources = names(
             seed,
             self.resources.iter().map(|d| &d.name),
@@ -99,7 +99,7 @@ impl PolicyBuilder {
             }
             match role_ids.entry(role.name.clone()) {
                 Entry::Vacant(slot) => {
-                    slot.insert(u32::try_from(index).unwrap_or(NONE));
+                    slot.insert(id_at(index));
                 }
                 Entry::Occupied(_) => problems.push_with(|| Problem::DuplicateName {
                     entity: Entity::Role,

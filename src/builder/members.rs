@@ -22,7 +22,7 @@ use crate::policy::assemble::user_record;
 use crate::policy::rules::{
     crosses_tenants, over_seats, seats_used, too_many_teams, user_channels,
 };
-use crate::policy::{Catalog, UserRecord, MAX_TEAMS_PER_USER, NONE, REMOVED};
+use crate::policy::{id_at, Catalog, UserRecord, MAX_TEAMS_PER_USER, NONE, REMOVED};
 use crate::role::TeamTypes;
 
 use super::tree::Tree;
@@ -83,7 +83,7 @@ impl PolicyBuilder {
         let mut invitations: BTreeMap<u32, u64> = BTreeMap::new();
         let mut user_labels: Vec<Labels> = Vec::new();
         for (index, user) in self.users.iter().enumerate() {
-            let id = u32::try_from(index).unwrap_or(NONE);
+            let id = id_at(index);
             if self.is_removed(Entity::User, index) {
                 // What removing a user leaves: no tenant, teams or labels.
                 users.push(user_record(

@@ -14,7 +14,7 @@ use crate::label::Condition;
 use crate::names::{Ids, NameTable, TextFull};
 use crate::permission::{Action, Permissions};
 use crate::policy::rules::{may_hold, over_seats, seats_used};
-use crate::policy::{Missing, Policy, Seats, NONE, REMOVED};
+use crate::policy::{id_at, Missing, Policy, Seats, NONE, REMOVED};
 use crate::resource::ResourceKind;
 use crate::subject::Subject;
 
@@ -309,8 +309,7 @@ impl Policy {
             .enumerate()
             .filter_map(move |(index, record)| {
                 let teams = self.teams_of(record);
-                (record.tenant != REMOVED && teams.contains(&team))
-                    .then(|| u32::try_from(index).unwrap_or(NONE))
+                (record.is_live() && teams.contains(&team)).then(|| id_at(index))
             })
     }
 
@@ -356,7 +355,12 @@ impl Policy {
             Change::UpdateRole(role) => self.set_role(role, false),
             Change::RemoveRole { name } => self.remove_role(name),
             Change::AddTeam { name, tenant } => self.add_team(name, tenant),
-            Change::RemoveTeam { name } => self.remove_team(name),
+            Change::RemoveTeam { name } => {
+                let team = find(&self.catalog.teams, Entity::Team, name)?;
+                self.room(0)?;
+                self.remove_team(team);
+                Ok(())
+            }
             Change::AddUser(user) => self.add_user(user),
             Change::RemoveUser { name } => {
                 let user = find(&self.catalog.users, Entity::User, name)?;

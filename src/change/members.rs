@@ -9,9 +9,7 @@ use crate::error::{ChangeProblem, Entity};
 use crate::policy::rules::{
     crosses_tenants, may_hold, seat_for, seats_used, too_many_teams, user_channels,
 };
-use crate::policy::{
-    key, GrantEntry, KeyRecord, LinkRecord, Policy, MAX_TEAMS_PER_USER, NONE, REMOVED,
-};
+use crate::policy::{key, KeyRecord, LinkRecord, Policy, MAX_ENTITIES, MAX_TEAMS_PER_USER, NONE};
 
 use super::apply::*;
 
@@ -24,41 +22,6 @@ impl Policy {
         next_id(self.catalog.teams.len(), Entity::Team, key::MAX_INDEX)?;
         remember(&mut self.catalog.teams, Entity::Team, name, key::MAX_INDEX)?;
         self.catalog.team_tenants.push(tenant);
-        Ok(())
-    }
-
-    pub(super) fn remove_team(&mut self, name: &str) -> Outcome<()> {
-        let id = find(&self.catalog.teams, Entity::Team, name)?;
-        self.room(0)?;
-        for user in 0..self.users.len() {
-            let Some(record) = self.users.get(user) else {
-                continue;
-            };
-            let teams = self.teams_of(record);
-            if teams.contains(&id) {
-                let kept: Vec<u32> = teams.iter().copied().filter(|&t| t != id).collect();
-                self.set_user_teams(user, &kept);
-            }
-        }
-        let team_key = key::TEAM | id;
-        for node in 0..self.nodes.len() {
-            let Some(record) = self.nodes.get(node) else {
-                continue;
-            };
-            let entries = self.group_grants(record);
-            if entries.iter().any(|entry| entry.key == team_key) {
-                let kept: Vec<GrantEntry> = entries
-                    .iter()
-                    .copied()
-                    .filter(|e| e.key != team_key)
-                    .collect();
-                self.set_node_run(u32::try_from(node).unwrap_or(NONE), &kept);
-            }
-        }
-        self.catalog.teams.forget(id);
-        if let Some(tenant) = self.catalog.team_tenants.get_mut(id as usize) {
-            *tenant = REMOVED;
-        }
         Ok(())
     }
 
@@ -243,7 +206,7 @@ impl Policy {
 
     pub(super) fn add_key(&mut self, api_key: &ApiKey) -> Outcome<()> {
         fresh(&self.catalog.keys, Entity::Key, &api_key.name)?;
-        next_id(self.keys.len(), Entity::Key, REMOVED as usize)?;
+        next_id(self.keys.len(), Entity::Key, MAX_ENTITIES)?;
         let owner = find(&self.catalog.users, Entity::User, &api_key.owner)?;
         let owner_tenant = self.users.get(owner as usize).map_or(NONE, |r| r.tenant);
         let within = match &api_key.within {
@@ -260,7 +223,7 @@ impl Policy {
             &mut self.catalog.keys,
             Entity::Key,
             &api_key.name,
-            REMOVED as usize,
+            MAX_ENTITIES,
         )?;
         self.push_key(KeyRecord::new(owner, within, api_key));
         Ok(())
@@ -268,13 +231,13 @@ impl Policy {
 
     pub(super) fn add_link(&mut self, link: &PublicLink) -> Outcome<()> {
         fresh(&self.catalog.links, Entity::Link, &link.name)?;
-        next_id(self.links.len(), Entity::Link, REMOVED as usize)?;
+        next_id(self.links.len(), Entity::Link, MAX_ENTITIES)?;
         let resource = self.live_resource(&link.resource)?;
         remember(
             &mut self.catalog.links,
             Entity::Link,
             &link.name,
-            REMOVED as usize,
+            MAX_ENTITIES,
         )?;
         self.push_link(LinkRecord::new(resource, link));
         Ok(())

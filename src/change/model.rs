@@ -10,7 +10,7 @@ use crate::directory::{UserType, UserTypes};
 use crate::error::{ChangeProblem, Entity, Problems};
 use crate::grant::{Effect, Principal};
 use crate::policy::rules::{may_hold, role_eligibility};
-use crate::policy::{key, GrantEntry, Missing, Policy, UserGrant, NONE, REMOVED};
+use crate::policy::{id_at, key, GrantEntry, Missing, Policy, UserGrant, MAX_ENTITIES, NONE};
 use crate::resource::ResourceKind;
 use crate::role::{Role, TeamTypes};
 
@@ -44,7 +44,7 @@ impl Policy {
         parent: Option<&str>,
     ) -> Outcome<()> {
         fresh(&self.catalog.resources, Entity::Resource, name)?;
-        let id = next_id(self.nodes.len(), Entity::Resource, REMOVED as usize)?;
+        let id = next_id(self.nodes.len(), Entity::Resource, MAX_ENTITIES)?;
         let (parent, tenant) = match parent {
             Some(parent) => {
                 let parent = self.live_resource(parent)?;
@@ -56,7 +56,7 @@ impl Policy {
             &mut self.catalog.resources,
             Entity::Resource,
             name,
-            REMOVED as usize,
+            MAX_ENTITIES,
         )?;
         let pushed = self.push_resource(kind, parent, tenant);
         debug_assert_eq!(pushed, id);
@@ -151,15 +151,15 @@ impl Policy {
         // Keys limited to the subtree, links into it.
         for key_id in 0..self.keys.len() {
             let within = self.keys.get(key_id).map_or(NONE, |k| k.within);
-            let live = self.keys.get(key_id).is_some_and(|k| k.owner != REMOVED);
+            let live = self.keys.get(key_id).is_some_and(|k| k.is_live());
             if live && within != NONE && inside(within) {
-                self.remove_key(u32::try_from(key_id).unwrap_or(NONE));
+                self.remove_key(id_at(key_id));
             }
         }
         for link_id in 0..self.links.len() {
-            let resource = self.links.get(link_id).map_or(NONE, |l| l.resource);
-            if resource != REMOVED && inside(resource) {
-                self.remove_link(u32::try_from(link_id).unwrap_or(NONE));
+            let link = self.links.get(link_id);
+            if link.is_some_and(|l| l.is_live() && inside(l.resource)) {
+                self.remove_link(id_at(link_id));
             }
         }
         self.remove_subtree(id, &subtree);
@@ -171,7 +171,7 @@ impl Policy {
     pub(super) fn set_role(&mut self, role: &Role, add: bool) -> Outcome<()> {
         let id = if add {
             fresh(&self.catalog.role_ids, Entity::Role, &role.name)?;
-            next_id(self.catalog.roles.len(), Entity::Role, REMOVED as usize)?
+            next_id(self.catalog.roles.len(), Entity::Role, MAX_ENTITIES)?
         } else {
             find(&self.catalog.role_ids, Entity::Role, &role.name)?
         };
@@ -227,7 +227,7 @@ impl Policy {
             user_type,
         };
         for (user, record) in (0..).zip(&self.users) {
-            if record.tenant == REMOVED {
+            if !record.is_live() {
                 continue;
             }
             for grant in self.own_grants(user, record) {
@@ -280,7 +280,7 @@ impl Policy {
     pub(super) fn team_types(&self) -> TeamTypes {
         let mut types = TeamTypes::new(self.catalog.team_tenants.len());
         for (user, record) in (0..).zip(&self.users) {
-            if record.tenant == REMOVED {
+            if !record.is_live() {
                 continue;
             }
             for &team in self.teams_of(record) {
@@ -294,7 +294,7 @@ impl Policy {
     pub(super) fn grants_live(&self) -> impl Iterator<Item = &GrantEntry> + '_ {
         self.nodes
             .iter()
-            .filter(|node| node.tenant != REMOVED)
+            .filter(|node| node.is_live())
             .flat_map(|node| self.group_grants(node))
     }
 
@@ -311,8 +311,7 @@ impl Policy {
             .iter()
             .enumerate()
             .find_map(|(index, role)| {
-                let live = self.catalog.role_ids.get(&role.name)
-                    == Some(&u32::try_from(index).unwrap_or(NONE));
+                let live = self.catalog.role_ids.get(&role.name) == Some(&id_at(index));
                 (live && role.inherits.iter().any(|parent| parent == name))
                     .then(|| role.name.clone())
             })
@@ -321,7 +320,7 @@ impl Policy {
         }
         let granted = self.grants_live().any(|entry| entry.role == id)
             || (0..).zip(&self.users).any(|(user, record)| {
-                record.tenant != REMOVED
+                record.is_live()
                     && self
                         .own_grants(user, record)
                         .iter()

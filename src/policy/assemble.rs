@@ -50,7 +50,7 @@ pub(crate) fn user_record(
     UserRecord::new(
         tenant,
         team_filter(teams),
-        u32::try_from(teams_start).unwrap_or(NONE),
+        id_at(teams_start),
         teams.len(),
         State::of(status),
         user_type,
@@ -235,7 +235,7 @@ fn lay_out_nodes(
     for (position, (scope, entry)) in group_grants.into_iter().enumerate() {
         if let Some(node) = nodes.get_mut(scope as usize) {
             if node.grants_len == 0 {
-                node.grants_start = u32::try_from(position).unwrap_or(NONE);
+                node.grants_start = id_at(position);
             }
             node.grants_len += 1;
         }

@@ -20,6 +20,11 @@ pub(crate) use crate::NONE;
 /// removed key: never a valid id, so every lookup of it fails.
 pub(crate) const REMOVED: u32 = NONE - 1;
 
+/// How many resources, roles, API keys or public links a policy may hold:
+/// their ids stay below [`REMOVED`], the first sentinel. (Users and teams
+/// are fewer, [`key::MAX_INDEX`], to fit a principal key.)
+pub(crate) const MAX_ENTITIES: usize = REMOVED as usize;
+
 /// How many teams one user may be in: a decision tracks overrides per
 /// principal in one `u128` (the user, `Everyone`, and up to this many teams).
 pub const MAX_TEAMS_PER_USER: usize = 126;
@@ -27,6 +32,17 @@ pub const MAX_TEAMS_PER_USER: usize = 126;
 /// [`Node::wide`] of a node without a wide filter. [`Policy::wide_filters`](super::Policy::wide_filters)
 /// never holds more than this many filters, so the index never names one.
 pub(crate) const NO_WIDE: u16 = u16::MAX;
+
+/// The `u32` id of the entry at `index` of an arena (nodes, users, keys,
+/// links, and the runs of grants and teams). No arena reaches `NONE`
+/// entries: the builder and changes refuse an entity past its kind's
+/// maximum, and a change that would grow a run arena that far (`room`), so
+/// the conversion is exact; were it not, the id would be [`NONE`], which
+/// names nothing and is denied.
+#[inline]
+pub(crate) fn id_at(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(NONE)
+}
 
 /// Principals are packed into one `u32`: a 2-bit tag above a 30-bit index.
 /// Sorting by the packed key groups a node's grants by principal.
@@ -150,6 +166,13 @@ pub(crate) const fn grant_identity(
 }
 
 impl Node {
+    /// Whether this resource still exists: a removed one keeps its slot (ids
+    /// are never reused) with its `tenant` set to [`REMOVED`] by the store.
+    #[inline]
+    pub(crate) const fn is_live(&self) -> bool {
+        self.tenant != REMOVED
+    }
+
     /// Resource `id`, of `kind` in `tenant` ([`REMOVED`] for a removed
     /// one), below `parent` and `grandparent` ([`NONE`] for none), without
     /// grants: the one place a node is made, by the builder and by changes.
@@ -359,6 +382,13 @@ fn long_count(long_runs: &BTreeMap<u32, u32>, user: u32) -> usize {
 }
 
 impl UserRecord {
+    /// Whether this user still exists: a removed one keeps its slot (ids
+    /// are never reused) with its `tenant` set to [`REMOVED`] by the store.
+    #[inline]
+    pub(crate) const fn is_live(&self) -> bool {
+        self.tenant != REMOVED
+    }
+
     /// A user of `tenant` in `teams` teams (their run starting at
     /// `teams_start`, filter bits in `filter`), without grants of its own.
     pub(crate) fn new(
@@ -467,6 +497,13 @@ pub(crate) struct LinkRecord {
 }
 
 impl KeyRecord {
+    /// Whether this API key still exists: a removed one keeps its slot (ids
+    /// are never reused) with its `owner` set to [`REMOVED`] by the store.
+    #[inline]
+    pub(crate) const fn is_live(&self) -> bool {
+        self.owner != REMOVED
+    }
+
     /// The record of `key`, owned by user `owner` and limited to the
     /// subtree of `within` ([`NONE`] for none): the one place a live key's
     /// record is made, by the builder and by changes.
@@ -494,6 +531,13 @@ impl KeyRecord {
 }
 
 impl LinkRecord {
+    /// Whether this public link still exists: a removed one keeps its slot (ids
+    /// are never reused) with its `resource` set to [`REMOVED`] by the store.
+    #[inline]
+    pub(crate) const fn is_live(&self) -> bool {
+        self.resource != REMOVED
+    }
+
     /// The record of `link`, to resource `resource`: the one place a live
     /// link's record is made, by the builder and by changes.
     pub(crate) fn new(resource: u32, link: &PublicLink) -> LinkRecord {

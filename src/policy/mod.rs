@@ -244,7 +244,7 @@ impl Policy {
     pub fn user_tenant(&self, id: UserId) -> Option<ResourceId> {
         self.users
             .get(id.0 as usize)
-            .filter(|record| record.tenant != REMOVED)
+            .filter(|record| record.is_live())
             .map(|record| ResourceId(record.tenant))
     }
 
@@ -265,7 +265,7 @@ impl Policy {
     pub fn key_owner(&self, id: KeyId) -> Option<UserId> {
         self.keys
             .get(id.0 as usize)
-            .filter(|key| key.owner != REMOVED)
+            .filter(|key| key.is_live())
             .map(|key| UserId(key.owner))
     }
 
@@ -304,7 +304,7 @@ impl Policy {
     pub fn tenant_of(&self, id: ResourceId) -> Option<ResourceId> {
         self.nodes
             .get(id.0 as usize)
-            .filter(|node| node.tenant != REMOVED)
+            .filter(|node| node.is_live())
             .map(|node| ResourceId(node.tenant))
     }
 
@@ -312,7 +312,7 @@ impl Policy {
     /// removed ones included; [`resource`](Policy::resource) gives the view
     /// of each live one.
     pub fn resources(&self) -> impl ExactSizeIterator<Item = ResourceId> + '_ {
-        (0..self.nodes.len()).map(|index| ResourceId(u32::try_from(index).unwrap_or(NONE)))
+        (0..self.nodes.len()).map(|index| ResourceId(id_at(index)))
     }
 
     /// How many resources the policy holds (ids are `0..count`).
@@ -408,15 +408,25 @@ impl Policy {
 /// a policy built from declarations and one reached by changes hold the
 /// same lists.
 impl Policy {
+    /// The first child of `node`, [`NONE`] when it has none.
+    pub(crate) fn first_child_of(&self, node: u32) -> u32 {
+        self.first_child.get(node as usize).copied().unwrap_or(NONE)
+    }
+
+    /// The child after `child` in its parent's list, [`NONE`] after the
+    /// last.
+    pub(crate) fn next_sibling_of(&self, child: u32) -> u32 {
+        self.next_sibling
+            .get(child as usize)
+            .copied()
+            .unwrap_or(NONE)
+    }
+
     /// The children of `node`, highest id first.
     pub(crate) fn children(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
-        let first = self.first_child.get(node as usize).copied().unwrap_or(NONE);
+        let first = self.first_child_of(node);
         core::iter::successors((first != NONE).then_some(first), move |&child| {
-            let next = self
-                .next_sibling
-                .get(child as usize)
-                .copied()
-                .unwrap_or(NONE);
+            let next = self.next_sibling_of(child);
             (next != NONE).then_some(next)
         })
     }

@@ -15,7 +15,7 @@ use crate::directory::{Channels, UserType, UserTypes};
 use crate::grant::Effect;
 use crate::label::Labels;
 
-use super::{Audience, Seats, State, UserRecord, MAX_TEAMS_PER_USER, NONE, REMOVED};
+use super::{Audience, Seats, State, UserRecord, MAX_TEAMS_PER_USER, NONE};
 
 /// A user asked for channels its type does not allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,9 +81,7 @@ pub(crate) fn may_hold(user_type: UserType, effect: Effect, open: UserTypes) -> 
 
 /// Whether `user` takes one of `seats`: live, active and of a counted type.
 fn takes_seat(seats: Seats, user: &UserRecord) -> bool {
-    user.tenant != REMOVED
-        && user.state() == State::Active
-        && seats.counted.contains(user.user_types())
+    user.is_live() && user.state() == State::Active && seats.counted.contains(user.user_types())
 }
 
 /// How many of `seats` `users` take.

@@ -146,14 +146,10 @@ impl Policy {
     /// child, [`NONE`]) when none is accepted.
     fn find_in_children(&self, parent: u32, stop: impl Fn(u32) -> bool) -> (u32, u32) {
         let mut before = NONE;
-        let mut at = self
-            .first_child
-            .get(parent as usize)
-            .copied()
-            .unwrap_or(NONE);
+        let mut at = self.first_child_of(parent);
         while at != NONE && !stop(at) {
             before = at;
-            at = self.next_sibling.get(at as usize).copied().unwrap_or(NONE);
+            at = self.next_sibling_of(at);
         }
         (before, at)
     }
@@ -191,11 +187,7 @@ impl Policy {
         if at == NONE {
             return;
         }
-        let after = self
-            .next_sibling
-            .get(child as usize)
-            .copied()
-            .unwrap_or(NONE);
+        let after = self.next_sibling_of(child);
         self.relink(parent, before, after);
         if let Some(slot) = self.next_sibling.get_mut(child as usize) {
             *slot = NONE;
@@ -210,10 +202,10 @@ pub(super) fn child_lists(nodes: &[Node]) -> (Vec<u32>, Vec<u32>) {
     let mut next_sibling = alloc::vec![NONE; nodes.len()];
     // Ascending ids, each put first: every list ends highest id first.
     for (index, node) in nodes.iter().enumerate() {
-        if node.tenant == REMOVED || node.parent == NONE {
+        if !node.is_live() || node.parent == NONE {
             continue;
         }
-        let id = u32::try_from(index).unwrap_or(NONE);
+        let id = id_at(index);
         if let (Some(slot), Some(head)) = (
             next_sibling.get_mut(index),
             first_child.get(node.parent as usize).copied(),
@@ -246,7 +238,7 @@ fn replace_run<T: Copy>(
         }
         _ => {
             // Checked by `Policy::room` before any change mutates.
-            *start = u32::try_from(items.len()).unwrap_or(NONE);
+            *start = id_at(items.len());
             items.extend_from_slice(new);
             *garbage += old;
         }
@@ -259,13 +251,47 @@ fn run<T>(items: &[T], start: u32, len: usize) -> &[T] {
 }
 
 impl Policy {
+    /// Removes team `id`: out of every user's teams and every node's run,
+    /// its name forgotten and its slot a tombstone.
+    pub(crate) fn remove_team(&mut self, id: u32) {
+        for user in 0..self.users.len() {
+            let Some(record) = self.users.get(user) else {
+                continue;
+            };
+            let teams = self.teams_of(record);
+            if teams.contains(&id) {
+                let kept: Vec<u32> = teams.iter().copied().filter(|&t| t != id).collect();
+                self.set_user_teams(user, &kept);
+            }
+        }
+        let team_key = key::TEAM | id;
+        for node in 0..self.nodes.len() {
+            let Some(record) = self.nodes.get(node) else {
+                continue;
+            };
+            let entries = self.group_grants(record);
+            if entries.iter().any(|entry| entry.key == team_key) {
+                let kept: Vec<GrantEntry> = entries
+                    .iter()
+                    .copied()
+                    .filter(|e| e.key != team_key)
+                    .collect();
+                self.set_node_run(id_at(node), &kept);
+            }
+        }
+        self.catalog.teams.forget(id);
+        if let Some(tenant) = self.catalog.team_tenants.get_mut(id as usize) {
+            *tenant = REMOVED;
+        }
+    }
+
     pub(crate) fn remove_user(&mut self, user: u32) {
         let index = user as usize;
         self.set_user_teams(index, &[]);
         self.set_user_grants(index, &[]);
         for key_id in 0..self.keys.len() {
             if self.keys.get(key_id).is_some_and(|k| k.owner == user) {
-                self.remove_key(u32::try_from(key_id).unwrap_or(NONE));
+                self.remove_key(id_at(key_id));
             }
         }
         if let Some(record) = self.users.get_mut(index) {
@@ -337,7 +363,7 @@ impl Policy {
 
     /// Replaces a user's own grants (sorted), with its filter.
     pub(crate) fn set_user_grants(&mut self, user: usize, grants: &[UserGrant]) {
-        let user = u32::try_from(user).unwrap_or(NONE);
+        let user = id_at(user);
         let Some(record) = self.users.get_mut(user as usize) else {
             return;
         };
@@ -363,18 +389,18 @@ impl Policy {
         // Field by field: the arenas are read while the owners are written.
         for node in &mut self.nodes {
             let entries = run(&self.grants, node.grants_start, node.grants_len as usize);
-            node.grants_start = u32::try_from(grants.len()).unwrap_or(NONE);
+            node.grants_start = id_at(grants.len());
             grants.extend_from_slice(entries);
         }
         let mut user_teams = Vec::with_capacity(self.user_teams.len());
         let mut user_grants = Vec::with_capacity(self.user_grants.len());
         for (user, record) in (0u32..).zip(&mut self.users) {
             let teams = run(&self.user_teams, record.teams_start, record.teams_len());
-            record.teams_start = u32::try_from(user_teams.len()).unwrap_or(NONE);
+            record.teams_start = id_at(user_teams.len());
             user_teams.extend_from_slice(teams);
             let count = own_grant_count(record, &self.long_runs, user);
             let own = run(&self.user_grants, record.grants_start, count);
-            record.grants_start = u32::try_from(user_grants.len()).unwrap_or(NONE);
+            record.grants_start = id_at(user_grants.len());
             user_grants.extend_from_slice(own);
         }
         self.grants = grants;
@@ -397,7 +423,7 @@ impl Policy {
     /// ([`NONE`] for a tenant root, whose tenant is its own id), without
     /// grants or labels; returns its id.
     pub(crate) fn push_resource(&mut self, kind: ResourceKind, parent: u32, tenant: u32) -> u32 {
-        let id = u32::try_from(self.nodes.len()).unwrap_or(NONE);
+        let id = id_at(self.nodes.len());
         let tenant = if parent == NONE { id } else { tenant };
         let grandparent = grandparent(&self.nodes, parent);
         self.labels.push(Labels::empty());
@@ -519,7 +545,7 @@ impl Policy {
         labels: Labels,
         teams: &[u32],
     ) -> u32 {
-        let id = u32::try_from(self.users.len()).unwrap_or(NONE);
+        let id = id_at(self.users.len());
         self.users.push(UserRecord::new(
             tenant,
             0,
@@ -537,14 +563,14 @@ impl Policy {
 
     /// Adds the next API key; returns its id.
     pub(crate) fn push_key(&mut self, key: KeyRecord) -> u32 {
-        let id = u32::try_from(self.keys.len()).unwrap_or(NONE);
+        let id = id_at(self.keys.len());
         self.keys.push(key);
         id
     }
 
     /// Adds the next public link; returns its id.
     pub(crate) fn push_link(&mut self, link: LinkRecord) -> u32 {
-        let id = u32::try_from(self.links.len()).unwrap_or(NONE);
+        let id = id_at(self.links.len());
         self.links.push(link);
         id
     }

@@ -14,7 +14,7 @@ use crate::directory::{Channel, KeyId, Status, TeamId, UserId};
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
-use crate::policy::{key, Audience, GrantEntry, Policy, UserRecord, NONE, REMOVED};
+use crate::policy::{id_at, key, Audience, GrantEntry, Policy, UserRecord, NONE};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::RoleId;
 use crate::subject::Subject;
@@ -233,7 +233,7 @@ pub fn diff(before: &Policy, after: &Policy, now: u64) -> Vec<Difference> {
     }
     let mut dirty_users: Vec<u32> = Vec::new();
     for index in 0..users {
-        let id = u32::try_from(index).unwrap_or(NONE);
+        let id = id_at(index);
         let same = match (before.users.get(index), after.users.get(index)) {
             (Some(a), Some(b)) => {
                 a.tenant == b.tenant
@@ -470,7 +470,7 @@ impl Part {
             // Up from the resource until a listed one: each is listed once.
             let mut at = node;
             while let Some(record) = policy.nodes.get(at as usize) {
-                if record.tenant == REMOVED {
+                if !record.is_live() {
                     break;
                 }
                 match listed.get_mut(at as usize) {
@@ -644,10 +644,7 @@ impl Policy {
     /// resources satisfy, a search of their scope's subtree.
     #[must_use]
     pub fn review_user(&self, user: UserId, now: u64) -> Option<UserReview> {
-        let record = self
-            .users
-            .get(user.0 as usize)
-            .filter(|r| r.tenant != REMOVED)?;
+        let record = self.users.get(user.0 as usize).filter(|r| r.is_live())?;
         let teams: Vec<u32> = self.teams_of(record).to_vec();
         let audience = self.audience_of(user.0, record);
         let mut reach = Reach::new(self, record.tenant);
