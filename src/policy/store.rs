@@ -108,7 +108,7 @@ pub(super) fn summarise_group_run(
 pub(super) fn summarise_own_run(
     record: &mut UserRecord,
     long_runs: &mut BTreeMap<u32, u32>,
-    user: u32,
+    UserId(user): UserId,
     grants: &[UserGrant],
 ) {
     set_own_grant_count(record, long_runs, user, grants.len());
@@ -379,7 +379,8 @@ impl Policy {
     }
 
     /// Replaces a user's own grants (sorted), with its filter.
-    pub(crate) fn set_user_grants(&mut self, UserId(user): UserId, grants: &[UserGrant]) {
+    pub(crate) fn set_user_grants(&mut self, id: UserId, grants: &[UserGrant]) {
+        let UserId(user) = id;
         let Some(record) = self.users.get_mut(user as usize) else {
             return;
         };
@@ -391,7 +392,7 @@ impl Policy {
             grants,
             &mut self.garbage,
         );
-        summarise_own_run(record, &mut self.long_runs, user, grants);
+        summarise_own_run(record, &mut self.long_runs, id, grants);
     }
 
     /// Copies every live run into fresh arenas once garbage outweighs them,
