@@ -18,13 +18,13 @@
 //! that adds an entity returns) its public id, [`ResourceId`], [`UserId`],
 //! [`TeamId`], [`KeyId`], [`LinkId`] or [`RoleId`], so that one kind of id
 //! cannot be passed for another; a resource that may have no parent is an
-//! `Option<ResourceId>`, converted to [`NONE`] only in here. Behind the
-//! boundary the records keep packed `u32`s (a node's parent, a key's owner,
-//! the runs of teams) for the hot path, with two sentinels: [`NONE`] (no
-//! parent, no child) and [`REMOVED`] (a tombstone), read through the
-//! records' `is_live` (is it a tombstone?), [`id_at`] (an arena index as an
-//! id) and [`Policy::first_child_of`]/[`Policy::next_sibling_of`] (the
-//! child lists).
+//! `Option<ResourceId>`, converted to [`NONE`] only here and in
+//! [`assemble`]. Behind the boundary the records keep packed `u32`s (a
+//! node's parent, a key's owner, the runs of teams) for the hot path, with
+//! two sentinels: [`NONE`] (no parent, no child) and [`REMOVED`] (a
+//! tombstone), read through the records' `is_live` (is it a tombstone?),
+//! [`id_at`] (an arena index as an id) and
+//! [`Policy::first_child_of`]/[`Policy::next_sibling_of`] (the child lists).
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
