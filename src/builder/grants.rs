@@ -19,6 +19,7 @@ use crate::error::{lookup, resolved, Entity, Problem, Problems};
 use crate::grant::{Grantee, Principal};
 use crate::policy::rules::{may_hold, role_eligibility};
 use crate::policy::{Catalog, GrantEntry, UserGrant, NONE};
+use crate::resource::ResourceId;
 
 use super::members::Members;
 use super::tree::Tree;
@@ -28,8 +29,8 @@ use super::PolicyBuilder;
 /// grants with their holders, in declaration order; and the scope and
 /// user ids of every grant, resolved in bulk ([`NONE`] for none).
 pub(super) struct Grants {
-    pub(super) group_grants: Vec<(u32, GrantEntry)>,
-    pub(super) own_grants: Vec<(u32, UserGrant)>,
+    pub(super) group_grants: Vec<(ResourceId, GrantEntry)>,
+    pub(super) own_grants: Vec<(UserId, UserGrant)>,
     pub(super) scopes: Vec<u32>,
     pub(super) grantees: Vec<u32>,
 }
@@ -53,8 +54,8 @@ impl PolicyBuilder {
                 Grantee::User(name) => name.as_str(),
                 _ => "",
             }));
-        let mut group_grants: Vec<(u32, GrantEntry)> = Vec::with_capacity(self.grants.len());
-        let mut own_grants: Vec<(u32, UserGrant)> = Vec::new();
+        let mut group_grants: Vec<(ResourceId, GrantEntry)> = Vec::with_capacity(self.grants.len());
+        let mut own_grants: Vec<(UserId, UserGrant)> = Vec::new();
         // Each role given to a team with a member it is not open to is
         // reported once, at its first grant: not once per grant and member.
         let mut ineligible_teams: BTreeSet<(u32, u32)> = BTreeSet::new();
@@ -161,7 +162,7 @@ impl PolicyBuilder {
                 }
             };
             match principal {
-                Principal::User(UserId(user)) => own_grants.push((
+                Principal::User(user) => own_grants.push((
                     user,
                     UserGrant {
                         scope,
@@ -171,7 +172,7 @@ impl PolicyBuilder {
                     },
                 )),
                 _ => group_grants.push((
-                    scope,
+                    ResourceId(scope),
                     GrantEntry::new(principal, grant.effect, role, open, grant.condition),
                 )),
             }

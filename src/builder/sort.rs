@@ -20,6 +20,7 @@ use crate::error::{Entity, Problem, Problems};
 use crate::grant::{Grantee, Principal};
 use crate::policy::assemble::OwnRuns;
 use crate::policy::{grant_identity, Catalog, GrantEntry, GrantIdentity, NONE};
+use crate::resource::ResourceId;
 
 use super::grants::Grants;
 use super::PolicyBuilder;
@@ -27,7 +28,7 @@ use super::PolicyBuilder;
 /// The grant runs, sorted.
 pub(super) struct Runs {
     /// Every group grant with its scope, sorted by identity.
-    pub(super) group_grants: Vec<(u32, GrantEntry)>,
+    pub(super) group_grants: Vec<(ResourceId, GrantEntry)>,
     /// Every user's own grants, gathered and sorted.
     pub(super) own_grants: OwnRuns,
 }
@@ -48,15 +49,15 @@ impl PolicyBuilder {
             scopes,
             grantees,
         } = grants;
-        group_grants.sort_unstable_by_key(|(scope, entry)| entry.identity(*scope));
+        group_grants.sort_unstable_by_key(|(scope, entry)| entry.identity(scope.0));
         let own_grants = OwnRuns::sort(own_grants, users);
         let mut duplicated = group_grants.windows(2).any(|pair| {
-            matches!(pair, [(a_scope, a), (b_scope, b)] if a.identity(*a_scope) == b.identity(*b_scope))
+            matches!(pair, [(a_scope, a), (b_scope, b)] if a.identity(a_scope.0) == b.identity(b_scope.0))
         });
         for (user, run) in own_grants.runs() {
             duplicated |= run
                 .windows(2)
-                .any(|pair| matches!(pair, [a, b] if a.identity(user) == b.identity(user)));
+                .any(|pair| matches!(pair, [a, b] if a.identity(user.0) == b.identity(user.0)));
         }
         if duplicated {
             self.duplicate_grants(catalog, &scopes, &grantees, problems);

@@ -17,7 +17,7 @@ use crate::label::Labels;
 use crate::policy::assemble::ResourceParts;
 use crate::policy::rules::crosses_tenants;
 use crate::policy::{Catalog, NONE, REMOVED};
-use crate::resource::ResourceDecl;
+use crate::resource::{ResourceDecl, ResourceId};
 
 use super::PolicyBuilder;
 
@@ -125,7 +125,7 @@ impl PolicyBuilder {
             .zip(tree.parents.iter().zip(&tree.tenants))
             .enumerate()
             .map(|(index, (decl, (&parent, &tenant)))| ResourceParts {
-                parent,
+                parent: (parent != NONE).then_some(ResourceId(parent)),
                 tenant: if self.is_removed(Entity::Resource, index) {
                     REMOVED
                 } else {

@@ -7,7 +7,7 @@
 use alloc::string::ToString;
 
 use crate::decision::{Decision, Reason};
-use crate::directory::{Status, TeamId, User, UserId, UserType, UserTypes};
+use crate::directory::{KeyId, LinkId, Status, TeamId, User, UserId, UserType, UserTypes};
 use crate::error::{ChangeError, ChangeProblem, Entity};
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::Condition;
@@ -15,7 +15,7 @@ use crate::names::{Ids, NameTable, TextFull};
 use crate::permission::{Action, Permissions};
 use crate::policy::rules::{may_hold, over_seats, seats_used};
 use crate::policy::{id_at, Missing, Policy, Seats, NONE, REMOVED};
-use crate::resource::ResourceKind;
+use crate::resource::{ResourceId, ResourceKind};
 use crate::subject::Subject;
 
 use super::*;
@@ -358,13 +358,13 @@ impl Policy {
             Change::RemoveTeam { name } => {
                 let team = find(&self.catalog.teams, Entity::Team, name)?;
                 self.room(0)?;
-                self.remove_team(team);
+                self.remove_team(TeamId(team));
                 Ok(())
             }
             Change::AddUser(user) => self.add_user(user),
             Change::RemoveUser { name } => {
                 let user = find(&self.catalog.users, Entity::User, name)?;
-                self.remove_user(user);
+                self.remove_user(UserId(user));
                 Ok(())
             }
             Change::AddMembership { user, team } => self.set_membership(user, team, true),
@@ -374,8 +374,8 @@ impl Policy {
                 ..user.clone()
             }),
             Change::AcceptInvitation { user, at } => {
-                let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.user_status(id) {
+                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                match self.user_status(id.0) {
                     Status::Invited { until } if *at < until => {
                         self.activate(id)?;
                         Ok(())
@@ -387,8 +387,8 @@ impl Policy {
                 }
             }
             Change::ExpireInvitation { user } => {
-                let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.user_status(id) {
+                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                match self.user_status(id.0) {
                     // Expired whatever the time: expiring again changes nothing.
                     Status::Invited { until: 0 } => {
                         Err(ChangeProblem::AlreadyExpired { user: user.clone() })
@@ -401,8 +401,8 @@ impl Policy {
                 }
             }
             Change::RevokeInvitation { user } => {
-                let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.user_status(id) {
+                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                match self.user_status(id.0) {
                     Status::Invited { .. } => {
                         self.remove_user(id);
                         Ok(())
@@ -411,8 +411,8 @@ impl Policy {
                 }
             }
             Change::Suspend { user } => {
-                let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.user_status(id) {
+                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                match self.user_status(id.0) {
                     Status::Active => {
                         self.set_user_status(id, Status::Suspended);
                         Ok(())
@@ -421,15 +421,15 @@ impl Policy {
                 }
             }
             Change::Reactivate { user } => {
-                let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.user_status(id) {
+                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                match self.user_status(id.0) {
                     Status::Suspended | Status::Deactivated => self.activate(id),
                     status => Err(self.wrong_status(user, status, "suspended or deactivated")),
                 }
             }
             Change::Deactivate { user } => {
-                let id = find(&self.catalog.users, Entity::User, user)?;
-                match self.user_status(id) {
+                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                match self.user_status(id.0) {
                     Status::Active | Status::Suspended => {
                         self.set_user_status(id, Status::Deactivated);
                         Ok(())
@@ -456,32 +456,32 @@ impl Policy {
             } => self.grant(grantee, scope, role, *effect, None, by.as_ref()),
             Change::SetLabels { resource, labels } => {
                 let id = self.live_resource(resource)?;
-                self.set_resource_labels(id, *labels)
+                self.set_resource_labels(ResourceId(id), *labels)
                     .map_err(|Missing| unknown(Entity::Resource, resource))
             }
             Change::SetUserLabels { user, labels } => {
                 let id = find(&self.catalog.users, Entity::User, user)?;
-                self.set_user_labels(id, *labels);
+                self.set_user_labels(UserId(id), *labels);
                 Ok(())
             }
             Change::AddKey(api_key) => self.add_key(api_key),
             Change::RevokeKey { name } => {
                 let id = find(&self.catalog.keys, Entity::Key, name)?;
-                revoke(self.revoke_key(id), Entity::Key, name)
+                revoke(self.revoke_key(KeyId(id)), Entity::Key, name)
             }
             Change::RemoveKey { name } => {
                 let id = find(&self.catalog.keys, Entity::Key, name)?;
-                self.remove_key(id);
+                self.remove_key(KeyId(id));
                 Ok(())
             }
             Change::AddLink(link) => self.add_link(link),
             Change::RevokeLink { name } => {
                 let id = find(&self.catalog.links, Entity::Link, name)?;
-                revoke(self.revoke_link(id), Entity::Link, name)
+                revoke(self.revoke_link(LinkId(id)), Entity::Link, name)
             }
             Change::RemoveLink { name } => {
                 let id = find(&self.catalog.links, Entity::Link, name)?;
-                self.remove_link(id);
+                self.remove_link(LinkId(id));
                 Ok(())
             }
             Change::SetMfaRequired(permissions) => {

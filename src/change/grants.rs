@@ -107,7 +107,7 @@ impl Policy {
                 // The condition is not part of a grant's identity.
                 let next = with_or_without(own, entry, add, |g| g.identity(user))?;
                 self.room(next.len())?;
-                self.set_user_grants(user as usize, &next);
+                self.set_user_grants(UserId(user), &next);
             }
             _ => {
                 let Some(node) = self.nodes.get(scope_id as usize) else {
@@ -118,7 +118,7 @@ impl Policy {
                 let entries = self.group_grants(node);
                 let next = with_or_without(entries, entry, add, |e| e.identity(scope_id))?;
                 self.room(next.len())?;
-                self.set_node_run(scope_id, &next);
+                self.set_node_run(ResourceId(scope_id), &next);
             }
         }
         Ok(())

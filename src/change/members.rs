@@ -4,12 +4,13 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use crate::directory::{ApiKey, PublicLink, Status, User, UserType};
+use crate::directory::{ApiKey, PublicLink, Status, User, UserId, UserType};
 use crate::error::{ChangeProblem, Entity};
 use crate::policy::rules::{
     crosses_tenants, may_hold, seat_for, seats_used, too_many_teams, user_channels,
 };
 use crate::policy::{key, KeyRecord, LinkRecord, Policy, MAX_ENTITIES, MAX_TEAMS_PER_USER, NONE};
+use crate::resource::ResourceId;
 
 use super::apply::*;
 
@@ -61,14 +62,14 @@ impl Policy {
             key::MAX_INDEX,
         )?;
         let pushed = self.push_user(
-            tenant,
+            ResourceId(tenant),
             user.user_type,
             channels,
             user.status,
             user.labels,
             &teams,
         );
-        debug_assert_eq!(pushed, id);
+        debug_assert_eq!(pushed, UserId(id));
         Ok(())
     }
 
@@ -175,14 +176,14 @@ impl Policy {
             }
         }
         self.room(next.len())?;
-        self.set_user_teams(user_id as usize, &next);
+        self.set_user_teams(UserId(user_id), &next);
         Ok(())
     }
 
-    pub(super) fn activate(&mut self, user: u32) -> Outcome<()> {
+    pub(super) fn activate(&mut self, user: UserId) -> Outcome<()> {
         let user_type = self
             .users
-            .get(user as usize)
+            .get(user.0 as usize)
             .map_or(UserType::Native, |record| record.user_type());
         self.check_seat(user_type)?;
         self.set_user_status(user, Status::Active);

@@ -6,13 +6,13 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use crate::directory::{UserType, UserTypes};
+use crate::directory::{KeyId, LinkId, UserId, UserType, UserTypes};
 use crate::error::{ChangeProblem, Entity, Problems};
 use crate::grant::{Effect, Principal};
 use crate::policy::rules::{may_hold, role_eligibility};
 use crate::policy::{id_at, key, GrantEntry, Missing, Policy, UserGrant, MAX_ENTITIES, NONE};
-use crate::resource::ResourceKind;
-use crate::role::{Role, TeamTypes};
+use crate::resource::{ResourceId, ResourceKind};
+use crate::role::{Role, RoleId, TeamTypes};
 
 use super::apply::*;
 
@@ -45,12 +45,9 @@ impl Policy {
     ) -> Outcome<()> {
         fresh(&self.catalog.resources, Entity::Resource, name)?;
         let id = next_id(self.nodes.len(), Entity::Resource, MAX_ENTITIES)?;
-        let (parent, tenant) = match parent {
-            Some(parent) => {
-                let parent = self.live_resource(parent)?;
-                (parent, self.tenant_of_node(parent))
-            }
-            None => (NONE, id),
+        let parent = match parent {
+            Some(parent) => Some(ResourceId(self.live_resource(parent)?)),
+            None => None,
         };
         remember(
             &mut self.catalog.resources,
@@ -58,8 +55,8 @@ impl Policy {
             name,
             MAX_ENTITIES,
         )?;
-        let pushed = self.push_resource(kind, parent, tenant);
-        debug_assert_eq!(pushed, id);
+        let pushed = self.push_resource(kind, parent);
+        debug_assert_eq!(pushed, ResourceId(id));
         Ok(())
     }
 
@@ -85,7 +82,7 @@ impl Policy {
                 parent: parent.to_string(),
             });
         }
-        self.set_parent(id, new_parent)
+        self.set_parent(ResourceId(id), ResourceId(new_parent))
             .map_err(|Missing| unknown(Entity::Resource, name))
     }
 
@@ -145,7 +142,7 @@ impl Policy {
                     .copied()
                     .filter(|grant| !inside(grant.scope))
                     .collect();
-                self.set_user_grants(user, &kept);
+                self.set_user_grants(UserId(id_at(user)), &kept);
             }
         }
         // Keys limited to the subtree, links into it.
@@ -153,16 +150,16 @@ impl Policy {
             let within = self.keys.get(key_id).map_or(NONE, |k| k.within);
             let live = self.keys.get(key_id).is_some_and(|k| k.is_live());
             if live && within != NONE && inside(within) {
-                self.remove_key(id_at(key_id));
+                self.remove_key(KeyId(id_at(key_id)));
             }
         }
         for link_id in 0..self.links.len() {
             let link = self.links.get(link_id);
             if link.is_some_and(|l| l.is_live() && inside(l.resource)) {
-                self.remove_link(id_at(link_id));
+                self.remove_link(LinkId(id_at(link_id)));
             }
         }
-        self.remove_subtree(id, &subtree);
+        self.remove_subtree(ResourceId(id), &subtree);
         Ok(())
     }
 
@@ -330,7 +327,7 @@ impl Policy {
             return Err(in_use("grants; revoke them first".to_string()));
         }
         self.catalog.role_ids.remove(name);
-        self.clear_role(id)
+        self.clear_role(RoleId(id))
             .map_err(|Missing| unknown(Entity::Role, name))?;
         // Keep only the name (for explanations of old decisions): a removed
         // role inherits nothing, so later flattening never trips over it.

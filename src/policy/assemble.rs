@@ -11,15 +11,21 @@
 //! gathers each user's own grants ([`OwnRuns`]). Must never: validate
 //! (the builder refuses a model with problems before it gets here),
 //! resolve a name, or decide anything.
+//!
+//! Like the store's, its boundary is typed where an entity is named: a
+//! resource's parent is an `Option<ResourceId>`, a group grant carries its
+//! scope as a [`ResourceId`] and an own grant its holder as a [`UserId`].
+//! What is already laid out like a record (a tenant, [`REMOVED`] once
+//! removed; the runs of teams) stays packed `u32`.
 
 use alloc::collections::BTreeMap;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::directory::{Channels, Status, UserType};
+use crate::directory::{Channels, Status, UserId, UserType};
 use crate::label::Labels;
 use crate::permission::Permissions;
-use crate::resource::ResourceKind;
+use crate::resource::{ResourceId, ResourceKind};
 use crate::role::Flattened;
 
 use super::store::{child_lists, grandparent, summarise_group_run, summarise_own_run, team_filter};
@@ -28,8 +34,8 @@ use super::*;
 /// A resource, resolved: what the builder hands the store to make its node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ResourceParts {
-    /// Its parent, or [`NONE`] for a tenant root.
-    pub(crate) parent: u32,
+    /// Its parent, `None` for a tenant root.
+    pub(crate) parent: Option<ResourceId>,
     /// Its tenant, or [`REMOVED`] for a removed resource.
     pub(crate) tenant: u32,
     pub(crate) kind: ResourceKind,
@@ -75,13 +81,13 @@ impl OwnRuns {
     /// Gathers `own` ((user, grant) pairs, in any order) for `users`
     /// users: a counting sort by user, linear where sorting ten million
     /// pairs is not, then each run sorted.
-    pub(crate) fn sort(own: Vec<(u32, UserGrant)>, users: usize) -> OwnRuns {
+    pub(crate) fn sort(own: Vec<(UserId, UserGrant)>, users: usize) -> OwnRuns {
         let mut grants: Vec<UserGrant> = match own.first() {
             Some(&(_, filler)) => vec![filler; own.len()],
             None => Vec::new(),
         };
         let mut counts = vec![0u32; users];
-        for &(user, _) in &own {
+        for &(UserId(user), _) in &own {
             if let Some(count) = counts.get_mut(user as usize) {
                 *count += 1;
             }
@@ -96,7 +102,7 @@ impl OwnRuns {
             })
             .collect();
         let mut fill = starts.clone();
-        for (user, grant) in own {
+        for (UserId(user), grant) in own {
             let Some(position) = fill.get_mut(user as usize) else {
                 continue;
             };
@@ -119,7 +125,7 @@ impl OwnRuns {
     }
 
     /// Each user's id and run, in id order.
-    pub(crate) fn runs(&self) -> impl Iterator<Item = (u32, &[UserGrant])> + '_ {
+    pub(crate) fn runs(&self) -> impl Iterator<Item = (UserId, &[UserGrant])> + '_ {
         (0u32..)
             .zip(self.starts.iter().zip(&self.counts))
             .map(|(user, (&start, &count))| {
@@ -128,7 +134,7 @@ impl OwnRuns {
                     .grants
                     .get(start..start + count as usize)
                     .unwrap_or(&[]);
-                (user, run)
+                (UserId(user), run)
             })
     }
 }
@@ -142,7 +148,7 @@ pub(crate) struct Model {
     pub(crate) labels: Vec<Labels>,
     /// Every group grant with its scope, sorted by identity
     /// ([`GrantEntry::identity`]): each node's run is contiguous.
-    pub(crate) group_grants: Vec<(u32, GrantEntry)>,
+    pub(crate) group_grants: Vec<(ResourceId, GrantEntry)>,
     /// Every user's own grants.
     pub(crate) own_grants: OwnRuns,
     /// Every user's record, from [`user_record`].
@@ -181,7 +187,7 @@ impl Policy {
         let (nodes, grants, wide_filters) = lay_out_nodes(&resources, group_grants);
         let mut long_runs = BTreeMap::new();
         for ((user, run), record) in own_grants.runs().zip(&mut users) {
-            record.grants_start = own_grants.starts.get(user as usize).copied().unwrap_or(0);
+            record.grants_start = own_grants.starts.get(user.0 as usize).copied().unwrap_or(0);
             summarise_own_run(record, &mut long_runs, user, run);
         }
         user_teams.shrink_to_fit();
@@ -218,11 +224,14 @@ impl Policy {
 /// arena, wide filters).
 fn lay_out_nodes(
     resources: &[ResourceParts],
-    group_grants: Vec<(u32, GrantEntry)>,
+    group_grants: Vec<(ResourceId, GrantEntry)>,
 ) -> (Vec<Node>, Vec<GrantEntry>, Vec<[u64; 4]>) {
     let mut nodes: Vec<Node> = (0u32..)
         .zip(resources)
-        .map(|(id, parts)| Node::new(id, parts.parent, NONE, parts.tenant, parts.kind))
+        .map(|(id, parts)| {
+            let parent = parts.parent.map_or(NONE, |ResourceId(parent)| parent);
+            Node::new(id, parent, NONE, parts.tenant, parts.kind)
+        })
         .collect();
     for id in 0..nodes.len() {
         let parent = nodes.get(id).map_or(NONE, |node| node.parent);
@@ -232,7 +241,7 @@ fn lay_out_nodes(
         }
     }
     let mut grants = Vec::with_capacity(group_grants.len());
-    for (position, (scope, entry)) in group_grants.into_iter().enumerate() {
+    for (position, (ResourceId(scope), entry)) in group_grants.into_iter().enumerate() {
         if let Some(node) = nodes.get_mut(scope as usize) {
             if node.grants_len == 0 {
                 node.grants_start = id_at(position);

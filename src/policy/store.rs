@@ -13,12 +13,26 @@
 //! for the builder with the summaries written here ([`team_filter`],
 //! [`summarise_group_run`], [`summarise_own_run`], [`grandparent`],
 //! [`child_lists`]).
+//!
+//! Its boundary is typed: a method that names an entity takes (and one
+//! that adds an entity returns) its public id, [`ResourceId`], [`UserId`],
+//! [`TeamId`], [`KeyId`], [`LinkId`] or [`RoleId`], so that one kind of id
+//! cannot be passed for another; a resource that may have no parent is an
+//! `Option<ResourceId>`, converted to [`NONE`] only here and in
+//! [`assemble`]. Behind the boundary the records keep packed `u32`s (a
+//! node's parent, a key's owner, the runs of teams) for the hot path, with
+//! two sentinels: [`NONE`] (no parent, no child) and [`REMOVED`] (a
+//! tombstone), read through the records' `is_live` (is it a tombstone?),
+//! [`id_at`] (an arena index as an id) and
+//! [`Policy::first_child_of`]/[`Policy::next_sibling_of`] (the child lists).
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use crate::directory::{Channels, Status, UserType};
+use crate::directory::{Channels, KeyId, LinkId, Status, TeamId, UserId, UserType};
 use crate::label::Labels;
+use crate::resource::ResourceId;
+use crate::role::RoleId;
 
 use super::*;
 
@@ -94,7 +108,7 @@ pub(super) fn summarise_group_run(
 pub(super) fn summarise_own_run(
     record: &mut UserRecord,
     long_runs: &mut BTreeMap<u32, u32>,
-    user: u32,
+    UserId(user): UserId,
     grants: &[UserGrant],
 ) {
     set_own_grant_count(record, long_runs, user, grants.len());
@@ -111,7 +125,7 @@ pub(super) fn grandparent(nodes: &[Node], parent: u32) -> u32 {
 
 impl Policy {
     /// Sets a user's status, and its invitation's expiry.
-    pub(crate) fn set_user_status(&mut self, user: u32, status: Status) {
+    pub(crate) fn set_user_status(&mut self, UserId(user): UserId, status: Status) {
         if let Some(record) = self.users.get_mut(user as usize) {
             record.set_state(State::of(status));
             match status {
@@ -126,7 +140,7 @@ impl Policy {
     }
 
     /// Sets a user's labels, giving every user a slot the first time.
-    pub(crate) fn set_user_labels(&mut self, user: u32, labels: Labels) {
+    pub(crate) fn set_user_labels(&mut self, UserId(user): UserId, labels: Labels) {
         if self.user_labels.is_empty() && labels.is_empty() {
             return;
         }
@@ -168,7 +182,7 @@ impl Policy {
     }
 
     /// Puts `child` in the list of `parent`, keeping it ordered.
-    pub(crate) fn link_child(&mut self, parent: u32, child: u32) {
+    fn link_child(&mut self, ResourceId(parent): ResourceId, ResourceId(child): ResourceId) {
         if self.next_sibling.len() <= child as usize {
             self.next_sibling.resize(child as usize + 1, NONE);
             self.first_child.resize(child as usize + 1, NONE);
@@ -182,7 +196,7 @@ impl Policy {
     }
 
     /// Takes `child` out of the list of `parent`.
-    pub(crate) fn unlink_child(&mut self, parent: u32, child: u32) {
+    fn unlink_child(&mut self, ResourceId(parent): ResourceId, ResourceId(child): ResourceId) {
         let (before, at) = self.find_in_children(parent, |at| at == child);
         if at == NONE {
             return;
@@ -253,7 +267,7 @@ fn run<T>(items: &[T], start: u32, len: usize) -> &[T] {
 impl Policy {
     /// Removes team `id`: out of every user's teams and every node's run,
     /// its name forgotten and its slot a tombstone.
-    pub(crate) fn remove_team(&mut self, id: u32) {
+    pub(crate) fn remove_team(&mut self, TeamId(id): TeamId) {
         for user in 0..self.users.len() {
             let Some(record) = self.users.get(user) else {
                 continue;
@@ -261,7 +275,7 @@ impl Policy {
             let teams = self.teams_of(record);
             if teams.contains(&id) {
                 let kept: Vec<u32> = teams.iter().copied().filter(|&t| t != id).collect();
-                self.set_user_teams(user, &kept);
+                self.set_user_teams(UserId(id_at(user)), &kept);
             }
         }
         let team_key = key::TEAM | id;
@@ -276,7 +290,7 @@ impl Policy {
                     .copied()
                     .filter(|e| e.key != team_key)
                     .collect();
-                self.set_node_run(id_at(node), &kept);
+                self.set_node_run(ResourceId(id_at(node)), &kept);
             }
         }
         self.catalog.teams.forget(id);
@@ -285,24 +299,26 @@ impl Policy {
         }
     }
 
-    pub(crate) fn remove_user(&mut self, user: u32) {
-        let index = user as usize;
-        self.set_user_teams(index, &[]);
-        self.set_user_grants(index, &[]);
+    /// Removes user `id`: its teams, its own grants and its keys; its slot
+    /// a deactivated tombstone without labels, its name forgotten.
+    pub(crate) fn remove_user(&mut self, id: UserId) {
+        self.set_user_teams(id, &[]);
+        self.set_user_grants(id, &[]);
         for key_id in 0..self.keys.len() {
-            if self.keys.get(key_id).is_some_and(|k| k.owner == user) {
-                self.remove_key(id_at(key_id));
+            if self.keys.get(key_id).is_some_and(|k| k.owner == id.0) {
+                self.remove_key(KeyId(id_at(key_id)));
             }
         }
-        if let Some(record) = self.users.get_mut(index) {
+        if let Some(record) = self.users.get_mut(id.0 as usize) {
             record.tenant = REMOVED;
         }
-        self.set_user_status(user, Status::Deactivated);
-        self.set_user_labels(user, Labels::empty());
-        self.catalog.users.forget(user);
+        self.set_user_status(id, Status::Deactivated);
+        self.set_user_labels(id, Labels::empty());
+        self.catalog.users.forget(id.0);
     }
 
-    pub(crate) fn remove_key(&mut self, id: u32) {
+    /// Removes key `id`: revoked, its slot a tombstone, its name forgotten.
+    pub(crate) fn remove_key(&mut self, KeyId(id): KeyId) {
         if let Some(record) = self.keys.get_mut(id as usize) {
             record.owner = REMOVED;
             record.revoked = true;
@@ -310,7 +326,8 @@ impl Policy {
         self.catalog.keys.forget(id);
     }
 
-    pub(crate) fn remove_link(&mut self, id: u32) {
+    /// Removes link `id`: revoked, its slot a tombstone, its name forgotten.
+    pub(crate) fn remove_link(&mut self, LinkId(id): LinkId) {
         if let Some(record) = self.links.get_mut(id as usize) {
             record.resource = REMOVED;
             record.revoked = true;
@@ -319,7 +336,7 @@ impl Policy {
     }
 
     /// Replaces a node's group grants, with its filters.
-    pub(crate) fn set_node_run(&mut self, node: u32, entries: &[GrantEntry]) {
+    pub(crate) fn set_node_run(&mut self, ResourceId(node): ResourceId, entries: &[GrantEntry]) {
         let Some(record) = self.nodes.get_mut(node as usize) else {
             return;
         };
@@ -345,8 +362,8 @@ impl Policy {
     }
 
     /// Replaces a user's teams (sorted), with its filter.
-    pub(crate) fn set_user_teams(&mut self, user: usize, teams: &[u32]) {
-        let Some(record) = self.users.get_mut(user) else {
+    pub(crate) fn set_user_teams(&mut self, UserId(user): UserId, teams: &[u32]) {
+        let Some(record) = self.users.get_mut(user as usize) else {
             return;
         };
         let old = record.teams_len();
@@ -362,8 +379,8 @@ impl Policy {
     }
 
     /// Replaces a user's own grants (sorted), with its filter.
-    pub(crate) fn set_user_grants(&mut self, user: usize, grants: &[UserGrant]) {
-        let user = id_at(user);
+    pub(crate) fn set_user_grants(&mut self, id: UserId, grants: &[UserGrant]) {
+        let UserId(user) = id;
         let Some(record) = self.users.get_mut(user as usize) else {
             return;
         };
@@ -375,7 +392,7 @@ impl Policy {
             grants,
             &mut self.garbage,
         );
-        summarise_own_run(record, &mut self.long_runs, user, grants);
+        summarise_own_run(record, &mut self.long_runs, id, grants);
     }
 
     /// Copies every live run into fresh arenas once garbage outweighs them,
@@ -419,43 +436,64 @@ pub(crate) struct Missing;
 
 /// Writes of single entities, for changes.
 impl Policy {
-    /// Adds the next resource, of `kind` in `tenant`, below `parent`
-    /// ([`NONE`] for a tenant root, whose tenant is its own id), without
-    /// grants or labels; returns its id.
-    pub(crate) fn push_resource(&mut self, kind: ResourceKind, parent: u32, tenant: u32) -> u32 {
+    /// Adds the next resource, of `kind`, below `parent` and in its tenant
+    /// (a tenant root, whose tenant is its own id, when `parent` is
+    /// `None`), without grants or labels; returns its id.
+    pub(crate) fn push_resource(
+        &mut self,
+        kind: ResourceKind,
+        parent: Option<ResourceId>,
+    ) -> ResourceId {
         let id = id_at(self.nodes.len());
-        let tenant = if parent == NONE { id } else { tenant };
-        let grandparent = grandparent(&self.nodes, parent);
+        let (parent_id, tenant) = match parent {
+            Some(ResourceId(parent)) => (
+                parent,
+                self.nodes
+                    .get(parent as usize)
+                    .map_or(NONE, |node| node.tenant),
+            ),
+            None => (NONE, id),
+        };
+        let grandparent = grandparent(&self.nodes, parent_id);
         self.labels.push(Labels::empty());
         self.nodes
-            .push(Node::new(id, parent, grandparent, tenant, kind));
+            .push(Node::new(id, parent_id, grandparent, tenant, kind));
         self.first_child.push(NONE);
         self.next_sibling.push(NONE);
-        if parent != NONE {
-            self.link_child(parent, id);
+        if let Some(parent) = parent {
+            self.link_child(parent, ResourceId(id));
         }
-        id
+        ResourceId(id)
+    }
+
+    /// The parent of resource `id`: `None` for a tenant root, and for an
+    /// id that names no resource.
+    fn parent_of(&self, ResourceId(id): ResourceId) -> Option<ResourceId> {
+        let parent = self.nodes.get(id as usize)?.parent;
+        (parent != NONE).then_some(ResourceId(parent))
     }
 
     /// Moves resource `id` below `parent`: its grandparent link, its
     /// children's (whose grandparent is now `parent`), and both child lists.
-    pub(crate) fn set_parent(&mut self, id: u32, parent: u32) -> Result<(), Missing> {
-        let old = self.nodes.get(id as usize).ok_or(Missing)?.parent;
-        if self.nodes.get(parent as usize).is_none() {
+    pub(crate) fn set_parent(&mut self, id: ResourceId, parent: ResourceId) -> Result<(), Missing> {
+        if self.nodes.get(id.0 as usize).is_none() || self.nodes.get(parent.0 as usize).is_none() {
             return Err(Missing);
         }
-        let grandparent = grandparent(&self.nodes, parent);
-        if let Some(node) = self.nodes.get_mut(id as usize) {
-            node.parent = parent;
+        let old = self.parent_of(id);
+        let grandparent = grandparent(&self.nodes, parent.0);
+        if let Some(node) = self.nodes.get_mut(id.0 as usize) {
+            node.parent = parent.0;
             node.grandparent = grandparent;
         }
-        let children: smallvec::SmallVec<[u32; 16]> = self.children(id).collect();
+        let children: smallvec::SmallVec<[u32; 16]> = self.children(id.0).collect();
         for child in children {
             if let Some(node) = self.nodes.get_mut(child as usize) {
-                node.grandparent = parent;
+                node.grandparent = parent.0;
             }
         }
-        self.unlink_child(old, id);
+        if let Some(old) = old {
+            self.unlink_child(old, id);
+        }
         self.link_child(parent, id);
         Ok(())
     }
@@ -463,14 +501,12 @@ impl Policy {
     /// Removes the resources of `subtree` (`root` and everything below it,
     /// as [`Policy::subtree`] lists them): each loses its grants, tenant,
     /// place in the tree and name; ids are never reused.
-    pub(crate) fn remove_subtree(&mut self, root: u32, subtree: &[u32]) {
-        let parent = self
-            .nodes
-            .get(root as usize)
-            .map_or(NONE, |node| node.parent);
-        self.unlink_child(parent, root);
+    pub(crate) fn remove_subtree(&mut self, root: ResourceId, subtree: &[u32]) {
+        if let Some(parent) = self.parent_of(root) {
+            self.unlink_child(parent, root);
+        }
         for &node in subtree {
-            self.set_node_run(node, &[]);
+            self.set_node_run(ResourceId(node), &[]);
             if let Some(record) = self.nodes.get_mut(node as usize) {
                 record.tenant = REMOVED;
                 record.parent = NONE;
@@ -486,20 +522,24 @@ impl Policy {
     }
 
     /// Sets a resource's labels.
-    pub(crate) fn set_resource_labels(&mut self, id: u32, labels: Labels) -> Result<(), Missing> {
+    pub(crate) fn set_resource_labels(
+        &mut self,
+        ResourceId(id): ResourceId,
+        labels: Labels,
+    ) -> Result<(), Missing> {
         let slot = self.labels.get_mut(id as usize).ok_or(Missing)?;
         *slot = labels;
         Ok(())
     }
 
     /// Marks key `id` revoked; answers whether it was already.
-    pub(crate) fn revoke_key(&mut self, id: u32) -> Result<bool, Missing> {
+    pub(crate) fn revoke_key(&mut self, KeyId(id): KeyId) -> Result<bool, Missing> {
         let record = self.keys.get_mut(id as usize).ok_or(Missing)?;
         Ok(core::mem::replace(&mut record.revoked, true))
     }
 
     /// Marks link `id` revoked; answers whether it was already.
-    pub(crate) fn revoke_link(&mut self, id: u32) -> Result<bool, Missing> {
+    pub(crate) fn revoke_link(&mut self, LinkId(id): LinkId) -> Result<bool, Missing> {
         let record = self.links.get_mut(id as usize).ok_or(Missing)?;
         Ok(core::mem::replace(&mut record.revoked, true))
     }
@@ -527,7 +567,7 @@ impl Policy {
     }
 
     /// Role `id` gives nothing any more (its grants were revoked first).
-    pub(crate) fn clear_role(&mut self, id: u32) -> Result<(), Missing> {
+    pub(crate) fn clear_role(&mut self, RoleId(id): RoleId) -> Result<(), Missing> {
         let flat = self.roles.get_mut(id as usize).ok_or(Missing)?;
         *flat = [Permissions::empty(); ResourceKind::COUNT];
         Ok(())
@@ -538,14 +578,14 @@ impl Policy {
     /// [`MAX_TEAMS_PER_USER`]), without grants of its own; returns its id.
     pub(crate) fn push_user(
         &mut self,
-        tenant: u32,
+        ResourceId(tenant): ResourceId,
         user_type: UserType,
         channels: Channels,
         status: Status,
         labels: Labels,
         teams: &[u32],
-    ) -> u32 {
-        let id = id_at(self.users.len());
+    ) -> UserId {
+        let id = UserId(id_at(self.users.len()));
         self.users.push(UserRecord::new(
             tenant,
             0,
@@ -557,20 +597,20 @@ impl Policy {
         ));
         self.set_user_status(id, status);
         self.set_user_labels(id, labels);
-        self.set_user_teams(id as usize, teams);
+        self.set_user_teams(id, teams);
         id
     }
 
     /// Adds the next API key; returns its id.
-    pub(crate) fn push_key(&mut self, key: KeyRecord) -> u32 {
-        let id = id_at(self.keys.len());
+    pub(crate) fn push_key(&mut self, key: KeyRecord) -> KeyId {
+        let id = KeyId(id_at(self.keys.len()));
         self.keys.push(key);
         id
     }
 
     /// Adds the next public link; returns its id.
-    pub(crate) fn push_link(&mut self, link: LinkRecord) -> u32 {
-        let id = id_at(self.links.len());
+    pub(crate) fn push_link(&mut self, link: LinkRecord) -> LinkId {
+        let id = LinkId(id_at(self.links.len()));
         self.links.push(link);
         id
     }
