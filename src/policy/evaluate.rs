@@ -798,9 +798,11 @@ impl Policy {
             .unwrap_or_else(Labels::empty)
     }
 
-    /// What `role` gives on resources of the kind with index `kind`.
+    /// What `role` gives on resources of the kind with index `kind`: its
+    /// own rules and every inherited role's, flattened at build (nothing
+    /// for an unknown role or kind).
     #[inline(always)]
-    fn role_permissions(&self, role: u32, kind: usize) -> Permissions {
+    pub(crate) fn role_permissions(&self, role: u32, kind: usize) -> Permissions {
         self.roles
             .get(role as usize)
             .and_then(|kinds| kinds.get(kind))
