@@ -201,7 +201,10 @@ impl Visitor<'_, '_> {
 
     /// Applies a group grant if it reaches the subject, of type
     /// `user_type` ([`Audience::reached_by`]).
-    #[inline]
+    // No #[inline] here, on `search` or on `user_grants`: with it (each
+    // copied into every codegen unit) +1.5 instr/request (bare), +15 (team),
+    // +7 (effective) and +26 KB of code; inline(always), as they had, cost
+    // more still (+47 bare for `search` alone); cachegrind, issue 15
     fn visit_entry(&mut self, entry: &GrantEntry, position: u32, user_type: UserTypes) {
         let audience = Audience {
             user_type,
@@ -216,8 +219,7 @@ impl Visitor<'_, '_> {
     }
 
     /// Applies every grant of `principal` in a sorted run.
-    // Not inline(always): that adds 12.5 KB of code, +1 instr/request (team); issue 15
-    #[inline]
+    // No #[inline]: see `visit_entry`.
     fn search(&mut self, run: &[GrantEntry], principal: u32, position: u32, user_type: UserTypes) {
         let first = run.partition_point(|entry| entry.key < principal);
         for entry in run.iter().skip(first) {
@@ -229,8 +231,7 @@ impl Visitor<'_, '_> {
     }
 
     /// Applies the user's own grants at this node.
-    // Not inline(always): that costs +15 instr/request (bare), +3 (team); issue 15
-    #[inline]
+    // No #[inline]: see `visit_entry`.
     fn user_grants(&mut self, grants: &[UserGrant], user: u32) {
         let at = self.at;
         let first = if grants.len() <= LINEAR_RUN {
@@ -277,7 +278,8 @@ impl Walker<'_, '_> {
     /// Applies the grants of node `at`: the user's own grants there, then
     /// its group grants, both skipped when their filters share no bit with
     /// the subject's.
-    // inline(always): +59 instr/request (bare), +52 (team) as plain #[inline]; cachegrind, issue 15
+    // inline(always): as plain #[inline], +66 instr/request (bare), +57 (team),
+    // +77 (effective); cachegrind, issue 15
     #[inline(always)]
     fn visit(&mut self, at: u32, node: &Node) {
         let principals = self.principals;
@@ -394,7 +396,8 @@ impl Policy {
     }
 
     /// Steps 5 to 7 without a reason: every permission that survives.
-    // inline(always): +4 instr/request (`effective` on the random batch) as plain #[inline]; cachegrind, issue 15
+    // inline(always): +2 instr/request (effective) as plain #[inline], authorize
+    // unchanged; cachegrind on the random batch, issue 15
     #[inline(always)]
     fn permissions(
         &self,
@@ -469,7 +472,8 @@ impl Policy {
 
     /// Steps 1 to 4, and the subtree limit of a key or link: who the
     /// subject acts as, or the reason it may not act here at all.
-    // inline(always): +32 instr/request (bare), +30 (team) as plain #[inline]; cachegrind, issue 15
+    // inline(always): as plain #[inline], +24 instr/request (bare), +11 (team),
+    // +33 (effective); cachegrind, issue 15
     #[inline(always)]
     pub(crate) fn context(
         &self,
@@ -538,7 +542,8 @@ impl Policy {
     /// (lifecycle, key or link, channel) before anything about the
     /// resource, then the resource, its tenant, and the subtree limit of a
     /// key or link.
-    // inline(always): +55 instr/request (bare), +50 (team) as plain #[inline]; cachegrind, issue 15
+    // inline(always): as plain #[inline], +53 instr/request (bare), +38 (team),
+    // +53 (effective); cachegrind, issue 15
     #[inline(always)]
     pub(crate) fn place<'p>(
         &'p self,
@@ -636,7 +641,8 @@ impl Policy {
     }
 
     /// The principals an account acts as: itself, its teams, `Everyone`.
-    // inline(always): +51 instr/request (bare), +54 (team) as plain #[inline]; cachegrind, issue 15
+    // inline(always): as plain #[inline], +46 instr/request (bare), +52 (team),
+    // +45 (effective); cachegrind, issue 15
     #[inline(always)]
     fn account_principals<'p>(&'p self, user: u32, record: &UserRecord) -> Principals<'p> {
         let teams = self.teams_of(record);
@@ -707,7 +713,8 @@ impl Policy {
     /// Steps 5 and 6: walk from `resource` to its root, collecting the
     /// subject's grants. `needed` only steers which grants are remembered
     /// for the reason; the permissions collected do not depend on it.
-    // inline(always): +30 instr/request (bare), +27 (team) as plain #[inline]; cachegrind, issue 15
+    // inline(always): as plain #[inline], +28 instr/request (bare), +16 (team),
+    // +30 (effective); cachegrind, issue 15
     #[inline(always)]
     fn walk(&self, context: &Context<'_>, resource: u32, needed: Permissions) -> Walk {
         let mut walker = Walker {
@@ -771,7 +778,8 @@ impl Policy {
     }
 
     /// A node's group grants (teams, `Everyone`, `Public`), sorted by principal.
-    // inline(always): +9 instr/request (bare), +14 (team) as plain #[inline]; cachegrind, issue 15
+    // inline(always): as plain #[inline], +7 instr/request (bare), +10 (team),
+    // +7 (effective); cachegrind, issue 15
     #[inline(always)]
     pub(crate) fn group_grants(&self, node: &Node) -> &[GrantEntry] {
         let start = node.grants_start as usize;
@@ -790,7 +798,8 @@ impl Policy {
     }
 
     /// User `user`'s own grants, sorted by scope.
-    // inline(always): +23 instr/request (bare), +27 (team) as plain #[inline]; cachegrind, issue 15
+    // inline(always): as plain #[inline], +16 instr/request (bare), +19 (team),
+    // +18 (effective); cachegrind, issue 15
     #[inline(always)]
     pub(crate) fn own_grants(&self, user: u32, record: &UserRecord) -> &[UserGrant] {
         let start = record.grants_start as usize;
