@@ -334,7 +334,7 @@ impl Policy {
             return;
         };
         for (kind, permissions) in target.iter_mut().enumerate() {
-            *permissions |= self.role_permissions_of(role, kind);
+            *permissions |= self.role_permissions(role, kind);
         }
     }
 
@@ -455,7 +455,7 @@ impl Policy {
                 || given
                     .iter()
                     .enumerate()
-                    .any(|(kind, &given)| self.role_permissions_of(role, kind).intersects(given))
+                    .any(|(kind, &given)| self.role_permissions(role, kind).intersects(given))
         };
         let mut candidates: Vec<(u32, u32)> = Vec::new();
         if principals.user != NONE {
@@ -685,7 +685,7 @@ impl Policy {
         let mut restored = [Permissions::empty(); ResourceKind::COUNT];
         let add = |restored: &mut Flattened, role: u32| {
             for (kind, permissions) in restored.iter_mut().enumerate() {
-                *permissions |= self.role_permissions_of(role, kind);
+                *permissions |= self.role_permissions(role, kind);
             }
         };
         if grant.effect == Effect::Deny {
@@ -767,7 +767,7 @@ impl Policy {
         }
         // What the override gave itself was held already.
         for (kind, permissions) in restored.iter_mut().enumerate() {
-            *permissions -= self.role_permissions_of(role, kind);
+            *permissions -= self.role_permissions(role, kind);
         }
         restored
     }

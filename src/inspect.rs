@@ -482,7 +482,7 @@ impl<'p> RoleView<'p> {
     /// inherited role's together: what a grant of it gives there.
     #[must_use]
     pub fn allows(&self, kind: ResourceKind) -> Permissions {
-        self.policy.role_permissions_of(self.id, kind.index())
+        self.policy.role_permissions(self.id, kind.index())
     }
 }
 

@@ -220,7 +220,7 @@ impl Subject {
     }
 
     /// The time, [`NO_TIME`] when none was given: what the evaluator compares.
-    #[inline(always)]
+    #[inline]
     pub(crate) const fn clock(&self) -> u64 {
         self.now
     }

@@ -319,14 +319,6 @@ impl Policy {
         crate::policy::rules::role_eligibility(&self.catalog.role_eligible, role)
     }
 
-    pub(crate) fn role_permissions_of(&self, role: u32, kind: usize) -> Permissions {
-        self.roles
-            .get(role as usize)
-            .and_then(|kinds| kinds.get(kind))
-            .copied()
-            .unwrap_or_else(Permissions::empty)
-    }
-
     /// Fails when one more run of `extra` slots would overflow the dense
     /// indices of the run arenas (checked before anything mutates).
     pub(super) fn room(&self, extra: usize) -> Outcome<()> {

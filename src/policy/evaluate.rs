@@ -44,7 +44,7 @@ impl Audience {
     /// role ([`may_hold`](Audience::may_hold)); then, like a deny, only
     /// where its condition holds ([`meets`](Audience::meets)). A user's own
     /// grants were checked eligible when made, so they need only `meets`.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn reached_by(
         self,
         effect: Effect,
@@ -58,7 +58,7 @@ impl Audience {
     /// The half of [`reached_by`](Audience::reached_by) that does not
     /// depend on the resource: eligibility limits who may hold a role, not
     /// who may lose one, so a deny reaches every type.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn may_hold(self, effect: Effect, eligible: UserTypes) -> bool {
         effect == Effect::Deny || eligible.intersects(self.user_type)
     }
@@ -66,7 +66,7 @@ impl Audience {
     /// The half of [`reached_by`](Audience::reached_by) that depends on the
     /// resource: whether `condition` holds for this subject on a resource
     /// labelled `target` (read only for a conditional grant).
-    #[inline(always)]
+    #[inline]
     pub(crate) fn meets(self, condition: Condition, target: impl FnOnce() -> Labels) -> bool {
         condition == Condition::Always || condition.holds(self.labels, target())
     }
@@ -95,7 +95,7 @@ pub(crate) struct Principals<'p> {
 
 impl Principals<'_> {
     /// The subject's type and labels, for [`Audience::reached_by`].
-    #[inline(always)]
+    #[inline]
     pub(crate) fn audience(&self) -> Audience {
         Audience {
             user_type: self.user_type,
@@ -105,7 +105,7 @@ impl Principals<'_> {
 
     /// The principal's position among the subject's (its bit in the override
     /// cut mask), or `None` when the subject is not that principal.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn position(&self, principal: u32) -> Option<u32> {
         // Node runs hold group grants only: no user keys.
         if principal < key::EVERYONE {
@@ -169,7 +169,7 @@ struct Visitor<'w, 'p> {
 impl Visitor<'_, '_> {
     /// Applies one grant of `role` with `effect` held by the subject's
     /// principal `principal` at `position`.
-    #[inline(always)]
+    #[inline]
     fn visit(&mut self, principal: u32, role: u32, effect: Effect, position: u32) {
         let permissions = self.policy.role_permissions(role, self.kind);
         let walk = &mut *self.walk;
@@ -201,7 +201,10 @@ impl Visitor<'_, '_> {
 
     /// Applies a group grant if it reaches the subject, of type
     /// `user_type` ([`Audience::reached_by`]).
-    #[inline(always)]
+    // No #[inline] here, on `search` or on `user_grants`: with it (each
+    // copied into every codegen unit) +1.5 instr/request (bare), +15 (team),
+    // +7 (effective) and +26 KB of code; inline(always), as they had, cost
+    // more still (+47 bare for `search` alone); cachegrind, issue 15
     fn visit_entry(&mut self, entry: &GrantEntry, position: u32, user_type: UserTypes) {
         let audience = Audience {
             user_type,
@@ -216,7 +219,7 @@ impl Visitor<'_, '_> {
     }
 
     /// Applies every grant of `principal` in a sorted run.
-    #[inline(always)]
+    // No #[inline]: see `visit_entry`.
     fn search(&mut self, run: &[GrantEntry], principal: u32, position: u32, user_type: UserTypes) {
         let first = run.partition_point(|entry| entry.key < principal);
         for entry in run.iter().skip(first) {
@@ -228,7 +231,7 @@ impl Visitor<'_, '_> {
     }
 
     /// Applies the user's own grants at this node.
-    #[inline(always)]
+    // No #[inline]: see `visit_entry`.
     fn user_grants(&mut self, grants: &[UserGrant], user: u32) {
         let at = self.at;
         let first = if grants.len() <= LINEAR_RUN {
@@ -275,6 +278,8 @@ impl Walker<'_, '_> {
     /// Applies the grants of node `at`: the user's own grants there, then
     /// its group grants, both skipped when their filters share no bit with
     /// the subject's.
+    // inline(always): as plain #[inline], +66 instr/request (bare), +57 (team),
+    // +77 (effective); cachegrind, issue 15
     #[inline(always)]
     fn visit(&mut self, at: u32, node: &Node) {
         let principals = self.principals;
@@ -374,7 +379,7 @@ impl Policy {
     /// [`effective`](Policy::effective), with roles read for `kind` instead
     /// of the resource's own kind when given: what the subject holds at
     /// `resource` over resources of `kind` below it.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn effective_with_kind(
         &self,
         subject: &Subject,
@@ -391,6 +396,8 @@ impl Policy {
     }
 
     /// Steps 5 to 7 without a reason: every permission that survives.
+    // inline(always): +2 instr/request (effective) as plain #[inline], authorize
+    // unchanged; cachegrind on the random batch, issue 15
     #[inline(always)]
     fn permissions(
         &self,
@@ -465,6 +472,8 @@ impl Policy {
 
     /// Steps 1 to 4, and the subtree limit of a key or link: who the
     /// subject acts as, or the reason it may not act here at all.
+    // inline(always): as plain #[inline], +24 instr/request (bare), +11 (team),
+    // +33 (effective); cachegrind, issue 15
     #[inline(always)]
     pub(crate) fn context(
         &self,
@@ -478,7 +487,7 @@ impl Policy {
     /// Step 1 for the subject: the records it stands for, or
     /// `UnknownSubject`. Every other check needs the resource and runs in
     /// [`place`](Policy::place), in order.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn prepare(&self, subject: &Subject) -> Result<Prepared<'_>, Reason> {
         let now = subject.clock();
         match subject.credential() {
@@ -533,6 +542,8 @@ impl Policy {
     /// (lifecycle, key or link, channel) before anything about the
     /// resource, then the resource, its tenant, and the subtree limit of a
     /// key or link.
+    // inline(always): as plain #[inline], +53 instr/request (bare), +38 (team),
+    // +53 (effective); cachegrind, issue 15
     #[inline(always)]
     pub(crate) fn place<'p>(
         &'p self,
@@ -630,6 +641,8 @@ impl Policy {
     }
 
     /// The principals an account acts as: itself, its teams, `Everyone`.
+    // inline(always): as plain #[inline], +46 instr/request (bare), +52 (team),
+    // +45 (effective); cachegrind, issue 15
     #[inline(always)]
     fn account_principals<'p>(&'p self, user: u32, record: &UserRecord) -> Principals<'p> {
         let teams = self.teams_of(record);
@@ -647,7 +660,7 @@ impl Policy {
     }
 
     /// An account's type and labels.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn audience_of(&self, user: u32, record: &UserRecord) -> Audience {
         Audience {
             user_type: record.user_types(),
@@ -655,7 +668,7 @@ impl Policy {
         }
     }
 
-    #[inline(always)]
+    #[inline]
     fn node(&self, resource: ResourceId) -> Result<&Node, Reason> {
         self.nodes
             .get(resource.0 as usize)
@@ -700,6 +713,8 @@ impl Policy {
     /// Steps 5 and 6: walk from `resource` to its root, collecting the
     /// subject's grants. `needed` only steers which grants are remembered
     /// for the reason; the permissions collected do not depend on it.
+    // inline(always): as plain #[inline], +28 instr/request (bare), +16 (team),
+    // +30 (effective); cachegrind, issue 15
     #[inline(always)]
     fn walk(&self, context: &Context<'_>, resource: u32, needed: Permissions) -> Walk {
         let mut walker = Walker {
@@ -763,6 +778,8 @@ impl Policy {
     }
 
     /// A node's group grants (teams, `Everyone`, `Public`), sorted by principal.
+    // inline(always): as plain #[inline], +7 instr/request (bare), +10 (team),
+    // +7 (effective); cachegrind, issue 15
     #[inline(always)]
     pub(crate) fn group_grants(&self, node: &Node) -> &[GrantEntry] {
         let start = node.grants_start as usize;
@@ -772,7 +789,7 @@ impl Policy {
     }
 
     /// A user's teams, sorted.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn teams_of(&self, record: &UserRecord) -> &[u32] {
         let start = record.teams_start as usize;
         self.user_teams
@@ -781,6 +798,8 @@ impl Policy {
     }
 
     /// User `user`'s own grants, sorted by scope.
+    // inline(always): as plain #[inline], +16 instr/request (bare), +19 (team),
+    // +18 (effective); cachegrind, issue 15
     #[inline(always)]
     pub(crate) fn own_grants(&self, user: u32, record: &UserRecord) -> &[UserGrant] {
         let start = record.grants_start as usize;
@@ -798,9 +817,11 @@ impl Policy {
             .unwrap_or_else(Labels::empty)
     }
 
-    /// What `role` gives on resources of the kind with index `kind`.
-    #[inline(always)]
-    fn role_permissions(&self, role: u32, kind: usize) -> Permissions {
+    /// What `role` gives on resources of the kind with index `kind`: its
+    /// own rules and every inherited role's, flattened at build (nothing
+    /// for an unknown role or kind).
+    #[inline]
+    pub(crate) fn role_permissions(&self, role: u32, kind: usize) -> Permissions {
         self.roles
             .get(role as usize)
             .and_then(|kinds| kinds.get(kind))
@@ -867,7 +888,7 @@ fn expired(now: u64, expired_reason: Reason) -> Reason {
 /// A user's status and labels, kept partly beside the user records.
 impl Policy {
     /// Step 2 for an account: only `Active` may act.
-    #[inline(always)]
+    #[inline]
     fn lifecycle(&self, user: u32, record: &UserRecord, now: u64) -> Result<(), Reason> {
         match record.state() {
             State::Active => Ok(()),
@@ -888,7 +909,7 @@ impl Policy {
     }
 
     /// A user's labels.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn user_labels_of(&self, user: u32) -> Labels {
         self.user_labels
             .get(user as usize)

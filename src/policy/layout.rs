@@ -303,7 +303,7 @@ impl Traits {
             .with(Traits::CHANNELS, u16::from(channels.bits()))
     }
 
-    #[inline(always)]
+    #[inline]
     fn get(self, (shift, mask): (u16, u16)) -> u16 {
         (self.0 >> shift) & mask
     }
@@ -313,7 +313,7 @@ impl Traits {
         Traits(self.0 & !(mask << shift) | (value & mask) << shift)
     }
 
-    #[inline(always)]
+    #[inline]
     fn teams(self) -> usize {
         usize::from(self.get(Traits::TEAMS))
     }
@@ -328,7 +328,7 @@ impl Traits {
         )
     }
 
-    #[inline(always)]
+    #[inline]
     fn state(self) -> State {
         match self.get(Traits::STATE) {
             0 => State::Invited,
@@ -338,7 +338,7 @@ impl Traits {
         }
     }
 
-    #[inline(always)]
+    #[inline]
     fn user_type(self) -> UserType {
         // Only `new` writes these bits; the fallback is the type that can
         // never log in.
@@ -350,12 +350,12 @@ impl Traits {
 
     /// The one-element set of [`user_type`](Traits::user_type), without
     /// going through the enum (empty for the two values never written).
-    #[inline(always)]
+    #[inline]
     fn user_types(self) -> UserTypes {
         UserTypes::from_bits_truncate(1 << self.get(Traits::TYPE))
     }
 
-    #[inline(always)]
+    #[inline]
     fn channels(self) -> Channels {
         // A 4-bit field: the cast keeps every bit of it.
         Channels::from_bits_truncate(self.get(Traits::CHANNELS) as u8)
@@ -363,7 +363,7 @@ impl Traits {
 }
 
 /// How many grants of its own user `user` (whose record is `record`) holds.
-#[inline(always)]
+#[inline]
 pub(crate) fn own_grant_count(
     record: &UserRecord,
     long_runs: &BTreeMap<u32, u32>,
@@ -412,7 +412,7 @@ impl UserRecord {
     }
 
     /// How many teams the user is in.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn teams_len(&self) -> usize {
         self.traits.teams()
     }
@@ -421,7 +421,7 @@ impl UserRecord {
         self.traits = self.traits.with_teams(teams);
     }
 
-    #[inline(always)]
+    #[inline]
     pub(crate) fn state(&self) -> State {
         self.traits.state()
     }
@@ -430,19 +430,19 @@ impl UserRecord {
         self.traits = self.traits.with(Traits::STATE, state as u16);
     }
 
-    #[inline(always)]
+    #[inline]
     pub(crate) fn user_type(&self) -> UserType {
         self.traits.user_type()
     }
 
     /// [`user_type`](UserRecord::user_type) as a one-element set.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn user_types(&self) -> UserTypes {
         self.traits.user_types()
     }
 
     /// The channels the user may use.
-    #[inline(always)]
+    #[inline]
     pub(crate) fn channels(&self) -> Channels {
         self.traits.channels()
     }
