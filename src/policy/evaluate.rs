@@ -495,7 +495,7 @@ impl Policy {
                 let record = self
                     .users
                     .get(user as usize)
-                    .filter(|record| record.tenant != REMOVED)
+                    .filter(|record| record.is_live())
                     .ok_or(Reason::UnknownSubject)?;
                 Ok(Prepared::Account {
                     user,
@@ -527,7 +527,7 @@ impl Policy {
                 let link = self
                     .links
                     .get(index as usize)
-                    .filter(|link| link.resource != REMOVED)
+                    .filter(|link| link.is_live())
                     .ok_or(Reason::UnknownSubject)?;
                 Ok(Prepared::Link {
                     link,
@@ -672,7 +672,7 @@ impl Policy {
     fn node(&self, resource: ResourceId) -> Result<&Node, Reason> {
         self.nodes
             .get(resource.0 as usize)
-            .filter(|node| node.tenant != REMOVED)
+            .filter(|node| node.is_live())
             .ok_or(Reason::UnknownResource)
     }
 
