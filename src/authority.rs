@@ -28,7 +28,7 @@ use crate::directory::{TeamId, UserId, UserTypes};
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
-use crate::policy::{key, Context, GrantEntry, Node, Policy, Principals, LINEAR_RUN};
+use crate::policy::{principal_key, Context, GrantEntry, Node, Policy, Principals, LINEAR_RUN};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::Flattened;
 use crate::subject::Subject;
@@ -51,12 +51,12 @@ fn restricts(effect: Effect) -> bool {
 /// `Everyone`, for a user or a key.
 fn group_keys(principals: &Principals<'_>, mut each: impl FnMut(u32)) {
     if principals.public {
-        each(key::PUBLIC);
+        each(principal_key::PUBLIC);
     } else {
         for &team in principals.teams {
-            each(key::TEAM | team);
+            each(principal_key::TEAM | team);
         }
-        each(key::EVERYONE);
+        each(principal_key::EVERYONE);
     }
 }
 
@@ -264,7 +264,7 @@ impl Policy {
         match first {
             Some((at, principal)) => Err(Reason::RestrictedBelow {
                 at: ResourceId(at),
-                principal: key::unpack(principal),
+                principal: principal_key::unpack(principal),
             }),
             None => Ok(()),
         }
@@ -635,9 +635,9 @@ impl Policy {
         };
         let principals = &context.principals;
         match principal {
-            // The raw index, not `key::pack` (which keeps its low bits only,
+            // The raw index, not `principal_key::pack` (which keeps its low bits only,
             // so a made-up id past them would pass for another user).
-            Principal::User(UserId(user)) => principals.user == key::USER | user,
+            Principal::User(UserId(user)) => principals.user == principal_key::USER | user,
             Principal::Team(TeamId(team)) => !principals.public && principals.teams.contains(&team),
             Principal::Everyone => !principals.public,
             Principal::Public => principals.public,
@@ -659,7 +659,7 @@ impl Policy {
             }
             principal => {
                 let node = self.nodes.get(scope as usize)?;
-                let key = key::pack(principal);
+                let key = principal_key::pack(principal);
                 self.group_grants(node)
                     .iter()
                     .find(|e| e.key == key && e.role == role && e.effect == grant.effect)
@@ -696,7 +696,7 @@ impl Policy {
         // An override: the same principal's grants above, for the types it
         // is open to, each up to the first unconditional override open to
         // that type (which cuts everything above it for them anyway).
-        let key = key::pack(grant.principal);
+        let key = principal_key::pack(grant.principal);
         let tenant = self.tenant_of_node(grant.scope.0);
         let (own, mut open, mut exact) = match grant.principal {
             Principal::User(UserId(user)) => match self.users.get(user as usize) {

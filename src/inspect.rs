@@ -18,7 +18,9 @@ use crate::directory::{Channels, KeyId, LinkId, Status, TeamId, UserId, UserType
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::{Condition, Labels};
 use crate::permission::Permissions;
-use crate::policy::{key, KeyRecord, LinkRecord, Node, Policy, UserRecord, NONE, REMOVED};
+use crate::policy::{
+    principal_key, KeyRecord, LinkRecord, Node, Policy, UserRecord, NONE, REMOVED,
+};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Role, RoleId};
 
@@ -296,7 +298,7 @@ impl<'p> ResourceView<'p> {
             .group_grants(self.node)
             .iter()
             .filter_map(move |entry| {
-                let principal = key::unpack(entry.key);
+                let principal = principal_key::unpack(entry.key);
                 let live = match principal {
                     Principal::User(user) => policy.user_is_live(user.0),
                     Principal::Team(team) => policy.team_is_live(team.0),

@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 
 use crate::error::{Entity, Problem, Problems};
 use crate::names::{HashSeed, NameTable, TextFull};
-use crate::policy::{id_at, key, Catalog, MAX_ENTITIES};
+use crate::policy::{id_at, principal_key, Catalog, MAX_ENTITIES};
 
 use super::PolicyBuilder;
 
@@ -79,7 +79,7 @@ impl PolicyBuilder {
             seed,
             self.users.iter().map(|u| &u.name),
             Entity::User,
-            key::MAX_INDEX,
+            principal_key::MAX_INDEX,
             &is_removed,
             problems,
         );
@@ -87,7 +87,7 @@ impl PolicyBuilder {
             seed,
             self.teams.iter().map(|t| &t.0),
             Entity::Team,
-            key::MAX_INDEX,
+            principal_key::MAX_INDEX,
             &is_removed,
             problems,
         );

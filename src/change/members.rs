@@ -9,7 +9,9 @@ use crate::error::{ChangeProblem, Entity};
 use crate::policy::rules::{
     crosses_tenants, may_hold, seat_for, seats_used, too_many_teams, user_channels,
 };
-use crate::policy::{key, KeyRecord, LinkRecord, Policy, MAX_ENTITIES, MAX_TEAMS_PER_USER, NONE};
+use crate::policy::{
+    principal_key, KeyRecord, LinkRecord, Policy, MAX_ENTITIES, MAX_TEAMS_PER_USER, NONE,
+};
 use crate::resource::ResourceId;
 
 use super::apply::*;
@@ -20,15 +22,24 @@ impl Policy {
     pub(super) fn add_team(&mut self, name: &str, tenant: &str) -> Outcome<()> {
         fresh(&self.catalog.teams, Entity::Team, name)?;
         let tenant = self.tenant_root(tenant)?;
-        next_id(self.catalog.teams.len(), Entity::Team, key::MAX_INDEX)?;
-        remember(&mut self.catalog.teams, Entity::Team, name, key::MAX_INDEX)?;
+        next_id(
+            self.catalog.teams.len(),
+            Entity::Team,
+            principal_key::MAX_INDEX,
+        )?;
+        remember(
+            &mut self.catalog.teams,
+            Entity::Team,
+            name,
+            principal_key::MAX_INDEX,
+        )?;
         self.catalog.team_tenants.push(tenant);
         Ok(())
     }
 
     pub(super) fn add_user(&mut self, user: &User) -> Outcome<()> {
         fresh(&self.catalog.users, Entity::User, &user.name)?;
-        let id = next_id(self.users.len(), Entity::User, key::MAX_INDEX)?;
+        let id = next_id(self.users.len(), Entity::User, principal_key::MAX_INDEX)?;
         let tenant = self.tenant_root(&user.tenant)?;
         let channels = user_channels(user.user_type, user.channels).map_err(|beyond| {
             ChangeProblem::ChannelsNotAllowed {
@@ -59,7 +70,7 @@ impl Policy {
             &mut self.catalog.users,
             Entity::User,
             &user.name,
-            key::MAX_INDEX,
+            principal_key::MAX_INDEX,
         )?;
         let pushed = self.push_user(
             ResourceId(tenant),
@@ -93,7 +104,7 @@ impl Policy {
         {
             return Ok(());
         }
-        let team_key = key::TEAM | team_id;
+        let team_key = principal_key::TEAM | team_id;
         for entry in self.grants_live() {
             if entry.key == team_key && !may_hold(user_type, entry.effect, entry.eligible) {
                 let role = self

@@ -10,7 +10,9 @@ use crate::directory::{KeyId, LinkId, UserId, UserType, UserTypes};
 use crate::error::{ChangeProblem, Entity, Problems};
 use crate::grant::{Effect, Principal};
 use crate::policy::rules::{may_hold, role_eligibility};
-use crate::policy::{id_at, key, GrantEntry, Missing, Policy, UserGrant, MAX_ENTITIES, NONE};
+use crate::policy::{
+    id_at, principal_key, GrantEntry, Missing, Policy, UserGrant, MAX_ENTITIES, NONE,
+};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Role, RoleId, TeamTypes};
 
@@ -244,7 +246,7 @@ impl Policy {
             if entry.effect == Effect::Deny || !is_narrowed(entry.role) {
                 continue;
             }
-            match key::unpack(entry.key) {
+            match principal_key::unpack(entry.key) {
                 Principal::Team(team) => {
                     let types = team_types.get_or_insert_with(|| self.team_types());
                     if let Some((member, user_type)) =

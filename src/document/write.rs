@@ -18,7 +18,7 @@ use crate::grant::{Grantee, Principal};
 use crate::inspect::ids;
 use crate::names::NameTable;
 use crate::permission::Permissions;
-use crate::policy::{key, Policy};
+use crate::policy::{principal_key, Policy};
 
 /// Documents out.
 impl Policy {
@@ -207,7 +207,11 @@ impl Writer<'_> {
                     effect: grant.effect,
                     when,
                 };
-                (grant.scope.0, key::pack(grant.principal), document)
+                (
+                    grant.scope.0,
+                    principal_key::pack(grant.principal),
+                    document,
+                )
             })
             .collect();
         // Stable: a principal's grants on one scope keep their compiled

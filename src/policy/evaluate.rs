@@ -108,8 +108,8 @@ impl Principals<'_> {
     #[inline]
     pub(crate) fn position(&self, principal: u32) -> Option<u32> {
         // Node runs hold group grants only: no user keys.
-        if principal < key::EVERYONE {
-            let team = principal & key::INDEX_MASK;
+        if principal < principal_key::EVERYONE {
+            let team = principal & principal_key::INDEX_MASK;
             // At most MAX_TEAMS_PER_USER teams, checked at build: fits.
             let found = if self.teams.len() <= 8 {
                 self.teams.iter().position(|&t| t == team)
@@ -117,7 +117,7 @@ impl Principals<'_> {
                 self.teams.binary_search(&team).ok()
             };
             found.map(|i| 2 + i as u32)
-        } else if principal == key::EVERYONE {
+        } else if principal == principal_key::EVERYONE {
             (!self.public).then_some(1)
         } else {
             self.public.then_some(0)
@@ -125,9 +125,10 @@ impl Principals<'_> {
     }
 }
 
-/// What one walk from a resource to its root found.
+/// What one walk from a resource to its root found: [`WalkUp`] fills it,
+/// node by node through [`NodeGrants`].
 #[derive(Clone, Copy)]
-struct Walk {
+struct Findings {
     /// Permissions from every counted allow and override grant.
     allow: Permissions,
     /// Permissions removed by deny grants.
@@ -148,10 +149,10 @@ struct Walk {
     denied: (u32, u32),
 }
 
-/// Applies the grants of one node to a [`Walk`].
-struct Visitor<'w, 'p> {
+/// Applies the grants of one node to a [`Findings`].
+struct NodeGrants<'w, 'p> {
     policy: &'p Policy,
-    walk: &'w mut Walk,
+    walk: &'w mut Findings,
     kind: usize,
     needed: Permissions,
     /// The node being visited.
@@ -166,7 +167,7 @@ struct Visitor<'w, 'p> {
     labels: Labels,
 }
 
-impl Visitor<'_, '_> {
+impl NodeGrants<'_, '_> {
     /// Applies one grant of `role` with `effect` held by the subject's
     /// principal `principal` at `position`.
     #[inline]
@@ -261,20 +262,20 @@ impl Visitor<'_, '_> {
 }
 
 /// One walk from a resource up to its root ([`Policy::walk`]).
-struct Walker<'p, 'c> {
+struct WalkUp<'p, 'c> {
     policy: &'p Policy,
     principals: &'c Principals<'p>,
     kind: usize,
     needed: Permissions,
     /// The resource asked about.
     resource: u32,
-    walk: Walk,
+    walk: Findings,
     /// Bit i set: principal i was cut by an override below the nodes
     /// visited next.
     cut: u128,
 }
 
-impl Walker<'_, '_> {
+impl WalkUp<'_, '_> {
     /// Applies the grants of node `at`: the user's own grants there, then
     /// its group grants, both skipped when their filters share no bit with
     /// the subject's.
@@ -286,7 +287,7 @@ impl Walker<'_, '_> {
         let own = principals.scope_filter & (1u64 << node.scope_bit) != 0;
         let group = node.filter & principals.filter != 0;
         if own || group {
-            let mut visitor = Visitor {
+            let mut visitor = NodeGrants {
                 policy: self.policy,
                 walk: &mut self.walk,
                 kind: self.kind,
@@ -325,19 +326,19 @@ impl Walker<'_, '_> {
                     .get(usize::from(node.wide))
                     .unwrap_or(&[u64::MAX; 4]);
                 let mut search = |principal: u32, position: u32| {
-                    if key::wide_contains(wide, principal) {
+                    if principal_key::wide_contains(wide, principal) {
                         visitor.search(run, principal, position, user_type);
                     }
                 };
                 // In key order, as a scan would visit them: teams
                 // (sorted), then Everyone, so both name the same grant.
                 if principals.public {
-                    search(key::PUBLIC, 0);
+                    search(principal_key::PUBLIC, 0);
                 } else {
                     for (i, team) in principals.teams.iter().enumerate() {
-                        search(key::TEAM | team, 2 + i as u32);
+                        search(principal_key::TEAM | team, 2 + i as u32);
                     }
-                    search(key::EVERYONE, 1);
+                    search(principal_key::EVERYONE, 1);
                 }
             }
             self.cut |= visitor.cut_here;
@@ -439,7 +440,7 @@ impl Policy {
             let (principal, at) = walk.denied;
             return Reason::Denied {
                 at: ResourceId(at),
-                principal: key::unpack(principal),
+                principal: principal_key::unpack(principal),
             };
         }
         // Step 7: ceilings.
@@ -464,7 +465,7 @@ impl Policy {
         // so some counted grant intersected `needed`.
         let (principal, scope, role) = walk.granted;
         Reason::Granted {
-            principal: key::unpack(principal),
+            principal: principal_key::unpack(principal),
             scope: ResourceId(scope),
             role: RoleId(role),
         }
@@ -628,7 +629,7 @@ impl Policy {
                         scope_filter: 0,
                         teams: &[],
                         public: true,
-                        filter: key::filter_bit(key::PUBLIC),
+                        filter: principal_key::filter_bit(principal_key::PUBLIC),
                         user_type: UserTypes::PUBLIC,
                         labels: Labels::empty(),
                     },
@@ -648,7 +649,7 @@ impl Policy {
         let teams = self.teams_of(record);
         let grants = self.own_grants(user, record);
         Principals {
-            user: key::USER | user,
+            user: principal_key::USER | user,
             grants,
             scope_filter: record.scope_filter,
             teams,
@@ -716,14 +717,14 @@ impl Policy {
     // inline(always): as plain #[inline], +28 instr/request (bare), +16 (team),
     // +30 (effective); cachegrind, issue 15
     #[inline(always)]
-    fn walk(&self, context: &Context<'_>, resource: u32, needed: Permissions) -> Walk {
-        let mut walker = Walker {
+    fn walk(&self, context: &Context<'_>, resource: u32, needed: Permissions) -> Findings {
+        let mut walker = WalkUp {
             policy: self,
             principals: &context.principals,
             kind: context.kind.index(),
             needed,
             resource,
-            walk: Walk {
+            walk: Findings {
                 allow: Permissions::empty(),
                 deny: Permissions::empty(),
                 lost: Permissions::empty(),

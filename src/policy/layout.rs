@@ -22,7 +22,7 @@ pub(crate) const REMOVED: u32 = NONE - 1;
 
 /// How many resources, roles, API keys or public links a policy may hold:
 /// their ids stay below [`REMOVED`], the first sentinel. (Users and teams
-/// are fewer, [`key::MAX_INDEX`], to fit a principal key.)
+/// are fewer, [`principal_key::MAX_INDEX`], to fit a principal key.)
 pub(crate) const MAX_ENTITIES: usize = REMOVED as usize;
 
 /// How many teams one user may be in: a decision tracks overrides per
@@ -46,7 +46,7 @@ pub(crate) fn id_at(index: usize) -> u32 {
 
 /// Principals are packed into one `u32`: a 2-bit tag above a 30-bit index.
 /// Sorting by the packed key groups a node's grants by principal.
-pub(crate) mod key {
+pub(crate) mod principal_key {
     use crate::directory::{TeamId, UserId};
     use crate::grant::Principal;
 
@@ -125,7 +125,7 @@ pub(crate) struct Node {
     /// first [`NO_WIDE`] long ones, searched without one) [`NO_WIDE`].
     pub(crate) wide: u16,
     pub(crate) kind: ResourceKind,
-    /// This node's bit in users' scope filters ([`key::filter_shift`] of its id).
+    /// This node's bit in users' scope filters ([`principal_key::filter_shift`] of its id).
     pub(crate) scope_bit: u8,
 }
 
@@ -136,7 +136,7 @@ pub(crate) struct GrantEntry {
     pub(crate) key: u32,
     pub(crate) effect: Effect,
     pub(crate) role: u32,
-    /// `key::filter_shift(key)`, kept to spare a multiply per entry.
+    /// `principal_key::filter_shift(key)`, kept to spare a multiply per entry.
     pub(crate) filter_bit: u8,
     /// Who may hold the role: an `Everyone` grant of a role limited to some
     /// user types reaches only members of those types.
@@ -162,7 +162,7 @@ pub(crate) const fn grant_identity(
     role: u32,
     effect: Effect,
 ) -> GrantIdentity {
-    (scope, key::pack(principal), effect, role)
+    (scope, principal_key::pack(principal), effect, role)
 }
 
 impl Node {
@@ -192,7 +192,7 @@ impl Node {
             grants_len: 0,
             wide: NO_WIDE,
             kind,
-            scope_bit: key::filter_shift(id),
+            scope_bit: principal_key::filter_shift(id),
         }
     }
 }
@@ -209,12 +209,12 @@ impl GrantEntry {
         eligible: UserTypes,
         condition: Condition,
     ) -> GrantEntry {
-        let key = key::pack(principal);
+        let key = principal_key::pack(principal);
         GrantEntry {
             key,
             effect,
             role,
-            filter_bit: key::filter_shift(key),
+            filter_bit: principal_key::filter_shift(key),
             eligible,
             condition,
         }
@@ -223,7 +223,12 @@ impl GrantEntry {
     /// This grant's identity, on the node `scope` whose run holds it.
     #[inline]
     pub(crate) fn identity(&self, scope: u32) -> GrantIdentity {
-        grant_identity(key::unpack(self.key), scope, self.role, self.effect)
+        grant_identity(
+            principal_key::unpack(self.key),
+            scope,
+            self.role,
+            self.effect,
+        )
     }
 }
 

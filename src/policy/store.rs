@@ -43,7 +43,7 @@ use super::*;
 fn set_wide_filter(filters: &mut Vec<[u64; 4]>, node: &mut Node, run: &[GrantEntry]) {
     let mut wide = [0u64; 4];
     for entry in run {
-        let (word, bit) = key::wide_bit(entry.key);
+        let (word, bit) = principal_key::wide_bit(entry.key);
         if let Some(w) = wide.get_mut(word) {
             *w |= bit;
         }
@@ -81,11 +81,10 @@ fn set_own_grant_count(
 
 /// The filter bits of a user in `teams`: its teams' and `Everyone`'s.
 pub(super) fn team_filter(teams: &[u32]) -> u64 {
-    teams
-        .iter()
-        .fold(key::filter_bit(key::EVERYONE), |filter, &team| {
-            filter | key::filter_bit(key::TEAM | team)
-        })
+    teams.iter().fold(
+        principal_key::filter_bit(principal_key::EVERYONE),
+        |filter, &team| filter | principal_key::filter_bit(principal_key::TEAM | team),
+    )
 }
 
 /// Gives `node` the summaries of its run `entries` of group grants: its
@@ -113,7 +112,7 @@ pub(super) fn summarise_own_run(
 ) {
     set_own_grant_count(record, long_runs, user, grants.len());
     record.scope_filter = grants.iter().fold(0, |filter, grant| {
-        filter | 1 << key::filter_shift(grant.scope)
+        filter | 1 << principal_key::filter_shift(grant.scope)
     });
 }
 
@@ -278,7 +277,7 @@ impl Policy {
                 self.set_user_teams(UserId(id_at(user)), &kept);
             }
         }
-        let team_key = key::TEAM | id;
+        let team_key = principal_key::TEAM | id;
         for node in 0..self.nodes.len() {
             let Some(record) = self.nodes.get(node) else {
                 continue;

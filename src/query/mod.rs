@@ -14,7 +14,7 @@ use crate::directory::{Channel, KeyId, Status, TeamId, UserId};
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
-use crate::policy::{id_at, key, Audience, GrantEntry, Policy, UserRecord, NONE};
+use crate::policy::{id_at, principal_key, Audience, GrantEntry, Policy, UserRecord, NONE};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::RoleId;
 use crate::subject::Subject;
@@ -673,7 +673,7 @@ impl Policy {
                 continue;
             };
             for entry in self.group_grants(node) {
-                let principal = key::unpack(entry.key);
+                let principal = principal_key::unpack(entry.key);
                 let named = match principal {
                     Principal::Team(team) => teams.binary_search(&team.0).is_ok(),
                     Principal::Everyone => true,
@@ -747,7 +747,7 @@ impl Policy {
                     continue;
                 };
                 for entry in self.group_grants(node) {
-                    let group = match key::unpack(entry.key) {
+                    let group = match principal_key::unpack(entry.key) {
                         Principal::Team(team) => team.0,
                         Principal::Everyone => NONE,
                         Principal::User(_) | Principal::Public => continue,
