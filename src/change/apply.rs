@@ -14,7 +14,7 @@ use crate::label::Condition;
 use crate::names::{Ids, NameTable, TextFull};
 use crate::permission::{Action, Permissions};
 use crate::policy::rules::{may_hold, over_seats, seats_used};
-use crate::policy::{id_at, Missing, Policy, Seats, NONE, REMOVED};
+use crate::policy::{id_at, Missing, Policy, Seats, NONE};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::subject::Subject;
 
@@ -239,12 +239,19 @@ impl Policy {
         // The grantee must exist and belong to the scope's tenant.
         let scope_tenant = self.tenant_of_node(grant.scope.0);
         let grantee_tenant = match grant.principal {
-            Principal::User(UserId(user)) => self.users.get(user as usize).map(|r| r.tenant),
-            Principal::Team(TeamId(team)) => self.catalog.team_tenants.get(team as usize).copied(),
+            Principal::User(UserId(user)) => self
+                .users
+                .get(user as usize)
+                .filter(|record| record.is_live())
+                .map(|record| record.tenant),
+            Principal::Team(TeamId(team)) => self
+                .team_is_live(team)
+                .then(|| self.catalog.team_tenants.get(team as usize).copied())
+                .flatten(),
             Principal::Everyone | Principal::Public => Some(scope_tenant),
         };
         match grantee_tenant {
-            None | Some(REMOVED) => return Decision::new(Reason::UnknownSubject),
+            None => return Decision::new(Reason::UnknownSubject),
             Some(tenant) if tenant != scope_tenant => {
                 return Decision::new(Reason::GranteeOfAnotherTenant)
             }

@@ -33,7 +33,7 @@ impl Policy {
             name,
             principal_key::MAX_INDEX,
         )?;
-        self.catalog.team_tenants.push(tenant);
+        self.push_team(tenant);
         Ok(())
     }
 

@@ -328,9 +328,10 @@ impl Policy {
         if granted {
             return Err(in_use("grants; revoke them first".to_string()));
         }
-        self.catalog.role_ids.remove(name);
+        // The fallible step first, so that a refusal leaves the role whole.
         self.clear_role(RoleId(id))
             .map_err(|Missing| unknown(Entity::Role, name))?;
+        self.catalog.role_ids.remove(name);
         // Keep only the name (for explanations of old decisions): a removed
         // role inherits nothing, so later flattening never trips over it.
         if let Some(decl) = self.catalog.roles.get_mut(id as usize) {

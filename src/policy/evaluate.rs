@@ -4,7 +4,13 @@
 //!
 //! Owns: the order of the checks (documented on [`Policy::authorize`]), the
 //! walk up from a resource and the reason of every decision. Must never:
-//! allocate, hash a string, take a lock, recurse, or write the policy.
+//! allocate (but for the `Vec` that `effective_many` returns, one per
+//! call), hash a string, take a lock, recurse, or write the policy.
+//!
+//! It also holds the small readers of the layout that the store, changes,
+//! queries and authority share with the hot path (`group_grants`,
+//! `teams_of`, `own_grants`, `labels_of`, `role_permissions`, `is_within`):
+//! one way to read each run.
 
 use alloc::vec::Vec;
 

@@ -264,6 +264,13 @@ fn run<T>(items: &[T], start: u32, len: usize) -> &[T] {
 }
 
 impl Policy {
+    /// Adds a team of `tenant` (a live tenant root): the next team id.
+    pub(crate) fn push_team(&mut self, tenant: u32) -> TeamId {
+        let id = TeamId(id_at(self.catalog.team_tenants.len()));
+        self.catalog.team_tenants.push(tenant);
+        id
+    }
+
     /// Removes team `id`: out of every user's teams and every node's run,
     /// its name forgotten and its slot a tombstone.
     pub(crate) fn remove_team(&mut self, TeamId(id): TeamId) {

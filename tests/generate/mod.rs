@@ -222,7 +222,7 @@ pub enum Layout {
     /// On any resource.
     Spread,
     /// On the first two resources only, so that one often holds a long run
-    /// (`src/policy.rs` scans up to 8 group grants on a resource and
+    /// (`src/policy/` scans up to 8 group grants on a resource and
     /// searches longer runs).
     Hot,
     /// On the path from the deepest resource up to its root, so that

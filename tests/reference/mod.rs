@@ -1,5 +1,5 @@
 //! The reference evaluator: DESIGN.md section 2, steps 1 to 8, transcribed
-//! as plainly as possible, to check the optimized one in `src/policy.rs`
+//! as plainly as possible, to check the optimized one in `src/policy/`
 //! against.
 //!
 //! It works from a [`Model`]: plain vectors that index each other, with no
@@ -8,7 +8,7 @@
 //! into a `Vec`; every principal of the subject walks that path on its own,
 //! scanning every grant of the model at every node, and stops after its
 //! first `Override` node; role inheritance is expanded by recursion on every
-//! lookup. It shares no code with `src/policy.rs` and must stay that way: a
+//! lookup. It shares no code with `src/policy/` and must stay that way: a
 //! second implementation is only worth having if it is independent.
 //!
 //! When several grants could name the reason, the nearest one to the
