@@ -9,8 +9,10 @@
 use alloc::format;
 use alloc::vec::Vec;
 
+use crate::directory::UserId;
 use crate::error::{lookup, Entity, Problems};
-use crate::policy::{Catalog, KeyRecord, LinkRecord, NONE};
+use crate::policy::{Catalog, KeyRecord, LinkRecord};
+use crate::resource::ResourceId;
 
 use super::members::Members;
 use super::tree::Tree;
@@ -41,7 +43,7 @@ impl PolicyBuilder {
                 problems,
             );
             let within = match &api_key.within {
-                None => NONE,
+                None => None,
                 Some(name) => {
                     let within = lookup(
                         &catalog.resources,
@@ -53,10 +55,10 @@ impl PolicyBuilder {
                     let owner_tenant = members.tenant_of_user(owner);
                     let within_tenant = tree.tenant_of(within);
                     self.cross_check(within_tenant, owner_tenant, name, referrer, problems);
-                    within
+                    Some(ResourceId(within))
                 }
             };
-            keys.push(KeyRecord::new(owner, within, api_key));
+            keys.push(KeyRecord::new(UserId(owner), within, api_key));
         }
         keys
     }
@@ -76,7 +78,7 @@ impl PolicyBuilder {
                 || self.origin_or(Entity::Link, index, || format!("link {:?}", link.name)),
                 problems,
             );
-            links.push(LinkRecord::new(resource, link));
+            links.push(LinkRecord::new(ResourceId(resource), link));
         }
         links
     }

@@ -222,13 +222,13 @@ impl Policy {
         let owner = find(&self.catalog.users, Entity::User, &api_key.owner)?;
         let owner_tenant = self.users.get(owner as usize).map_or(NONE, |r| r.tenant);
         let within = match &api_key.within {
-            None => NONE,
+            None => None,
             Some(name) => {
                 let within = self.live_resource(name)?;
                 if crosses_tenants(self.tenant_of_node(within), owner_tenant) {
                     return Err(self.crossing(name, within, owner_tenant));
                 }
-                within
+                Some(ResourceId(within))
             }
         };
         remember(
@@ -237,7 +237,7 @@ impl Policy {
             &api_key.name,
             MAX_ENTITIES,
         )?;
-        self.push_key(KeyRecord::new(owner, within, api_key));
+        self.push_key(KeyRecord::new(UserId(owner), within, api_key));
         Ok(())
     }
 
@@ -251,7 +251,7 @@ impl Policy {
             &link.name,
             MAX_ENTITIES,
         )?;
-        self.push_link(LinkRecord::new(resource, link));
+        self.push_link(LinkRecord::new(ResourceId(resource), link));
         Ok(())
     }
 }

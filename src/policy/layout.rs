@@ -12,7 +12,7 @@ use crate::directory::{ApiKey, Channels, PublicLink, Status, UserId, UserType, U
 use crate::grant::{Effect, Principal};
 use crate::label::Condition;
 use crate::permission::Permissions;
-use crate::resource::ResourceKind;
+use crate::resource::{ResourceId, ResourceKind};
 
 pub(crate) use crate::NONE;
 
@@ -510,12 +510,12 @@ impl KeyRecord {
     }
 
     /// The record of `key`, owned by user `owner` and limited to the
-    /// subtree of `within` ([`NONE`] for none): the one place a live key's
-    /// record is made, by the builder and by changes.
-    pub(crate) fn new(owner: u32, within: u32, key: &ApiKey) -> KeyRecord {
+    /// subtree of `within` when given: the one place a live key's record is
+    /// made, by the builder and by changes.
+    pub(crate) fn new(owner: UserId, within: Option<ResourceId>, key: &ApiKey) -> KeyRecord {
         KeyRecord {
-            owner,
-            within,
+            owner: owner.0,
+            within: within.map_or(NONE, |resource| resource.0),
             scope: key.scope,
             expires_at: key.expires_at,
             revoked: key.revoked,
@@ -545,9 +545,9 @@ impl LinkRecord {
 
     /// The record of `link`, to resource `resource`: the one place a live
     /// link's record is made, by the builder and by changes.
-    pub(crate) fn new(resource: u32, link: &PublicLink) -> LinkRecord {
+    pub(crate) fn new(resource: ResourceId, link: &PublicLink) -> LinkRecord {
         LinkRecord {
-            resource,
+            resource: resource.0,
             permissions: link.permissions,
             expires_at: link.expires_at,
             revoked: link.revoked,
