@@ -25,6 +25,12 @@
 //! tombstone), read through the records' `is_live` (is it a tombstone?),
 //! [`id_at`] (an arena index as an id) and
 //! [`Policy::first_child_of`]/[`Policy::next_sibling_of`] (the child lists).
+//!
+//! An id the store is given comes from a lookup by name made just before;
+//! where a change could get here with one the store does not hold, the
+//! method says so ([`Missing`], which the change reports as a refusal),
+//! and the others `debug_assert!` that they hold it, so a test that breaks
+//! the rule fails instead of advancing the revision for nothing.
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
@@ -125,6 +131,10 @@ pub(super) fn grandparent(nodes: &[Node], parent: u32) -> u32 {
 impl Policy {
     /// Sets a user's status, and its invitation's expiry.
     pub(crate) fn set_user_status(&mut self, UserId(user): UserId, status: Status) {
+        debug_assert!(
+            (user as usize) < self.users.len(),
+            "no user {user} in the store"
+        );
         if let Some(record) = self.users.get_mut(user as usize) {
             record.set_state(State::of(status));
             match status {
@@ -274,6 +284,10 @@ impl Policy {
     /// Removes team `id`: out of every user's teams and every node's run,
     /// its name forgotten and its slot a tombstone.
     pub(crate) fn remove_team(&mut self, TeamId(id): TeamId) {
+        debug_assert!(
+            (id as usize) < self.catalog.team_tenants.len(),
+            "no team {id} in the store"
+        );
         for user in 0..self.users.len() {
             let Some(record) = self.users.get(user) else {
                 continue;
@@ -325,6 +339,10 @@ impl Policy {
 
     /// Removes key `id`: revoked, its slot a tombstone, its name forgotten.
     pub(crate) fn remove_key(&mut self, KeyId(id): KeyId) {
+        debug_assert!(
+            (id as usize) < self.keys.len(),
+            "no API key {id} in the store"
+        );
         if let Some(record) = self.keys.get_mut(id as usize) {
             record.owner = REMOVED;
             record.revoked = true;
@@ -334,6 +352,10 @@ impl Policy {
 
     /// Removes link `id`: revoked, its slot a tombstone, its name forgotten.
     pub(crate) fn remove_link(&mut self, LinkId(id): LinkId) {
+        debug_assert!(
+            (id as usize) < self.links.len(),
+            "no public link {id} in the store"
+        );
         if let Some(record) = self.links.get_mut(id as usize) {
             record.resource = REMOVED;
             record.revoked = true;
@@ -343,6 +365,10 @@ impl Policy {
 
     /// Replaces a node's group grants, with its filters.
     pub(crate) fn set_node_run(&mut self, ResourceId(node): ResourceId, entries: &[GrantEntry]) {
+        debug_assert!(
+            (node as usize) < self.nodes.len(),
+            "no resource {node} in the store"
+        );
         let Some(record) = self.nodes.get_mut(node as usize) else {
             return;
         };
@@ -369,6 +395,10 @@ impl Policy {
 
     /// Replaces a user's teams (sorted), with its filter.
     pub(crate) fn set_user_teams(&mut self, UserId(user): UserId, teams: &[u32]) {
+        debug_assert!(
+            (user as usize) < self.users.len(),
+            "no user {user} in the store"
+        );
         let Some(record) = self.users.get_mut(user as usize) else {
             return;
         };
@@ -387,6 +417,10 @@ impl Policy {
     /// Replaces a user's own grants (sorted), with its filter.
     pub(crate) fn set_user_grants(&mut self, id: UserId, grants: &[UserGrant]) {
         let UserId(user) = id;
+        debug_assert!(
+            (user as usize) < self.users.len(),
+            "no user {user} in the store"
+        );
         let Some(record) = self.users.get_mut(user as usize) else {
             return;
         };
