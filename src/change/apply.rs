@@ -16,6 +16,7 @@ use crate::permission::{Action, Permissions};
 use crate::policy::rules::{may_hold, over_seats, seats_used};
 use crate::policy::{id_at, Missing, Policy, Seats, NONE};
 use crate::resource::{ResourceId, ResourceKind};
+use crate::role::RoleId;
 use crate::subject::Subject;
 
 use super::*;
@@ -38,6 +39,30 @@ pub(super) fn duplicate(entity: Entity, name: &str) -> ChangeProblem {
 
 pub(super) fn find(ids: &impl Ids, entity: Entity, name: &str) -> Outcome<u32> {
     ids.id_of(name).ok_or_else(|| unknown(entity, name))
+}
+
+/// The id of each kind of entity a change names, typed: what a change
+/// hands the store. `Unknown` for a name not in use.
+impl Policy {
+    pub(super) fn user_named(&self, name: &str) -> Outcome<UserId> {
+        find(&self.catalog.users, Entity::User, name).map(UserId)
+    }
+
+    pub(super) fn team_named(&self, name: &str) -> Outcome<TeamId> {
+        find(&self.catalog.teams, Entity::Team, name).map(TeamId)
+    }
+
+    pub(super) fn key_named(&self, name: &str) -> Outcome<KeyId> {
+        find(&self.catalog.keys, Entity::Key, name).map(KeyId)
+    }
+
+    pub(super) fn link_named(&self, name: &str) -> Outcome<LinkId> {
+        find(&self.catalog.links, Entity::Link, name).map(LinkId)
+    }
+
+    pub(super) fn role_named(&self, name: &str) -> Outcome<RoleId> {
+        find(&self.catalog.role_ids, Entity::Role, name).map(RoleId)
+    }
 }
 
 /// Marks a key or link revoked; one revoked already is refused, so that a
@@ -355,15 +380,15 @@ impl Policy {
             Change::RemoveRole { name } => self.remove_role(name),
             Change::AddTeam { name, tenant } => self.add_team(name, tenant),
             Change::RemoveTeam { name } => {
-                let team = find(&self.catalog.teams, Entity::Team, name)?;
+                let team = self.team_named(name)?;
                 self.room(0)?;
-                self.remove_team(TeamId(team));
+                self.remove_team(team);
                 Ok(())
             }
             Change::AddUser(user) => self.add_user(user),
             Change::RemoveUser { name } => {
-                let user = find(&self.catalog.users, Entity::User, name)?;
-                self.remove_user(UserId(user));
+                let user = self.user_named(name)?;
+                self.remove_user(user);
                 Ok(())
             }
             Change::AddMembership { user, team } => self.set_membership(user, team, true),
@@ -373,7 +398,7 @@ impl Policy {
                 ..user.clone()
             }),
             Change::AcceptInvitation { user, at } => {
-                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                let id = self.user_named(user)?;
                 match self.user_status(id.0) {
                     Status::Invited { until } if *at < until => {
                         self.activate(id)?;
@@ -386,7 +411,7 @@ impl Policy {
                 }
             }
             Change::ExpireInvitation { user } => {
-                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                let id = self.user_named(user)?;
                 match self.user_status(id.0) {
                     // Expired whatever the time: expiring again changes nothing.
                     Status::Invited { until: 0 } => {
@@ -400,7 +425,7 @@ impl Policy {
                 }
             }
             Change::RevokeInvitation { user } => {
-                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                let id = self.user_named(user)?;
                 match self.user_status(id.0) {
                     Status::Invited { .. } => {
                         self.remove_user(id);
@@ -410,7 +435,7 @@ impl Policy {
                 }
             }
             Change::Suspend { user } => {
-                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                let id = self.user_named(user)?;
                 match self.user_status(id.0) {
                     Status::Active => {
                         self.set_user_status(id, Status::Suspended);
@@ -420,14 +445,14 @@ impl Policy {
                 }
             }
             Change::Reactivate { user } => {
-                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                let id = self.user_named(user)?;
                 match self.user_status(id.0) {
                     Status::Suspended | Status::Deactivated => self.activate(id),
                     status => Err(self.wrong_status(user, status, "suspended or deactivated")),
                 }
             }
             Change::Deactivate { user } => {
-                let id = UserId(find(&self.catalog.users, Entity::User, user)?);
+                let id = self.user_named(user)?;
                 match self.user_status(id.0) {
                     Status::Active | Status::Suspended => {
                         self.set_user_status(id, Status::Deactivated);
@@ -459,28 +484,28 @@ impl Policy {
                     .map_err(|Missing| unknown(Entity::Resource, resource))
             }
             Change::SetUserLabels { user, labels } => {
-                let id = find(&self.catalog.users, Entity::User, user)?;
-                self.set_user_labels(UserId(id), *labels);
+                let id = self.user_named(user)?;
+                self.set_user_labels(id, *labels);
                 Ok(())
             }
             Change::AddKey(api_key) => self.add_key(api_key),
             Change::RevokeKey { name } => {
-                let id = find(&self.catalog.keys, Entity::Key, name)?;
-                revoke(self.revoke_key(KeyId(id)), Entity::Key, name)
+                let id = self.key_named(name)?;
+                revoke(self.revoke_key(id), Entity::Key, name)
             }
             Change::RemoveKey { name } => {
-                let id = find(&self.catalog.keys, Entity::Key, name)?;
-                self.remove_key(KeyId(id));
+                let id = self.key_named(name)?;
+                self.remove_key(id);
                 Ok(())
             }
             Change::AddLink(link) => self.add_link(link),
             Change::RevokeLink { name } => {
-                let id = find(&self.catalog.links, Entity::Link, name)?;
-                revoke(self.revoke_link(LinkId(id)), Entity::Link, name)
+                let id = self.link_named(name)?;
+                revoke(self.revoke_link(id), Entity::Link, name)
             }
             Change::RemoveLink { name } => {
-                let id = find(&self.catalog.links, Entity::Link, name)?;
-                self.remove_link(LinkId(id));
+                let id = self.link_named(name)?;
+                self.remove_link(id);
                 Ok(())
             }
             Change::SetMfaRequired(permissions) => {

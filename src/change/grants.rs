@@ -49,10 +49,10 @@ impl Policy {
                 return Err(self.crossing(scope, scope_id, author_tenant));
             }
         }
-        let role_id = find(&self.catalog.role_ids, Entity::Role, role)?;
+        let RoleId(role_id) = self.role_named(role)?;
         let principal = match grantee {
             Grantee::User(name) => {
-                let user = find(&self.catalog.users, Entity::User, name)?;
+                let UserId(user) = self.user_named(name)?;
                 let user_tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
                 if crosses_tenants(user_tenant, tenant) {
                     return Err(self.crossing_of(Entity::User, name, user_tenant, tenant));
@@ -60,7 +60,7 @@ impl Policy {
                 Principal::User(UserId(user))
             }
             Grantee::Team(name) => {
-                let team = find(&self.catalog.teams, Entity::Team, name)?;
+                let TeamId(team) = self.team_named(name)?;
                 self.check_team_tenant(name, team, tenant)?;
                 Principal::Team(TeamId(team))
             }

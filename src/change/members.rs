@@ -4,7 +4,7 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use crate::directory::{ApiKey, PublicLink, Status, User, UserId, UserType};
+use crate::directory::{ApiKey, PublicLink, Status, TeamId, User, UserId, UserType};
 use crate::error::{ChangeProblem, Entity};
 use crate::policy::rules::{
     crosses_tenants, may_hold, seat_for, seats_used, too_many_teams, user_channels,
@@ -50,7 +50,7 @@ impl Policy {
         })?;
         let mut teams = Vec::with_capacity(user.teams.len());
         for team in &user.teams {
-            let team_id = find(&self.catalog.teams, Entity::Team, team)?;
+            let TeamId(team_id) = self.team_named(team)?;
             self.check_team_for(team, team_id, tenant, &user.name, user.user_type)?;
             teams.push(team_id);
         }
@@ -151,8 +151,8 @@ impl Policy {
     }
 
     pub(super) fn set_membership(&mut self, user: &str, team: &str, member: bool) -> Outcome<()> {
-        let user_id = find(&self.catalog.users, Entity::User, user)?;
-        let team_id = find(&self.catalog.teams, Entity::Team, team)?;
+        let UserId(user_id) = self.user_named(user)?;
+        let TeamId(team_id) = self.team_named(team)?;
         let Some(record) = self.users.get(user_id as usize) else {
             return Err(unknown(Entity::User, user));
         };
@@ -219,7 +219,7 @@ impl Policy {
     pub(super) fn add_key(&mut self, api_key: &ApiKey) -> Outcome<()> {
         fresh(&self.catalog.keys, Entity::Key, &api_key.name)?;
         next_id(self.keys.len(), Entity::Key, MAX_ENTITIES)?;
-        let owner = find(&self.catalog.users, Entity::User, &api_key.owner)?;
+        let UserId(owner) = self.user_named(&api_key.owner)?;
         let owner_tenant = self.users.get(owner as usize).map_or(NONE, |r| r.tenant);
         let within = match &api_key.within {
             None => None,

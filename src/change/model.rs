@@ -172,7 +172,7 @@ impl Policy {
             fresh(&self.catalog.role_ids, Entity::Role, &role.name)?;
             next_id(self.catalog.roles.len(), Entity::Role, MAX_ENTITIES)?
         } else {
-            find(&self.catalog.role_ids, Entity::Role, &role.name)?
+            self.role_named(&role.name)?.0
         };
         let mut roles = self.catalog.roles.clone();
         let mut ids = self.catalog.role_ids.clone();
@@ -298,7 +298,7 @@ impl Policy {
     }
 
     pub(super) fn remove_role(&mut self, name: &str) -> Outcome<()> {
-        let id = find(&self.catalog.role_ids, Entity::Role, name)?;
+        let RoleId(id) = self.role_named(name)?;
         let in_use = |by: String| ChangeProblem::InUse {
             entity: Entity::Role,
             name: name.to_string(),
