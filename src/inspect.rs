@@ -65,14 +65,16 @@ impl Policy {
     pub(crate) fn key_is_live(&self, id: u32) -> bool {
         self.keys
             .get(id as usize)
-            .is_some_and(|key| self.user_is_live(key.owner))
+            .and_then(KeyRecord::owner_id)
+            .is_some_and(|UserId(owner)| self.user_is_live(owner))
     }
 
     /// Whether public link `id` exists and was not removed.
     pub(crate) fn link_is_live(&self, id: u32) -> bool {
         self.links
             .get(id as usize)
-            .is_some_and(|link| self.resource_is_live(link.resource))
+            .and_then(LinkRecord::resource_id)
+            .is_some_and(|ResourceId(resource)| self.resource_is_live(resource))
     }
 }
 
@@ -274,7 +276,7 @@ impl<'p> ResourceView<'p> {
     /// The resource it is in; `None` for a tenant root.
     #[must_use]
     pub fn parent(&self) -> Option<ResourceId> {
-        (self.node.parent != NONE).then_some(ResourceId(self.node.parent))
+        self.node.parent_id()
     }
 
     /// The tenant (root) it belongs to; itself for a root.
@@ -525,7 +527,7 @@ impl<'p> KeyView<'p> {
     /// The resource whose subtree it is limited to, if any.
     #[must_use]
     pub fn within(&self) -> Option<ResourceId> {
-        (self.record.within != NONE).then_some(ResourceId(self.record.within))
+        self.record.within_id()
     }
 
     /// When it stops working (exclusive), if ever.

@@ -173,6 +173,26 @@ impl Node {
         self.tenant != REMOVED
     }
 
+    /// The parent, `None` for a tenant root (and for a removed root).
+    #[inline]
+    pub(crate) const fn parent_id(&self) -> Option<ResourceId> {
+        if self.parent == NONE {
+            None
+        } else {
+            Some(ResourceId(self.parent))
+        }
+    }
+
+    /// The tenant root, `None` once removed.
+    #[inline]
+    pub(crate) const fn tenant_id(&self) -> Option<ResourceId> {
+        if self.is_live() {
+            Some(ResourceId(self.tenant))
+        } else {
+            None
+        }
+    }
+
     /// Resource `id`, of `kind` in `tenant` ([`REMOVED`] for a removed
     /// one), below `parent` and `grandparent` ([`NONE`] for none), without
     /// grants: the one place a node is made, by the builder and by changes.
@@ -394,6 +414,16 @@ impl UserRecord {
         self.tenant != REMOVED
     }
 
+    /// The user's tenant root, `None` once removed.
+    #[inline]
+    pub(crate) const fn tenant_id(&self) -> Option<ResourceId> {
+        if self.is_live() {
+            Some(ResourceId(self.tenant))
+        } else {
+            None
+        }
+    }
+
     /// A user of `tenant` in `teams` teams (their run starting at
     /// `teams_start`, filter bits in `filter`), without grants of its own.
     pub(crate) fn new(
@@ -509,6 +539,26 @@ impl KeyRecord {
         self.owner != REMOVED
     }
 
+    /// The key's owner, `None` once removed.
+    #[inline]
+    pub(crate) const fn owner_id(&self) -> Option<UserId> {
+        if self.is_live() {
+            Some(UserId(self.owner))
+        } else {
+            None
+        }
+    }
+
+    /// The subtree root the key is limited to, `None` for none.
+    #[inline]
+    pub(crate) const fn within_id(&self) -> Option<ResourceId> {
+        if self.within == NONE {
+            None
+        } else {
+            Some(ResourceId(self.within))
+        }
+    }
+
     /// The record of `key`, owned by user `owner` and limited to the
     /// subtree of `within` when given: the one place a live key's record is
     /// made, by the builder and by changes.
@@ -541,6 +591,16 @@ impl LinkRecord {
     #[inline]
     pub(crate) const fn is_live(&self) -> bool {
         self.resource != REMOVED
+    }
+
+    /// The resource the link opens, `None` once removed.
+    #[inline]
+    pub(crate) const fn resource_id(&self) -> Option<ResourceId> {
+        if self.is_live() {
+            Some(ResourceId(self.resource))
+        } else {
+            None
+        }
     }
 
     /// The record of `link`, to resource `resource`: the one place a live

@@ -293,19 +293,13 @@ impl Policy {
     /// The parent of a resource (`None` for a tenant root or an unknown id).
     #[must_use]
     pub fn parent(&self, id: ResourceId) -> Option<ResourceId> {
-        self.nodes
-            .get(id.0 as usize)
-            .filter(|node| node.parent != NONE)
-            .map(|node| ResourceId(node.parent))
+        self.nodes.get(id.0 as usize).and_then(Node::parent_id)
     }
 
     /// The tenant (root) a resource belongs to (`None` once removed).
     #[must_use]
     pub fn tenant_of(&self, id: ResourceId) -> Option<ResourceId> {
-        self.nodes
-            .get(id.0 as usize)
-            .filter(|node| node.is_live())
-            .map(|node| ResourceId(node.tenant))
+        self.nodes.get(id.0 as usize).and_then(Node::tenant_id)
     }
 
     /// Every resource id, in id order (parents are not necessarily first),
