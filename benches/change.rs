@@ -115,8 +115,14 @@ fn apply(c: &mut Criterion) {
         &mut group,
         "suspend_user",
         policy,
-        || Change::Suspend { user: user.clone() },
-        || Change::Reactivate { user: user.clone() },
+        || Change::Suspend {
+            user: user.clone(),
+            by: None,
+        },
+        || Change::Reactivate {
+            user: user.clone(),
+            by: None,
+        },
     );
     group.finish();
 }

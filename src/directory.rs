@@ -244,6 +244,9 @@ pub struct User {
     pub(crate) teams: Vec<String>,
     #[cfg_attr(feature = "serde", serde(default))]
     pub(crate) labels: Labels,
+    /// Whether no change may alter the account ([`User::protected`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub(crate) protected: bool,
 }
 
 impl User {
@@ -257,6 +260,7 @@ impl User {
             channels: None,
             teams: Vec::new(),
             labels: Labels::empty(),
+            protected: false,
         }
     }
 
@@ -289,6 +293,38 @@ impl User {
     /// Adds the user to the team named `team` (of the same tenant).
     pub fn member_of(mut self, team: impl Into<String>) -> User {
         self.teams.push(team.into());
+        self
+    }
+
+    /// Protects the account: no [`Change`](crate::Change) may suspend,
+    /// deactivate or remove it, change its type, channels or teams, or
+    /// revoke or narrow its own grants (a `Deny` or `Override` to it);
+    /// each is refused with
+    /// [`ChangeProblem::Protected`](crate::ChangeProblem::Protected). It may
+    /// still be given more. Smart Flows' system users and its Native Admin
+    /// are protected: "You cannot edit their settings or remove them -
+    /// they just exist."
+    ///
+    /// Protection is a fact of the model, set where the account is
+    /// declared (here, or `"protected": true` in a
+    /// [`UserDocument`](crate::UserDocument)); no change removes it, so
+    /// lifting it is a new model from the host's operator, not an action
+    /// of the product's users. Whether the account may log in is its
+    /// [`UserType`]'s business, as for any account.
+    ///
+    /// ```
+    /// use clearance::{Change, ChangeProblem, PolicyBuilder, ResourceKind, User, UserType};
+    ///
+    /// let mut policy = PolicyBuilder::new()
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .user(User::new("sync", "acme").user_type(UserType::System).protected())
+    ///     .build()?;
+    /// let refused = policy.apply(Change::RemoveUser { name: "sync".into(), by: None });
+    /// assert!(matches!(refused, Err(ChangeProblem::Protected { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn protected(mut self) -> User {
+        self.protected = true;
         self
     }
 }

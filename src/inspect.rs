@@ -365,6 +365,13 @@ impl<'p> UserView<'p> {
         self.policy.user_labels_of(self.id)
     }
 
+    /// Whether the account is protected ([`User::protected`](crate::User::protected)):
+    /// no change may suspend, deactivate, remove or narrow it.
+    #[must_use]
+    pub fn is_protected(&self) -> bool {
+        self.policy.protected.contains(&self.id)
+    }
+
     /// The teams it is in, in id order.
     pub fn teams(&self) -> impl Iterator<Item = TeamId> + 'p {
         let policy = self.policy;

@@ -154,6 +154,7 @@ fn every_change_problem_escapes_the_names_it_prints() {
             "Unknown",
             vec![Change::RemoveUser {
                 name: fresh.clone(),
+                by: None,
             }],
         ),
         (

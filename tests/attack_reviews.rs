@@ -225,7 +225,7 @@ proptest! {
                     // any channel the account may use).
                     let mut back = policy.clone();
                     let name = policy.user_name(user).unwrap_or_default().to_string();
-                    if back.apply(Change::Reactivate { user: name }).is_ok() {
+                    if back.apply(Change::Reactivate { user: name, by: None }).is_ok() {
                         prop_assert_ne!(denied_as_stranger(&back, user, now), Some(true));
                     }
                 }

@@ -62,7 +62,10 @@ fn a_kept_user_id_names_the_same_user_or_none_after_a_reload() {
     let ws = resource(&policy, "ws");
     // bo's session keeps its id; ann leaves.
     policy
-        .apply(Change::RemoveUser { name: "ann".into() })
+        .apply(Change::RemoveUser {
+            name: "ann".into(),
+            by: None,
+        })
         .unwrap();
     let reloaded = reload(&policy);
     assert_eq!(reloaded.user_name(bo), Some("bo"), "bo's id names bo");
@@ -104,7 +107,10 @@ fn every_id_names_what_it_named_before_a_reload() {
             Change::RemoveKey {
                 name: "ann-key".into(),
             },
-            Change::RemoveUser { name: "bo".into() },
+            Change::RemoveUser {
+                name: "bo".into(),
+                by: None,
+            },
             // A name removed and declared again: a new id.
             Change::AddUser(User::new("bo", "acme")),
             Change::AddTeam {
@@ -175,7 +181,10 @@ fn every_id_names_what_it_named_before_a_reload() {
 fn a_replica_from_a_snapshot_and_the_log_numbers_like_the_writer() {
     let mut writer = model();
     writer
-        .apply(Change::RemoveUser { name: "ann".into() })
+        .apply(Change::RemoveUser {
+            name: "ann".into(),
+            by: None,
+        })
         .unwrap();
     let mut replica = reload(&writer);
     let log = [
@@ -197,8 +206,18 @@ fn a_replica_from_a_snapshot_and_the_log_numbers_like_the_writer() {
 #[test]
 fn a_snapshot_keeps_the_revision() {
     let mut policy = model();
-    policy.apply(Change::Suspend { user: "bo".into() }).unwrap();
-    policy.apply(Change::Suspend { user: "cy".into() }).unwrap();
+    policy
+        .apply(Change::Suspend {
+            user: "bo".into(),
+            by: None,
+        })
+        .unwrap();
+    policy
+        .apply(Change::Suspend {
+            user: "cy".into(),
+            by: None,
+        })
+        .unwrap();
     let document = policy.to_document();
     assert_eq!(document.revision, 2);
     assert_eq!(reload(&policy).revision(), policy.revision());
@@ -226,12 +245,23 @@ fn a_policy_at_the_largest_revision_refuses_changes_and_its_snapshot_loads() {
     let mut document = model().to_document();
     document.revision = PolicyDocument::MAX_REVISION - 1;
     let mut policy = Policy::from_document(&document).unwrap();
-    policy.apply(Change::Suspend { user: "bo".into() }).unwrap();
+    policy
+        .apply(Change::Suspend {
+            user: "bo".into(),
+            by: None,
+        })
+        .unwrap();
     assert_eq!(policy.revision().get(), PolicyDocument::MAX_REVISION);
     let before = policy.clone();
     for refused in [
-        policy.apply(Change::Reactivate { user: "bo".into() }),
-        policy.apply_all([Change::Reactivate { user: "bo".into() }]),
+        policy.apply(Change::Reactivate {
+            user: "bo".into(),
+            by: None,
+        }),
+        policy.apply_all([Change::Reactivate {
+            user: "bo".into(),
+            by: None,
+        }]),
     ] {
         let error = refused.unwrap_err();
         assert_eq!(
@@ -255,7 +285,10 @@ fn a_policy_at_the_largest_revision_refuses_changes_and_its_snapshot_loads() {
 fn removed_ids_cost_what_the_document_spells_out() {
     let mut policy = model();
     policy
-        .apply(Change::RemoveUser { name: "ann".into() })
+        .apply(Change::RemoveUser {
+            name: "ann".into(),
+            by: None,
+        })
         .unwrap();
     let document = policy.to_document();
     assert_eq!(
@@ -300,7 +333,10 @@ fn a_snapshot_round_trips_through_json() {
     let mut policy = model();
     policy
         .apply_all([
-            Change::RemoveUser { name: "ann".into() },
+            Change::RemoveUser {
+                name: "ann".into(),
+                by: None,
+            },
             Change::RemoveResource {
                 name: "folder".into(),
             },

@@ -501,6 +501,7 @@ fn the_caller_facing_change_error_keeps_every_other_problem() {
         grant_change(Grantee::Everyone, "ws", Effect::Allow, "nobody"),
         Change::Suspend {
             user: "nobody".into(),
+            by: None,
         },
         Change::AddTeam {
             name: "ops".into(),

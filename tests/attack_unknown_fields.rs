@@ -186,7 +186,10 @@ fn change_table() -> Vec<Change> {
                 .member_of("ops")
                 .status(Status::Invited { until: 5 }),
         ),
-        Change::RemoveUser { name: "ann".into() },
+        Change::RemoveUser {
+            name: "ann".into(),
+            by: None,
+        },
         Change::AddMembership {
             user: "ann".into(),
             team: "ops".into(),
@@ -205,9 +208,18 @@ fn change_table() -> Vec<Change> {
         },
         Change::ExpireInvitation { user: "bo".into() },
         Change::RevokeInvitation { user: "bo".into() },
-        Change::Suspend { user: "bo".into() },
-        Change::Reactivate { user: "bo".into() },
-        Change::Deactivate { user: "bo".into() },
+        Change::Suspend {
+            user: "bo".into(),
+            by: None,
+        },
+        Change::Reactivate {
+            user: "bo".into(),
+            by: None,
+        },
+        Change::Deactivate {
+            user: "bo".into(),
+            by: None,
+        },
         Change::Grant {
             grantee: Grantee::team("ops"),
             scope: "ws".into(),

@@ -544,7 +544,7 @@ impl Op {
             Op::AddTeam { name, tenant } => Change::AddTeam { name, tenant },
             Op::RemoveTeam(name) => Change::RemoveTeam { name },
             Op::AddUser(user) => Change::AddUser(user.user()),
-            Op::RemoveUser(name) => Change::RemoveUser { name },
+            Op::RemoveUser(name) => Change::RemoveUser { name, by: None },
             Op::AddMembership { user, team } => Change::AddMembership { user, team },
             Op::RemoveMembership { user, team } => Change::RemoveMembership { user, team },
             Op::Invite { user, until } => Change::Invite {
@@ -554,9 +554,9 @@ impl Op {
             Op::Accept { user, at } => Change::AcceptInvitation { user, at },
             Op::Expire(user) => Change::ExpireInvitation { user },
             Op::RevokeInvitation(user) => Change::RevokeInvitation { user },
-            Op::Suspend(user) => Change::Suspend { user },
-            Op::Reactivate(user) => Change::Reactivate { user },
-            Op::Deactivate(user) => Change::Deactivate { user },
+            Op::Suspend(user) => Change::Suspend { user, by: None },
+            Op::Reactivate(user) => Change::Reactivate { user, by: None },
+            Op::Deactivate(user) => Change::Deactivate { user, by: None },
             Op::Grant { grant, by } => Change::Grant {
                 grantee: grant.grantee,
                 scope: grant.scope,
@@ -1214,7 +1214,7 @@ proptest! {
             .enumerate()
             .map(|(step, raw)| raw.resolve(&mirror, ops.len() + step).change())
             .collect();
-        changes.push(Change::RemoveUser { name: NOWHERE.into() });
+        changes.push(Change::RemoveUser { name: NOWHERE.into(), by: None });
         let count = changes.len();
         let before = policy.clone();
         match policy.apply_all(changes) {

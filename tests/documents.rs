@@ -59,15 +59,7 @@ fn resource(name: &str, kind: K, parent: Option<&str>) -> ResourceDocument {
 }
 
 fn user(name: &str, tenant: &str) -> UserDocument {
-    UserDocument {
-        name: name.into(),
-        tenant: tenant.into(),
-        user_type: UserType::Native,
-        status: Status::Active,
-        channels: None,
-        teams: Vec::new(),
-        labels: clearance::Labels::empty(),
-    }
+    UserDocument::new(name, tenant)
 }
 
 fn role(name: &str, kinds: &[K], permissions: P) -> RoleDocument {
@@ -467,7 +459,10 @@ fn removed_entities_are_left_out_and_the_rest_decides_the_same() {
     let mut policy = build(&populated());
     policy
         .apply_all([
-            Change::RemoveUser { name: "bo".into() },
+            Change::RemoveUser {
+                name: "bo".into(),
+                by: None,
+            },
             Change::RemoveTeam {
                 name: "readers".into(),
             },
@@ -553,7 +548,10 @@ fn a_changed_policy_writes_what_it_now_holds() {
                 name: "folder-2".into(),
                 parent: "acme".into(),
             },
-            Change::Suspend { user: "cy".into() },
+            Change::Suspend {
+                user: "cy".into(),
+                by: None,
+            },
             Change::AddResource {
                 name: "new".into(),
                 kind: K::Flow,

@@ -289,6 +289,7 @@ fn removal(model: &Model, (kind, which): (u8, Index)) -> Change {
     match kind % 6 {
         0 => Change::RemoveUser {
             name: reference::user_name(pick(model.users.len())),
+            by: None,
         },
         1 => Change::RemoveTeam {
             name: reference::team_name(pick(model.teams.len())),
@@ -577,7 +578,10 @@ fn removed_entities_have_no_view_and_leave_no_grant_behind() {
     let ops = team_id(&policy, "ops");
     let ci = policy.key_id("ci").unwrap();
     for change in [
-        Change::RemoveUser { name: "ann".into() },
+        Change::RemoveUser {
+            name: "ann".into(),
+            by: None,
+        },
         Change::RemoveTeam { name: "ops".into() },
     ] {
         assert!(policy.apply(change.clone()).is_ok(), "{change}");

@@ -204,9 +204,18 @@ fn refused_below_flow(key: &str) -> Result<(), ChangeProblem> {
 #[test]
 fn a_key_of_an_owner_who_may_not_act_authors_nothing() {
     for (change, reason) in [
-        (Change::Suspend { user: "ann".into() }, Reason::Suspended),
         (
-            Change::Deactivate { user: "ann".into() },
+            Change::Suspend {
+                user: "ann".into(),
+                by: None,
+            },
+            Reason::Suspended,
+        ),
+        (
+            Change::Deactivate {
+                user: "ann".into(),
+                by: None,
+            },
             Reason::Deactivated,
         ),
     ] {
@@ -226,7 +235,10 @@ fn a_removed_key_or_a_key_of_a_removed_owner_is_an_unknown_author() {
         Change::RemoveKey {
             name: "members".into(),
         },
-        Change::RemoveUser { name: "ann".into() },
+        Change::RemoveUser {
+            name: "ann".into(),
+            by: None,
+        },
     ] {
         let mut policy = model();
         assert!(policy.apply(removal.clone()).is_ok(), "{removal}");
@@ -407,7 +419,10 @@ fn a_removed_subject_makes_no_author() {
         Change::RemoveKey {
             name: "members".into(),
         },
-        Change::RemoveUser { name: "bob".into() },
+        Change::RemoveUser {
+            name: "bob".into(),
+            by: None,
+        },
     ] {
         assert!(policy.apply(change.clone()).is_ok(), "{change}");
     }

@@ -553,6 +553,7 @@ fn an_inactive_user_cannot_log_in() {
     policy
         .apply(Change::Deactivate {
             user: "nora".into(),
+            by: None,
         })
         .unwrap();
     assert_eq!(
@@ -560,7 +561,10 @@ fn an_inactive_user_cannot_log_in() {
         Reason::Deactivated
     );
     policy
-        .apply(Change::Suspend { user: "pia".into() })
+        .apply(Change::Suspend {
+            user: "pia".into(),
+            by: None,
+        })
         .unwrap();
     assert_eq!(
         reason(&policy, web(&policy, "pia"), LOG_IN_TO_PORTAL, "acme"),

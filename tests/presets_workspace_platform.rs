@@ -244,6 +244,7 @@ fn suspension_removes_access_immediately_and_reactivation_restores_it() {
     policy
         .apply(Change::Suspend {
             user: "eddie@northwind.test".into(),
+            by: None,
         })
         .expect("suspends");
     assert_eq!(
@@ -254,6 +255,7 @@ fn suspension_removes_access_immediately_and_reactivation_restores_it() {
     policy
         .apply(Change::Suspend {
             user: "ada@northwind.test".into(),
+            by: None,
         })
         .expect("suspends");
     assert_eq!(
@@ -269,6 +271,7 @@ fn suspension_removes_access_immediately_and_reactivation_restores_it() {
     policy
         .apply(Change::Reactivate {
             user: "eddie@northwind.test".into(),
+            by: None,
         })
         .expect("reactivates");
     assert_allowed(&policy, &eddie, Action::Edit, "lead-sync");
@@ -463,6 +466,7 @@ fn api_keys_are_revocable_and_go_with_their_owner() {
     policy
         .apply(Change::RemoveUser {
             name: "ada@northwind.test".into(),
+            by: None,
         })
         .expect("removes");
     assert!(policy.key_id("ada-reporting").is_none());

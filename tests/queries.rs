@@ -127,7 +127,7 @@ proptest! {
                     by: None,
                 },
                 2 => Change::AddMembership { user, team },
-                3 => Change::Suspend { user },
+                3 => Change::Suspend { user, by: None },
                 4 => Change::Grant {
                     grantee: Grantee::Everyone,
                     scope: resource,

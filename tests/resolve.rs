@@ -228,12 +228,14 @@ fn removed_entities_never_resolve_and_a_new_one_of_their_name_resolves_to_its_ne
         // Removing ann removes her keys; removing the flow its link.
         Change::RemoveUser {
             name: "ann@acme.test".into(),
+            by: None,
         },
         Change::RemoveResource {
             name: "flow".into(),
         },
         Change::RemoveUser {
             name: "sue@acme.test".into(),
+            by: None,
         },
     ];
     for change in changes {

@@ -80,13 +80,19 @@ fn change_log() -> Vec<Change> {
                 .expires_at(99),
         ),
         Change::AddLink(PublicLink::new("share", "ws", P::VIEW).revoked(true)),
-        Change::Suspend { user: "bo".into() },
+        Change::Suspend {
+            user: "bo".into(),
+            by: None,
+        },
         Change::SetMfaRequired(P::MANAGE_MEMBERS | P::from_bits_retain(1 << 50)),
         Change::SetSeats(Some(Seats {
             limit: 10,
             counted: UserTypes::NATIVE,
         })),
-        Change::RemoveUser { name: "bo".into() },
+        Change::RemoveUser {
+            name: "bo".into(),
+            by: None,
+        },
     ]
 }
 

@@ -236,8 +236,10 @@ impl Clearance {
     }
 
     /// The author of a change `subject` makes ([`Author::from_subject`]),
-    /// for the `by` of [`Change::Grant`] and [`Change::Revoke`], so that
-    /// the policy checks that the author may make it: that he holds what
+    /// for the `by` of [`Change::Grant`], [`Change::Revoke`] and the
+    /// changes of an account's standing ([`Change::Suspend`] and the
+    /// like), so that the policy checks that the author may make it: that
+    /// he holds what
     /// he gives, and for an API key, that the key's scope holds it too (a
     /// key scoped to `view | manage_members` may grant a viewer role, not
     /// an editor one).

@@ -69,6 +69,7 @@ async fn an_expired_key_is_answered_key_expired_whatever_resource_it_names() {
 async fn a_suspended_user_is_answered_suspended_whatever_resource_he_names() {
     let suspend = Change::Suspend {
         user: "ada@acme.test".into(),
+        by: None,
     };
     let replies = answers(vec![suspend], As::User("ada@acme.test")).await;
     assert_same_answer(&replies, 403, "suspended");
@@ -78,6 +79,7 @@ async fn a_suspended_user_is_answered_suspended_whatever_resource_he_names() {
 async fn a_suspended_user_without_any_grant_is_answered_suspended_whatever_resource_he_names() {
     let suspend = Change::Suspend {
         user: "cy@acme.test".into(),
+        by: None,
     };
     let replies = answers(vec![suspend], As::User("cy@acme.test")).await;
     assert_same_answer(&replies, 403, "suspended");
@@ -87,6 +89,7 @@ async fn a_suspended_user_without_any_grant_is_answered_suspended_whatever_resou
 async fn a_deactivated_user_is_answered_the_same_whatever_resource_he_names() {
     let deactivate = Change::Deactivate {
         user: "bo@acme.test".into(),
+        by: None,
     };
     let replies = answers(vec![deactivate], As::User("bo@acme.test")).await;
     assert_same_answer(&replies, 403, "deactivated");

@@ -285,6 +285,7 @@ async fn a_refusal_about_the_caller_himself_is_not_hidden_as_a_missing_resource(
         .live()
         .apply(clearance::Change::Suspend {
             user: "bo@acme.test".into(),
+            by: None,
         })
         .unwrap();
     let addr = serve(common::routes(clearance)).await;

@@ -9,7 +9,7 @@
 //! record, [`user_record`]) or restate a rule of
 //! [`rules`](crate::policy::rules).
 
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
@@ -41,6 +41,8 @@ pub(super) struct Members {
     pub(super) team_types: TeamTypes,
     /// When each invited user's invitation expires.
     pub(super) invitations: BTreeMap<u32, u64>,
+    /// The protected accounts ([`User::protected`](crate::User::protected)).
+    pub(super) protected: BTreeSet<u32>,
     /// Each user's labels; empty when no user has any.
     pub(super) user_labels: Vec<Labels>,
 }
@@ -81,6 +83,7 @@ impl PolicyBuilder {
         let mut user_teams: Vec<u32> = Vec::new();
         let mut team_types = TeamTypes::new(self.teams.len());
         let mut invitations: BTreeMap<u32, u64> = BTreeMap::new();
+        let mut protected: BTreeSet<u32> = BTreeSet::new();
         let mut user_labels: Vec<Labels> = Vec::new();
         for (index, user) in self.users.iter().enumerate() {
             let id = id_at(index);
@@ -155,6 +158,9 @@ impl PolicyBuilder {
             if let Status::Invited { until } = user.status {
                 invitations.insert(id, until);
             }
+            if user.protected {
+                protected.insert(id);
+            }
             if !user.labels.is_empty() {
                 if user_labels.is_empty() {
                     user_labels = vec![Labels::empty(); self.users.len()];
@@ -170,6 +176,7 @@ impl PolicyBuilder {
             user_teams,
             team_types,
             invitations,
+            protected,
             user_labels,
         }
     }

@@ -369,6 +369,7 @@ impl PolicyBuilder {
             users: members.users,
             user_teams: members.user_teams,
             invitations: members.invitations,
+            protected: members.protected,
             user_labels: members.user_labels,
             roles: roles.permissions,
             keys,

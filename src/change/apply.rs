@@ -4,6 +4,7 @@
 //! policy as it was). Must never: write a layout field (that is
 //! [`store`](crate::policy::store)'s).
 
+use alloc::format;
 use alloc::string::ToString;
 
 use crate::decision::{Decision, Reason};
@@ -19,6 +20,7 @@ use crate::resource::{ResourceId, ResourceKind};
 use crate::role::RoleId;
 use crate::subject::Subject;
 
+use super::lifecycle::Standing;
 use super::*;
 
 pub(super) type Outcome<T> = Result<T, ChangeProblem>;
@@ -381,15 +383,19 @@ impl Policy {
             Change::AddTeam { name, tenant } => self.add_team(name, tenant),
             Change::RemoveTeam { name } => {
                 let team = self.team_named(name)?;
+                if let Some(member) = self.members(team.0).find(|m| self.protected.contains(m)) {
+                    let member_name = self.catalog.users.owned(member);
+                    self.unprotected(UserId(member), &member_name, || {
+                        format!("removed from team {name:?} (by removing the team)")
+                    })?;
+                }
                 self.room(0)?;
                 self.remove_team(team);
                 Ok(())
             }
             Change::AddUser(user) => self.add_user(user),
-            Change::RemoveUser { name } => {
-                let user = self.user_named(name)?;
-                self.remove_user(user);
-                Ok(())
+            Change::RemoveUser { name, by } => {
+                self.set_standing(name, Standing::Remove, by.as_ref())
             }
             Change::AddMembership { user, team } => self.set_membership(user, team, true),
             Change::RemoveMembership { user, team } => self.set_membership(user, team, false),
@@ -412,6 +418,7 @@ impl Policy {
             }
             Change::ExpireInvitation { user } => {
                 let id = self.user_named(user)?;
+                self.unprotected(id, user, || "uninvited".to_string())?;
                 match self.user_status(id.0) {
                     // Expired whatever the time: expiring again changes nothing.
                     Status::Invited { until: 0 } => {
@@ -426,6 +433,7 @@ impl Policy {
             }
             Change::RevokeInvitation { user } => {
                 let id = self.user_named(user)?;
+                self.unprotected(id, user, || "uninvited".to_string())?;
                 match self.user_status(id.0) {
                     Status::Invited { .. } => {
                         self.remove_user(id);
@@ -434,34 +442,21 @@ impl Policy {
                     status => Err(self.wrong_status(user, status, "invited")),
                 }
             }
-            Change::Suspend { user } => {
-                let id = self.user_named(user)?;
-                match self.user_status(id.0) {
-                    Status::Active => {
-                        self.set_user_status(id, Status::Suspended);
-                        Ok(())
-                    }
-                    status => Err(self.wrong_status(user, status, "active")),
-                }
+            Change::Suspend { user, by } => self.set_standing(user, Standing::Suspend, by.as_ref()),
+            Change::Reactivate { user, by } => {
+                self.set_standing(user, Standing::Reactivate, by.as_ref())
             }
-            Change::Reactivate { user } => {
-                let id = self.user_named(user)?;
-                match self.user_status(id.0) {
-                    Status::Suspended | Status::Deactivated => self.activate(id),
-                    status => Err(self.wrong_status(user, status, "suspended or deactivated")),
-                }
+            Change::Deactivate { user, by } => {
+                self.set_standing(user, Standing::Deactivate, by.as_ref())
             }
-            Change::Deactivate { user } => {
-                let id = self.user_named(user)?;
-                match self.user_status(id.0) {
-                    Status::Active | Status::Suspended => {
-                        self.set_user_status(id, Status::Deactivated);
-                        Ok(())
-                    }
-                    // An invitation is expired or revoked, never deactivated:
-                    // reactivating would skip accepting it.
-                    status => Err(self.wrong_status(user, status, "active or suspended")),
-                }
+            Change::SetUserType {
+                user,
+                user_type,
+                channels,
+                by,
+            } => self.set_standing(user, Standing::Kind(*user_type, *channels), by.as_ref()),
+            Change::SetChannels { user, channels, by } => {
+                self.set_standing(user, Standing::Channels(*channels), by.as_ref())
             }
             Change::Grant {
                 grantee,
@@ -485,6 +480,7 @@ impl Policy {
             }
             Change::SetUserLabels { user, labels } => {
                 let id = self.user_named(user)?;
+                self.unprotected(id, user, || "relabelled".to_string())?;
                 self.set_user_labels(id, *labels);
                 Ok(())
             }

@@ -1,6 +1,7 @@
 //! Grants and revokes: who may make them (the author's authority), who may
 //! hold them (eligibility), and the identity that makes one grant unique.
 
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -73,6 +74,16 @@ impl Policy {
             role: RoleId(role_id),
             effect,
         };
+        if let (Principal::User(user), Grantee::User(name)) = (principal, grantee) {
+            // A protected account keeps every grant of its own, and gets
+            // no deny or override that would narrow it.
+            if !add || effect != Effect::Allow {
+                self.unprotected(user, name, || {
+                    let done = if add { "given" } else { "stripped of" };
+                    format!("{done} the {effect} of role {role:?} on {scope:?}")
+                })?;
+            }
+        }
         if add {
             if let Err(Reason::RoleNotEligible) = self.eligible(principal, role_id, effect) {
                 return Err(self.ineligible_grant(grantee, role_id));

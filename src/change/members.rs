@@ -1,6 +1,7 @@
 //! Changes to who is there: teams, users and their memberships, keys and
 //! links.
 
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -81,6 +82,9 @@ impl Policy {
             &teams,
         );
         debug_assert_eq!(pushed, UserId(id));
+        if user.protected {
+            self.protect_user(pushed);
+        }
         Ok(())
     }
 
@@ -153,6 +157,10 @@ impl Policy {
     pub(super) fn set_membership(&mut self, user: &str, team: &str, member: bool) -> Outcome<()> {
         let UserId(user_id) = self.user_named(user)?;
         let TeamId(team_id) = self.team_named(team)?;
+        self.unprotected(UserId(user_id), user, || {
+            let verb = if member { "added to" } else { "removed from" };
+            format!("{verb} team {team:?}")
+        })?;
         let Some(record) = self.users.get(user_id as usize) else {
             return Err(unknown(Entity::User, user));
         };

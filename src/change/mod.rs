@@ -8,6 +8,7 @@
 
 mod apply;
 mod grants;
+mod lifecycle;
 mod members;
 mod model;
 
@@ -415,9 +416,14 @@ pub enum Change {
     /// Adds a user, with the status, channels and teams it declares.
     AddUser(User),
     /// Removes a user, its memberships, its grants and its API keys.
+    /// Refused for a protected account.
     RemoveUser {
         /// The user.
         name: String,
+        /// Who makes the change, if it is to be authorized: he needs
+        /// [`MANAGE_MEMBERS`](crate::Permissions::MANAGE_MEMBERS) at the
+        /// user's tenant root, and the user must be of his tenant.
+        by: Option<Author>,
     },
     /// Adds a user to a team of its tenant.
     AddMembership {
@@ -465,20 +471,67 @@ pub enum Change {
         user: String,
     },
     /// Suspends an active user: reversible, effective immediately.
+    /// Refused for a protected account.
     Suspend {
         /// The user.
         user: String,
+        /// Who makes the change, if it is to be authorized: he needs
+        /// [`MANAGE_MEMBERS`](crate::Permissions::MANAGE_MEMBERS) at the
+        /// user's tenant root, and the user must be of his tenant.
+        by: Option<Author>,
     },
     /// Makes a suspended or deactivated user active again.
     Reactivate {
         /// The user.
         user: String,
+        /// Who makes the change, if it is to be authorized: he needs
+        /// [`MANAGE_MEMBERS`](crate::Permissions::MANAGE_MEMBERS) at the
+        /// user's tenant root, and the user must be of his tenant.
+        by: Option<Author>,
     },
     /// Deactivates an active or suspended user (it keeps its grants, for a
-    /// later reactivation). A pending invitation is expired or revoked instead.
+    /// later reactivation). A pending invitation is expired or revoked
+    /// instead. Refused for a protected account.
     Deactivate {
         /// The user.
         user: String,
+        /// Who makes the change, if it is to be authorized: he needs
+        /// [`MANAGE_MEMBERS`](crate::Permissions::MANAGE_MEMBERS) at the
+        /// user's tenant root, and the user must be of his tenant.
+        by: Option<Author>,
+    },
+    /// Gives a user another [`UserType`](crate::UserType), with the
+    /// channels it may use (`None`: all of the new type's, as
+    /// [`User::channels`](crate::User::channels) reads). Refused when the
+    /// channels go beyond the type's, when a role the user holds (itself
+    /// or through a team) is not open to the type, when the type takes a
+    /// licence seat none is left for, and for a protected account.
+    SetUserType {
+        /// The user.
+        user: String,
+        /// Its new type.
+        user_type: crate::UserType,
+        /// Its channels, when narrower than the type's.
+        #[cfg_attr(feature = "serde", serde(default))]
+        channels: Option<crate::Channels>,
+        /// Who makes the change, if it is to be authorized: he needs
+        /// [`MANAGE_MEMBERS`](crate::Permissions::MANAGE_MEMBERS) at the
+        /// user's tenant root, and the user must be of his tenant.
+        by: Option<Author>,
+    },
+    /// Sets the channels a user may use (`None`: all of its type's), as
+    /// [`User::channels`](crate::User::channels) does. Refused when they go
+    /// beyond the type's, and for a protected account.
+    SetChannels {
+        /// The user.
+        user: String,
+        /// Its channels, when narrower than its type's.
+        #[cfg_attr(feature = "serde", serde(default))]
+        channels: Option<crate::Channels>,
+        /// Who makes the change, if it is to be authorized: he needs
+        /// [`MANAGE_MEMBERS`](crate::Permissions::MANAGE_MEMBERS) at the
+        /// user's tenant root, and the user must be of his tenant.
+        by: Option<Author>,
     },
     /// Grants `role` on `scope` to `grantee`. With an author, the grant must
     /// pass [`Policy::can_grant_when`] (under its condition) for that author.
@@ -580,7 +633,7 @@ impl fmt::Display for Change {
             Change::AddTeam { name, .. } => write!(f, "add team {name:?}"),
             Change::RemoveTeam { name } => write!(f, "remove team {name:?}"),
             Change::AddUser(user) => write!(f, "add user {:?}", user.name),
-            Change::RemoveUser { name } => write!(f, "remove user {name:?}"),
+            Change::RemoveUser { name, .. } => write!(f, "remove user {name:?}"),
             Change::AddMembership { user, team } => write!(f, "add {user:?} to team {team:?}"),
             Change::RemoveMembership { user, team } => {
                 write!(f, "remove {user:?} from team {team:?}")
@@ -589,9 +642,22 @@ impl fmt::Display for Change {
             Change::AcceptInvitation { user, .. } => write!(f, "{user:?} accepts the invitation"),
             Change::ExpireInvitation { user } => write!(f, "expire the invitation of {user:?}"),
             Change::RevokeInvitation { user } => write!(f, "revoke the invitation of {user:?}"),
-            Change::Suspend { user } => write!(f, "suspend {user:?}"),
-            Change::Reactivate { user } => write!(f, "reactivate {user:?}"),
-            Change::Deactivate { user } => write!(f, "deactivate {user:?}"),
+            Change::Suspend { user, .. } => write!(f, "suspend {user:?}"),
+            Change::Reactivate { user, .. } => write!(f, "reactivate {user:?}"),
+            Change::Deactivate { user, .. } => write!(f, "deactivate {user:?}"),
+            Change::SetUserType {
+                user, user_type, ..
+            } => write!(f, "make {user:?} a {user_type} user"),
+            Change::SetChannels {
+                user,
+                channels: Some(channels),
+                ..
+            } => write!(f, "let {user:?} use {channels}"),
+            Change::SetChannels {
+                user,
+                channels: None,
+                ..
+            } => write!(f, "let {user:?} use every channel of its type"),
             Change::Grant {
                 grantee,
                 scope,

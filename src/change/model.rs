@@ -132,6 +132,22 @@ impl Policy {
         let mut subtree = self.subtree(id);
         subtree.sort_unstable();
         let inside = |resource: u32| subtree.binary_search(&resource).is_ok();
+        // A protected account keeps its grants: the subtree stays while it
+        // holds one there.
+        for &user in &self.protected {
+            let record = self.users.get(user as usize);
+            let holds = record.is_some_and(|record| {
+                self.own_grants(user, record)
+                    .iter()
+                    .any(|grant| inside(grant.scope))
+            });
+            if holds {
+                let user_name = self.catalog.users.owned(user);
+                self.unprotected(UserId(user), &user_name, || {
+                    format!("stripped of its grants in {name:?} (by removing it)")
+                })?;
+            }
+        }
         // Grants of users on the subtree.
         for user in 0..self.users.len() {
             let Some(record) = self.users.get(user) else {

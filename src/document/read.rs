@@ -134,6 +134,9 @@ impl PolicyDocument {
                     declared = declared.member_of(team.clone());
                 }
                 declared = declared.labels(user.labels);
+                if user.protected {
+                    declared = declared.protected();
+                }
                 builder.user(declared);
             },
         );

@@ -371,7 +371,7 @@ pub struct TeamDocument {
 }
 
 /// A user: `{"name", "tenant", "user_type", "status", "channels"?,
-/// "teams"?}`. See [`User`] for what each part means.
+/// "teams"?, "labels"?, "protected"?}`. See [`User`] for what each part means.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -403,6 +403,13 @@ pub struct UserDocument {
         serde(default, skip_serializing_if = "Labels::is_empty")
     )]
     pub labels: Labels,
+    /// Whether the account is protected ([`User::protected`]): no change
+    /// may suspend, deactivate, remove or narrow it. Left out when false.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "core::ops::Not::not")
+    )]
+    pub protected: bool,
 }
 
 /// A grant: `{"to", "scope", "role", "effect", "when"?}` gives `role` on
@@ -574,6 +581,7 @@ impl UserDocument {
             channels,
             teams,
             labels,
+            protected,
         } = User::new(name, tenant);
         UserDocument {
             name,
@@ -583,6 +591,7 @@ impl UserDocument {
             channels,
             teams,
             labels,
+            protected,
         }
     }
 }

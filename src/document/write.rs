@@ -180,6 +180,7 @@ impl Writer<'_> {
                     .map(|team| self.team_name(team).unwrap_or_default().to_string())
                     .collect(),
                 labels: user.labels(),
+                protected: user.is_protected(),
             })
             .collect()
     }

@@ -306,6 +306,18 @@ pub enum ChangeProblem {
         /// The invited user.
         user: String,
     },
+    /// The change would alter a protected account
+    /// ([`User::protected`](crate::User::protected)): suspend, deactivate
+    /// or remove it, change its type, channels or teams, or revoke or
+    /// narrow its own grants. No author, and no change without one, may.
+    #[error("user {user:?} is protected: it cannot be {what}")]
+    Protected {
+        /// The protected account.
+        user: String,
+        /// What the change would do to it ("suspended", "removed from
+        /// team \"ops\"", ...).
+        what: String,
+    },
     /// The author of an authorized change may not make it.
     #[error("{author:?} may not make this change: {explanation}")]
     Refused {
@@ -336,7 +348,7 @@ impl ChangeProblem {
     /// `too_many_teams`, `too_many`, `already_member`, `not_in_team`,
     /// `wrong_status`, `expired_invitation`, `seat_limit`,
     /// `already_granted`, `not_granted`, `in_use`, `already_revoked`,
-    /// `revision_limit`, `already_expired`, `invalid_model`.
+    /// `revision_limit`, `already_expired`, `protected`, `invalid_model`.
     ///
     /// `crosses_tenants` is for the host's logs: its
     /// [`for_caller`](ChangeProblem::for_caller) form is `unknown_name`.
@@ -364,6 +376,7 @@ impl ChangeProblem {
             ChangeProblem::AlreadyRevoked { .. } => "already_revoked",
             ChangeProblem::RevisionLimit { .. } => "revision_limit",
             ChangeProblem::AlreadyExpired { .. } => "already_expired",
+            ChangeProblem::Protected { .. } => "protected",
             ChangeProblem::Refused { reason, .. } => reason.code(),
             ChangeProblem::Invalid(_) => "invalid_model",
         }
@@ -381,7 +394,8 @@ impl ChangeProblem {
     ///   ([`NotGranted`](ChangeProblem::NotGranted),
     ///   [`NotInTeam`](ChangeProblem::NotInTeam)): `NotFound`;
     /// - everything else (a taken name, a cycle, a grant that exists, a
-    ///   wrong status, the seat limit, an invalid model, …): `Invalid`, a
+    ///   wrong status, the seat limit, a protected account, an invalid
+    ///   model, …): `Invalid`, a
     ///   change that is malformed or conflicts with the policy.
     ///
     /// A problem and its `for_caller` form have the same class.
@@ -411,6 +425,7 @@ impl ChangeProblem {
             | ChangeProblem::AlreadyRevoked { .. }
             | ChangeProblem::RevisionLimit { .. }
             | ChangeProblem::AlreadyExpired { .. }
+            | ChangeProblem::Protected { .. }
             | ChangeProblem::Invalid(_) => Class::Invalid,
         }
     }

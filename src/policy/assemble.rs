@@ -18,7 +18,7 @@
 //! What is already laid out like a record (a tenant, [`REMOVED`] once
 //! removed; the runs of teams) stays packed `u32`.
 
-use alloc::collections::BTreeMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -156,6 +156,8 @@ pub(crate) struct Model {
     /// The teams arena the records point into.
     pub(crate) user_teams: Vec<u32>,
     pub(crate) invitations: BTreeMap<u32, u64>,
+    /// The protected accounts.
+    pub(crate) protected: BTreeSet<u32>,
     pub(crate) user_labels: Vec<Labels>,
     pub(crate) roles: Vec<Flattened>,
     pub(crate) keys: Vec<KeyRecord>,
@@ -176,6 +178,7 @@ impl Policy {
             mut users,
             mut user_teams,
             invitations,
+            protected,
             user_labels,
             roles,
             keys,
@@ -207,6 +210,7 @@ impl Policy {
             user_grants: own_grants.grants,
             long_runs,
             invitations,
+            protected,
             user_labels,
             keys,
             links,

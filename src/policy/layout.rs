@@ -465,6 +465,15 @@ impl UserRecord {
         self.traits = self.traits.with(Traits::STATE, state as u16);
     }
 
+    /// Gives the user type `user_type` and channels `channels` (checked
+    /// against the type by the caller).
+    pub(crate) fn set_kind(&mut self, user_type: UserType, channels: Channels) {
+        self.traits = self
+            .traits
+            .with(Traits::TYPE, user_type as u16)
+            .with(Traits::CHANNELS, u16::from(channels.bits()));
+    }
+
     #[inline]
     pub(crate) fn user_type(&self) -> UserType {
         self.traits.user_type()

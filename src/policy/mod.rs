@@ -120,6 +120,9 @@ pub struct Policy {
     pub(crate) long_runs: BTreeMap<u32, u32>,
     /// When each invited user's invitation expires.
     pub(crate) invitations: BTreeMap<u32, u64>,
+    /// The protected accounts ([`User::protected`](crate::User::protected)):
+    /// read by changes, never by a decision.
+    pub(crate) protected: BTreeSet<u32>,
     /// Each user's labels: empty until some user has labels, then one per
     /// user. Read by a decision only through a conditional grant.
     pub(crate) user_labels: Vec<Labels>,
@@ -382,6 +385,7 @@ impl Policy {
             + array(&self.user_teams)
             + array(&self.user_grants)
             + self.invitations.len() * 2 * core::mem::size_of::<(u32, u64)>()
+            + self.protected.len() * 2 * core::mem::size_of::<u32>()
             + self.long_runs.len() * 2 * core::mem::size_of::<(u32, u32)>()
             + array(&self.user_labels)
             + array(&self.keys)

@@ -80,7 +80,7 @@ pub(crate) fn may_hold(user_type: UserType, effect: Effect, open: UserTypes) -> 
 }
 
 /// Whether `user` takes one of `seats`: live, active and of a counted type.
-fn takes_seat(seats: Seats, user: &UserRecord) -> bool {
+pub(crate) fn takes_seat(seats: Seats, user: &UserRecord) -> bool {
     user.is_live() && user.state() == State::Active && seats.counted.contains(user.user_types())
 }
 

@@ -148,6 +148,33 @@ impl Policy {
         }
     }
 
+    /// Protects user `user` ([`User::protected`](crate::User::protected)):
+    /// for good, as no change lifts it.
+    pub(crate) fn protect_user(&mut self, UserId(user): UserId) {
+        debug_assert!(
+            (user as usize) < self.users.len(),
+            "no user {user} in the store"
+        );
+        self.protected.insert(user);
+    }
+
+    /// Sets a user's type and channels (checked by the caller: the
+    /// channels within the type's, every role it holds open to the type).
+    pub(crate) fn set_user_kind(
+        &mut self,
+        UserId(user): UserId,
+        user_type: UserType,
+        channels: Channels,
+    ) {
+        debug_assert!(
+            (user as usize) < self.users.len(),
+            "no user {user} in the store"
+        );
+        if let Some(record) = self.users.get_mut(user as usize) {
+            record.set_kind(user_type, channels);
+        }
+    }
+
     /// Sets a user's labels, giving every user a slot the first time.
     pub(crate) fn set_user_labels(&mut self, UserId(user): UserId, labels: Labels) {
         if self.user_labels.is_empty() && labels.is_empty() {

@@ -217,7 +217,10 @@ pub fn remove_team(name: &str) -> Change {
 }
 
 pub fn remove_user(name: &str) -> Change {
-    Change::RemoveUser { name: name.into() }
+    Change::RemoveUser {
+        name: name.into(),
+        by: None,
+    }
 }
 
 pub fn revoke_key(name: &str) -> Change {
@@ -237,15 +240,24 @@ pub fn remove_link(name: &str) -> Change {
 }
 
 pub fn suspend(user: &str) -> Change {
-    Change::Suspend { user: user.into() }
+    Change::Suspend {
+        user: user.into(),
+        by: None,
+    }
 }
 
 pub fn reactivate(user: &str) -> Change {
-    Change::Reactivate { user: user.into() }
+    Change::Reactivate {
+        user: user.into(),
+        by: None,
+    }
 }
 
 pub fn deactivate(user: &str) -> Change {
-    Change::Deactivate { user: user.into() }
+    Change::Deactivate {
+        user: user.into(),
+        by: None,
+    }
 }
 
 pub fn expire(user: &str) -> Change {

@@ -94,7 +94,7 @@ pub fn nth_change(index: u64) -> Change {
         3 => Change::AddMembership { user, team },
         4 => grant(Grantee::team(team), folder, "editor"),
         _ => match k % 3 {
-            0 => Change::Suspend { user },
+            0 => Change::Suspend { user, by: None },
             1 => grant(Grantee::user(user), "ws".into(), "viewer"),
             _ => Change::Revoke {
                 grantee: Grantee::team(team),

@@ -1,0 +1,208 @@
+//! Changes to an account's standing: suspending, reactivating,
+//! deactivating and removing it, and setting its type and channels; who may
+//! make them (an authored one is checked like a grant), and the accounts no
+//! change may alter ([`User::protected`](crate::User::protected)).
+//!
+//! Owns: the rule "a protected account is not altered", for every change
+//! that names an account (here) and the checks other changes call
+//! ([`Policy::unprotected`]). Must never: write a layout field (the store
+//! does) or decide who may hold a role (the [rules](crate::policy::rules)).
+
+use alloc::format;
+use alloc::string::{String, ToString};
+
+use crate::directory::{Channels, Status, UserId, UserType};
+use crate::error::{ChangeProblem, Entity};
+use crate::permission::Action;
+use crate::policy::rules::{may_hold, takes_seat, user_channels};
+use crate::policy::{principal_key, Policy, State, UserRecord};
+
+use super::apply::*;
+use super::Author;
+
+/// What a lifecycle change does to its account.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Standing {
+    Suspend,
+    Reactivate,
+    Deactivate,
+    Remove,
+    Kind(UserType, Option<Channels>),
+    Channels(Option<Channels>),
+}
+
+impl Policy {
+    /// Refuses to alter user `user` (named `name`) when it is protected;
+    /// `what` says what the change would do to it ("suspended").
+    pub(super) fn unprotected(
+        &self,
+        UserId(user): UserId,
+        name: &str,
+        what: impl FnOnce() -> String,
+    ) -> Outcome<()> {
+        if self.protected.contains(&user) {
+            return Err(ChangeProblem::Protected {
+                user: name.to_string(),
+                what: what(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The account named `name`, checked for an author: the account must
+    /// be of the author's tenant (else `CrossesTenants`, which the author
+    /// reads as `Unknown`, before anything about his rights), and the
+    /// author must be allowed [`Action::ManageMembers`] at its tenant root.
+    pub(super) fn member_for(&self, name: &str, by: Option<&Author>) -> Outcome<UserId> {
+        let author = match by {
+            Some(author) => Some((author, author.subject(self)?)),
+            None => None,
+        };
+        let user = self.user_named(name)?;
+        let tenant = self
+            .users
+            .get(user.0 as usize)
+            .and_then(UserRecord::tenant_id)
+            .ok_or_else(|| unknown(Entity::User, name))?;
+        if let Some((author, (subject, author_tenant))) = author {
+            if tenant.0 != author_tenant {
+                return Err(self.crossing_of(Entity::User, name, tenant.0, author_tenant));
+            }
+            let decision = self.authorize(&subject, Action::ManageMembers, tenant);
+            if !decision.is_allowed() {
+                return Err(ChangeProblem::Refused {
+                    author: author.credential.name().to_string(),
+                    reason: decision.reason(),
+                    explanation: self.explain(decision.reason()).to_string(),
+                });
+            }
+        }
+        Ok(user)
+    }
+
+    /// Applies a change of the standing of the account named `name`.
+    pub(super) fn set_standing(
+        &mut self,
+        name: &str,
+        standing: Standing,
+        by: Option<&Author>,
+    ) -> Outcome<()> {
+        let id = self.member_for(name, by)?;
+        let status = self.user_status(id.0);
+        match standing {
+            Standing::Suspend => {
+                self.unprotected(id, name, || "suspended".to_string())?;
+                match status {
+                    Status::Active => {
+                        self.set_user_status(id, Status::Suspended);
+                        Ok(())
+                    }
+                    status => Err(self.wrong_status(name, status, "active")),
+                }
+            }
+            Standing::Reactivate => match status {
+                Status::Suspended | Status::Deactivated => self.activate(id),
+                status => Err(self.wrong_status(name, status, "suspended or deactivated")),
+            },
+            Standing::Deactivate => {
+                self.unprotected(id, name, || "deactivated".to_string())?;
+                match status {
+                    Status::Active | Status::Suspended => {
+                        self.set_user_status(id, Status::Deactivated);
+                        Ok(())
+                    }
+                    // An invitation is expired or revoked, never deactivated:
+                    // reactivating would skip accepting it.
+                    status => Err(self.wrong_status(name, status, "active or suspended")),
+                }
+            }
+            Standing::Remove => {
+                self.unprotected(id, name, || "removed".to_string())?;
+                self.remove_user(id);
+                Ok(())
+            }
+            Standing::Kind(user_type, channels) => {
+                self.unprotected(id, name, || format!("made a {user_type} user"))?;
+                self.set_kind(id, name, user_type, channels)
+            }
+            Standing::Channels(channels) => {
+                self.unprotected(id, name, || "given other channels".to_string())?;
+                let user_type = self
+                    .users
+                    .get(id.0 as usize)
+                    .map_or(UserType::System, UserRecord::user_type);
+                self.set_kind(id, name, user_type, channels)
+            }
+        }
+    }
+
+    /// Gives user `id` (named `name`) type `user_type` and `channels`
+    /// (`None`: the type's), checked as the builder checks a declared
+    /// user: channels within the type's, every role it holds open to the
+    /// type, a licence seat for an active user of a counted type.
+    fn set_kind(
+        &mut self,
+        id: UserId,
+        name: &str,
+        user_type: UserType,
+        channels: Option<Channels>,
+    ) -> Outcome<()> {
+        let channels = user_channels(user_type, channels).map_err(|beyond| {
+            ChangeProblem::ChannelsNotAllowed {
+                user: name.to_string(),
+                user_type,
+                extra: beyond.extra,
+            }
+        })?;
+        let Some(record) = self.users.get(id.0 as usize).copied() else {
+            return Err(unknown(Entity::User, name));
+        };
+        if record.user_type() != user_type {
+            self.check_kind_eligible(id, &record, name, user_type)?;
+            // A user that takes a seat keeps it (or frees it); one that
+            // takes none needs one if its new type is counted.
+            let seated = self.seats.is_some_and(|seats| takes_seat(seats, &record));
+            if record.state() == State::Active && !seated {
+                self.check_seat(user_type)?;
+            }
+        }
+        self.set_user_kind(id, user_type, channels);
+        Ok(())
+    }
+
+    /// Refuses type `user_type` for user `id` when a role it holds, its
+    /// own or one of its teams', is not open to that type.
+    fn check_kind_eligible(
+        &self,
+        UserId(user): UserId,
+        record: &UserRecord,
+        name: &str,
+        user_type: UserType,
+    ) -> Outcome<()> {
+        let ineligible = |role: u32| ChangeProblem::IneligibleRole {
+            role: self
+                .catalog
+                .roles
+                .get(role as usize)
+                .map_or_else(String::new, |role| role.name.clone()),
+            user: name.to_string(),
+            user_type,
+        };
+        for grant in self.own_grants(user, record) {
+            if !may_hold(user_type, grant.effect, self.role_eligibility(grant.role)) {
+                return Err(ineligible(grant.role));
+            }
+        }
+        let teams = self.teams_of(record);
+        for entry in self.grants_live() {
+            let is_team = entry.key & !principal_key::INDEX_MASK == principal_key::TEAM;
+            if is_team
+                && teams.contains(&(entry.key & principal_key::INDEX_MASK))
+                && !may_hold(user_type, entry.effect, entry.eligible)
+            {
+                return Err(ineligible(entry.role));
+            }
+        }
+        Ok(())
+    }
+}
