@@ -297,11 +297,15 @@ impl User {
     }
 
     /// Protects the account: no [`Change`](crate::Change) may suspend,
-    /// deactivate or remove it, change its type, channels or teams, or
-    /// revoke or narrow its own grants (a `Deny` or `Override` to it);
-    /// each is refused with
-    /// [`ChangeProblem::Protected`](crate::ChangeProblem::Protected). It may
-    /// still be given more. Smart Flows' system users and its Native Admin
+    /// deactivate or remove it (nor revoke or expire its invitation),
+    /// change its type, channels, labels or teams, or narrow what it holds:
+    /// revoke an allow or override that reaches it (its own, one of its
+    /// teams', everyone's in its tenant), add a deny or override that
+    /// would, or remove a resource where it holds a grant of its own. Each
+    /// is refused with
+    /// [`ChangeProblem::Protected`](crate::ChangeProblem::Protected), which
+    /// says what the change would have done. It may still be given more
+    /// (an allow), and a deny that holds it off may be lifted. Smart Flows' system users and its Native Admin
     /// are protected: "You cannot edit their settings or remove them -
     /// they just exist."
     ///
@@ -319,8 +323,8 @@ impl User {
     ///     .tenant("acme", ResourceKind::Organization)
     ///     .user(User::new("sync", "acme").user_type(UserType::System).protected())
     ///     .build()?;
-    /// let refused = policy.apply(Change::RemoveUser { name: "sync".into(), by: None });
-    /// assert!(matches!(refused, Err(ChangeProblem::Protected { .. })));
+    /// let refused = policy.apply(Change::RemoveUser { name: "sync".into(), by: None }).unwrap_err();
+    /// assert!(matches!(refused.problem(), ChangeProblem::Protected { .. }));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn protected(mut self) -> User {

@@ -161,7 +161,10 @@ fn reactivating_is_checked_like_suspending() {
             by: by("root"),
         },
     );
-    assert_eq!(policy.user(user_id(&policy, "ann")).unwrap().status(), Status::Active);
+    assert_eq!(
+        policy.user(user_id(&policy, "ann")).unwrap().status(),
+        Status::Active
+    );
 }
 
 #[test]

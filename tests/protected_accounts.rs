@@ -14,8 +14,9 @@ use common::build;
 use common::changes::{apply, refused};
 
 /// acme: ws › folder. "sync" (a protected system user, in team ops, with
-/// its own editor grant on ws) and "ann" (an ordinary native user, admin of
-/// acme), and "pending" (a protected invited user).
+/// its own editor grant on ws; ops holds editor on ws too), "ann" (an
+/// ordinary native user, admin of acme) and "pending" (a protected invited
+/// user).
 fn model() -> Policy {
     build(
         PolicyBuilder::new()
@@ -39,6 +40,7 @@ fn model() -> Policy {
                     .protected(),
             )
             .grant(Grantee::user("sync"), "ws", "editor", Effect::Allow)
+            .grant(Grantee::team("ops"), "ws", "editor", Effect::Allow)
             .grant(Grantee::user("ann"), "acme", "admin", Effect::Allow),
     )
 }
@@ -61,6 +63,29 @@ fn revoke(user: &str, scope: &str, role: &str, effect: Effect) -> Change {
         role: role.into(),
         effect,
         by: None,
+    }
+}
+
+/// A grant of editor on `scope` to team `team` with `effect` (`add`), or
+/// its revocation.
+fn team_grant(team: &str, scope: &str, effect: Effect, add: bool) -> Change {
+    if add {
+        Change::Grant {
+            grantee: Grantee::team(team),
+            scope: scope.into(),
+            role: "editor".into(),
+            effect,
+            when: clearance::Condition::Always,
+            by: None,
+        }
+    } else {
+        Change::Revoke {
+            grantee: Grantee::team(team),
+            scope: scope.into(),
+            role: "editor".into(),
+            effect,
+            by: None,
+        }
     }
 }
 
@@ -145,6 +170,25 @@ fn altering_changes() -> Vec<(Change, &'static str)> {
             "given the override of role \"editor\" on \"folder\"",
         ),
         (
+            team_grant("ops", "folder", Effect::Deny, true),
+            "given the deny of role \"editor\" on \"folder\" (through team \"ops\")",
+        ),
+        (
+            team_grant("ops", "ws", Effect::Allow, false),
+            "stripped of the allow of role \"editor\" on \"ws\" (through team \"ops\")",
+        ),
+        (
+            Change::Grant {
+                grantee: Grantee::Everyone,
+                scope: "acme".into(),
+                role: "admin".into(),
+                effect: Effect::Override,
+                when: clearance::Condition::Always,
+                by: None,
+            },
+            "given the override of role \"admin\" on \"acme\" (through everyone)",
+        ),
+        (
             Change::RemoveResource { name: "ws".into() },
             "stripped of its grants in \"ws\" (by removing it)",
         ),
@@ -216,7 +260,23 @@ fn a_protected_account_may_still_be_given_more() {
     let mut policy = model();
     apply(&mut policy, grant("sync", "folder", "admin", Effect::Allow));
     apply(&mut policy, grant("pending", "ws", "editor", Effect::Allow));
-    // A change to someone else, or to a team it is not in, is no change to it.
+    // A change to someone else, or to a team it is not in, is no change to
+    // it; nor is an allow to its team or to everyone.
+    apply(
+        &mut policy,
+        team_grant("ops", "folder", Effect::Allow, true),
+    );
+    apply(
+        &mut policy,
+        Change::Grant {
+            grantee: Grantee::Everyone,
+            scope: "folder".into(),
+            role: "editor".into(),
+            effect: Effect::Allow,
+            when: clearance::Condition::Always,
+            by: None,
+        },
+    );
     apply(
         &mut policy,
         Change::Suspend {

@@ -74,16 +74,9 @@ impl Policy {
             role: RoleId(role_id),
             effect,
         };
-        if let (Principal::User(user), Grantee::User(name)) = (principal, grantee) {
-            // A protected account keeps every grant of its own, and gets
-            // no deny or override that would narrow it.
-            if !add || effect != Effect::Allow {
-                self.unprotected(user, name, || {
-                    let done = if add { "given" } else { "stripped of" };
-                    format!("{done} the {effect} of role {role:?} on {scope:?}")
-                })?;
-            }
-        }
+        self.keeps_protected(grantee, principal, tenant, add, effect, || {
+            format!("the {effect} of role {role:?} on {scope:?}")
+        })?;
         if add {
             if let Err(Reason::RoleNotEligible) = self.eligible(principal, role_id, effect) {
                 return Err(self.ineligible_grant(grantee, role_id));

@@ -11,11 +11,13 @@
 use alloc::format;
 use alloc::string::{String, ToString};
 
-use crate::directory::{Channels, Status, UserId, UserType};
+use crate::directory::{Channels, Status, TeamId, UserId, UserType};
 use crate::error::{ChangeProblem, Entity};
+use crate::grant::{Effect, Grantee, Principal};
 use crate::permission::Action;
 use crate::policy::rules::{may_hold, takes_seat, user_channels};
 use crate::policy::{principal_key, Policy, State, UserRecord};
+use crate::resource::ResourceId;
 
 use super::apply::*;
 use super::Author;
@@ -47,6 +49,55 @@ impl Policy {
             });
         }
         Ok(())
+    }
+
+    /// Refuses to add (`add`) or revoke a grant with `effect` to
+    /// `principal` (`grantee`, in `tenant`) when it would narrow a
+    /// protected account it reaches: adding a deny or an override, or
+    /// revoking an allow or an override (which may hold more than what it
+    /// replaces), to the account, to a team it is in, or to everyone in its
+    /// tenant. `grant` describes the grant ("the deny of role ...").
+    pub(super) fn keeps_protected(
+        &self,
+        grantee: &Grantee,
+        principal: Principal,
+        tenant: u32,
+        add: bool,
+        effect: Effect,
+        grant: impl FnOnce() -> String,
+    ) -> Outcome<()> {
+        let narrows = if add {
+            effect != Effect::Allow
+        } else {
+            effect != Effect::Deny
+        };
+        if !narrows || self.protected.is_empty() {
+            return Ok(());
+        }
+        let reached = match principal {
+            Principal::User(UserId(user)) => self.protected.contains(&user).then_some(user),
+            Principal::Team(TeamId(team)) => self
+                .members(team)
+                .find(|user| self.protected.contains(user)),
+            Principal::Everyone => self.protected.iter().copied().find(|&user| {
+                self.users
+                    .get(user as usize)
+                    .and_then(UserRecord::tenant_id)
+                    .is_some_and(|ResourceId(of)| of == tenant)
+            }),
+            Principal::Public => None,
+        };
+        let Some(user) = reached else {
+            return Ok(());
+        };
+        let name = self.catalog.users.owned(user);
+        self.unprotected(UserId(user), &name, || {
+            let done = if add { "given" } else { "stripped of" };
+            match principal {
+                Principal::User(_) => format!("{done} {}", grant()),
+                _ => format!("{done} {} (through {grantee})", grant()),
+            }
+        })
     }
 
     /// The account named `name`, checked for an author: the account must

@@ -360,7 +360,7 @@ impl Author {
 /// let ws = policy.resource_id("ws").unwrap();
 /// assert!(policy.authorize(&ann, Action::View, ws).is_allowed());
 ///
-/// policy.apply(Change::Suspend { user: "ann".into() })?;
+/// policy.apply(Change::Suspend { user: "ann".into(), by: None })?;
 /// assert_eq!(policy.authorize(&ann, Action::View, ws).reason(), Reason::Suspended);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -308,8 +308,8 @@ pub enum ChangeProblem {
     },
     /// The change would alter a protected account
     /// ([`User::protected`](crate::User::protected)): suspend, deactivate
-    /// or remove it, change its type, channels or teams, or revoke or
-    /// narrow its own grants. No author, and no change without one, may.
+    /// or remove it, change its type, channels, labels or teams, or narrow
+    /// what it holds. No author, and no change without one, may.
     #[error("user {user:?} is protected: it cannot be {what}")]
     Protected {
         /// The protected account.
