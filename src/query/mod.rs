@@ -561,7 +561,7 @@ struct Reach<'p> {
 
 impl<'p> Reach<'p> {
     /// Gathers the labels of the tenant rooted at `tenant`: linear in its size.
-    fn new(policy: &'p Policy, tenant: u32) -> Reach<'p> {
+    fn new(policy: &'p Policy, tenant: ResourceId) -> Reach<'p> {
         let nodes = policy.nodes.len();
         let mut reach = Reach {
             policy,
@@ -570,7 +570,7 @@ impl<'p> Reach<'p> {
             searched: BTreeMap::new(),
         };
         // Parents come before children in `subtree`: gather backwards.
-        for &node in policy.subtree(tenant).iter().rev() {
+        for &node in policy.subtree(tenant.0).iter().rev() {
             let labels = policy.labels_of(node);
             let (mut union, mut unlabelled) = (labels, labels.is_empty());
             for child in policy.children(node) {
@@ -651,10 +651,12 @@ impl Policy {
     /// resources satisfy, a search of their scope's subtree.
     #[must_use]
     pub fn review_user(&self, user: UserId, now: u64) -> Option<UserReview> {
-        let record = self.users.get(user.0 as usize).filter(|r| r.is_live())?;
+        let record = self.users.get(user.0 as usize)?;
+        // `None` once removed.
+        let tenant = record.tenant_id()?;
         let teams: Vec<u32> = self.teams_of(record).to_vec();
         let audience = self.audience_of(user.0, record);
-        let mut reach = Reach::new(self, record.tenant);
+        let mut reach = Reach::new(self, tenant);
         let mut grants = Vec::new();
         for own in self.own_grants(user.0, record) {
             // A user's own grants were checked eligible when made.
@@ -673,7 +675,7 @@ impl Policy {
                 });
             }
         }
-        let mut scopes = self.subtree(record.tenant);
+        let mut scopes = self.subtree(tenant.0);
         scopes.sort_unstable();
         for scope in scopes {
             let Some(node) = self.nodes.get(scope as usize) else {
@@ -705,8 +707,8 @@ impl Policy {
             }
         }
         let subject = self.review_subject(user, record, now);
-        let mut tops: Vec<u32> = self.children(record.tenant).collect();
-        tops.push(record.tenant);
+        let mut tops: Vec<u32> = self.children(tenant.0).collect();
+        tops.push(tenant.0);
         tops.sort_unstable();
         let holdings = tops
             .into_iter()
@@ -744,7 +746,7 @@ impl Policy {
         now: u64,
     ) -> TenantReview {
         let mut review = TenantReview::default();
-        let mut reach = Reach::new(self, tenant.0);
+        let mut reach = Reach::new(self, tenant);
         // The allow and override grants of each team (and of `Everyone`,
         // under `None`) in the tenant, with their scopes.
         let mut giving: BTreeMap<Option<TeamId>, Vec<(u32, GrantEntry)>> = BTreeMap::new();
