@@ -32,7 +32,12 @@ use crate::policy::{principal_key, Context, GrantEntry, Node, Policy, Principals
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::Flattened;
 use crate::subject::Subject;
-use crate::NONE;
+
+/// The author's own principal key (packed), `None` for a link, which acts
+/// only as [`Principal::Public`].
+fn own_key(principals: &Principals<'_>) -> Option<u32> {
+    (!principals.public).then_some(principals.user)
+}
 
 /// The index of [`Policy::restrictions`]: (principal key, tenant,
 /// resource) of every group grant that can leave its principal less below
@@ -103,7 +108,8 @@ pub(crate) fn reindex(
 struct Passing {
     condition: Condition,
     grantee: Principal,
-    tenant: u32,
+    /// The scope's tenant, whose users `Everyone` stands for.
+    tenant: ResourceId,
     author_labels: Labels,
     /// Whether the grantee's users have only the author's labels: worked
     /// out once, the first time a conditional grant of the author needs it.
@@ -154,9 +160,9 @@ struct Place {
     node: u32,
     /// The index of the place above it (the scope is its own).
     above: usize,
-    /// The first principal (packed) whose restriction stands here, or
-    /// [`NONE`] for a resource on the way.
-    restriction: u32,
+    /// The first principal (packed) whose restriction stands here; `None`
+    /// for a resource on the way.
+    restriction: Option<u32>,
 }
 
 impl Policy {
@@ -185,6 +191,7 @@ impl Policy {
         given: &Flattened,
         condition: Condition,
     ) -> Result<(), Reason> {
+        let scope = ResourceId(scope);
         self.passes_on_counting(author, grantee, scope, given, condition, &mut 0)
     }
 
@@ -194,7 +201,7 @@ impl Policy {
         &self,
         author: &Subject,
         grantee: Principal,
-        scope: u32,
+        scope: ResourceId,
         given: &Flattened,
         condition: Condition,
         visits: &mut usize,
@@ -202,12 +209,14 @@ impl Policy {
         if given.iter().all(|permissions| permissions.is_empty()) {
             return Ok(());
         }
-        let context = self.context(author, ResourceId(scope))?;
+        let context = self.context(author, scope)?;
+        // What is read below walks the arena: raw indexes from here.
+        let ResourceId(scope) = scope;
         let tenant = self.tenant_of_node(scope);
         let passing = Passing {
             condition,
             grantee,
-            tenant,
+            tenant: ResourceId(tenant),
             author_labels: context.principals.labels,
             within: Cell::new(None),
         };
@@ -253,11 +262,10 @@ impl Policy {
                 }
                 _ => at_scope.clone(),
             };
-            if place.restriction != NONE
-                && !matches!(first, Some((at, _)) if at <= place.node)
-                && !lacks(&held).is_empty()
-            {
-                first = Some((place.node, place.restriction));
+            if let Some(restriction) = place.restriction {
+                if !matches!(first, Some((at, _)) if at <= place.node) && !lacks(&held).is_empty() {
+                    first = Some((place.node, restriction));
+                }
             }
             states.push(held);
         }
@@ -282,7 +290,7 @@ impl Policy {
         node: &Node,
         mut visit: impl FnMut(u32, u32, Effect, Condition),
     ) {
-        if principals.user != NONE {
+        if own_key(principals).is_some() {
             let own = principals.grants;
             let first = own.partition_point(|grant| grant.scope < id);
             for grant in own.iter().skip(first) {
@@ -423,7 +431,7 @@ impl Policy {
             Principal::Team(TeamId(team)) => self.members(team).all(within_author),
             Principal::Everyone => (0u32..)
                 .zip(&self.users)
-                .filter(|(_, record)| record.tenant == passing.tenant)
+                .filter(|(_, record)| record.tenant_id() == Some(passing.tenant))
                 .all(|(user, _)| within_author(user)),
             // A link's holder has no labels.
             Principal::Public => true,
@@ -458,19 +466,19 @@ impl Policy {
                     .any(|(kind, &given)| self.role_permissions(role, kind).intersects(given))
         };
         let mut candidates: Vec<(u32, u32)> = Vec::new();
-        if principals.user != NONE {
+        if let Some(own) = own_key(principals) {
             candidates.extend(
                 principals
                     .grants
                     .iter()
                     .filter(|grant| restricts(grant.effect) && takes(grant.role, grant.effect))
-                    .map(|grant| (grant.scope, principals.user)),
+                    .map(|grant| (grant.scope, own)),
             );
         }
         group_keys(principals, |key| {
             for &(key, _, node) in self
                 .restrictions
-                .range((key, tenant, 0)..=(key, tenant, NONE))
+                .range((key, tenant, 0)..=(key, tenant, u32::MAX))
             {
                 let restricts_here = self.nodes.get(node as usize).is_some_and(|record| {
                     self.group_grants(record).iter().any(|entry| {
@@ -489,7 +497,7 @@ impl Policy {
         let mut places = alloc::vec![Place {
             node: scope,
             above: 0,
-            restriction: NONE,
+            restriction: None,
         }];
         // The index of each resource met in `places`, or None when it is
         // outside the subtree.
@@ -504,11 +512,10 @@ impl Policy {
                     break above;
                 }
                 path.push(at);
-                match self.nodes.get(at as usize) {
-                    Some(node) if node.parent != NONE && node.is_live() => {
-                        at = node.parent;
-                    }
-                    _ => break None,
+                let live = self.nodes.get(at as usize).filter(|node| node.is_live());
+                match live.and_then(Node::parent_id) {
+                    Some(ResourceId(parent)) => at = parent,
+                    None => break None,
                 }
             };
             for &node in path.iter().rev() {
@@ -516,7 +523,7 @@ impl Policy {
                     places.push(Place {
                         node,
                         above: index,
-                        restriction: NONE,
+                        restriction: None,
                     });
                     above = Some(places.len() - 1);
                 }
@@ -527,9 +534,7 @@ impl Policy {
             if candidate != scope {
                 if let Some(Some(index)) = placed.get(&candidate) {
                     if let Some(place) = places.get_mut(*index) {
-                        if place.restriction == NONE {
-                            place.restriction = principal;
-                        }
+                        place.restriction.get_or_insert(principal);
                     }
                 }
             }
@@ -722,8 +727,11 @@ impl Policy {
         };
         open &= self.role_eligibility(role);
         let removed_open_to = open;
-        let mut at = self.parent(grant.scope).map_or(NONE, |parent| parent.0);
+        let mut above = self.parent(grant.scope);
         while !open.is_empty() {
+            let Some(ResourceId(at)) = above else {
+                break;
+            };
             let Some(node) = self.nodes.get(at as usize) else {
                 break;
             };
@@ -759,7 +767,7 @@ impl Policy {
                     }
                 }
             }
-            at = node.parent;
+            above = node.parent_id();
         }
         if removed_open_to.is_empty() {
             // Closed to every type it reaches: it gave and cut nothing.
@@ -830,10 +838,8 @@ mod tests {
         let lift = |policy: &Policy| {
             let grant = Grant {
                 principal: Principal::Everyone,
-                scope: policy.resource_id("f").unwrap_or(ResourceId(NONE)),
-                role: policy
-                    .role_id("viewer")
-                    .unwrap_or(crate::role::RoleId(NONE)),
+                scope: policy.resource_id("f").expect("the model has f"),
+                role: policy.role_id("viewer").expect("the model has viewer"),
                 effect: Effect::Override,
             };
             policy.restored_by_removing(&grant)[ResourceKind::Folder.index()]
@@ -875,11 +881,11 @@ mod tests {
     fn an_authored_grant_reads_each_resource_below_its_scope_once() {
         for n in [100, 1_000] {
             let policy = chain_of_overrides(n);
-            let ann = policy.user_id("ann").unwrap_or(UserId(NONE));
+            let ann = policy.user_id("ann").expect("the chain has ann");
             let subject = Subject::user(ann, crate::Channel::Web).with_mfa(true);
-            let acme = policy.resource_id("acme").map_or(NONE, |id| id.0);
-            let admin = policy.role_id("admin").map_or(NONE, |id| id.0);
-            let given = policy.roles[admin as usize];
+            let acme = policy.resource_id("acme").expect("the chain has acme");
+            let admin = policy.role_id("admin").expect("the chain has admin");
+            let given = policy.roles[admin.0 as usize];
             let mut visits = 0;
             let passed = policy.passes_on_counting(
                 &subject,

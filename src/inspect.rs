@@ -18,9 +18,7 @@ use crate::directory::{Channels, KeyId, LinkId, Status, TeamId, UserId, UserType
 use crate::grant::{Effect, Grant, Principal};
 use crate::label::{Condition, Labels};
 use crate::permission::Permissions;
-use crate::policy::{
-    principal_key, KeyRecord, LinkRecord, Node, Policy, UserRecord, NONE, REMOVED,
-};
+use crate::policy::{principal_key, KeyRecord, LinkRecord, Node, Policy, UserRecord, REMOVED};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::{Role, RoleId};
 
@@ -44,10 +42,17 @@ impl Policy {
 
     /// Whether team `id` exists and was not removed.
     pub(crate) fn team_is_live(&self, id: u32) -> bool {
+        self.team_tenant(id).is_some()
+    }
+
+    /// The tenant of team `id`; `None` if it was removed or never existed
+    /// (a removed team keeps its slot, its tenant set to [`REMOVED`]).
+    fn team_tenant(&self, id: u32) -> Option<ResourceId> {
         self.catalog
             .team_tenants
             .get(id as usize)
-            .is_some_and(|&tenant| tenant != REMOVED)
+            .filter(|&&tenant| tenant != REMOVED)
+            .map(|&tenant| ResourceId(tenant))
     }
 
     /// Whether role `id` exists and was not removed: a removed role keeps
@@ -136,9 +141,11 @@ impl Policy {
     /// The team `id`, or `None` if it was removed or never existed.
     #[must_use]
     pub fn team(&self, id: TeamId) -> Option<TeamView<'_>> {
-        self.team_is_live(id.0).then_some(TeamView {
+        let tenant = self.team_tenant(id.0)?;
+        Some(TeamView {
             policy: self,
             id: id.0,
+            tenant,
         })
     }
 
@@ -410,6 +417,7 @@ impl<'p> UserView<'p> {
 pub struct TeamView<'p> {
     policy: &'p Policy,
     id: u32,
+    tenant: ResourceId,
 }
 
 impl<'p> TeamView<'p> {
@@ -428,8 +436,7 @@ impl<'p> TeamView<'p> {
     /// The tenant (a root resource) it belongs to.
     #[must_use]
     pub fn tenant(&self) -> ResourceId {
-        let tenants = &self.policy.catalog.team_tenants;
-        ResourceId(tenants.get(self.id as usize).copied().unwrap_or(NONE))
+        self.tenant
     }
 
     /// Its members, in id order. Cost: one pass over the users (a user

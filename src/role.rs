@@ -20,12 +20,11 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::directory::{UserType, UserTypes};
+use crate::directory::{UserId, UserType, UserTypes};
 use crate::error::{Entity, Problem, Problems};
 use crate::grant::Effect;
 use crate::permission::Permissions;
 use crate::resource::ResourceKind;
-use crate::NONE;
 
 /// A compiled role. Obtain one with [`Policy::role_id`](crate::Policy::role_id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -202,8 +201,8 @@ pub(crate) fn flatten(
         .map(|role| {
             role.inherits
                 .iter()
-                .map(|parent| {
-                    crate::error::lookup(
+                .filter_map(|parent| {
+                    crate::error::try_lookup(
                         role_ids,
                         parent,
                         Entity::Role,
@@ -211,7 +210,6 @@ pub(crate) fn flatten(
                         problems,
                     )
                 })
-                .filter(|&id| id != NONE)
                 .collect()
         })
         .collect();
@@ -332,14 +330,14 @@ pub(crate) fn flatten(
 /// that checking every team grant is linear in grants plus memberships,
 /// not grants times members.
 pub(crate) struct TeamTypes {
-    first: Vec<[u32; UserType::ALL.len()]>,
+    first: Vec<[Option<UserId>; UserType::ALL.len()]>,
 }
 
 impl TeamTypes {
     /// No member in any of `teams` teams.
     pub(crate) fn new(teams: usize) -> TeamTypes {
         TeamTypes {
-            first: vec![[NONE; UserType::ALL.len()]; teams],
+            first: vec![[None; UserType::ALL.len()]; teams],
         }
     }
 
@@ -351,9 +349,7 @@ impl TeamTypes {
             .get_mut(team as usize)
             .and_then(|types| types.get_mut(user_type as usize))
         {
-            if *slot == NONE {
-                *slot = user;
-            }
+            slot.get_or_insert(UserId(user));
         }
     }
 
@@ -370,10 +366,8 @@ impl TeamTypes {
         UserType::ALL
             .iter()
             .zip(types)
-            .filter(|&(&user_type, &user)| {
-                user != NONE && !crate::policy::rules::may_hold(user_type, effect, eligible)
-            })
-            .map(|(&user_type, &user)| (user, user_type))
+            .filter_map(|(&user_type, &user)| Some((user?.0, user_type)))
+            .filter(|&(_, user_type)| !crate::policy::rules::may_hold(user_type, effect, eligible))
             .min_by_key(|&(user, _)| user)
     }
 }

@@ -308,7 +308,8 @@ impl fmt::Write for Length {
 impl core::error::Error for BuildError {}
 
 /// Resolves `name` in `ids`, or records an unknown-reference problem and
-/// returns [`NONE`].
+/// returns [`NONE`]: the builder goes on with it, so that one build reports
+/// every problem, and the problem fails the build before the id is read.
 pub(crate) fn lookup(
     ids: &impl crate::names::Ids,
     name: &str,
@@ -319,6 +320,18 @@ pub(crate) fn lookup(
     resolved(ids.id_of(name), name, entity, referrer, problems)
 }
 
+/// [`lookup`] for a reference left out when unknown: `None` then, with
+/// the problem recorded.
+pub(crate) fn try_lookup(
+    ids: &impl crate::names::Ids,
+    name: &str,
+    entity: Entity,
+    referrer: impl FnOnce() -> String,
+    problems: &mut Problems,
+) -> Option<u32> {
+    reported(ids.id_of(name), name, entity, referrer, problems)
+}
+
 /// [`lookup`] of a name already resolved (in bulk) to `id`.
 pub(crate) fn resolved(
     id: Option<u32>,
@@ -327,15 +340,26 @@ pub(crate) fn resolved(
     referrer: impl FnOnce() -> String,
     problems: &mut Problems,
 ) -> u32 {
-    if let Some(id) = id {
-        return id;
+    reported(id, name, entity, referrer, problems).unwrap_or(NONE)
+}
+
+/// `id`, or, when the name was not found, `None` with an unknown-reference
+/// problem recorded.
+fn reported(
+    id: Option<u32>,
+    name: &str,
+    entity: Entity,
+    referrer: impl FnOnce() -> String,
+    problems: &mut Problems,
+) -> Option<u32> {
+    if id.is_none() {
+        problems.push_with(|| Problem::UnknownReference {
+            referrer: referrer(),
+            entity,
+            name: name.to_string(),
+        });
     }
-    problems.push_with(|| Problem::UnknownReference {
-        referrer: referrer(),
-        entity,
-        name: name.to_string(),
-    });
-    NONE
+    id
 }
 
 /// The words of a user given channels its type may never use, the same

@@ -26,7 +26,7 @@ mod document;
 mod entity;
 mod table;
 
-pub(crate) use build::{lookup, resolved, Problems};
+pub(crate) use build::{lookup, resolved, try_lookup, Problems};
 pub use build::{BuildError, Problem};
 pub use change::{ChangeError, ChangeProblem};
 pub use document::{DocumentError, DocumentProblem};

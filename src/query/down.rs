@@ -337,14 +337,16 @@ impl Policy {
             Err(Reason::KeyOutOfScope | Reason::LinkOutOfScope) => {
                 // Limited to a subtree below `within`: exactly that subtree.
                 let limit = match prepared {
-                    Prepared::Account { key: Some(key), .. } => key.within,
-                    Prepared::Link { link, .. } => link.resource,
-                    Prepared::Account { key: None, .. } => NONE,
+                    Prepared::Account { key: Some(key), .. } => key.within_id(),
+                    Prepared::Link { link, .. } => link.resource_id(),
+                    Prepared::Account { key: None, .. } => None,
                 };
-                if limit != NONE && limit != within.0 && self.is_within(limit, within.0) {
-                    return self.accessible_down(subject, needed, ResourceId(limit), kind);
+                match limit {
+                    Some(limit) if limit != within && self.is_within(limit.0, within.0) => {
+                        return self.accessible_down(subject, needed, limit, kind);
+                    }
+                    _ => return found,
                 }
-                return found;
             }
             Err(_) => return found,
         };

@@ -292,7 +292,8 @@ pub fn diff(before: &Policy, after: &Policy, now: u64) -> Vec<Difference> {
                 continue;
             };
             let tree = (&policy.first_child[..], &policy.next_sibling[..]);
-            sides.walk(side, policy, user, record.tenant, tree, now);
+            let tenant = ResourceId(record.tenant);
+            sides.walk(side, policy, UserId(user), tenant, tree, now);
         }
         sides.finish(UserId(user), |_| true, &mut found);
     }
@@ -326,7 +327,7 @@ pub fn diff(before: &Policy, after: &Policy, now: u64) -> Vec<Difference> {
                         continue;
                     }
                     let tree = (&part.first_child[..], &part.next_sibling[..]);
-                    sides.walk(side, policy, user, tenant, tree, now);
+                    sides.walk(side, policy, UserId(user), ResourceId(tenant), tree, now);
                 }
                 sides.finish(
                     UserId(user),
@@ -376,12 +377,12 @@ impl Sides {
         &mut self,
         side: usize,
         policy: &Policy,
-        user: u32,
-        tenant: u32,
+        user: UserId,
+        tenant: ResourceId,
         tree: (&[u32], &[u32]),
         now: u64,
     ) {
-        let Some(record) = policy.users.get(user as usize) else {
+        let Some(record) = policy.users.get(user.0 as usize) else {
             return;
         };
         let Some(subject) = policy.review_subject(user, record, now) else {
@@ -390,7 +391,7 @@ impl Sides {
         let Ok(prepared) = policy.prepare(&subject) else {
             return;
         };
-        let Ok(context) = policy.place(&prepared, ResourceId(tenant)) else {
+        let Ok(context) = policy.place(&prepared, tenant) else {
             return;
         };
         let generation = self.generation;
@@ -400,15 +401,21 @@ impl Sides {
         let (Some(held), Some(stamp)) = (held.get_mut(side), stamp.get_mut(side)) else {
             return;
         };
-        policy.walk_down(&subject, &context, tenant, tree, |node, _, permissions| {
-            if let (Some(slot), Some(mark)) =
-                (held.get_mut(node as usize), stamp.get_mut(node as usize))
-            {
-                *slot = permissions;
-                *mark = generation;
-                seen.push(node);
-            }
-        });
+        policy.walk_down(
+            &subject,
+            &context,
+            tenant.0,
+            tree,
+            |node, _, permissions| {
+                if let (Some(slot), Some(mark)) =
+                    (held.get_mut(node as usize), stamp.get_mut(node as usize))
+                {
+                    *slot = permissions;
+                    *mark = generation;
+                    seen.push(node);
+                }
+            },
+        );
     }
 
     /// Adds to `found` each resource `keep` accepts whose permissions
@@ -477,22 +484,22 @@ impl Part {
                     Some(slot) if !*slot => *slot = true,
                     _ => break,
                 }
-                if record.parent == NONE {
+                let Some(ResourceId(parent)) = record.parent_id() else {
                     part.tenants.push(at);
                     break;
-                }
+                };
                 let head = part
                     .first_child
-                    .get(record.parent as usize)
+                    .get(parent as usize)
                     .copied()
                     .unwrap_or(NONE);
                 if let Some(next) = part.next_sibling.get_mut(at as usize) {
                     *next = head;
                 }
-                if let Some(first) = part.first_child.get_mut(record.parent as usize) {
+                if let Some(first) = part.first_child.get_mut(parent as usize) {
                     *first = at;
                 }
-                at = record.parent;
+                at = parent;
             }
         }
         part
@@ -554,7 +561,7 @@ struct Reach<'p> {
 
 impl<'p> Reach<'p> {
     /// Gathers the labels of the tenant rooted at `tenant`: linear in its size.
-    fn new(policy: &'p Policy, tenant: u32) -> Reach<'p> {
+    fn new(policy: &'p Policy, tenant: ResourceId) -> Reach<'p> {
         let nodes = policy.nodes.len();
         let mut reach = Reach {
             policy,
@@ -563,7 +570,7 @@ impl<'p> Reach<'p> {
             searched: BTreeMap::new(),
         };
         // Parents come before children in `subtree`: gather backwards.
-        for &node in policy.subtree(tenant).iter().rev() {
+        for &node in policy.subtree(tenant.0).iter().rev() {
             let labels = policy.labels_of(node);
             let (mut union, mut unlabelled) = (labels, labels.is_empty());
             for child in policy.children(node) {
@@ -644,10 +651,12 @@ impl Policy {
     /// resources satisfy, a search of their scope's subtree.
     #[must_use]
     pub fn review_user(&self, user: UserId, now: u64) -> Option<UserReview> {
-        let record = self.users.get(user.0 as usize).filter(|r| r.is_live())?;
+        let record = self.users.get(user.0 as usize)?;
+        // `None` once removed.
+        let tenant = record.tenant_id()?;
         let teams: Vec<u32> = self.teams_of(record).to_vec();
         let audience = self.audience_of(user.0, record);
-        let mut reach = Reach::new(self, record.tenant);
+        let mut reach = Reach::new(self, tenant);
         let mut grants = Vec::new();
         for own in self.own_grants(user.0, record) {
             // A user's own grants were checked eligible when made.
@@ -666,7 +675,7 @@ impl Policy {
                 });
             }
         }
-        let mut scopes = self.subtree(record.tenant);
+        let mut scopes = self.subtree(tenant.0);
         scopes.sort_unstable();
         for scope in scopes {
             let Some(node) = self.nodes.get(scope as usize) else {
@@ -697,9 +706,9 @@ impl Policy {
                 }
             }
         }
-        let subject = self.review_subject(user.0, record, now);
-        let mut tops: Vec<u32> = self.children(record.tenant).collect();
-        tops.push(record.tenant);
+        let subject = self.review_subject(user, record, now);
+        let mut tops: Vec<u32> = self.children(tenant.0).collect();
+        tops.push(tenant.0);
         tops.sort_unstable();
         let holdings = tops
             .into_iter()
@@ -737,10 +746,10 @@ impl Policy {
         now: u64,
     ) -> TenantReview {
         let mut review = TenantReview::default();
-        let mut reach = Reach::new(self, tenant.0);
+        let mut reach = Reach::new(self, tenant);
         // The allow and override grants of each team (and of `Everyone`,
-        // under NONE) in the tenant, with their scopes.
-        let mut giving: BTreeMap<u32, Vec<(u32, GrantEntry)>> = BTreeMap::new();
+        // under `None`) in the tenant, with their scopes.
+        let mut giving: BTreeMap<Option<TeamId>, Vec<(u32, GrantEntry)>> = BTreeMap::new();
         if self.tenant_of(tenant) == Some(tenant) {
             for scope in self.subtree(tenant.0) {
                 let Some(node) = self.nodes.get(scope as usize) else {
@@ -748,8 +757,8 @@ impl Policy {
                 };
                 for entry in self.group_grants(node) {
                     let group = match principal_key::unpack(entry.key) {
-                        Principal::Team(team) => team.0,
-                        Principal::Everyone => NONE,
+                        Principal::Team(team) => Some(team),
+                        Principal::Everyone => None,
                         Principal::User(_) | Principal::Public => continue,
                     };
                     if entry.effect != Effect::Deny {
@@ -758,31 +767,32 @@ impl Policy {
                 }
             }
         }
-        let mut settled: BTreeMap<(u32, u8, Labels), bool> = BTreeMap::new();
-        let mut group_reaches = |group: u32, audience: Audience, reach: &mut Reach<'_>| {
-            *settled
-                .entry((group, audience.user_type.bits(), audience.labels))
-                .or_insert_with(|| {
-                    giving.get(&group).is_some_and(|grants| {
-                        grants.iter().any(|(scope, entry)| {
-                            reach.somewhere(
-                                audience,
-                                *scope,
-                                entry.effect,
-                                entry.eligible,
-                                entry.condition,
-                            )
+        let mut settled: BTreeMap<(Option<TeamId>, u8, Labels), bool> = BTreeMap::new();
+        let mut group_reaches =
+            |group: Option<TeamId>, audience: Audience, reach: &mut Reach<'_>| {
+                *settled
+                    .entry((group, audience.user_type.bits(), audience.labels))
+                    .or_insert_with(|| {
+                        giving.get(&group).is_some_and(|grants| {
+                            grants.iter().any(|(scope, entry)| {
+                                reach.somewhere(
+                                    audience,
+                                    *scope,
+                                    entry.effect,
+                                    entry.eligible,
+                                    entry.condition,
+                                )
+                            })
                         })
                     })
-                })
-        };
+            };
         for (id, record) in (0u32..).zip(&self.users) {
             if record.tenant != tenant.0 {
                 continue;
             }
             let user = UserId(id);
             let held_at_root = self
-                .review_subject(id, record, now)
+                .review_subject(user, record, now)
                 .map_or(Permissions::empty(), |s| self.effective(&s, tenant));
             if held_at_root.intersects(admin_powers) {
                 review.admins.push(user);
@@ -802,10 +812,10 @@ impl Policy {
                 if own_or_team {
                     break;
                 }
-                own_or_team = group_reaches(team, audience, &mut reach);
+                own_or_team = group_reaches(Some(TeamId(team)), audience, &mut reach);
             }
             match self.user_status(id) {
-                Status::Active if !own_or_team && !group_reaches(NONE, audience, &mut reach) => {
+                Status::Active if !own_or_team && !group_reaches(None, audience, &mut reach) => {
                     review.holding_nothing.push(user);
                 }
                 Status::Suspended | Status::Deactivated if own_or_team => {
@@ -815,7 +825,10 @@ impl Policy {
             }
         }
         for (index, key) in self.keys.iter().enumerate() {
-            let owner_tenant = self.users.get(key.owner as usize).map(|r| r.tenant);
+            let owner_tenant = key
+                .owner_id()
+                .and_then(|UserId(owner)| self.users.get(owner as usize))
+                .map(|r| r.tenant);
             if owner_tenant == Some(tenant.0) && !key.revoked && key.expires_at.is_none() {
                 review
                     .keys_without_expiry
@@ -829,13 +842,13 @@ impl Policy {
     /// with MFA passed.
     pub(crate) fn review_subject(
         &self,
-        user: u32,
+        user: UserId,
         record: &UserRecord,
         now: u64,
     ) -> Option<Subject> {
         let channel = [Channel::Web, Channel::App, Channel::Api, Channel::Link]
             .into_iter()
             .find(|channel| record.channels().contains(channel.as_set()))?;
-        Some(Subject::user(UserId(user), channel).with_mfa(true).at(now))
+        Some(Subject::user(user, channel).with_mfa(true).at(now))
     }
 }
