@@ -301,6 +301,128 @@ fn the_native_admin_is_always_an_administrator() {
     );
 }
 
+/// "This user type always has the Administrator user role and ensures
+/// that customers can login into Smart Flows if they change their CRM
+/// system." No change takes it away, whoever makes it: not a revoke, not
+/// a deny or override to the account or to everyone, not suspending or
+/// removing the account, and not even another Administrator.
+#[test]
+fn no_change_takes_the_administrator_role_from_the_native_admin() {
+    let mut policy = demo();
+    let admin = "admin@contoso.test";
+    let alice = Some(Author::web("alice@contoso.test", 1_700_000_000));
+    let on_contoso = |grantee: Grantee, effect: Effect, add: bool| {
+        if add {
+            Change::Grant {
+                grantee,
+                scope: "contoso".into(),
+                role: ADMINISTRATOR.into(),
+                effect,
+                when: clearance::Condition::Always,
+                by: alice.clone(),
+            }
+        } else {
+            Change::Revoke {
+                grantee,
+                scope: "contoso".into(),
+                role: ADMINISTRATOR.into(),
+                effect,
+                by: alice.clone(),
+            }
+        }
+    };
+    let attempts = [
+        on_contoso(Grantee::user(admin), Effect::Allow, false),
+        on_contoso(Grantee::user(admin), Effect::Deny, true),
+        on_contoso(Grantee::user(admin), Effect::Override, true),
+        on_contoso(Grantee::Everyone, Effect::Deny, true),
+        Change::Suspend {
+            user: admin.into(),
+            by: alice.clone(),
+        },
+        Change::Deactivate {
+            user: admin.into(),
+            by: alice.clone(),
+        },
+        Change::RemoveUser {
+            name: admin.into(),
+            by: alice.clone(),
+        },
+        Change::SetUserType {
+            user: admin.into(),
+            user_type: UserType::Native,
+            channels: None,
+            by: alice.clone(),
+        },
+    ];
+    for change in attempts {
+        let described = change.to_string();
+        let error = policy.apply(change).expect_err(&described);
+        assert!(
+            matches!(error.problem(), ChangeProblem::Protected { user, .. } if user == admin),
+            "{described}: {error}"
+        );
+    }
+    let contoso = resource(&policy, "contoso");
+    assert!(policy
+        .authorize(
+            &web(&policy, admin).at(1_700_000_000),
+            Action::ManageMembers,
+            contoso
+        )
+        .is_allowed());
+}
+
+/// "System users are users that are required for the system to function,
+/// but you cannot use them to login to Smart Flows. You cannot edit their
+/// settings or remove them - they just exist."
+#[test]
+fn system_users_cannot_be_edited_or_removed() {
+    let mut policy = demo();
+    let system = "system@contoso.test";
+    let attempts = [
+        Change::RemoveUser {
+            name: system.into(),
+            by: None,
+        },
+        Change::Suspend {
+            user: system.into(),
+            by: None,
+        },
+        Change::Deactivate {
+            user: system.into(),
+            by: None,
+        },
+        Change::SetUserType {
+            user: system.into(),
+            user_type: UserType::Native,
+            channels: None,
+            by: None,
+        },
+        Change::SetUserLabels {
+            user: system.into(),
+            labels: clearance::Labels::bit(0),
+        },
+        Change::Revoke {
+            grantee: Grantee::user(system),
+            scope: "contoso".into(),
+            role: USER.into(),
+            effect: Effect::Allow,
+            by: None,
+        },
+    ];
+    for change in attempts {
+        let described = change.to_string();
+        let error = policy.apply(change).expect_err(&described);
+        assert_eq!(error.code(), "protected", "{described}: {error}");
+    }
+    let view = policy
+        .user(policy.user_id(system).expect("the system user"))
+        .expect("still there");
+    assert!(view.is_protected());
+    assert_eq!(view.user_type(), UserType::System);
+}
+
 #[test]
 fn only_an_administrator_assigns_roles() {
     let policy = demo();

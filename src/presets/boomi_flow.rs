@@ -257,7 +257,7 @@ pub fn tenant<'b>(
 ) -> &'b mut PolicyBuilder {
     let creator = member(name, creator);
     builder.tenant(name, K::Tenant);
-    super::user_holding(builder, &creator, name, UserType::Native, ADMINISTRATOR)
+    super::user_holding(builder, User::new(creator, name), ADMINISTRATOR)
 }
 
 /// Adds the person `email` to the tenant `tenant` as a Standard user, the
@@ -277,7 +277,7 @@ pub fn add_user<'b>(
     email: &str,
 ) -> &'b mut PolicyBuilder {
     let name = member(tenant, email);
-    super::user_holding(builder, &name, tenant, UserType::Native, STANDARD_USER)
+    super::user_holding(builder, User::new(name, tenant), STANDARD_USER)
 }
 
 /// The changes that provision the person `email` into `tenant` by SAML: a
@@ -386,9 +386,7 @@ pub fn demo() -> Result<Policy, BuildError> {
     let kim = member("acme", "kim@acme.test");
     super::user_holding(
         &mut builder,
-        &kim,
-        "acme",
-        UserType::Connected,
+        User::new(kim, "acme").user_type(UserType::Connected),
         STANDARD_USER,
     )
     .api_key(ApiKey::new("acme/sam-key", member("acme", "sam@acme.test")));

@@ -106,7 +106,7 @@ use alloc::vec::Vec;
 
 use crate::{
     Action, Author, BuildError, Change, Channel, Effect, Grantee, Matrix, Permissions as P, Policy,
-    PolicyBuilder, ResourceId, ResourceKind as K, Role, Subject, User, UserType,
+    PolicyBuilder, ResourceId, ResourceKind as K, Role, Subject, User,
 };
 
 /// The role name of an organization Admin.
@@ -506,7 +506,7 @@ pub fn demo() -> Result<Policy, BuildError> {
         ("otto@brightside.test", ORG_USER),
     ];
     for (name, role) in people {
-        super::user_holding(&mut builder, name, "brightside", UserType::Native, role);
+        super::user_holding(&mut builder, User::new(name, "brightside"), role);
     }
     builder
         .user(User::new("tess@brightside.test", "brightside").member_of("marketing"))

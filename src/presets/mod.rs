@@ -31,7 +31,7 @@ use alloc::vec::Vec;
 
 use crate::{
     Author, Change, Channel, Condition, Effect, Grantee, Policy, PolicyBuilder, ResourceId, Role,
-    Subject, User, UserId, UserType,
+    Subject, User, UserId,
 };
 
 /// A builder holding `roles`, in order: what each preset's `builder()`
@@ -44,18 +44,16 @@ fn builder_with(roles: Vec<Role>) -> PolicyBuilder {
     builder
 }
 
-/// Declares the user `name` of `tenant`, of type `user_type`, holding
-/// `role` on the tenant root (an allow, always): how the presets seat a
-/// person with a tenant-wide role.
+/// Declares `user`, holding `role` on its tenant root (an allow, always):
+/// how the presets seat a person with a tenant-wide role.
 fn user_holding<'b>(
     builder: &'b mut PolicyBuilder,
-    name: &str,
-    tenant: &str,
-    user_type: UserType,
+    user: User,
     role: &str,
 ) -> &'b mut PolicyBuilder {
+    let (name, tenant) = (user.name.clone(), user.tenant.clone());
     builder
-        .user(User::new(name, tenant).user_type(user_type))
+        .user(user)
         .grant(Grantee::user(name), tenant, role, Effect::Allow)
 }
 

@@ -74,28 +74,35 @@
 //!   Super User (S), enforced by the build (and by [`Policy::apply`]).
 //! - **Native Admin**: one per installation, always Administrator (S).
 //!   [`installation`] declares the installation together with its native
-//!   admin and the Administrator grant, so a model built with it has both.
+//!   admin and the Administrator grant, so a model built with it has both,
+//!   and the account is [protected](User::protected): no change may
+//!   suspend, deactivate or remove it, revoke its Administrator grant, or
+//!   hold it off with a deny or override (its own, or everyone's), so the
+//!   emergency login cannot be locked out by one `Revoke`.
 //! - **Connected**: synced from the CRM, whose role is the one that counts
 //!   (D). The host's CRM sync is the only writer of a connected user's role
 //!   grant: it revokes the old role and grants the new one.
 //! - **System**: [`UserType::System`] has no channel at all, so every
 //!   request of a system account, or of a key it owns, is denied with
 //!   [`Reason::ChannelNotAllowed`](crate::Reason::ChannelNotAllowed),
-//!   whatever role it holds.
+//!   whatever role it holds. Declare system users
+//!   [protected](User::protected) ([`demo`] does): "you cannot edit their
+//!   settings or remove them", so every change of their standing, type,
+//!   channels, teams or grants is refused with
+//!   [`ChangeProblem::Protected`](crate::ChangeProblem::Protected).
 //!
 //! # Gaps
 //!
-//! Three documented rules are not enforced by the library and stay with the
+//! Two documented rules are not enforced by the library and stay with the
 //! host:
 //!
-//! - **System users cannot be edited or removed** (S). [`Policy::apply`]
-//!   accepts [`Change::RemoveUser`](crate::Change::RemoveUser) and the other
-//!   user changes for a system account like any other. Closing it needs a
-//!   protected-account flag (or a rule by user type) that `apply` checks.
-//! - **Exactly one Native Admin, always Administrator** (S). The builder
-//!   counts no user type and a later change may revoke the grant.
-//!   [`installation`] sets it up right; keeping it so needs a per-type
-//!   cardinality rule and a "may not be removed" grant in the library.
+//! - **Exactly one Native Admin** (S). The builder counts no user type:
+//!   [`installation`] declares one, protected, and a host must not add a
+//!   second account of type `NativeAdmin`. "Always Administrator" is
+//!   enforced (the account is protected, above); changing the
+//!   Administrator role itself ([`Change::UpdateRole`](crate::Change::UpdateRole))
+//!   is a change of the model for everyone, which protection does not
+//!   cover.
 //! - **The CRM role overrides the local role** (D). It is a statement about
 //!   who writes the grant, not about how grants combine: two roles at the
 //!   same scope always add up. A "managed by the directory" mark on a
@@ -136,11 +143,11 @@ use alloc::vec::Vec;
 
 use crate::{
     Action, ApiKey, BuildError, Channel, Matrix, Permissions as P, Policy, PolicyBuilder,
-    ResourceId, ResourceKind as K, Role, Seats, Subject, UserType, UserTypes,
+    ResourceId, ResourceKind as K, Role, Seats, Subject, User, UserType, UserTypes,
 };
 
 #[cfg(doc)]
-use crate::{Effect, User};
+use crate::Effect;
 
 /// The role name of an Administrator.
 pub const ADMINISTRATOR: &str = "Administrator";
@@ -244,9 +251,9 @@ pub fn installation<'b>(
     builder.tenant(name, K::Organization);
     super::user_holding(
         builder,
-        native_admin,
-        name,
-        UserType::NativeAdmin,
+        User::new(native_admin, name)
+            .user_type(UserType::NativeAdmin)
+            .protected(),
         ADMINISTRATOR,
     )
 }
@@ -317,7 +324,14 @@ pub fn demo() -> Result<Policy, BuildError> {
         ("system@contoso.test", UserType::System, USER),
     ];
     for (name, user_type, role) in people {
-        super::user_holding(&mut builder, name, "contoso", user_type, role);
+        let user = User::new(name, "contoso").user_type(user_type);
+        // System users "just exist": no change may edit or remove them.
+        let user = if user_type == UserType::System {
+            user.protected()
+        } else {
+            user
+        };
+        super::user_holding(&mut builder, user, role);
     }
     builder
         .api_key(ApiKey::new("sam-integration", "sam@contoso.test"))
