@@ -40,7 +40,7 @@ impl Policy {
 
     pub(super) fn add_user(&mut self, user: &User) -> Outcome<()> {
         fresh(&self.catalog.users, Entity::User, &user.name)?;
-        let id = next_id(self.users.len(), Entity::User, principal_key::MAX_INDEX)?;
+        let id = next_id(self.users.len(), Entity::User, principal_key::MAX_INDEX).map(UserId)?;
         let tenant = self.tenant_root(&user.tenant)?;
         let channels = user_channels(user.user_type, user.channels).map_err(|beyond| {
             ChangeProblem::ChannelsNotAllowed {
@@ -81,7 +81,7 @@ impl Policy {
             user.labels,
             &teams,
         );
-        debug_assert_eq!(pushed, UserId(id));
+        debug_assert_eq!(pushed, id);
         Ok(())
     }
 

@@ -58,7 +58,7 @@ impl Policy {
         parent: Option<&str>,
     ) -> Outcome<()> {
         fresh(&self.catalog.resources, Entity::Resource, name)?;
-        let id = next_id(self.nodes.len(), Entity::Resource, MAX_ENTITIES)?;
+        let id = next_id(self.nodes.len(), Entity::Resource, MAX_ENTITIES).map(ResourceId)?;
         let parent = match parent {
             Some(parent) => Some(self.live_resource(parent)?),
             None => None,
@@ -70,7 +70,7 @@ impl Policy {
             MAX_ENTITIES,
         )?;
         let pushed = self.push_resource(kind, parent);
-        debug_assert_eq!(pushed, ResourceId(id));
+        debug_assert_eq!(pushed, id);
         Ok(())
     }
 
@@ -183,16 +183,16 @@ impl Policy {
     pub(super) fn set_role(&mut self, role: &Role, add: bool) -> Outcome<()> {
         let id = if add {
             fresh(&self.catalog.role_ids, Entity::Role, &role.name)?;
-            next_id(self.catalog.roles.len(), Entity::Role, MAX_ENTITIES)?
+            next_id(self.catalog.roles.len(), Entity::Role, MAX_ENTITIES).map(RoleId)?
         } else {
-            self.role_named(&role.name)?.0
+            self.role_named(&role.name)?
         };
         let mut roles = self.catalog.roles.clone();
         let mut ids = self.catalog.role_ids.clone();
         if add {
             roles.push(role.clone());
-            ids.insert(role.name.clone(), id);
-        } else if let Some(slot) = roles.get_mut(id as usize) {
+            ids.insert(role.name.clone(), id.0);
+        } else if let Some(slot) = roles.get_mut(id.0 as usize) {
             *slot = role.clone();
         }
         // Removed roles keep their declarations, but no name maps to them:
