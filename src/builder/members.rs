@@ -25,7 +25,7 @@ use crate::policy::rules::{
 use crate::policy::{id_at, Catalog, UserRecord, MAX_TEAMS_PER_USER, NONE, REMOVED};
 use crate::role::TeamTypes;
 
-use super::tree::Tree;
+use super::tree::{resolved, Tree};
 use super::PolicyBuilder;
 
 /// Teams and users, resolved.
@@ -123,7 +123,7 @@ impl PolicyBuilder {
                 let Some(&team_tenant) = team_tenants.get(team_id as usize) else {
                     continue;
                 };
-                if crosses_tenants(team_tenant, tenant) {
+                if crosses_tenants(resolved(team_tenant), resolved(tenant)) {
                     problems.push_with(|| Problem::CrossesTenants {
                         referrer: format!("{} (membership in team {team:?})", referrer()),
                         what: team.clone(),

@@ -85,7 +85,7 @@ impl PolicyBuilder {
         referrer: impl FnOnce() -> String,
         problems: &mut Problems,
     ) {
-        if crosses_tenants(theirs, ours) {
+        if crosses_tenants(resolved(theirs), resolved(ours)) {
             problems.push_with(|| Problem::CrossesTenants {
                 referrer: referrer(),
                 what: what.to_string(),
@@ -188,4 +188,13 @@ fn resolve_tenants(parents: &[u32], decls: &[ResourceDecl], problems: &mut Probl
         }
     }
     tenants
+}
+
+/// A tenant from the builder's resolution arrays as an id: `None` for one
+/// that did not resolve ([`NONE`]). What the tenant checks
+/// ([`crosses_tenants`]) take; the arrays keep their `u32`s, 4 bytes a slot.
+/// A removed entity's [`REMOVED`] never reaches here: its name is forgotten
+/// in the catalog, so no reference resolves to it.
+pub(super) fn resolved(tenant: u32) -> Option<ResourceId> {
+    (tenant != NONE).then_some(ResourceId(tenant))
 }

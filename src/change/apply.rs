@@ -65,6 +65,12 @@ impl Policy {
     pub(super) fn role_named(&self, name: &str) -> Outcome<RoleId> {
         find(&self.catalog.role_ids, Entity::Role, name).map(RoleId)
     }
+
+    /// The tenant of team `id`, `None` once removed.
+    pub(super) fn tenant_of_team(&self, TeamId(id): TeamId) -> Option<ResourceId> {
+        let tenant = self.catalog.team_tenants.get(id as usize).copied();
+        tenant.filter(|_| self.team_is_live(id)).map(ResourceId)
+    }
 }
 
 /// Marks a key or link revoked; one revoked already is refused, so that a
@@ -264,22 +270,16 @@ impl Policy {
             return Decision::new(Reason::UnknownRole);
         }
         // The grantee must exist and belong to the scope's tenant.
-        let scope_tenant = self.tenant_of_node(grant.scope.0);
+        // The scope is live: the granter is allowed there.
+        let scope_tenant = self.tenant_of(grant.scope);
         let grantee_tenant = match grant.principal {
-            Principal::User(UserId(user)) => self
-                .users
-                .get(user as usize)
-                .filter(|record| record.is_live())
-                .map(|record| record.tenant),
-            Principal::Team(TeamId(team)) => self
-                .team_is_live(team)
-                .then(|| self.catalog.team_tenants.get(team as usize).copied())
-                .flatten(),
-            Principal::Everyone | Principal::Public => Some(scope_tenant),
+            Principal::User(user) => self.user_tenant(user),
+            Principal::Team(team) => self.tenant_of_team(team),
+            Principal::Everyone | Principal::Public => scope_tenant,
         };
         match grantee_tenant {
             None => return Decision::new(Reason::UnknownSubject),
-            Some(tenant) if tenant != scope_tenant => {
+            Some(tenant) if Some(tenant) != scope_tenant => {
                 return Decision::new(Reason::GranteeOfAnotherTenant)
             }
             Some(_) => {}
@@ -287,7 +287,7 @@ impl Policy {
         if grant.effect == Effect::Deny {
             return decision;
         }
-        if let Err(reason) = self.eligible(grant.principal, grant.role.0, grant.effect) {
+        if let Err(reason) = self.eligible(grant.principal, grant.role, grant.effect) {
             return Decision::new(reason);
         }
         let given = self.roles.get(grant.role.0 as usize).copied();
@@ -303,7 +303,7 @@ impl Policy {
     pub(super) fn eligible(
         &self,
         principal: Principal,
-        role: u32,
+        RoleId(role): RoleId,
         effect: Effect,
     ) -> Result<(), Reason> {
         let open = self.role_eligibility(role);
@@ -475,7 +475,7 @@ impl Policy {
             } => self.grant(grantee, scope, role, *effect, None, by.as_ref()),
             Change::SetLabels { resource, labels } => {
                 let id = self.live_resource(resource)?;
-                self.set_resource_labels(ResourceId(id), *labels)
+                self.set_resource_labels(id, *labels)
                     .map_err(|Missing| unknown(Entity::Resource, resource))
             }
             Change::SetUserLabels { user, labels } => {

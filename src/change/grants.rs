@@ -11,8 +11,7 @@ use crate::error::{ChangeProblem, Entity};
 use crate::grant::{Effect, Grant, Grantee, Principal};
 use crate::label::Condition;
 use crate::policy::rules::crosses_tenants;
-use crate::policy::{GrantEntry, GrantIdentity, Policy, UserGrant, NONE};
-use crate::resource::ResourceId;
+use crate::policy::{GrantEntry, GrantIdentity, Policy, UserGrant};
 use crate::role::RoleId;
 
 use super::apply::*;
@@ -44,34 +43,34 @@ impl Policy {
             None => None,
         };
         let scope_id = self.live_resource(scope)?;
-        let tenant = self.tenant_of_node(scope_id);
+        let tenant = self.tenant_of(scope_id);
         if let Some((_, (_, author_tenant))) = author {
             if tenant != author_tenant {
                 return Err(self.crossing(scope, scope_id, author_tenant));
             }
         }
-        let RoleId(role_id) = self.role_named(role)?;
+        let role_id = self.role_named(role)?;
         let principal = match grantee {
             Grantee::User(name) => {
-                let UserId(user) = self.user_named(name)?;
-                let user_tenant = self.users.get(user as usize).map_or(NONE, |r| r.tenant);
+                let user = self.user_named(name)?;
+                let user_tenant = self.user_tenant(user);
                 if crosses_tenants(user_tenant, tenant) {
                     return Err(self.crossing_of(Entity::User, name, user_tenant, tenant));
                 }
-                Principal::User(UserId(user))
+                Principal::User(user)
             }
             Grantee::Team(name) => {
-                let TeamId(team) = self.team_named(name)?;
+                let team = self.team_named(name)?;
                 self.check_team_tenant(name, team, tenant)?;
-                Principal::Team(TeamId(team))
+                Principal::Team(team)
             }
             Grantee::Everyone => Principal::Everyone,
             Grantee::Public => Principal::Public,
         };
         let grant = Grant {
             principal,
-            scope: ResourceId(scope_id),
-            role: RoleId(role_id),
+            scope: scope_id,
+            role: role_id,
             effect,
         };
         self.keeps_protected(grantee, principal, tenant, add, effect, || {
@@ -103,9 +102,9 @@ impl Policy {
                 };
                 let own = self.own_grants(user, record);
                 let entry = UserGrant {
-                    scope: scope_id,
+                    scope: scope_id.0,
                     effect,
-                    role: role_id,
+                    role: role_id.0,
                     condition,
                 };
                 // The condition is not part of a grant's identity.
@@ -114,46 +113,48 @@ impl Policy {
                 self.set_user_grants(UserId(user), &next);
             }
             _ => {
-                let Some(node) = self.nodes.get(scope_id as usize) else {
+                let Some(node) = self.nodes.get(scope_id.0 as usize) else {
                     return Err(unknown(Entity::Resource, scope));
                 };
-                let eligible = self.role_eligibility(role_id);
-                let entry = GrantEntry::new(principal, effect, role_id, eligible, condition);
+                let eligible = self.role_eligibility(role_id.0);
+                let entry = GrantEntry::new(principal, effect, role_id.0, eligible, condition);
                 let entries = self.group_grants(node);
-                let next = with_or_without(entries, entry, add, |e| e.identity(scope_id))?;
+                let next = with_or_without(entries, entry, add, |e| e.identity(scope_id.0))?;
                 self.room(next.len())?;
-                self.set_node_run(ResourceId(scope_id), &next);
+                self.set_node_run(scope_id, &next);
             }
         }
         Ok(())
     }
 
-    pub(super) fn ineligible_grant(&self, grantee: &Grantee, role: u32) -> ChangeProblem {
+    pub(super) fn ineligible_grant(
+        &self,
+        grantee: &Grantee,
+        RoleId(role): RoleId,
+    ) -> ChangeProblem {
         let decl = self.catalog.roles.get(role as usize);
         let open = self.role_eligibility(role);
         let role_name = decl.map_or_else(String::new, |decl| decl.name.clone());
-        let who = |user: u32| {
+        let who = |UserId(user): UserId| {
             let record = self.users.get(user as usize);
             (
                 self.catalog.users.owned(user),
                 record.map_or(UserType::Native, |r| r.user_type()),
             )
         };
+        let nobody = || (String::new(), UserType::Native);
         let (user, user_type) = match grantee {
-            Grantee::User(name) => {
-                let id = self.catalog.users.id(name).unwrap_or(NONE);
-                who(id)
-            }
-            Grantee::Team(name) => {
-                let team = self.catalog.teams.id(name).unwrap_or(NONE);
-                self.members(team)
-                    .find(|&m| {
+            Grantee::User(name) => self.user_id(name).map_or_else(nobody, who),
+            Grantee::Team(name) => self
+                .team_id(name)
+                .and_then(|TeamId(team)| {
+                    self.members(team).find(|&m| {
                         self.users
                             .get(m as usize)
                             .is_some_and(|r| !open.contains(r.user_types()))
                     })
-                    .map_or_else(|| (String::new(), UserType::Native), who)
-            }
+                })
+                .map_or_else(nobody, |m| who(UserId(m))),
             Grantee::Everyone | Grantee::Public => ("the public".to_string(), UserType::Public),
         };
         ChangeProblem::IneligibleRole {

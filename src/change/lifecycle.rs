@@ -61,7 +61,7 @@ impl Policy {
         &self,
         grantee: &Grantee,
         principal: Principal,
-        tenant: u32,
+        tenant: Option<ResourceId>,
         add: bool,
         effect: Effect,
         grant: impl FnOnce() -> String,
@@ -79,12 +79,11 @@ impl Policy {
             Principal::Team(TeamId(team)) => self
                 .members(team)
                 .find(|user| self.protected.contains(user)),
-            Principal::Everyone => self.protected.iter().copied().find(|&user| {
-                self.users
-                    .get(user as usize)
-                    .and_then(UserRecord::tenant_id)
-                    .is_some_and(|ResourceId(of)| of == tenant)
-            }),
+            Principal::Everyone => self
+                .protected
+                .iter()
+                .copied()
+                .find(|&user| tenant.is_some() && self.user_tenant(UserId(user)) == tenant),
             Principal::Public => None,
         };
         let Some(user) = reached else {
@@ -111,13 +110,11 @@ impl Policy {
         };
         let user = self.user_named(name)?;
         let tenant = self
-            .users
-            .get(user.0 as usize)
-            .and_then(UserRecord::tenant_id)
+            .user_tenant(user)
             .ok_or_else(|| unknown(Entity::User, name))?;
         if let Some((author, (subject, author_tenant))) = author {
-            if tenant.0 != author_tenant {
-                return Err(self.crossing_of(Entity::User, name, tenant.0, author_tenant));
+            if Some(tenant) != author_tenant {
+                return Err(self.crossing_of(Entity::User, name, Some(tenant), author_tenant));
             }
             let decision = self.authorize(&subject, Action::ManageMembers, tenant);
             if !decision.is_allowed() {

@@ -7,11 +7,12 @@ use alloc::vec::Vec;
 
 use crate::directory::{ApiKey, PublicLink, Status, TeamId, User, UserId, UserType};
 use crate::error::{ChangeProblem, Entity};
+use crate::grant::Principal;
 use crate::policy::rules::{
     crosses_tenants, may_hold, seat_for, seats_used, too_many_teams, user_channels,
 };
 use crate::policy::{
-    principal_key, KeyRecord, LinkRecord, Policy, MAX_ENTITIES, MAX_TEAMS_PER_USER, NONE,
+    principal_key, KeyRecord, LinkRecord, Policy, MAX_ENTITIES, MAX_TEAMS_PER_USER,
 };
 use crate::resource::ResourceId;
 
@@ -34,13 +35,13 @@ impl Policy {
             name,
             principal_key::MAX_INDEX,
         )?;
-        self.push_team(tenant);
+        self.push_team(tenant.0);
         Ok(())
     }
 
     pub(super) fn add_user(&mut self, user: &User) -> Outcome<()> {
         fresh(&self.catalog.users, Entity::User, &user.name)?;
-        let id = next_id(self.users.len(), Entity::User, principal_key::MAX_INDEX)?;
+        let id = next_id(self.users.len(), Entity::User, principal_key::MAX_INDEX).map(UserId)?;
         let tenant = self.tenant_root(&user.tenant)?;
         let channels = user_channels(user.user_type, user.channels).map_err(|beyond| {
             ChangeProblem::ChannelsNotAllowed {
@@ -51,9 +52,9 @@ impl Policy {
         })?;
         let mut teams = Vec::with_capacity(user.teams.len());
         for team in &user.teams {
-            let TeamId(team_id) = self.team_named(team)?;
-            self.check_team_for(team, team_id, tenant, &user.name, user.user_type)?;
-            teams.push(team_id);
+            let team_id = self.team_named(team)?;
+            self.check_team_for(team, team_id, Some(tenant), &user.name, user.user_type)?;
+            teams.push(team_id.0);
         }
         teams.sort_unstable();
         teams.dedup();
@@ -74,14 +75,14 @@ impl Policy {
             principal_key::MAX_INDEX,
         )?;
         let pushed = self.push_user(
-            ResourceId(tenant),
+            tenant,
             user.user_type,
             channels,
             user.status,
             user.labels,
             &teams,
         );
-        debug_assert_eq!(pushed, UserId(id));
+        debug_assert_eq!(pushed, id);
         if user.protected {
             self.protect_user(pushed);
         }
@@ -93,8 +94,8 @@ impl Policy {
     pub(super) fn check_team_for(
         &self,
         team: &str,
-        team_id: u32,
-        tenant: u32,
+        team_id: TeamId,
+        tenant: Option<ResourceId>,
         user: &str,
         user_type: UserType,
     ) -> Outcome<()> {
@@ -108,7 +109,7 @@ impl Policy {
         {
             return Ok(());
         }
-        let team_key = principal_key::TEAM | team_id;
+        let team_key = principal_key::pack(Principal::Team(team_id));
         for entry in self.grants_live() {
             if entry.key == team_key && !may_hold(user_type, entry.effect, entry.eligible) {
                 let role = self
@@ -128,13 +129,13 @@ impl Policy {
 
     /// Team `team` (id `team_id`) belongs to `tenant`
     /// ([`crosses_tenants`]): a member or a grant of the team stays in it.
-    pub(super) fn check_team_tenant(&self, team: &str, team_id: u32, tenant: u32) -> Outcome<()> {
-        let team_tenant = self
-            .catalog
-            .team_tenants
-            .get(team_id as usize)
-            .copied()
-            .unwrap_or(NONE);
+    pub(super) fn check_team_tenant(
+        &self,
+        team: &str,
+        team_id: TeamId,
+        tenant: Option<ResourceId>,
+    ) -> Outcome<()> {
+        let team_tenant = self.tenant_of_team(team_id);
         if crosses_tenants(team_tenant, tenant) {
             return Err(self.crossing_of(Entity::Team, team, team_tenant, tenant));
         }
@@ -155,17 +156,17 @@ impl Policy {
     }
 
     pub(super) fn set_membership(&mut self, user: &str, team: &str, member: bool) -> Outcome<()> {
-        let UserId(user_id) = self.user_named(user)?;
-        let TeamId(team_id) = self.team_named(team)?;
-        self.unprotected(UserId(user_id), user, || {
+        let user_id = self.user_named(user)?;
+        let team_id = self.team_named(team)?;
+        self.unprotected(user_id, user, || {
             let verb = if member { "added to" } else { "removed from" };
             format!("{verb} team {team:?}")
         })?;
-        let Some(record) = self.users.get(user_id as usize) else {
+        let Some(record) = self.users.get(user_id.0 as usize) else {
             return Err(unknown(Entity::User, user));
         };
         let teams = self.teams_of(record);
-        let position = teams.binary_search(&team_id);
+        let position = teams.binary_search(&team_id.0);
         let mut next = teams.to_vec();
         match (member, position) {
             (true, Ok(_)) => {
@@ -181,21 +182,21 @@ impl Policy {
                 })
             }
             (true, Err(at)) => {
-                self.check_team_for(team, team_id, record.tenant, user, record.user_type())?;
+                self.check_team_for(team, team_id, record.tenant_id(), user, record.user_type())?;
                 if too_many_teams(teams.len() + 1) {
                     return Err(ChangeProblem::TooManyTeams {
                         user: user.to_string(),
                         max: MAX_TEAMS_PER_USER,
                     });
                 }
-                next.insert(at, team_id);
+                next.insert(at, team_id.0);
             }
             (false, Ok(at)) => {
                 next.remove(at);
             }
         }
         self.room(next.len())?;
-        self.set_user_teams(UserId(user_id), &next);
+        self.set_user_teams(user_id, &next);
         Ok(())
     }
 
@@ -227,16 +228,16 @@ impl Policy {
     pub(super) fn add_key(&mut self, api_key: &ApiKey) -> Outcome<()> {
         fresh(&self.catalog.keys, Entity::Key, &api_key.name)?;
         next_id(self.keys.len(), Entity::Key, MAX_ENTITIES)?;
-        let UserId(owner) = self.user_named(&api_key.owner)?;
-        let owner_tenant = self.users.get(owner as usize).map_or(NONE, |r| r.tenant);
+        let owner = self.user_named(&api_key.owner)?;
+        let owner_tenant = self.user_tenant(owner);
         let within = match &api_key.within {
             None => None,
             Some(name) => {
                 let within = self.live_resource(name)?;
-                if crosses_tenants(self.tenant_of_node(within), owner_tenant) {
+                if crosses_tenants(self.tenant_of(within), owner_tenant) {
                     return Err(self.crossing(name, within, owner_tenant));
                 }
-                Some(ResourceId(within))
+                Some(within)
             }
         };
         remember(
@@ -245,7 +246,7 @@ impl Policy {
             &api_key.name,
             MAX_ENTITIES,
         )?;
-        self.push_key(KeyRecord::new(UserId(owner), within, api_key));
+        self.push_key(KeyRecord::new(owner, within, api_key));
         Ok(())
     }
 
@@ -259,7 +260,7 @@ impl Policy {
             &link.name,
             MAX_ENTITIES,
         )?;
-        self.push_link(LinkRecord::new(ResourceId(resource), link));
+        self.push_link(LinkRecord::new(resource, link));
         Ok(())
     }
 }

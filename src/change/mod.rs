@@ -12,18 +12,17 @@ mod lifecycle;
 mod members;
 mod model;
 
-use apply::{find, Outcome};
+use apply::Outcome;
 
 use alloc::string::{String, ToString};
 use core::fmt;
 
-use crate::directory::{ApiKey, Channel, KeyId, PublicLink, User, UserId};
-use crate::error::Entity;
+use crate::directory::{ApiKey, Channel, PublicLink, User};
 use crate::grant::{Effect, Grantee};
 use crate::label::{Condition, Labels};
 use crate::permission::Permissions;
-use crate::policy::{Policy, Seats, NONE};
-use crate::resource::ResourceKind;
+use crate::policy::{KeyRecord, Policy, Seats};
+use crate::resource::{ResourceId, ResourceKind};
 use crate::role::Role;
 use crate::subject::{Credential, Subject};
 
@@ -299,19 +298,22 @@ impl Author {
 
     /// The subject the author acts as, by id, and its tenant: what
     /// [`Policy::apply`] checks the change with.
-    fn subject(&self, policy: &Policy) -> Outcome<(Subject, u32)> {
+    fn subject(&self, policy: &Policy) -> Outcome<(Subject, Option<ResourceId>)> {
         let (subject, user) = match &self.credential {
             AuthorCredential::User(name) => {
-                let user = find(&policy.catalog.users, Entity::User, name)?;
-                (Subject::user(UserId(user), self.channel), user)
+                let user = policy.user_named(name)?;
+                (Subject::user(user, self.channel), Some(user))
             }
             AuthorCredential::Key(name) => {
-                let key = find(&policy.catalog.keys, Entity::Key, name)?;
-                let owner = policy.keys.get(key as usize).map_or(NONE, |k| k.owner);
-                (Subject::key(KeyId(key)), owner)
+                let key = policy.key_named(name)?;
+                let owner = policy
+                    .keys
+                    .get(key.0 as usize)
+                    .and_then(KeyRecord::owner_id);
+                (Subject::key(key), owner)
             }
         };
-        let tenant = policy.users.get(user as usize).map_or(NONE, |r| r.tenant);
+        let tenant = user.and_then(|user| policy.user_tenant(user));
         Ok((subject.with_mfa(self.mfa).at(self.at), tenant))
     }
 }

@@ -21,21 +21,33 @@ use super::apply::*;
 impl Policy {
     // ---- resources ----
 
-    pub(super) fn live_resource(&self, name: &str) -> Outcome<u32> {
-        find(&self.catalog.resources, Entity::Resource, name)
+    pub(super) fn live_resource(&self, name: &str) -> Outcome<ResourceId> {
+        find(&self.catalog.resources, Entity::Resource, name).map(ResourceId)
     }
 
+    /// The tenant of resource `id` as a bare `u32` ([`NONE`] for none,
+    /// [`REMOVED`](crate::policy::REMOVED) once removed), for
+    /// [`authority`](crate::authority), which still reads it so; changes
+    /// read [`tenant_of`](Policy::tenant_of).
     pub(crate) fn tenant_of_node(&self, id: u32) -> u32 {
         self.nodes.get(id as usize).map_or(NONE, |node| node.tenant)
     }
 
-    pub(super) fn tenant_root(&self, name: &str) -> Outcome<u32> {
+    /// Whether `id` is a tenant root: a resource without a parent.
+    fn is_tenant_root(&self, id: ResourceId) -> bool {
+        self.nodes
+            .get(id.0 as usize)
+            .is_some_and(|node| node.parent_id().is_none())
+    }
+
+    pub(super) fn tenant_root(&self, name: &str) -> Outcome<ResourceId> {
         let id = self.live_resource(name)?;
-        match self.nodes.get(id as usize) {
-            Some(node) if node.parent == NONE => Ok(id),
-            _ => Err(ChangeProblem::NotATenant {
+        if self.is_tenant_root(id) {
+            Ok(id)
+        } else {
+            Err(ChangeProblem::NotATenant {
                 name: name.to_string(),
-            }),
+            })
         }
     }
 
@@ -46,9 +58,9 @@ impl Policy {
         parent: Option<&str>,
     ) -> Outcome<()> {
         fresh(&self.catalog.resources, Entity::Resource, name)?;
-        let id = next_id(self.nodes.len(), Entity::Resource, MAX_ENTITIES)?;
+        let id = next_id(self.nodes.len(), Entity::Resource, MAX_ENTITIES).map(ResourceId)?;
         let parent = match parent {
-            Some(parent) => Some(ResourceId(self.live_resource(parent)?)),
+            Some(parent) => Some(self.live_resource(parent)?),
             None => None,
         };
         remember(
@@ -58,42 +70,47 @@ impl Policy {
             MAX_ENTITIES,
         )?;
         let pushed = self.push_resource(kind, parent);
-        debug_assert_eq!(pushed, ResourceId(id));
+        debug_assert_eq!(pushed, id);
         Ok(())
     }
 
     pub(super) fn move_resource(&mut self, name: &str, parent: &str) -> Outcome<()> {
         let id = self.live_resource(name)?;
         let new_parent = self.live_resource(parent)?;
-        let tenant = self.tenant_of_node(id);
-        if self
-            .nodes
-            .get(id as usize)
-            .is_some_and(|node| node.parent == NONE)
-        {
+        let tenant = self.tenant_of(id);
+        if self.is_tenant_root(id) {
             return Err(ChangeProblem::TenantRoot {
                 name: name.to_string(),
             });
         }
-        if self.tenant_of_node(new_parent) != tenant {
+        if self.tenant_of(new_parent) != tenant {
             return Err(self.crossing(parent, new_parent, tenant));
         }
-        if self.is_within(new_parent, id) {
+        if self.is_within(new_parent.0, id.0) {
             return Err(ChangeProblem::Cycle {
                 name: name.to_string(),
                 parent: parent.to_string(),
             });
         }
-        self.set_parent(ResourceId(id), ResourceId(new_parent))
+        self.set_parent(id, new_parent)
             .map_err(|Missing| unknown(Entity::Resource, name))
     }
 
-    pub(super) fn name_of_resource(&self, id: u32) -> String {
-        self.catalog.resources.owned(id)
+    /// The name of resource `id` (empty for none).
+    pub(super) fn name_of_resource(&self, id: Option<ResourceId>) -> String {
+        id.map_or_else(String::new, |ResourceId(id)| {
+            self.catalog.resources.owned(id)
+        })
     }
 
-    pub(super) fn crossing(&self, what: &str, what_id: u32, tenant: u32) -> ChangeProblem {
-        self.crossing_of(Entity::Resource, what, self.tenant_of_node(what_id), tenant)
+    /// Resource `what` (id `what_id`), named by a change in `tenant`.
+    pub(super) fn crossing(
+        &self,
+        what: &str,
+        what_id: ResourceId,
+        tenant: Option<ResourceId>,
+    ) -> ChangeProblem {
+        self.crossing_of(Entity::Resource, what, self.tenant_of(what_id), tenant)
     }
 
     /// `name`, an `entity` of `other_tenant`, named by a change in `tenant`.
@@ -101,8 +118,8 @@ impl Policy {
         &self,
         entity: Entity,
         name: &str,
-        other_tenant: u32,
-        tenant: u32,
+        other_tenant: Option<ResourceId>,
+        tenant: Option<ResourceId>,
     ) -> ChangeProblem {
         ChangeProblem::CrossesTenants {
             entity,
@@ -114,13 +131,9 @@ impl Policy {
 
     pub(super) fn remove_resource(&mut self, name: &str) -> Outcome<()> {
         let id = self.live_resource(name)?;
-        let is_root = self
-            .nodes
-            .get(id as usize)
-            .is_some_and(|n| n.parent == NONE);
-        if is_root {
-            let users = self.users.iter().any(|user| user.tenant == id);
-            let teams = self.catalog.team_tenants.contains(&id);
+        if self.is_tenant_root(id) {
+            let users = self.users.iter().any(|user| user.tenant_id() == Some(id));
+            let teams = self.catalog.team_tenants.contains(&id.0);
             if users || teams {
                 return Err(ChangeProblem::InUse {
                     entity: Entity::Resource,
@@ -129,7 +142,7 @@ impl Policy {
                 });
             }
         }
-        let mut subtree = self.subtree(id);
+        let mut subtree = self.subtree(id.0);
         subtree.sort_unstable();
         let inside = |resource: u32| subtree.binary_search(&resource).is_ok();
         // A protected account keeps its grants: the subtree stays while it
@@ -148,12 +161,13 @@ impl Policy {
                 })?;
             }
         }
+        let inside_id = |resource: Option<ResourceId>| resource.is_some_and(|r| inside(r.0));
         // Grants of users on the subtree.
         for user in 0..self.users.len() {
             let Some(record) = self.users.get(user) else {
                 continue;
             };
-            let own = self.own_grants(user as u32, record);
+            let own = self.own_grants(id_at(user), record);
             if own.iter().any(|grant| inside(grant.scope)) {
                 let kept: Vec<UserGrant> = own
                     .iter()
@@ -165,19 +179,18 @@ impl Policy {
         }
         // Keys limited to the subtree, links into it.
         for key_id in 0..self.keys.len() {
-            let within = self.keys.get(key_id).map_or(NONE, |k| k.within);
-            let live = self.keys.get(key_id).is_some_and(|k| k.is_live());
-            if live && within != NONE && inside(within) {
+            let key = self.keys.get(key_id);
+            if key.is_some_and(|k| k.is_live() && inside_id(k.within_id())) {
                 self.remove_key(KeyId(id_at(key_id)));
             }
         }
         for link_id in 0..self.links.len() {
             let link = self.links.get(link_id);
-            if link.is_some_and(|l| l.is_live() && inside(l.resource)) {
+            if link.is_some_and(|l| inside_id(l.resource_id())) {
                 self.remove_link(LinkId(id_at(link_id)));
             }
         }
-        self.remove_subtree(ResourceId(id), &subtree);
+        self.remove_subtree(id, &subtree);
         Ok(())
     }
 
@@ -186,16 +199,16 @@ impl Policy {
     pub(super) fn set_role(&mut self, role: &Role, add: bool) -> Outcome<()> {
         let id = if add {
             fresh(&self.catalog.role_ids, Entity::Role, &role.name)?;
-            next_id(self.catalog.roles.len(), Entity::Role, MAX_ENTITIES)?
+            next_id(self.catalog.roles.len(), Entity::Role, MAX_ENTITIES).map(RoleId)?
         } else {
-            self.role_named(&role.name)?.0
+            self.role_named(&role.name)?
         };
         let mut roles = self.catalog.roles.clone();
         let mut ids = self.catalog.role_ids.clone();
         if add {
             roles.push(role.clone());
-            ids.insert(role.name.clone(), id);
-        } else if let Some(slot) = roles.get_mut(id as usize) {
+            ids.insert(role.name.clone(), id.0);
+        } else if let Some(slot) = roles.get_mut(id.0 as usize) {
             *slot = role.clone();
         }
         // Removed roles keep their declarations, but no name maps to them:
@@ -211,7 +224,7 @@ impl Policy {
             .eligible
             .iter()
             .enumerate()
-            .map(|(index, &open)| !open.contains(self.role_eligibility(index as u32)))
+            .map(|(index, &open)| !open.contains(self.role_eligibility(id_at(index))))
             .collect();
         if narrowed.contains(&true) {
             self.check_role_holders(&narrowed, &flat.eligible, &roles)?;

@@ -247,8 +247,7 @@ impl Policy {
     pub fn user_tenant(&self, id: UserId) -> Option<ResourceId> {
         self.users
             .get(id.0 as usize)
-            .filter(|record| record.is_live())
-            .map(|record| ResourceId(record.tenant))
+            .and_then(UserRecord::tenant_id)
     }
 
     /// The name of a team.

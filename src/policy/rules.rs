@@ -14,8 +14,9 @@
 use crate::directory::{Channels, UserType, UserTypes};
 use crate::grant::Effect;
 use crate::label::Labels;
+use crate::resource::ResourceId;
 
-use super::{Audience, Seats, State, UserRecord, MAX_TEAMS_PER_USER, NONE};
+use super::{Audience, Seats, State, UserRecord, MAX_TEAMS_PER_USER};
 
 /// A user asked for channels its type does not allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,9 +54,9 @@ pub(crate) fn too_many_teams(teams: usize) -> bool {
 
 /// Whether something of tenant `theirs` (a team, a user, a resource)
 /// used in tenant `ours` crosses tenants. A tenant that did not resolve
-/// ([`NONE`]) crosses nothing: whatever failed to resolve was reported.
-pub(crate) fn crosses_tenants(theirs: u32, ours: u32) -> bool {
-    theirs != NONE && ours != NONE && theirs != ours
+/// (`None`) crosses nothing: whatever failed to resolve was reported.
+pub(crate) fn crosses_tenants(theirs: Option<ResourceId>, ours: Option<ResourceId>) -> bool {
+    matches!((theirs, ours), (Some(theirs), Some(ours)) if theirs != ours)
 }
 
 /// Who may hold role `role`, from each role's flattened eligibility
