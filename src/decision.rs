@@ -174,6 +174,15 @@ pub enum Reason {
     /// [`Policy::can_grant`](crate::Policy::can_grant): the role may not be
     /// held by the grantee's user type (or a member's, for a team).
     RoleNotEligible,
+    /// The account lacks a role the model requires of it
+    /// ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role)),
+    /// so it may do nothing, whatever else it holds ("must have at least
+    /// the Default system role to be able to access"). Changes refuse to
+    /// leave an account so; only a model built that way has one.
+    RequiredRoleMissing {
+        /// The role it lacks.
+        role: RoleId,
+    },
 }
 
 impl Reason {
@@ -208,6 +217,7 @@ impl Reason {
     /// | `time_unknown` | | `role_not_eligible` |
     /// | `channel_not_allowed` | | `empty_action` |
     /// | `key_out_of_scope` | | `link_out_of_scope` |
+    /// | `required_role_missing` | | |
     ///
     /// `wrong_tenant` and `grantee_of_another_tenant` are for the host's
     /// logs: a caller is answered with [`for_caller`](Reason::for_caller)'s
@@ -251,6 +261,7 @@ impl Reason {
             Reason::UnknownRole => "unknown_role",
             Reason::GranteeOfAnotherTenant => "grantee_of_another_tenant",
             Reason::RoleNotEligible => "role_not_eligible",
+            Reason::RequiredRoleMissing { .. } => "required_role_missing",
         }
     }
 
@@ -314,13 +325,15 @@ impl Reason {
             | Reason::WouldEscalate { .. }
             | Reason::RestrictedBelow { .. }
             | Reason::OwnRestriction { .. }
-            | Reason::RoleNotEligible => Class::Forbidden,
+            | Reason::RoleNotEligible
+            | Reason::RequiredRoleMissing { .. } => Class::Forbidden,
         }
     }
 
     /// Whether the reason is about the subject itself, not about what it
-    /// asked: its account (suspended, deactivated, invited), its key or link
-    /// (revoked, expired), the time it lacks, or a channel it may not use.
+    /// asked: its account (suspended, deactivated, invited, lacking a
+    /// required role), its key or link (revoked, expired), the time it
+    /// lacks, or a channel it may not use.
     /// A decision checks these before anything about the resource, so such
     /// a reason is the same whatever resource the subject asks about, its
     /// tenant's, another tenant's or one that does not exist.
@@ -347,6 +360,7 @@ impl Reason {
                 | Reason::LinkExpired
                 | Reason::TimeUnknown
                 | Reason::ChannelNotAllowed { .. }
+                | Reason::RequiredRoleMissing { .. }
         )
     }
 
@@ -548,6 +562,11 @@ pub(crate) fn write_reason(
             f.write_str("the grantee belongs to another organization than the scope")
         }
         Reason::RoleNotEligible => f.write_str("the role may not be held by this kind of account"),
+        Reason::RequiredRoleMissing { role } => {
+            f.write_str("the account lacks ")?;
+            names.role(f, role)?;
+            f.write_str(", which its model requires it to hold, and may do nothing without it")
+        }
         Reason::MfaRequired { missing } => write!(
             f,
             "{} requires signing in with multi-factor authentication",

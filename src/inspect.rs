@@ -360,10 +360,25 @@ impl<'p> UserView<'p> {
         self.policy.user_status(self.id)
     }
 
-    /// The channels it may use: its type's, or fewer when narrowed.
+    /// The channels it may use: its type's, or fewer when narrowed. An
+    /// account that lacks a required role may use none while it does
+    /// ([`lacks_required_role`](UserView::lacks_required_role)); this is
+    /// what it was given.
     #[must_use]
     pub fn channels(&self) -> Channels {
-        self.record.channels()
+        self.policy.declared_channels(self.id, self.record)
+    }
+
+    /// The role required of the account that it lacks, if any
+    /// ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role)):
+    /// while it does, every request of it is denied with
+    /// [`Reason::RequiredRoleMissing`](crate::Reason::RequiredRoleMissing).
+    #[must_use]
+    pub fn lacks_required_role(&self) -> Option<RoleId> {
+        self.policy
+            .lacking
+            .get(&self.id)
+            .map(|lacking| RoleId(lacking.role))
     }
 
     /// Its labels, compared by conditional grants.

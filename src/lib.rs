@@ -42,8 +42,8 @@ pub use directory::{
     UserTypes,
 };
 pub use document::{
-    GrantDocument, KeyDocument, LinkDocument, PolicyDocument, RemovedDocument, ResourceDocument,
-    RoleDocument, RuleDocument, TeamDocument, UserDocument,
+    GrantDocument, KeyDocument, LinkDocument, PolicyDocument, RemovedDocument,
+    RequiredRoleDocument, ResourceDocument, RoleDocument, RuleDocument, TeamDocument, UserDocument,
 };
 pub use error::{
     BuildError, ChangeError, ChangeProblem, DocumentError, DocumentProblem, Entity, Problem,
@@ -60,6 +60,6 @@ pub use policy::{Explanation, Policy, Seats, MAX_TEAMS_PER_USER};
 pub use query::{diff, Difference, TenantReview, UserReview};
 pub use resolve::{CredentialKind, Credentials, UnknownCredential};
 pub use resource::{ResourceId, ResourceKind};
-pub use role::{Role, RoleId};
+pub use role::{RequiredOf, Role, RoleId};
 pub use spelling::ParseError;
 pub use subject::{Credential, Subject};

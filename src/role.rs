@@ -154,6 +154,22 @@ impl Role {
     }
 }
 
+/// Whom a required role is required of
+/// ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role)).
+///
+/// Serialized as `{"types": "native"}` or `{"team": "acme/normal"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum RequiredOf {
+    /// Every account of one of these types (Smart Flows' Native Admin:
+    /// Administrator).
+    Types(UserTypes),
+    /// Every member of the team named here (Smartflow's Normal group:
+    /// Default).
+    Team(String),
+}
+
 /// A role's permissions for every resource kind, after inheritance.
 pub(crate) type Flattened = [Permissions; ResourceKind::COUNT];
 

@@ -16,14 +16,16 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::directory::Status;
-use crate::error::{lookup, Entity, Problem, Problems};
+use crate::error::{lookup, try_lookup, Entity, Problem, Problems};
 use crate::label::Labels;
 use crate::policy::assemble::user_record;
 use crate::policy::rules::{
     crosses_tenants, over_seats, seats_used, too_many_teams, user_channels,
 };
-use crate::policy::{id_at, Catalog, UserRecord, MAX_TEAMS_PER_USER, NONE, REMOVED};
-use crate::role::TeamTypes;
+use crate::policy::{
+    id_at, Catalog, Holders, Requirement, UserRecord, MAX_TEAMS_PER_USER, NONE, REMOVED,
+};
+use crate::role::{RequiredOf, TeamTypes};
 
 use super::tree::{resolved, Tree};
 use super::PolicyBuilder;
@@ -232,5 +234,32 @@ fn tenant_or_problem(
             entity: Entity::Resource,
             name: name.to_string(),
         }),
+    }
+}
+
+impl PolicyBuilder {
+    /// Resolves the required roles: the role, and the team of a
+    /// requirement of a team's members.
+    pub(super) fn requirements(
+        &self,
+        catalog: &Catalog,
+        problems: &mut Problems,
+    ) -> Vec<Requirement> {
+        let mut required = Vec::with_capacity(self.required.len());
+        for (index, (of, role)) in self.required.iter().enumerate() {
+            let referrer = || format!("required role #{index} ({role:?})");
+            let role = try_lookup(&catalog.role_ids, role, Entity::Role, referrer, problems);
+            let holders = match of {
+                RequiredOf::Types(types) => Some(Holders::Types(*types)),
+                RequiredOf::Team(team) => {
+                    try_lookup(&catalog.teams, team, Entity::Team, referrer, problems)
+                        .map(Holders::Team)
+                }
+            };
+            if let (Some(role), Some(holders)) = (role, holders) {
+                required.push(Requirement { holders, role });
+            }
+        }
+        required
     }
 }

@@ -41,7 +41,7 @@ use crate::permission::Permissions;
 use crate::policy::assemble::Model;
 use crate::policy::{Catalog, Policy, Seats};
 use crate::resource::{ResourceDecl, ResourceKind};
-use crate::role::Role;
+use crate::role::{RequiredOf, Role};
 
 /// Declares a model by names and builds a [`Policy`].
 ///
@@ -105,6 +105,8 @@ pub struct PolicyBuilder {
     removed: BTreeSet<(Entity, usize)>,
     /// The host's key for the name tables' hash, if it gave one.
     hash_seed: Option<HashSeed>,
+    /// The roles required of accounts, by names.
+    required: Vec<(RequiredOf, String)>,
 }
 
 impl PolicyBuilder {
@@ -221,6 +223,52 @@ impl PolicyBuilder {
     /// [`MfaRequired`](crate::Reason::MfaRequired).
     pub fn mfa_required(&mut self, permissions: Permissions) -> &mut PolicyBuilder {
         self.mfa_required |= permissions;
+        self
+    }
+
+    /// Requires `role` of some accounts (`of`: of some user types, or the
+    /// members of a team): each must hold it on its tenant root, or it may
+    /// do nothing. An account holds the role when a grant of it on its
+    /// tenant root reaches it (its own, one of its teams', everyone's),
+    /// unconditionally, and no deny of a role sharing a permission with it
+    /// reaches the account anywhere in its tenant, nor an override below
+    /// the root cuts every such grant (see the rules in
+    /// [`Reason::RequiredRoleMissing`](crate::Reason::RequiredRoleMissing)).
+    ///
+    /// An account built without it builds, and is denied everything with
+    /// [`Reason::RequiredRoleMissing`](crate::Reason::RequiredRoleMissing),
+    /// whatever else it holds; no change may leave an account without it
+    /// ([`ChangeProblem::RequiredRole`](crate::ChangeProblem::RequiredRole)),
+    /// whatever the path: a revoke, a deny, an override, leaving or
+    /// removing the team that carries it, a new type.
+    ///
+    /// Smartflow: "A Normal user must have at least the Default system
+    /// role to be able to access Smartflow."
+    ///
+    /// ```
+    /// use clearance::*;
+    ///
+    /// let mut policy = PolicyBuilder::new()
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .role(Role::new("default").allow_everywhere(Permissions::VIEW))
+    ///     .team("normal", "acme")
+    ///     .user(User::new("ann", "acme").member_of("normal"))
+    ///     .grant(Grantee::team("normal"), "acme", "default", Effect::Allow)
+    ///     .require_role(RequiredOf::Team("normal".into()), "default")
+    ///     .build()?;
+    /// let revoke = Change::Revoke {
+    ///     grantee: Grantee::team("normal"),
+    ///     scope: "acme".into(),
+    ///     role: "default".into(),
+    ///     effect: Effect::Allow,
+    ///     by: None,
+    /// };
+    /// let refused = policy.apply(revoke).unwrap_err();
+    /// assert!(matches!(refused.problem(), ChangeProblem::RequiredRole { .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn require_role(&mut self, of: RequiredOf, role: impl Into<String>) -> &mut PolicyBuilder {
+        self.required.push((of, role.into()));
         self
     }
 
@@ -358,6 +406,7 @@ impl PolicyBuilder {
         let labels = self.resource_labels(&catalog, &mut problems);
         self.check_seats(&members, &mut problems);
         let runs = self.sort(grants, &catalog, members.users.len(), &mut problems);
+        let required = self.requirements(&catalog, &mut problems);
         if !problems.is_empty() {
             return Err(BuildError::new(problems));
         }
@@ -376,6 +425,7 @@ impl PolicyBuilder {
             links,
             mfa_required: self.mfa_required,
             seats: self.seats,
+            required,
             catalog: Catalog {
                 team_tenants: members.team_tenants,
                 role_eligible: roles.eligible,

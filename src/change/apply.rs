@@ -370,7 +370,49 @@ impl Policy {
         Ok(())
     }
 
+    /// Applies one change; in a model with required roles, refuses it when
+    /// it would leave an account without one, and marks the accounts that
+    /// lack one anew (a change may also give one back).
+    ///
+    /// A change that can take a role away is tried on a copy (so a model
+    /// with required roles pays one copy of the policy for it); the others
+    /// apply in place.
     pub(super) fn apply_one(&mut self, change: &Change) -> Outcome<()> {
+        if self.required.is_empty() {
+            return self.apply_unchecked(change);
+        }
+        if !change.may_take_a_role() {
+            self.apply_unchecked(change)?;
+            let lacking = self.lacking_now();
+            debug_assert!(
+                lacking.keys().all(|user| self.lacking.contains_key(user)),
+                "{change} left an account without a required role"
+            );
+            self.mark_lacking(&lacking);
+            return Ok(());
+        }
+        let mut next = self.clone();
+        next.apply_unchecked(change)?;
+        let lacking = next.lacking_now();
+        let newly = lacking
+            .iter()
+            .find(|(user, _)| !self.lacking.contains_key(user));
+        if let Some((&user, &role)) = newly {
+            return Err(ChangeProblem::RequiredRole {
+                user: next.catalog.users.owned(user),
+                role: next
+                    .catalog
+                    .roles
+                    .get(role as usize)
+                    .map_or_else(alloc::string::String::new, |role| role.name.clone()),
+            });
+        }
+        next.mark_lacking(&lacking);
+        *self = next;
+        Ok(())
+    }
+
+    fn apply_unchecked(&mut self, change: &Change) -> Outcome<()> {
         match change {
             Change::AddResource { name, kind, parent } => {
                 self.add_resource(name, *kind, parent.as_deref())
@@ -383,6 +425,14 @@ impl Policy {
             Change::AddTeam { name, tenant } => self.add_team(name, tenant),
             Change::RemoveTeam { name } => {
                 let team = self.team_named(name)?;
+                let required_of = crate::policy::Holders::Team(team.0);
+                if self.required.iter().any(|r| r.holders == required_of) {
+                    return Err(ChangeProblem::InUse {
+                        entity: Entity::Team,
+                        name: name.clone(),
+                        by: "the model, which requires a role of its members".to_string(),
+                    });
+                }
                 if let Some(member) = self.members(team.0).find(|m| self.protected.contains(m)) {
                     let member_name = self.catalog.users.owned(member);
                     self.unprotected(UserId(member), &member_name, || {

@@ -623,6 +623,26 @@ pub enum Change {
     SetSeats(Option<Seats>),
 }
 
+impl Change {
+    /// Whether the change can leave an account without a required role:
+    /// it changes grants, memberships, a role's permissions, an account's
+    /// type, or adds an account.
+    pub(crate) fn may_take_a_role(&self) -> bool {
+        matches!(
+            self,
+            Change::Grant { .. }
+                | Change::Revoke { .. }
+                | Change::AddMembership { .. }
+                | Change::RemoveMembership { .. }
+                | Change::RemoveTeam { .. }
+                | Change::AddUser(_)
+                | Change::Invite { .. }
+                | Change::SetUserType { .. }
+                | Change::UpdateRole(_)
+        )
+    }
+}
+
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -357,6 +357,9 @@ impl Policy {
         if granted {
             return Err(in_use("grants; revoke them first".to_string()));
         }
+        if self.required.iter().any(|required| required.role == id) {
+            return Err(in_use("the model, which requires it".to_string()));
+        }
         // The fallible step first, so that a refusal leaves the role whole.
         self.clear_role(RoleId(id))
             .map_err(|Missing| unknown(Entity::Role, name))?;

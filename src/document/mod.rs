@@ -16,6 +16,6 @@ mod shape;
 mod write;
 
 pub use shape::{
-    GrantDocument, KeyDocument, LinkDocument, PolicyDocument, RemovedDocument, ResourceDocument,
-    RoleDocument, RuleDocument, TeamDocument, UserDocument,
+    GrantDocument, KeyDocument, LinkDocument, PolicyDocument, RemovedDocument,
+    RequiredRoleDocument, ResourceDocument, RoleDocument, RuleDocument, TeamDocument, UserDocument,
 };

@@ -72,6 +72,9 @@ impl PolicyDocument {
         if let Some(seats) = self.seats {
             builder.seats(seats);
         }
+        for required in &self.required_roles {
+            builder.require_role(required.of.clone(), required.role.clone());
+        }
         let removed = &self.removed;
         in_id_order(
             &mut builder,

@@ -18,6 +18,7 @@ use crate::label::{Condition, Labels};
 use crate::permission::Permissions;
 use crate::policy::Seats;
 use crate::resource::ResourceKind;
+use crate::role::RequiredOf;
 
 #[cfg(doc)]
 use crate::{ApiKey, Policy, PolicyBuilder, PublicLink, Role};
@@ -49,6 +50,7 @@ use crate::{ApiKey, Policy, PolicyBuilder, PublicLink, Role};
 ///     { "name": "super user", "rules": [{ "kinds": ["flow"], "permissions": "execute_as_others" }],
 ///       "only_for": "native" }
 ///   ],
+///   "required_roles": [{ "of": { "team": "writers" }, "role": "viewer" }],
 ///   "resources": [
 ///     { "name": "acme", "kind": "organization" },
 ///     { "name": "marketing", "kind": "workspace", "parent": "acme" },
@@ -91,6 +93,8 @@ use crate::{ApiKey, Policy, PolicyBuilder, PublicLink, Role};
 ///   `"everyone"` or `"public"`.
 /// - `seats` is a [`Seats`] limit: at most `limit` active users of the
 ///   `counted` types.
+/// - `required_roles` lists [`RequiredRoleDocument`]s: `of` is
+///   `{ "types": "native | connected" }` or `{ "team": name }`.
 /// - Ids follow the lists: the n-th entry of `users` is the n-th user id
 ///   not listed in `removed.users`. `removed` lists, per kind, the ids of
 ///   removed entities as `[id, name]` pairs, increasing (see
@@ -164,6 +168,12 @@ pub struct PolicyDocument {
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
     pub roles: Vec<RoleDocument>,
+    /// The roles required of accounts ([`PolicyBuilder::require_role`]).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub required_roles: Vec<RequiredRoleDocument>,
     /// Every resource, tenant roots included, in any order.
     #[cfg_attr(
         feature = "serde",
@@ -370,6 +380,18 @@ pub struct TeamDocument {
     pub tenant: String,
 }
 
+/// A role required of some accounts: `{"of", "role"}`; see
+/// [`PolicyBuilder::require_role`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
+pub struct RequiredRoleDocument {
+    /// Whom it is required of.
+    pub of: RequiredOf,
+    /// The role's name.
+    pub role: String,
+}
+
 /// A user: `{"name", "tenant", "user_type", "status", "channels"?,
 /// "teams"?, "labels"?, "protected"?}`. See [`User`] for what each part means.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -534,6 +556,7 @@ impl PolicyDocument {
             mfa_required: Permissions::empty(),
             seats: None,
             roles: Vec::new(),
+            required_roles: Vec::new(),
             resources: Vec::new(),
             teams: Vec::new(),
             users: Vec::new(),

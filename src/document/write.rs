@@ -10,15 +10,16 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::{
-    GrantDocument, KeyDocument, LinkDocument, PolicyDocument, RemovedDocument, ResourceDocument,
-    RoleDocument, RuleDocument, TeamDocument, UserDocument,
+    GrantDocument, KeyDocument, LinkDocument, PolicyDocument, RemovedDocument,
+    RequiredRoleDocument, ResourceDocument, RoleDocument, RuleDocument, TeamDocument, UserDocument,
 };
 use crate::directory::UserTypes;
 use crate::grant::{Grantee, Principal};
 use crate::inspect::ids;
 use crate::names::NameTable;
 use crate::permission::Permissions;
-use crate::policy::{principal_key, Policy};
+use crate::policy::{principal_key, Holders, Policy};
+use crate::role::{RequiredOf, RoleId};
 
 /// Documents out.
 impl Policy {
@@ -44,6 +45,7 @@ impl Policy {
             mfa_required: self.mfa_required,
             seats: self.seats,
             roles: writer.role_documents(),
+            required_roles: writer.required_role_documents(),
             resources: writer.resource_documents(),
             teams: writer.team_documents(),
             users: writer.user_documents(),
@@ -153,6 +155,22 @@ impl Writer<'_> {
                     .parent()
                     .map(|parent| self.resource_name_of(parent)),
                 labels: resource.labels(),
+            })
+            .collect()
+    }
+
+    fn required_role_documents(&self) -> Vec<RequiredRoleDocument> {
+        self.required
+            .iter()
+            .map(|required| RequiredRoleDocument {
+                of: match required.holders {
+                    Holders::Types(types) => RequiredOf::Types(types),
+                    Holders::Team(team) => RequiredOf::Team(self.catalog.teams.owned(team)),
+                },
+                role: self
+                    .role_name(RoleId(required.role))
+                    .unwrap_or_default()
+                    .to_string(),
             })
             .collect()
     }

@@ -318,6 +318,18 @@ pub enum ChangeProblem {
         /// team \"ops\"", ...).
         what: String,
     },
+    /// The change would leave an account without a role the model
+    /// requires of it
+    /// ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role)),
+    /// by whatever path: a revoke, a deny, an override, a membership, a
+    /// new type.
+    #[error("user {user:?} would lack the role {role:?} required of it")]
+    RequiredRole {
+        /// The account (the first one the change would leave without it).
+        user: String,
+        /// The required role.
+        role: String,
+    },
     /// The author of an authorized change may not make it.
     #[error("{author:?} may not make this change: {explanation}")]
     Refused {
@@ -348,7 +360,8 @@ impl ChangeProblem {
     /// `too_many_teams`, `too_many`, `already_member`, `not_in_team`,
     /// `wrong_status`, `expired_invitation`, `seat_limit`,
     /// `already_granted`, `not_granted`, `in_use`, `already_revoked`,
-    /// `revision_limit`, `already_expired`, `protected`, `invalid_model`.
+    /// `revision_limit`, `already_expired`, `protected`, `required_role`,
+    /// `invalid_model`.
     ///
     /// `crosses_tenants` is for the host's logs: its
     /// [`for_caller`](ChangeProblem::for_caller) form is `unknown_name`.
@@ -377,6 +390,7 @@ impl ChangeProblem {
             ChangeProblem::RevisionLimit { .. } => "revision_limit",
             ChangeProblem::AlreadyExpired { .. } => "already_expired",
             ChangeProblem::Protected { .. } => "protected",
+            ChangeProblem::RequiredRole { .. } => "required_role",
             ChangeProblem::Refused { reason, .. } => reason.code(),
             ChangeProblem::Invalid(_) => "invalid_model",
         }
@@ -426,6 +440,7 @@ impl ChangeProblem {
             | ChangeProblem::RevisionLimit { .. }
             | ChangeProblem::AlreadyExpired { .. }
             | ChangeProblem::Protected { .. }
+            | ChangeProblem::RequiredRole { .. }
             | ChangeProblem::Invalid(_) => Class::Invalid,
         }
     }

@@ -158,6 +158,8 @@ pub(crate) struct Model {
     pub(crate) invitations: BTreeMap<u32, u64>,
     /// The protected accounts.
     pub(crate) protected: BTreeSet<u32>,
+    /// The roles required of accounts.
+    pub(crate) required: Vec<Requirement>,
     pub(crate) user_labels: Vec<Labels>,
     pub(crate) roles: Vec<Flattened>,
     pub(crate) keys: Vec<KeyRecord>,
@@ -179,6 +181,7 @@ impl Policy {
             mut user_teams,
             invitations,
             protected,
+            required,
             user_labels,
             roles,
             keys,
@@ -196,7 +199,7 @@ impl Policy {
         user_teams.shrink_to_fit();
         let (first_child, next_sibling) = child_lists(&nodes);
         let restrictions = crate::authority::restrictions_of(&nodes, &grants);
-        Policy {
+        let mut policy = Policy {
             nodes,
             first_child,
             next_sibling,
@@ -211,6 +214,8 @@ impl Policy {
             long_runs,
             invitations,
             protected,
+            required,
+            lacking: BTreeMap::new(),
             user_labels,
             keys,
             links,
@@ -219,7 +224,11 @@ impl Policy {
             catalog,
             revision: 0,
             garbage: 0,
-        }
+        };
+        // An account built without a role required of it may do nothing.
+        let lacking = policy.lacking_now();
+        policy.mark_lacking(&lacking);
+        policy
     }
 }
 

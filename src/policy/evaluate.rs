@@ -582,7 +582,7 @@ impl Policy {
                     ceiling = key.scope;
                 }
                 if !record.channels().contains(channel.as_set()) {
-                    return Err(Reason::ChannelNotAllowed { channel });
+                    return Err(self.channel_refused(user, channel));
                 }
                 // Then the resource, and its tenant: a resource of another
                 // tenant is denied as such, which the caller-facing form of
@@ -902,6 +902,20 @@ impl Policy {
             State::Suspended => Err(Reason::Suspended),
             State::Deactivated => Err(Reason::Deactivated),
             State::Invited => self.invitation(user, now),
+        }
+    }
+
+    /// Why an account may not use `channel`: its type's channels or its
+    /// own do not include it, or it lacks a required role, which leaves
+    /// its record no channel at all (so that the others pay nothing for
+    /// the check).
+    #[cold]
+    fn channel_refused(&self, user: u32, channel: Channel) -> Reason {
+        match self.lacking.get(&user) {
+            Some(lacking) => Reason::RequiredRoleMissing {
+                role: RoleId(lacking.role),
+            },
+            None => Reason::ChannelNotAllowed { channel },
         }
     }
 

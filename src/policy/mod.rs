@@ -21,6 +21,7 @@ pub(crate) mod assemble;
 mod evaluate;
 mod explain;
 pub(crate) mod layout;
+pub(crate) mod required;
 pub(crate) mod rules;
 pub(crate) mod store;
 
@@ -28,6 +29,7 @@ pub(crate) use evaluate::{Audience, Context, Prepared, Principals};
 pub use explain::Explanation;
 pub use layout::MAX_TEAMS_PER_USER;
 pub(crate) use layout::*;
+pub(crate) use required::{Holders, Lacking, Requirement};
 pub(crate) use store::*;
 
 use alloc::collections::{BTreeMap, BTreeSet};
@@ -123,6 +125,14 @@ pub struct Policy {
     /// The protected accounts ([`User::protected`](crate::User::protected)):
     /// read by changes, never by a decision.
     pub(crate) protected: BTreeSet<u32>,
+    /// The roles the model requires of its accounts
+    /// ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role)).
+    pub(crate) required: Vec<Requirement>,
+    /// The accounts that lack a required role, with their declared
+    /// channels: their records hold no channel, so that a decision denies
+    /// them at no cost to the others (`evaluate.rs`'s cold
+    /// `channel_refused` says why).
+    pub(crate) lacking: BTreeMap<u32, Lacking>,
     /// Each user's labels: empty until some user has labels, then one per
     /// user. Read by a decision only through a conditional grant.
     pub(crate) user_labels: Vec<Labels>,
@@ -385,6 +395,8 @@ impl Policy {
             + array(&self.user_grants)
             + self.invitations.len() * 2 * core::mem::size_of::<(u32, u64)>()
             + self.protected.len() * 2 * core::mem::size_of::<u32>()
+            + array(&self.required)
+            + self.lacking.len() * 2 * core::mem::size_of::<(u32, Lacking)>()
             + self.long_runs.len() * 2 * core::mem::size_of::<(u32, u32)>()
             + array(&self.user_labels)
             + array(&self.keys)

@@ -158,6 +158,37 @@ impl Policy {
         self.protected.insert(user);
     }
 
+    /// Marks the accounts of `lacking` (user, required role) as lacking it,
+    /// and every other one as not: a lacking account's record holds no
+    /// channel (its declared ones are kept in [`Policy::lacking`]), so that
+    /// a decision denies it before anything else.
+    pub(crate) fn mark_lacking(&mut self, lacking: &BTreeMap<u32, u32>) {
+        let cured: Vec<u32> = self
+            .lacking
+            .keys()
+            .copied()
+            .filter(|user| !lacking.contains_key(user))
+            .collect();
+        for user in cured {
+            if let Some(was) = self.lacking.remove(&user) {
+                if let Some(record) = self.users.get_mut(user as usize) {
+                    record.set_kind(record.user_type(), was.channels);
+                }
+            }
+        }
+        for (&user, &role) in lacking {
+            let Some(record) = self.users.get_mut(user as usize) else {
+                continue;
+            };
+            let channels = match self.lacking.get(&user) {
+                Some(was) => was.channels,
+                None => record.channels(),
+            };
+            record.set_kind(record.user_type(), Channels::empty());
+            self.lacking.insert(user, Lacking { role, channels });
+        }
+    }
+
     /// Sets a user's type and channels (checked by the caller: the
     /// channels within the type's, every role it holds open to the type).
     pub(crate) fn set_user_kind(
@@ -171,7 +202,14 @@ impl Policy {
             "no user {user} in the store"
         );
         if let Some(record) = self.users.get_mut(user as usize) {
-            record.set_kind(user_type, channels);
+            match self.lacking.get_mut(&user) {
+                // A lacking account keeps no channel on its record.
+                Some(lacking) => {
+                    lacking.channels = channels;
+                    record.set_kind(user_type, Channels::empty());
+                }
+                None => record.set_kind(user_type, channels),
+            }
         }
     }
 
