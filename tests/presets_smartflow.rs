@@ -491,6 +491,99 @@ fn the_default_role_cannot_be_removed_from_a_normal_user() {
     assert!(allowed(&policy, ben, LOG_IN_TO_PORTAL, "acme"));
 }
 
+/// "A Normal user must have at least the Default system role to be able
+/// to access Smartflow. You may add additional roles to the user, but must
+/// not remove the Default role from the user." No path takes it away: not
+/// a revoke of the Normal group's grant, not a deny of it (to the user or
+/// to everyone), not an override that cuts the group's grant.
+#[test]
+fn no_change_takes_the_default_role_from_a_normal_user() {
+    let mut policy = demo();
+    let dana = Some(Author::web("dana", 0));
+    let grant = |grantee: Grantee, scope: &str, role: &str, effect: Effect| Change::Grant {
+        grantee,
+        scope: scope.into(),
+        role: role.into(),
+        effect,
+        when: Condition::Always,
+        by: dana.clone(),
+    };
+    let attempts = [
+        Change::Revoke {
+            grantee: Grantee::team("acme/normal"),
+            scope: "acme".into(),
+            role: smartflow::DEFAULT.into(),
+            effect: Effect::Allow,
+            by: dana.clone(),
+        },
+        grant(
+            Grantee::user("nora"),
+            "acme",
+            smartflow::DEFAULT,
+            Effect::Deny,
+        ),
+        grant(
+            Grantee::Everyone,
+            "inspection",
+            smartflow::DEFAULT,
+            Effect::Deny,
+        ),
+        grant(
+            Grantee::team("acme/normal"),
+            "inspection",
+            smartflow::BUILDER,
+            Effect::Override,
+        ),
+    ];
+    for change in attempts {
+        let described = change.to_string();
+        let error = policy.apply(change).expect_err(&described);
+        assert!(
+            matches!(error.problem(), ChangeProblem::RequiredRole { role, .. } if role == smartflow::DEFAULT),
+            "{described}: {error}"
+        );
+    }
+    assert!(allowed(
+        &policy,
+        web(&policy, "nora"),
+        LOG_IN_TO_PORTAL,
+        "acme"
+    ));
+}
+
+/// "A Normal user must have at least the Default system role to be able
+/// to access Smartflow": a Normal user without it (a model built so)
+/// holding only Builder may not build, nor log in.
+#[test]
+fn a_normal_user_without_the_default_role_may_do_nothing() {
+    let mut builder = smartflow::builder();
+    smartflow::add_tenant(&mut builder, "acme");
+    smartflow::add_user(&mut builder, "nick", "acme", Group::Normal, Labels::empty());
+    builder
+        .resource("orders", K::Flow, "acme")
+        .grant(
+            Grantee::user("nick"),
+            "acme",
+            smartflow::BUILDER,
+            Effect::Allow,
+        )
+        .grant(
+            Grantee::user("nick"),
+            "acme",
+            smartflow::DEFAULT,
+            Effect::Deny,
+        );
+    let policy = builder.build().expect("a model built so builds");
+    let default = policy.role_id(smartflow::DEFAULT).expect("the role");
+    for (action, resource) in [(Action::Edit, "orders"), (LOG_IN_TO_PORTAL, "acme")] {
+        assert_eq!(
+            reason(&policy, web(&policy, "nick"), action, resource),
+            Reason::RequiredRoleMissing { role: default },
+            "{action:?}"
+        );
+    }
+}
+
 #[test]
 fn the_distribution_query_filters_forms_for_portal_and_public_users() {
     let mut policy = demo();

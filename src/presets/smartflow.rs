@@ -120,30 +120,27 @@
 //!   [`Change::Grant`] with an author, which [`Policy::can_grant`] refuses
 //!   to anyone who does not hold every permission of the role (escalation);
 //! - the Default role cannot be removed from a Normal user: it is held
-//!   through the user's group (the Normal team), not per user, so the
-//!   removal of a role from one user cannot take it away;
+//!   through the user's group (the Normal team) and
+//!   [required](PolicyBuilder::require_role) of its members, so no change
+//!   takes it away (a revoke of the team's grant, a deny, an override), and
+//!   a Normal user built without it may do nothing, whatever else (Builder)
+//!   it holds;
 //! - the distribution query filters forms for Portal and Public users;
 //! - an inactive user cannot log in.
 //!
 //! # Limits of the model (library gaps)
 //!
-//! - **"The Default role may not be removed" holds against per-user
-//!   removal only.** A user-maintenance page removes roles from one user,
-//!   and that can never take Default away. But whoever holds
-//!   [`MANAGE_MEMBERS`](Permissions::MANAGE_MEMBERS) could still revoke the
-//!   Normal team's grant (for every Normal user at once), put a per-user
-//!   [`Effect::Deny`] of Default, or remove the user from the Normal team
-//!   (which is how a user leaves the Normal group). `clearance` has no way
-//!   to mark a grant as required; a *protected grant* (refused by
-//!   [`Change::Revoke`] and by a `Deny` of the same role), or a role
-//!   required for every member of a team, would close this. Until then a
-//!   host must not offer those three changes for the Default role.
+//! - **Leaving the Normal group is leaving the requirement.** Default is
+//!   required of the Normal team's members, so removing a user from the
+//!   team (which is how a user leaves the Normal group) is accepted: the
+//!   user is no longer a Normal user.
 //! - **Exactly one user group per user is not enforced.** [`user`] builds
 //!   an account in one group, but nothing stops a model from putting a user
 //!   in two group teams, or granting Domain Admin to a Portal user (who then
-//!   keeps the web-only channel). Exclusive team sets, or a group attribute
-//!   on [`User`], would close this; and no [`Change`] sets a user's
-//!   channels, so a group change that alters channels re-creates the user.
+//!   keeps the web-only channel). Exclusive team sets would close this.
+//!   Moving a user between groups is a membership change and a
+//!   [`Change::SetChannels`]: two changes, applied together with
+//!   [`Policy::apply_all`].
 //!
 //! # Example
 //!
@@ -174,7 +171,7 @@ use alloc::vec::Vec;
 
 use crate::{
     Action, Author, BuildError, Change, Channel, Channels, Condition, Effect, Grantee, Labels,
-    LinkId, Matrix, Permissions as P, Policy, PolicyBuilder, PublicLink, ResourceId,
+    LinkId, Matrix, Permissions as P, Policy, PolicyBuilder, PublicLink, RequiredOf, ResourceId,
     ResourceKind as K, Role, Subject, User, UserType, UserTypes,
 };
 
@@ -470,8 +467,12 @@ pub fn builder() -> PolicyBuilder {
 /// and [`PORTAL_FORMS`] to it when the form's distribution query matches
 /// ([`Condition::LabelsContain`]), [`INTERFACE`] to the Interface team.
 ///
-/// Holding Default through the group, rather than per user, is what makes it
-/// impossible to remove from one Normal user.
+/// Default is [required](PolicyBuilder::require_role) of the Normal
+/// team's members: "A Normal user must have at least the Default system
+/// role to be able to access Smartflow. You may add additional roles to
+/// the user, but must not remove the Default role from the user." No
+/// change may take it from a Normal user (a revoke of the team's grant, a
+/// deny, an override), and a Normal user built without it may do nothing.
 pub fn add_tenant<'b>(builder: &'b mut PolicyBuilder, tenant: &str) -> &'b mut PolicyBuilder {
     builder.tenant(tenant, K::Organization);
     for group in Group::ALL {
@@ -480,7 +481,9 @@ pub fn add_tenant<'b>(builder: &'b mut PolicyBuilder, tenant: &str) -> &'b mut P
         }
     }
     let team = |group| Grantee::team(group_team(tenant, group).unwrap_or_default());
+    let normal = group_team(tenant, Group::Normal).unwrap_or_default();
     builder
+        .require_role(RequiredOf::Team(normal), DEFAULT)
         .grant(team(Group::Normal), tenant, DEFAULT, Effect::Allow)
         .grant(team(Group::Portal), tenant, PORTAL, Effect::Allow)
         .grant_when(
