@@ -38,6 +38,14 @@ impl RoleId {
     pub const fn index(self) -> u32 {
         self.0
     }
+
+    /// An id from a raw index, as the other ids have. Nothing is checked
+    /// here: an index the policy does not know names no role (a reason
+    /// carrying it is explained by its number).
+    #[must_use]
+    pub const fn from_index(index: u32) -> RoleId {
+        RoleId(index)
+    }
 }
 
 impl fmt::Display for RoleId {

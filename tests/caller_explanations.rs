@@ -127,6 +127,13 @@ fn reasons() -> Vec<(Reason, &'static str, Class)> {
             "role_not_eligible",
             Class::Forbidden,
         ),
+        (
+            Reason::RequiredRoleMissing {
+                role: clearance::RoleId::from_index(0),
+            },
+            "required_role_missing",
+            Class::Forbidden,
+        ),
     ]
 }
 
@@ -279,6 +286,22 @@ fn problems() -> Vec<(ChangeProblem, &'static str, Class)> {
         (
             ChangeProblem::AlreadyExpired { user: name() },
             "already_expired",
+            Class::Invalid,
+        ),
+        (
+            ChangeProblem::Protected {
+                user: name(),
+                what: name(),
+            },
+            "protected",
+            Class::Invalid,
+        ),
+        (
+            ChangeProblem::RequiredRole {
+                user: name(),
+                role: name(),
+            },
+            "required_role",
             Class::Invalid,
         ),
         (

@@ -423,7 +423,7 @@ impl Policy {
     fn decide(&self, subject: &Subject, needed: Permissions, resource: ResourceId) -> Reason {
         let context = match self.context(subject, resource) {
             Ok(context) => context,
-            Err(reason) => return reason,
+            Err(reason) => return self.own_reason(subject, reason),
         };
         if needed.is_empty() {
             return Reason::EmptyAction;
@@ -582,7 +582,8 @@ impl Policy {
                     ceiling = key.scope;
                 }
                 if !record.channels().contains(channel.as_set()) {
-                    return Err(self.channel_refused(user, channel));
+                    // Or a required role is missing: see `own_reason`.
+                    return Err(Reason::ChannelNotAllowed { channel });
                 }
                 // Then the resource, and its tenant: a resource of another
                 // tenant is denied as such, which the caller-facing form of
@@ -905,17 +906,30 @@ impl Policy {
         }
     }
 
-    /// Why an account may not use `channel`: its type's channels or its
-    /// own do not include it, or it lacks a required role, which leaves
-    /// its record no channel at all (so that the others pay nothing for
-    /// the check).
+    /// `reason`, or, for a channel refused to an account (or its key)
+    /// that lacks a required role, [`Reason::RequiredRoleMissing`]: such an
+    /// account's record holds no channel (see [`Policy::mark_lacking`]),
+    /// so that the check costs the others nothing, and the reason is found
+    /// here, off the path of every allowed request.
     #[cold]
-    fn channel_refused(&self, user: u32, channel: Channel) -> Reason {
-        match self.lacking.get(&user) {
+    fn own_reason(&self, subject: &Subject, reason: Reason) -> Reason {
+        if !matches!(reason, Reason::ChannelNotAllowed { .. }) || self.lacking.is_empty() {
+            return reason;
+        }
+        let user = match subject.credential() {
+            Credential::User(UserId(user)) => Some(user),
+            Credential::Key(KeyId(key)) => self
+                .keys
+                .get(key as usize)
+                .and_then(KeyRecord::owner_id)
+                .map(|UserId(owner)| owner),
+            Credential::Link(_) => None,
+        };
+        match user.and_then(|user| self.lacking.get(&user)) {
             Some(lacking) => Reason::RequiredRoleMissing {
                 role: RoleId(lacking.role),
             },
-            None => Reason::ChannelNotAllowed { channel },
+            None => reason,
         }
     }
 
