@@ -523,6 +523,15 @@ impl Policy {
                 effect,
                 by,
             } => self.grant(grantee, scope, role, *effect, None, by.as_ref()),
+            Change::ReplaceRole {
+                grantee,
+                scope,
+                from,
+                to,
+                effect,
+                when,
+                by,
+            } => self.replace_role(grantee, scope, (from, to), *effect, *when, by.as_ref()),
             Change::SetLabels { resource, labels } => {
                 let id = self.live_resource(resource)?;
                 self.set_resource_labels(id, *labels)

@@ -12,6 +12,7 @@ use crate::grant::{Effect, Grant, Grantee, Principal};
 use crate::label::Condition;
 use crate::policy::rules::crosses_tenants;
 use crate::policy::{GrantEntry, GrantIdentity, Policy, UserGrant};
+use crate::resource::ResourceId;
 use crate::role::RoleId;
 
 use super::apply::*;
@@ -31,6 +32,43 @@ impl Policy {
         when: Option<Condition>,
         by: Option<&Author>,
     ) -> Outcome<()> {
+        let edit = self.prepare_grant(grantee, scope, role, effect, when, by)?;
+        self.write_grants(grantee, scope, &[edit])
+    }
+
+    /// Replaces the grant of role `from` with effect `effect` on `scope`
+    /// to `grantee` by one of role `to` (applying `when`), checked as a
+    /// whole: both halves, and the author's right to make each, against
+    /// the policy as it is before either, so that an author changing his
+    /// own role keeps the right to finish; then both are written, or
+    /// neither.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn replace_role(
+        &mut self,
+        grantee: &Grantee,
+        scope: &str,
+        (from, to): (&str, &str),
+        effect: Effect,
+        when: Condition,
+        by: Option<&Author>,
+    ) -> Outcome<()> {
+        let old = self.prepare_grant(grantee, scope, from, effect, None, by)?;
+        let new = self.prepare_grant(grantee, scope, to, effect, Some(when), by)?;
+        self.write_grants(grantee, scope, &[old, new])
+    }
+
+    /// Every check of a grant (`when` given) or a revoke (`None`), and the
+    /// author's right to make it, against the policy as it is: what
+    /// [`write_grants`](Policy::write_grants) then writes.
+    fn prepare_grant(
+        &self,
+        grantee: &Grantee,
+        scope: &str,
+        role: &str,
+        effect: Effect,
+        when: Option<Condition>,
+        by: Option<&Author>,
+    ) -> Outcome<GrantEdit> {
         let add = when.is_some();
         let condition = when.unwrap_or_default();
         // An author is told nothing about other tenants (item 9): his own
@@ -95,20 +133,40 @@ impl Policy {
                 });
             }
         }
+        Ok(GrantEdit {
+            principal,
+            scope: scope_id,
+            role: role_id,
+            effect,
+            condition,
+            add,
+        })
+    }
+
+    /// Writes `edits` (prepared for one grantee and scope), in order, to
+    /// the grantee's run: refused whole, before anything is written, when
+    /// one adds a grant the run holds or removes one it does not.
+    fn write_grants(&mut self, grantee: &Grantee, scope: &str, edits: &[GrantEdit]) -> Outcome<()> {
+        let Some(first) = edits.first() else {
+            return Ok(());
+        };
+        let (principal, scope_id) = (first.principal, first.scope);
         match principal {
             Principal::User(UserId(user)) => {
                 let Some(record) = self.users.get(user as usize) else {
                     return Err(unknown(Entity::User, &grantee.to_string()));
                 };
-                let own = self.own_grants(user, record);
-                let entry = UserGrant {
-                    scope: scope_id.0,
-                    effect,
-                    role: role_id.0,
-                    condition,
-                };
-                // The condition is not part of a grant's identity.
-                let next = with_or_without(own, entry, add, |g| g.identity(user))?;
+                let mut next = self.own_grants(user, record).to_vec();
+                for edit in edits {
+                    let entry = UserGrant {
+                        scope: scope_id.0,
+                        effect: edit.effect,
+                        role: edit.role.0,
+                        condition: edit.condition,
+                    };
+                    // The condition is not part of a grant's identity.
+                    next = with_or_without(&next, entry, edit.add, |g| g.identity(user))?;
+                }
                 self.room(next.len())?;
                 self.set_user_grants(UserId(user), &next);
             }
@@ -116,10 +174,18 @@ impl Policy {
                 let Some(node) = self.nodes.get(scope_id.0 as usize) else {
                     return Err(unknown(Entity::Resource, scope));
                 };
-                let eligible = self.role_eligibility(role_id.0);
-                let entry = GrantEntry::new(principal, effect, role_id.0, eligible, condition);
-                let entries = self.group_grants(node);
-                let next = with_or_without(entries, entry, add, |e| e.identity(scope_id.0))?;
+                let mut next = self.group_grants(node).to_vec();
+                for edit in edits {
+                    let eligible = self.role_eligibility(edit.role.0);
+                    let entry = GrantEntry::new(
+                        principal,
+                        edit.effect,
+                        edit.role.0,
+                        eligible,
+                        edit.condition,
+                    );
+                    next = with_or_without(&next, entry, edit.add, |e| e.identity(scope_id.0))?;
+                }
                 self.room(next.len())?;
                 self.set_node_run(scope_id, &next);
             }
@@ -163,6 +229,18 @@ impl Policy {
             user_type,
         }
     }
+}
+
+/// One grant or revoke, checked and authorized, to write.
+#[derive(Debug, Clone, Copy)]
+struct GrantEdit {
+    principal: Principal,
+    scope: ResourceId,
+    role: RoleId,
+    effect: Effect,
+    condition: Condition,
+    /// Added (`true`) or revoked.
+    add: bool,
 }
 
 /// `run` (sorted by identity) with `entry` added (`add`) or the entry of

@@ -577,6 +577,35 @@ pub enum Change {
         /// Who revokes it, if the revocation is to be authorized.
         by: Option<Author>,
     },
+    /// Replaces the role `grantee` holds on `scope` (with `effect`) by
+    /// another: one change, checked as a whole. With an author, the
+    /// revocation must pass [`Policy::can_revoke`] and the new grant
+    /// [`Policy::can_grant_when`], both against the policy as it is
+    /// before the change, so an author changing his own role keeps the
+    /// right to finish, and the new role is checked against escalation
+    /// like any grant. Refused, whole, when the grantee does not hold
+    /// `from` ([`NotGranted`](crate::ChangeProblem::NotGranted)) or holds
+    /// `to` already ([`AlreadyGranted`](crate::ChangeProblem::AlreadyGranted)).
+    ReplaceRole {
+        /// Who holds it.
+        grantee: Grantee,
+        /// Where.
+        scope: String,
+        /// The role held now.
+        from: String,
+        /// The role to hold instead.
+        to: String,
+        /// The effect of both grants (`Allow` if omitted in a serialized
+        /// change).
+        #[cfg_attr(feature = "serde", serde(default = "allow"))]
+        effect: Effect,
+        /// When the new grant applies; `Always` if omitted in a serialized
+        /// change.
+        #[cfg_attr(feature = "serde", serde(default))]
+        when: Condition,
+        /// Who makes the change, if it is to be authorized.
+        by: Option<Author>,
+    },
     /// Adds an API key.
     AddKey(ApiKey),
     /// Revokes an API key: refused at once, kept for the record. A key
@@ -632,6 +661,7 @@ impl Change {
             self,
             Change::Grant { .. }
                 | Change::Revoke { .. }
+                | Change::ReplaceRole { .. }
                 | Change::AddMembership { .. }
                 | Change::RemoveMembership { .. }
                 | Change::RemoveTeam { .. }
@@ -697,6 +727,16 @@ impl fmt::Display for Change {
                 f,
                 "revoke the {effect} of role {role:?} on {scope:?} from {grantee}"
             ),
+            Change::ReplaceRole {
+                grantee,
+                scope,
+                from,
+                to,
+                ..
+            } => write!(
+                f,
+                "give {grantee} the role {to:?} instead of {from:?} on {scope:?}"
+            ),
             Change::AddKey(api_key) => write!(f, "add API key {:?}", api_key.name),
             Change::RevokeKey { name } => write!(f, "revoke API key {name:?}"),
             Change::RemoveKey { name } => write!(f, "remove API key {name:?}"),
@@ -714,4 +754,10 @@ impl fmt::Display for Change {
             Change::SetSeats(None) => f.write_str("lift the seat limit"),
         }
     }
+}
+
+/// The effect of a serialized [`Change::ReplaceRole`] that gives none.
+#[cfg(feature = "serde")]
+fn allow() -> Effect {
+    Effect::Allow
 }
