@@ -20,7 +20,8 @@ use crate::error::{lookup, try_lookup, Entity, Problem, Problems};
 use crate::label::Labels;
 use crate::policy::assemble::user_record;
 use crate::policy::rules::{
-    crosses_tenants, over_seats, seats_used, too_many_teams, user_channels,
+    crosses_tenants, exclusive_breach, over_seats, seats_used, too_many_teams, user_channels,
+    ExclusiveTeams,
 };
 use crate::policy::{
     id_at, Catalog, Holders, Requirement, UserRecord, MAX_TEAMS_PER_USER, NONE, REMOVED,
@@ -261,5 +262,68 @@ impl PolicyBuilder {
             }
         }
         required
+    }
+}
+
+impl PolicyBuilder {
+    /// Resolves the sets of exclusive teams, each of one tenant, and
+    /// reports every user of that tenant in none or several of a set's
+    /// teams ([`exclusive_breach`]).
+    pub(super) fn exclusive_sets(
+        &self,
+        catalog: &Catalog,
+        members: &Members,
+        problems: &mut Problems,
+    ) -> Vec<ExclusiveTeams> {
+        let mut sets = Vec::with_capacity(self.exclusive.len());
+        for (index, names) in self.exclusive.iter().enumerate() {
+            let referrer = || format!("exclusive teams #{index} ({names:?})");
+            let mut teams: Vec<u32> = names
+                .iter()
+                .filter_map(|team| {
+                    try_lookup(&catalog.teams, team, Entity::Team, referrer, problems)
+                })
+                .collect();
+            teams.sort_unstable();
+            teams.dedup();
+            let tenants: Vec<u32> = teams
+                .iter()
+                .filter_map(|&team| members.team_tenants.get(team as usize).copied())
+                .collect();
+            let Some(&tenant) = tenants.first() else {
+                continue;
+            };
+            if let Some(&other) = tenants.iter().find(|&&other| other != tenant) {
+                problems.push_with(|| Problem::CrossesTenants {
+                    referrer: referrer(),
+                    what: names.join(", "),
+                    tenant: self.resource_name(tenant).to_string(),
+                    other_tenant: self.resource_name(other).to_string(),
+                });
+                continue;
+            }
+            let set = ExclusiveTeams { tenant, teams };
+            for (user, record) in self.users.iter().zip(&members.users) {
+                if !record.is_live() || record.tenant != tenant {
+                    continue;
+                }
+                let start = record.teams_start as usize;
+                let held = members
+                    .user_teams
+                    .get(start..start + record.teams_len())
+                    .unwrap_or(&[]);
+                if let Some((_, count)) =
+                    exclusive_breach(core::slice::from_ref(&set), tenant, held)
+                {
+                    problems.push_with(|| Problem::NotInExactlyOneTeam {
+                        user: user.name.clone(),
+                        teams: names.clone(),
+                        count,
+                    });
+                }
+            }
+            sets.push(set);
+        }
+        sets
     }
 }

@@ -107,6 +107,8 @@ pub struct PolicyBuilder {
     hash_seed: Option<HashSeed>,
     /// The roles required of accounts, by names.
     required: Vec<(RequiredOf, String)>,
+    /// Sets of exclusive teams, by names.
+    exclusive: Vec<Vec<String>>,
 }
 
 impl PolicyBuilder {
@@ -272,6 +274,48 @@ impl PolicyBuilder {
         self
     }
 
+    /// Makes `teams` (of one tenant) exclusive: every user of their tenant
+    /// is in exactly one of them, as Smartflow's user groups are. A model
+    /// where a user is in none or several does not build
+    /// ([`Problem::NotInExactlyOneTeam`](crate::Problem::NotInExactlyOneTeam)),
+    /// and no change may leave one so
+    /// ([`ChangeProblem::NotInExactlyOneTeam`](crate::ChangeProblem::NotInExactlyOneTeam)):
+    /// a user moves from one to another with one
+    /// [`Change::MoveMembership`](crate::Change::MoveMembership).
+    ///
+    /// ```
+    /// use clearance::*;
+    ///
+    /// let mut builder = PolicyBuilder::new();
+    /// builder
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .team("portal", "acme")
+    ///     .team("normal", "acme")
+    ///     .exclusive_teams(["portal", "normal"])
+    ///     .user(User::new("pat", "acme").member_of("portal"));
+    /// let mut policy = builder.build()?;
+    /// let join = Change::AddMembership { user: "pat".into(), team: "normal".into() };
+    /// assert!(matches!(
+    ///     policy.apply(join).unwrap_err().problem(),
+    ///     ChangeProblem::NotInExactlyOneTeam { count: 2, .. }
+    /// ));
+    /// let moved = Change::MoveMembership { user: "pat".into(), from: "portal".into(), to: "normal".into() };
+    /// policy.apply(moved)?;
+    ///
+    /// builder.user(User::new("ivy", "acme")); // in neither
+    /// assert!(builder.build().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn exclusive_teams<I, S>(&mut self, teams: I) -> &mut PolicyBuilder
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.exclusive
+            .push(teams.into_iter().map(Into::into).collect());
+        self
+    }
+
     /// Limits how many users of the counted types may be active at once
     /// (a licence seat cap); a model beyond it does not build.
     pub fn seats(&mut self, seats: Seats) -> &mut PolicyBuilder {
@@ -407,6 +451,7 @@ impl PolicyBuilder {
         self.check_seats(&members, &mut problems);
         let runs = self.sort(grants, &catalog, members.users.len(), &mut problems);
         let required = self.requirements(&catalog, &mut problems);
+        let exclusive = self.exclusive_sets(&catalog, &members, &mut problems);
         if !problems.is_empty() {
             return Err(BuildError::new(problems));
         }
@@ -426,6 +471,7 @@ impl PolicyBuilder {
             mfa_required: self.mfa_required,
             seats: self.seats,
             required,
+            exclusive,
             catalog: Catalog {
                 team_tenants: members.team_tenants,
                 role_eligible: roles.eligible,

@@ -433,6 +433,13 @@ impl Policy {
                         by: "the model, which requires a role of its members".to_string(),
                     });
                 }
+                if self.exclusive.iter().any(|set| set.teams.contains(&team.0)) {
+                    return Err(ChangeProblem::InUse {
+                        entity: Entity::Team,
+                        name: name.clone(),
+                        by: "a set of exclusive teams".to_string(),
+                    });
+                }
                 if let Some(member) = self.members(team.0).find(|m| self.protected.contains(m)) {
                     let member_name = self.catalog.users.owned(member);
                     self.unprotected(UserId(member), &member_name, || {
@@ -447,8 +454,11 @@ impl Policy {
             Change::RemoveUser { name, by } => {
                 self.set_standing(name, Standing::Remove, by.as_ref())
             }
-            Change::AddMembership { user, team } => self.set_membership(user, team, true),
-            Change::RemoveMembership { user, team } => self.set_membership(user, team, false),
+            Change::AddMembership { user, team } => self.set_membership(user, None, Some(team)),
+            Change::RemoveMembership { user, team } => self.set_membership(user, Some(team), None),
+            Change::MoveMembership { user, from, to } => {
+                self.set_membership(user, Some(from), Some(to))
+            }
             Change::Invite { user, until } => self.add_user(&User {
                 status: Status::Invited { until: *until },
                 ..user.clone()

@@ -9,7 +9,8 @@ use crate::directory::{ApiKey, PublicLink, Status, TeamId, User, UserId, UserTyp
 use crate::error::{ChangeProblem, Entity};
 use crate::grant::Principal;
 use crate::policy::rules::{
-    crosses_tenants, may_hold, seat_for, seats_used, too_many_teams, user_channels,
+    crosses_tenants, exclusive_breach, may_hold, seat_for, seats_used, too_many_teams,
+    user_channels,
 };
 use crate::policy::{
     principal_key, KeyRecord, LinkRecord, Policy, MAX_ENTITIES, MAX_TEAMS_PER_USER,
@@ -64,6 +65,7 @@ impl Policy {
                 max: MAX_TEAMS_PER_USER,
             });
         }
+        self.check_exclusive(&user.name, tenant.0, &teams)?;
         if user.status == Status::Active {
             self.check_seat(user.user_type)?;
         }
@@ -155,49 +157,88 @@ impl Policy {
         Ok(())
     }
 
-    pub(super) fn set_membership(&mut self, user: &str, team: &str, member: bool) -> Outcome<()> {
+    /// Moves user `user` out of team `leave` and into team `join` (either
+    /// may be `None`): one change, checked whole, so that a user moves
+    /// between exclusive teams without being in none or two on the way.
+    pub(super) fn set_membership(
+        &mut self,
+        user: &str,
+        leave: Option<&str>,
+        join: Option<&str>,
+    ) -> Outcome<()> {
         let user_id = self.user_named(user)?;
-        let team_id = self.team_named(team)?;
-        self.unprotected(user_id, user, || {
-            let verb = if member { "added to" } else { "removed from" };
-            format!("{verb} team {team:?}")
+        let leave_id = leave.map(|team| self.team_named(team)).transpose()?;
+        let join_id = join.map(|team| self.team_named(team)).transpose()?;
+        self.unprotected(user_id, user, || match (leave, join) {
+            (Some(from), Some(to)) => format!("moved from team {from:?} to team {to:?}"),
+            (Some(from), None) => format!("removed from team {from:?}"),
+            (None, Some(to)) => format!("added to team {to:?}"),
+            (None, None) => String::new(),
         })?;
         let Some(record) = self.users.get(user_id.0 as usize) else {
             return Err(unknown(Entity::User, user));
         };
-        let teams = self.teams_of(record);
-        let position = teams.binary_search(&team_id.0);
-        let mut next = teams.to_vec();
-        match (member, position) {
-            (true, Ok(_)) => {
-                return Err(ChangeProblem::AlreadyMember {
-                    user: user.to_string(),
-                    team: team.to_string(),
-                })
-            }
-            (false, Err(_)) => {
-                return Err(ChangeProblem::NotInTeam {
-                    user: user.to_string(),
-                    team: team.to_string(),
-                })
-            }
-            (true, Err(at)) => {
-                self.check_team_for(team, team_id, record.tenant_id(), user, record.user_type())?;
-                if too_many_teams(teams.len() + 1) {
-                    return Err(ChangeProblem::TooManyTeams {
-                        user: user.to_string(),
-                        max: MAX_TEAMS_PER_USER,
-                    });
+        let mut next = self.teams_of(record).to_vec();
+        if let (Some(team), Some(team_id)) = (leave, leave_id) {
+            match next.binary_search(&team_id.0) {
+                Ok(at) => {
+                    next.remove(at);
                 }
-                next.insert(at, team_id.0);
-            }
-            (false, Ok(at)) => {
-                next.remove(at);
+                Err(_) => {
+                    return Err(ChangeProblem::NotInTeam {
+                        user: user.to_string(),
+                        team: team.to_string(),
+                    })
+                }
             }
         }
+        if let (Some(team), Some(team_id)) = (join, join_id) {
+            match next.binary_search(&team_id.0) {
+                Ok(_) => {
+                    return Err(ChangeProblem::AlreadyMember {
+                        user: user.to_string(),
+                        team: team.to_string(),
+                    })
+                }
+                Err(at) => {
+                    self.check_team_for(
+                        team,
+                        team_id,
+                        record.tenant_id(),
+                        user,
+                        record.user_type(),
+                    )?;
+                    if too_many_teams(next.len() + 1) {
+                        return Err(ChangeProblem::TooManyTeams {
+                            user: user.to_string(),
+                            max: MAX_TEAMS_PER_USER,
+                        });
+                    }
+                    next.insert(at, team_id.0);
+                }
+            }
+        }
+        self.check_exclusive(user, record.tenant, &next)?;
         self.room(next.len())?;
         self.set_user_teams(user_id, &next);
         Ok(())
+    }
+
+    /// Refuses teams `teams` (sorted) for user `user` of `tenant` when
+    /// they hold none, or several, of a set of exclusive teams.
+    pub(super) fn check_exclusive(&self, user: &str, tenant: u32, teams: &[u32]) -> Outcome<()> {
+        match exclusive_breach(&self.exclusive, tenant, teams) {
+            None => Ok(()),
+            Some((set, count)) => Err(ChangeProblem::NotInExactlyOneTeam {
+                user: user.to_string(),
+                teams: set
+                    .teams
+                    .iter()
+                    .map(|&team| self.catalog.teams.owned(team))
+                    .collect(),
+                count,
+            }),
+        }
     }
 
     pub(super) fn activate(&mut self, user: UserId) -> Outcome<()> {

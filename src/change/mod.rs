@@ -441,6 +441,19 @@ pub enum Change {
         /// The team.
         team: String,
     },
+    /// Moves a user from one team to another, as one change: refused whole
+    /// when it is not in `from` or is in `to` already. The way between
+    /// exclusive teams ([`PolicyBuilder::exclusive_teams`](crate::PolicyBuilder::exclusive_teams)),
+    /// where leaving one and joining another as two changes would leave
+    /// the user in none, or two, on the way.
+    MoveMembership {
+        /// The user.
+        user: String,
+        /// The team it leaves.
+        from: String,
+        /// The team it joins.
+        to: String,
+    },
     /// Invites a new user: it exists, holds nothing until it accepts, and
     /// the invitation expires at `until`.
     Invite {
@@ -664,6 +677,7 @@ impl Change {
                 | Change::ReplaceRole { .. }
                 | Change::AddMembership { .. }
                 | Change::RemoveMembership { .. }
+                | Change::MoveMembership { .. }
                 | Change::RemoveTeam { .. }
                 | Change::AddUser(_)
                 | Change::Invite { .. }
@@ -689,6 +703,9 @@ impl fmt::Display for Change {
             Change::AddMembership { user, team } => write!(f, "add {user:?} to team {team:?}"),
             Change::RemoveMembership { user, team } => {
                 write!(f, "remove {user:?} from team {team:?}")
+            }
+            Change::MoveMembership { user, from, to } => {
+                write!(f, "move {user:?} from team {from:?} to team {to:?}")
             }
             Change::Invite { user, .. } => write!(f, "invite {:?}", user.name),
             Change::AcceptInvitation { user, .. } => write!(f, "{user:?} accepts the invitation"),

@@ -60,7 +60,7 @@ pub(super) fn locate(document: &PolicyDocument, problems: &[Problem]) -> Vec<Doc
                 Problem::ChannelsNotAllowed { user, .. } => {
                     format!("{}.channels", finder.path(Entity::User, user, 0))
                 }
-                Problem::TooManyTeams { user, .. } => {
+                Problem::TooManyTeams { user, .. } | Problem::NotInExactlyOneTeam { user, .. } => {
                     format!("{}.teams", finder.path(Entity::User, user, 0))
                 }
                 Problem::TooMany { entity, .. } => list_name(*entity).to_string(),

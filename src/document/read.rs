@@ -72,6 +72,9 @@ impl PolicyDocument {
         if let Some(seats) = self.seats {
             builder.seats(seats);
         }
+        for set in &self.exclusive_teams {
+            builder.exclusive_teams(set.iter().cloned());
+        }
         for required in &self.required_roles {
             builder.require_role(required.of.clone(), required.role.clone());
         }

@@ -57,11 +57,12 @@ use crate::{ApiKey, Policy, PolicyBuilder, PublicLink, Role};
 ///     { "name": "campaigns", "kind": "folder", "parent": "marketing" },
 ///     { "name": "launch", "kind": "flow", "parent": "campaigns" }
 ///   ],
-///   "teams": [{ "name": "writers", "tenant": "acme" }],
+///   "teams": [{ "name": "writers", "tenant": "acme" }, { "name": "readers", "tenant": "acme" }],
+///   "exclusive_teams": [["writers", "readers"]],
 ///   "users": [
 ///     { "name": "ann", "tenant": "acme", "user_type": "native", "status": "active", "teams": ["writers"] },
 ///     { "name": "pat", "tenant": "acme", "user_type": "native", "status": { "invited": { "until": 1700000000 } },
-///       "channels": "web" }
+///       "channels": "web", "teams": ["readers"] }
 ///   ],
 ///   "grants": [
 ///     { "to": { "team": "writers" }, "scope": "campaigns", "role": "editor", "effect": "allow" },
@@ -186,6 +187,13 @@ pub struct PolicyDocument {
         serde(default, skip_serializing_if = "Vec::is_empty")
     )]
     pub teams: Vec<TeamDocument>,
+    /// Sets of exclusive teams ([`PolicyBuilder::exclusive_teams`]), each
+    /// by its teams' names.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub exclusive_teams: Vec<Vec<String>>,
     /// Every user, with its team memberships.
     #[cfg_attr(
         feature = "serde",
@@ -559,6 +567,7 @@ impl PolicyDocument {
             required_roles: Vec::new(),
             resources: Vec::new(),
             teams: Vec::new(),
+            exclusive_teams: Vec::new(),
             users: Vec::new(),
             grants: Vec::new(),
             keys: Vec::new(),

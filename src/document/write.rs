@@ -48,6 +48,16 @@ impl Policy {
             required_roles: writer.required_role_documents(),
             resources: writer.resource_documents(),
             teams: writer.team_documents(),
+            exclusive_teams: self
+                .exclusive
+                .iter()
+                .map(|set| {
+                    set.teams
+                        .iter()
+                        .map(|&team| self.catalog.teams.owned(team))
+                        .collect()
+                })
+                .collect(),
             users: writer.user_documents(),
             grants: writer.grant_documents(),
             keys: writer.key_documents(),

@@ -72,6 +72,17 @@ pub enum Problem {
         /// The tenant of `what`.
         other_tenant: String,
     },
+    /// A user is not in exactly one team of a set of exclusive teams
+    /// ([`PolicyBuilder::exclusive_teams`](crate::PolicyBuilder::exclusive_teams)).
+    #[error("user {user:?} is in {count} of the exclusive teams {teams:?}; every user of their tenant must be in exactly one")]
+    NotInExactlyOneTeam {
+        /// The user.
+        user: String,
+        /// The exclusive teams.
+        teams: Vec<String>,
+        /// How many of them the user is in.
+        count: usize,
+    },
     /// Two grants of one identity: the same principal, scope, role and
     /// effect, whatever their conditions (see [`Grant`](crate::Grant)). A
     /// revoke removes the one grant of an identity, so a model holds at

@@ -330,6 +330,20 @@ pub enum ChangeProblem {
         /// The required role.
         role: String,
     },
+    /// The change would leave a user in none, or more than one, of a set
+    /// of exclusive teams
+    /// ([`PolicyBuilder::exclusive_teams`](crate::PolicyBuilder::exclusive_teams));
+    /// move it from one to another with
+    /// [`Change::MoveMembership`](crate::Change::MoveMembership).
+    #[error("user {user:?} would be in {count} of the exclusive teams {teams:?}; every user of their tenant is in exactly one")]
+    NotInExactlyOneTeam {
+        /// The user.
+        user: String,
+        /// The exclusive teams.
+        teams: alloc::vec::Vec<String>,
+        /// How many of them the user would be in.
+        count: usize,
+    },
     /// The author of an authorized change may not make it.
     #[error("{author:?} may not make this change: {explanation}")]
     Refused {
@@ -361,7 +375,7 @@ impl ChangeProblem {
     /// `wrong_status`, `expired_invitation`, `seat_limit`,
     /// `already_granted`, `not_granted`, `in_use`, `already_revoked`,
     /// `revision_limit`, `already_expired`, `protected`, `required_role`,
-    /// `invalid_model`.
+    /// `not_in_exactly_one_team`, `invalid_model`.
     ///
     /// `crosses_tenants` is for the host's logs: its
     /// [`for_caller`](ChangeProblem::for_caller) form is `unknown_name`.
@@ -391,6 +405,7 @@ impl ChangeProblem {
             ChangeProblem::AlreadyExpired { .. } => "already_expired",
             ChangeProblem::Protected { .. } => "protected",
             ChangeProblem::RequiredRole { .. } => "required_role",
+            ChangeProblem::NotInExactlyOneTeam { .. } => "not_in_exactly_one_team",
             ChangeProblem::Refused { reason, .. } => reason.code(),
             ChangeProblem::Invalid(_) => "invalid_model",
         }
@@ -441,6 +456,7 @@ impl ChangeProblem {
             | ChangeProblem::AlreadyExpired { .. }
             | ChangeProblem::Protected { .. }
             | ChangeProblem::RequiredRole { .. }
+            | ChangeProblem::NotInExactlyOneTeam { .. }
             | ChangeProblem::Invalid(_) => Class::Invalid,
         }
     }

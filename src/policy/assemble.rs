@@ -28,6 +28,7 @@ use crate::permission::Permissions;
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::Flattened;
 
+use super::rules::ExclusiveTeams;
 use super::store::{child_lists, grandparent, summarise_group_run, summarise_own_run, team_filter};
 use super::*;
 
@@ -160,6 +161,8 @@ pub(crate) struct Model {
     pub(crate) protected: BTreeSet<u32>,
     /// The roles required of accounts.
     pub(crate) required: Vec<Requirement>,
+    /// The sets of exclusive teams.
+    pub(crate) exclusive: Vec<ExclusiveTeams>,
     pub(crate) user_labels: Vec<Labels>,
     pub(crate) roles: Vec<Flattened>,
     pub(crate) keys: Vec<KeyRecord>,
@@ -182,6 +185,7 @@ impl Policy {
             invitations,
             protected,
             required,
+            exclusive,
             user_labels,
             roles,
             keys,
@@ -215,6 +219,7 @@ impl Policy {
             invitations,
             protected,
             required,
+            exclusive,
             lacking: BTreeMap::new(),
             user_labels,
             keys,

@@ -133,6 +133,10 @@ pub struct Policy {
     /// them at no cost to the others (`evaluate.rs`'s cold
     /// `channel_refused` says why).
     pub(crate) lacking: BTreeMap<u32, Lacking>,
+    /// The sets of exclusive teams
+    /// ([`PolicyBuilder::exclusive_teams`](crate::PolicyBuilder::exclusive_teams)):
+    /// read by changes, never by a decision.
+    pub(crate) exclusive: Vec<rules::ExclusiveTeams>,
     /// Each user's labels: empty until some user has labels, then one per
     /// user. Read by a decision only through a conditional grant.
     pub(crate) user_labels: Vec<Labels>,
@@ -396,6 +400,11 @@ impl Policy {
             + self.invitations.len() * 2 * core::mem::size_of::<(u32, u64)>()
             + self.protected.len() * 2 * core::mem::size_of::<u32>()
             + array(&self.required)
+            + self
+                .exclusive
+                .iter()
+                .map(|set| core::mem::size_of_val(set) + array(&set.teams))
+                .sum::<usize>()
             + self.lacking.len() * 2 * core::mem::size_of::<(u32, Lacking)>()
             + self.long_runs.len() * 2 * core::mem::size_of::<(u32, u32)>()
             + array(&self.user_labels)

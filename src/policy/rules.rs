@@ -11,6 +11,8 @@
 //! the answer to its own, so that messages stay what they were), write a
 //! policy, or decide a request.
 
+use alloc::vec::Vec;
+
 use crate::directory::{Channels, UserType, UserTypes};
 use crate::grant::Effect;
 use crate::label::Labels;
@@ -50,6 +52,36 @@ pub(crate) fn user_channels(
 /// overrides per principal in one `u128` ([`MAX_TEAMS_PER_USER`]).
 pub(crate) fn too_many_teams(teams: usize) -> bool {
     teams > MAX_TEAMS_PER_USER
+}
+
+/// A set of teams of one tenant of which every user of the tenant is in
+/// exactly one ([`PolicyBuilder::exclusive_teams`](crate::PolicyBuilder::exclusive_teams)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ExclusiveTeams {
+    /// The tenant the teams belong to.
+    pub(crate) tenant: u32,
+    /// The teams, sorted.
+    pub(crate) teams: Vec<u32>,
+}
+
+/// The first set of `sets` that a user of `tenant` in `teams` (sorted)
+/// breaks, with how many of its teams the user is in (not one).
+pub(crate) fn exclusive_breach<'s>(
+    sets: &'s [ExclusiveTeams],
+    tenant: u32,
+    teams: &[u32],
+) -> Option<(&'s ExclusiveTeams, usize)> {
+    sets.iter()
+        .filter(|set| set.tenant == tenant)
+        .map(|set| {
+            let count = set
+                .teams
+                .iter()
+                .filter(|team| teams.binary_search(team).is_ok())
+                .count();
+            (set, count)
+        })
+        .find(|&(_, count)| count != 1)
 }
 
 /// Whether something of tenant `theirs` (a team, a user, a resource)
