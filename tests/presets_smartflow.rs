@@ -584,6 +584,60 @@ fn a_normal_user_without_the_default_role_may_do_nothing() {
     }
 }
 
+/// "A user must be associated with a user group. By default, a new user is
+/// associated with Normal user group, which can be changed through user
+/// maintenance in the portal." Each user is in exactly one group: joining
+/// a second or leaving the only one is refused; changing it is one move.
+#[test]
+fn a_user_is_in_exactly_one_user_group() {
+    let mut policy = demo();
+    let normal = smartflow::group_team("acme", Group::Normal);
+    let portal = smartflow::group_team("acme", Group::Portal);
+    let join = Change::AddMembership {
+        user: "pia".into(),
+        team: normal.clone(),
+    };
+    let leave = Change::RemoveMembership {
+        user: "pia".into(),
+        team: portal.clone(),
+    };
+    for change in [join, leave] {
+        let described = change.to_string();
+        let error = policy.apply(change).expect_err(&described);
+        assert_eq!(
+            error.code(),
+            "not_in_exactly_one_team",
+            "{described}: {error}"
+        );
+    }
+    let no_group = Change::AddUser(clearance::User::new("new", "acme"));
+    assert_eq!(
+        policy.apply(no_group).expect_err("no group").code(),
+        "not_in_exactly_one_team"
+    );
+    // Portal to Normal: the portal and now the apps, with Default.
+    assert!(!allowed(
+        &policy,
+        user(&policy, "pia", Channel::App),
+        LOG_IN_TO_APPS,
+        "acme"
+    ));
+    policy
+        .apply_all(smartflow::move_to_group(
+            "pia",
+            "acme",
+            Group::Portal,
+            Group::Normal,
+        ))
+        .expect("a move between groups");
+    assert!(allowed(
+        &policy,
+        user(&policy, "pia", Channel::App),
+        LOG_IN_TO_APPS,
+        "acme"
+    ));
+}
+
 #[test]
 fn the_distribution_query_filters_forms_for_portal_and_public_users() {
     let mut policy = demo();
@@ -685,9 +739,8 @@ fn each_group_is_a_user_type_with_its_channels() {
     for (group, user_type, channels) in expected {
         assert_eq!(group.user_type(), user_type, "{group:?}");
         assert_eq!(group.channels(), channels, "{group:?}");
-        assert_eq!(
-            smartflow::group_team("acme", group).is_none(),
-            group == Group::DomainAdmin,
+        assert!(
+            smartflow::group_team("acme", group).starts_with("acme/"),
             "{group:?}"
         );
     }

@@ -134,12 +134,16 @@
 //!   required of the Normal team's members, so removing a user from the
 //!   team (which is how a user leaves the Normal group) is accepted: the
 //!   user is no longer a Normal user.
-//! - **Exactly one user group per user is not enforced.** [`user`] builds
-//!   an account in one group, but nothing stops a model from putting a user
-//!   in two group teams, or granting Domain Admin to a Portal user (who then
-//!   keeps the web-only channel). Exclusive team sets would close this.
-//!   Moving a user between groups is a membership change and a
-//!   [`Change::SetChannels`]: two changes, applied together with
+//! - **A Domain Admin's role is a grant, apart from its group.** Each user
+//!   is in exactly one group's team (the four teams are
+//!   [exclusive](PolicyBuilder::exclusive_teams)), but
+//!   [`make_domain_admin`] grants the role to a user of any group, who then
+//!   keeps that group's channels (a Portal user, the web only). A host
+//!   that wants the group to follow applies [`move_to_group`] with it.
+//! - **Moving between groups is two changes, applied as one batch.**
+//!   [`move_to_group`] is the membership move ([`Change::MoveMembership`],
+//!   one change, never leaving the user in none or two groups) and the new
+//!   group's type and channels ([`Change::SetUserType`]), for
 //!   [`Policy::apply_all`].
 //!
 //! # Example
@@ -317,24 +321,66 @@ impl PublicAccess {
     }
 }
 
-/// The name of the team that holds the grants of `group` in `tenant`, or
-/// `None` for Domain Admin (held per user; see [`make_domain_admin`]).
+/// The name of the team of `group` in `tenant`: its members are the
+/// group's users, and it holds the group's grants (none for Domain Admin,
+/// whose role is granted per user; see [`make_domain_admin`]). The four
+/// teams of a tenant are [exclusive](PolicyBuilder::exclusive_teams): "a
+/// user must be associated with a user group", one.
 ///
 /// ```
 /// use clearance::presets::smartflow::{group_team, Group};
 ///
-/// assert_eq!(group_team("acme", Group::Normal).as_deref(), Some("acme/normal"));
-/// assert_eq!(group_team("acme", Group::DomainAdmin), None);
+/// assert_eq!(group_team("acme", Group::Normal), "acme/normal");
+/// assert_eq!(group_team("acme", Group::DomainAdmin), "acme/domain-admin");
 /// ```
 #[must_use]
-pub fn group_team(tenant: &str, group: Group) -> Option<String> {
+pub fn group_team(tenant: &str, group: Group) -> String {
     let suffix = match group {
         Group::Portal => "portal",
         Group::Normal => "normal",
         Group::Interface => "interface",
-        Group::DomainAdmin => return None,
+        Group::DomainAdmin => "domain-admin",
     };
-    Some(format!("{tenant}/{suffix}"))
+    format!("{tenant}/{suffix}")
+}
+
+/// The changes that move `user` of `tenant` from group `from` to group
+/// `to`, for [`Policy::apply_all`] (all or nothing): the move between the
+/// groups' teams ([`Change::MoveMembership`], one change, so the user is
+/// never in none or two), then the new group's type and channels
+/// ([`Change::SetUserType`]). Making a Domain Admin also takes the grant
+/// of its role ([`make_domain_admin`]), which only a Domain Admin may
+/// make; leaving Normal leaves Default's requirement, and joining Normal
+/// needs nothing more (the team holds Default).
+///
+/// ```
+/// use clearance::presets::smartflow::{self, Group};
+/// use clearance::{Channels, Labels};
+///
+/// let mut builder = smartflow::builder();
+/// smartflow::add_tenant(&mut builder, "acme");
+/// smartflow::add_user(&mut builder, "pat", "acme", Group::Portal, Labels::empty());
+/// let mut policy = builder.build()?;
+/// policy.apply_all(smartflow::move_to_group("pat", "acme", Group::Portal, Group::Normal))?;
+/// let pat = policy.user(policy.user_id("pat").unwrap()).unwrap();
+/// assert_eq!(pat.channels(), Channels::WEB | Channels::APP);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn move_to_group(user: &str, tenant: &str, from: Group, to: Group) -> [Change; 2] {
+    [
+        Change::MoveMembership {
+            user: user.into(),
+            from: group_team(tenant, from),
+            to: group_team(tenant, to),
+        },
+        Change::SetUserType {
+            user: user.into(),
+            user_type: to.user_type(),
+            channels: Some(to.channels()),
+            by: None,
+        },
+    ]
 }
 
 /// The action that logs in through `channel`: the portal for
@@ -461,9 +507,9 @@ pub fn builder() -> PolicyBuilder {
     super::builder_with(roles())
 }
 
-/// Declares a Smartflow tenant named `tenant`: its root, its Portal, Normal
-/// and Interface teams ([`group_team`]), and the grants of those groups on
-/// the root: [`DEFAULT`] to the Normal team, [`PORTAL`] to the Portal team
+/// Declares a Smartflow tenant named `tenant`: its root, the teams of its
+/// four groups ([`group_team`]), exclusive (each user is in exactly one),
+/// and the grants of those groups on the root: [`DEFAULT`] to the Normal team, [`PORTAL`] to the Portal team
 /// and [`PORTAL_FORMS`] to it when the form's distribution query matches
 /// ([`Condition::LabelsContain`]), [`INTERFACE`] to the Interface team.
 ///
@@ -476,14 +522,12 @@ pub fn builder() -> PolicyBuilder {
 pub fn add_tenant<'b>(builder: &'b mut PolicyBuilder, tenant: &str) -> &'b mut PolicyBuilder {
     builder.tenant(tenant, K::Organization);
     for group in Group::ALL {
-        if let Some(team) = group_team(tenant, group) {
-            builder.team(team, tenant);
-        }
+        builder.team(group_team(tenant, group), tenant);
     }
-    let team = |group| Grantee::team(group_team(tenant, group).unwrap_or_default());
-    let normal = group_team(tenant, Group::Normal).unwrap_or_default();
+    let team = |group| Grantee::team(group_team(tenant, group));
     builder
-        .require_role(RequiredOf::Team(normal), DEFAULT)
+        .exclusive_teams(Group::ALL.map(|group| group_team(tenant, group)))
+        .require_role(RequiredOf::Team(group_team(tenant, Group::Normal)), DEFAULT)
         .grant(team(Group::Normal), tenant, DEFAULT, Effect::Allow)
         .grant(team(Group::Portal), tenant, PORTAL, Effect::Allow)
         .grant_when(
@@ -516,10 +560,7 @@ pub fn user(name: &str, tenant: &str, group: Group) -> User {
     let user = User::new(name, tenant)
         .user_type(group.user_type())
         .channels(group.channels());
-    match group_team(tenant, group) {
-        Some(team) => user.member_of(team),
-        None => user,
-    }
+    user.member_of(group_team(tenant, group))
 }
 
 /// Declares a user of `tenant` in `group`, with the labels of its
