@@ -174,6 +174,22 @@ pub enum Reason {
     /// [`Policy::can_grant`](crate::Policy::can_grant): the role may not be
     /// held by the grantee's user type (or a member's, for a team).
     RoleNotEligible,
+    /// A grant that would have given what was asked for does not apply
+    /// here: its [`Condition`](crate::Condition) does not hold for this
+    /// subject and resource (a distribution query that does not match, a
+    /// connection restricted to some). The nearest such grant of the
+    /// subject's principals, found walking up from the resource;
+    /// [`Policy::explain`](crate::Policy::explain) names its condition.
+    /// Given where [`NotMember`](Reason::NotMember) or
+    /// [`RoleLacks`](Reason::RoleLacks) would be, when such a grant exists.
+    ConditionUnmet {
+        /// Whom the grant is to: the subject, one of its teams, everyone.
+        principal: Principal,
+        /// Where it is.
+        scope: ResourceId,
+        /// Its role.
+        role: RoleId,
+    },
     /// The account lacks a role the model requires of it
     /// ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role)),
     /// so it may do nothing, whatever else it holds ("must have at least
@@ -217,7 +233,7 @@ impl Reason {
     /// | `time_unknown` | | `role_not_eligible` |
     /// | `channel_not_allowed` | | `empty_action` |
     /// | `key_out_of_scope` | | `link_out_of_scope` |
-    /// | `required_role_missing` | | |
+    /// | `required_role_missing` | | `condition_unmet` |
     ///
     /// `wrong_tenant` and `grantee_of_another_tenant` are for the host's
     /// logs: a caller is answered with [`for_caller`](Reason::for_caller)'s
@@ -262,6 +278,7 @@ impl Reason {
             Reason::GranteeOfAnotherTenant => "grantee_of_another_tenant",
             Reason::RoleNotEligible => "role_not_eligible",
             Reason::RequiredRoleMissing { .. } => "required_role_missing",
+            Reason::ConditionUnmet { .. } => "condition_unmet",
         }
     }
 
@@ -326,7 +343,8 @@ impl Reason {
             | Reason::RestrictedBelow { .. }
             | Reason::OwnRestriction { .. }
             | Reason::RoleNotEligible
-            | Reason::RequiredRoleMissing { .. } => Class::Forbidden,
+            | Reason::RequiredRoleMissing { .. }
+            | Reason::ConditionUnmet { .. } => Class::Forbidden,
         }
     }
 
@@ -472,6 +490,16 @@ pub(crate) trait Names {
     fn role(&self, f: &mut fmt::Formatter<'_>, id: RoleId) -> fmt::Result {
         fmt::Display::fmt(&id, f)
     }
+    /// The condition of the grant of `role` on `scope` to `principal`.
+    fn condition(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        _principal: Principal,
+        _scope: ResourceId,
+        _role: RoleId,
+    ) -> fmt::Result {
+        f.write_str("its condition")
+    }
 }
 
 /// Names entities by their ids.
@@ -562,6 +590,21 @@ pub(crate) fn write_reason(
             f.write_str("the grantee belongs to another organization than the scope")
         }
         Reason::RoleNotEligible => f.write_str("the role may not be held by this kind of account"),
+        Reason::ConditionUnmet {
+            principal,
+            scope,
+            role,
+        } => {
+            f.write_str("the grant of ")?;
+            names.role(f, role)?;
+            f.write_str(" to ")?;
+            names.principal(f, principal)?;
+            f.write_str(" on ")?;
+            names.resource(f, scope)?;
+            f.write_str(" applies only ")?;
+            names.condition(f, principal, scope, role)?;
+            f.write_str(", which does not hold here")
+        }
         Reason::RequiredRoleMissing { role } => {
             f.write_str("the account lacks ")?;
             names.role(f, role)?;

@@ -128,6 +128,15 @@ fn reasons() -> Vec<(Reason, &'static str, Class)> {
             Class::Forbidden,
         ),
         (
+            Reason::ConditionUnmet {
+                principal: team,
+                scope: r,
+                role: clearance::RoleId::from_index(0),
+            },
+            "condition_unmet",
+            Class::Forbidden,
+        ),
+        (
             Reason::RequiredRoleMissing {
                 role: clearance::RoleId::from_index(0),
             },

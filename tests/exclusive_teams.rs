@@ -42,9 +42,12 @@ fn breach(user: &str, count: usize) -> ChangeProblem {
 }
 
 fn teams_of(policy: &Policy, user: &str) -> Vec<String> {
-    let view = policy.user(common::user_id(policy, user)).unwrap();
+    let Some(view) = policy.user(common::user_id(policy, user)) else {
+        return Vec::new();
+    };
     view.teams()
-        .map(|team| policy.team_name(team).unwrap().to_string())
+        .filter_map(|team| policy.team_name(team))
+        .map(str::to_string)
         .collect()
 }
 

@@ -123,9 +123,19 @@ fn a_contain_grant_needs_every_label_of_the_resource() {
     let policy = model();
     assert!(ask(&policy, "max", Action::Edit, "eu-form").is_allowed());
     assert!(ask(&policy, "max", Action::Edit, "world-form").is_allowed());
-    assert_eq!(
-        ask(&policy, "max", Action::Edit, "audit"),
-        Reason::NotMember
+    // Denied, and the reason names the grant whose condition fails.
+    let reason = ask(&policy, "max", Action::Edit, "audit");
+    assert!(
+        matches!(reason, Reason::ConditionUnmet { .. }),
+        "{reason:?}"
+    );
+    assert!(
+        policy
+            .explain(reason)
+            .to_string()
+            .ends_with("applies only when the subject has every label of the resource, which does not hold here"),
+        "{}",
+        policy.explain(reason)
     );
     // A resource without labels asks for nothing: every subject contains it.
     assert!(ask(&policy, "max", Action::Edit, "open-form").is_allowed());

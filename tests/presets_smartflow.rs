@@ -645,10 +645,17 @@ fn the_distribution_query_filters_forms_for_portal_and_public_users() {
     // Forms for everyone, for Europe, for the Americas.
     assert!(allowed(&policy, pia, Action::Edit, "inspection-0042"));
     assert!(allowed(&policy, pia, Action::Edit, "inspection-eu-7"));
-    // The group's other grants reach the form; the form permissions do not.
+    // The group's other grants reach the form; the form permissions do not,
+    // and the reason says which grant's condition (the distribution query)
+    // does not hold.
+    let denied = reason(&policy, pia, Action::View, "inspection-us-3");
+    assert!(
+        matches!(denied, Reason::ConditionUnmet { .. }),
+        "{denied:?}"
+    );
     assert_eq!(
-        reason(&policy, pia, Action::View, "inspection-us-3"),
-        Reason::RoleLacks { missing: P::VIEW }
+        policy.explain(denied).to_string(),
+        r#"the grant of the role "portal forms" to team "acme/portal" on organization "acme" applies only when the subject has every label of the resource, which does not hold here"#
     );
     assert!(allowed(&policy, pete, Action::View, "inspection-us-3"));
     assert!(!allowed(&policy, pete, Action::View, "inspection-eu-7"));
@@ -660,14 +667,21 @@ fn the_distribution_query_filters_forms_for_portal_and_public_users() {
     }
     // A link holder has no attributes: a distributed form stays closed to
     // it, even where the template lets the public edit and save.
-    assert_eq!(
-        reason(
-            &policy,
-            link(&policy, "inspection-eu-link"),
-            Action::View,
-            "inspection-eu-7"
+    let closed = reason(
+        &policy,
+        link(&policy, "inspection-eu-link"),
+        Action::View,
+        "inspection-eu-7",
+    );
+    assert!(
+        matches!(
+            closed,
+            Reason::ConditionUnmet {
+                principal: Principal::Public,
+                ..
+            }
         ),
-        Reason::NotMember
+        "{closed:?}"
     );
 
     // The query's result is data: new attributes, or a new query, apply at once.

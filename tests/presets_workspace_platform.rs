@@ -163,6 +163,18 @@ fn connection_access_all_members_specific_users_or_teams_or_admins_only() {
     assert_denied(&policy, &eddie, Action::Use, "stripe-live");
     assert_denied(&policy, &eddie, Action::View, "stripe-live");
     assert_denied(&policy, &vera, Action::View, "stripe-live");
+    // The denial names the grant that does not reach the connection and
+    // its condition, not "nothing gives access here" (issue 16, item 7).
+    let reason = assert_denied(&policy, &eddie, Action::Use, "stripe-live");
+    assert!(
+        matches!(reason, Reason::ConditionUnmet { .. }),
+        "{reason:?}"
+    );
+    let explained = policy.explain(reason).to_string();
+    assert!(
+        explained.contains("applies only when the subject has every label of the resource"),
+        "{explained}"
+    );
 }
 
 #[test]

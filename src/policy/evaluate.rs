@@ -147,6 +147,10 @@ struct Findings {
     /// Whether any allow or override grant of the subject's principals is on
     /// the path, counted or cut off (a deny alone is no membership).
     matched: bool,
+    /// Whether a grant of the subject's principals on the path was passed
+    /// over for its condition: only then may a denial be
+    /// [`Reason::ConditionUnmet`] (see `conditions.rs`).
+    unmet: bool,
     /// The nearest counted grant giving something asked for:
     /// (principal, scope, role), or [`NONE`]s.
     granted: (u32, u32, u32),
@@ -222,6 +226,8 @@ impl NodeGrants<'_, '_> {
             policy.labels_of(target)
         }) {
             self.visit(entry.key, entry.role, entry.effect, position);
+        } else if entry.condition != Condition::Always {
+            self.walk.unmet = true;
         }
     }
 
@@ -262,6 +268,8 @@ impl NodeGrants<'_, '_> {
             let (policy, target) = (self.policy, self.target);
             if audience.meets(grant.condition, || policy.labels_of(target)) {
                 self.visit(user, grant.role, grant.effect, 0);
+            } else {
+                self.walk.unmet = true;
             }
         }
     }
@@ -433,6 +441,10 @@ impl Policy {
         // Step 5: grants.
         if !needed.difference(walk.allow).is_empty() {
             let missing = needed - walk.allow;
+            if walk.unmet {
+                let walked = (walk.matched, walk.lost);
+                return self.unmet_or_lacking(&context, resource.0, missing, walked);
+            }
             if !walk.matched {
                 return Reason::NotMember;
             }
@@ -737,6 +749,7 @@ impl Policy {
                 lost: Permissions::empty(),
                 lost_principal: NONE,
                 matched: false,
+                unmet: false,
                 granted: (NONE, NONE, NONE),
                 denied: (NONE, NONE),
             },
@@ -841,7 +854,12 @@ impl Policy {
     /// would have given some of `missing` (a cold path: it walks again).
     #[cold]
     #[inline(never)]
-    fn overridden(&self, context: &Context<'_>, resource: u32, missing: Permissions) -> Reason {
+    pub(super) fn overridden(
+        &self,
+        context: &Context<'_>,
+        resource: u32,
+        missing: Permissions,
+    ) -> Reason {
         // Walking for just the missing bits remembers the first principal
         // whose cut-off grant would have given one of them.
         let walk = self.walk(context, resource, missing);
@@ -978,5 +996,5 @@ pub(crate) struct Context<'p> {
     /// The key's scope or the link's permissions; everything for a user.
     pub(crate) ceiling: Permissions,
     is_link: bool,
-    kind: ResourceKind,
+    pub(crate) kind: ResourceKind,
 }

@@ -92,4 +92,27 @@ impl Names for Policy {
             None => fmt::Display::fmt(&id, f),
         }
     }
+
+    fn condition(
+        &self,
+        f: &mut fmt::Formatter<'_>,
+        principal: Principal,
+        scope: ResourceId,
+        role: RoleId,
+    ) -> fmt::Result {
+        let matches = |&(grant, _): &(crate::Grant, crate::Condition)| {
+            grant.principal == principal && grant.scope == scope && grant.role == role
+        };
+        let condition = match principal {
+            Principal::User(user) => self.user(user).and_then(|user| user.grants().find(matches)),
+            _ => self
+                .resource(scope)
+                .and_then(|resource| resource.group_grants().find(matches)),
+        }
+        .map(|(_, condition)| condition);
+        match condition {
+            Some(condition) => fmt::Display::fmt(&condition, f),
+            None => f.write_str("under its condition"),
+        }
+    }
 }

@@ -16,8 +16,12 @@
 //! - [`evaluate`]: the hot path, [`Policy::authorize`] and
 //!   [`Policy::effective`], and nothing else: it only reads.
 //! - [`explain`]: reasons written with the names the host gave.
+//! - [`conditions`]: the cold search that names a grant whose condition did
+//!   not hold ([`Reason::ConditionUnmet`](crate::Reason::ConditionUnmet)).
+//! - [`required`]: required roles, and which accounts lack one.
 
 pub(crate) mod assemble;
+mod conditions;
 mod evaluate;
 mod explain;
 pub(crate) mod layout;
