@@ -93,7 +93,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         ) else {
             continue;
         };
-        let target = key.within.as_deref().unwrap_or(&owner.tenant);
+        let target = key.within.first().unwrap_or(&owner.tenant);
         let items = policy
             .resource_id(target)
             .map(|target| items_of(&policy, target))

@@ -357,7 +357,13 @@ pub struct ApiKey {
     pub(crate) name: String,
     pub(crate) owner: String,
     pub(crate) scope: Permissions,
-    pub(crate) within: Option<String>,
+    /// The resources whose subtrees the key is limited to (none: no limit).
+    /// Serialized as one name, or a list of names for several.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, with = "one_or_many", skip_serializing_if = "Vec::is_empty")
+    )]
+    pub(crate) within: Vec<String>,
     pub(crate) expires_at: Option<u64>,
     pub(crate) revoked: bool,
 }
@@ -370,7 +376,7 @@ impl ApiKey {
             name: name.into(),
             owner: owner.into(),
             scope: Permissions::all(),
-            within: None,
+            within: Vec::new(),
             expires_at: None,
             revoked: false,
         }
@@ -382,9 +388,32 @@ impl ApiKey {
         self
     }
 
-    /// Limits the key to the subtree of the resource named `resource`.
+    /// Limits the key to the subtree of the resource named `resource`;
+    /// called again, to that subtree too: a key may be limited to several
+    /// (the workspace platform's "specific flows", scattered across
+    /// folders), and reaches each of them and nothing else.
+    ///
+    /// ```
+    /// use clearance::*;
+    ///
+    /// let policy = PolicyBuilder::new()
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .resource("a", ResourceKind::Folder, "acme")
+    ///     .resource("b", ResourceKind::Folder, "acme")
+    ///     .resource("c", ResourceKind::Folder, "acme")
+    ///     .user(User::new("ann", "acme"))
+    ///     .role(Role::new("viewer").allow_everywhere(Permissions::VIEW))
+    ///     .grant(Grantee::user("ann"), "acme", "viewer", Effect::Allow)
+    ///     .api_key(ApiKey::new("two", "ann").within("a").within("c"))
+    ///     .build()?;
+    /// let key = Subject::key(policy.key_id("two").unwrap());
+    /// let view = |name| policy.authorize(&key, Action::View, policy.resource_id(name).unwrap());
+    /// assert!(view("a").is_allowed() && view("c").is_allowed());
+    /// assert_eq!(view("b").reason(), Reason::KeyOutOfScope);
+    /// # Ok::<(), clearance::BuildError>(())
+    /// ```
     pub fn within(mut self, resource: impl Into<String>) -> ApiKey {
-        self.within = Some(resource.into());
+        self.within.push(resource.into());
         self
     }
 
@@ -454,5 +483,68 @@ impl PublicLink {
     pub fn revoked(mut self, revoked: bool) -> PublicLink {
         self.revoked = revoked;
         self
+    }
+}
+
+/// A list of names serialized as one name when it holds one, and as a
+/// list otherwise: [`ApiKey`]'s subtrees, read back from either form.
+#[cfg(feature = "serde")]
+pub(crate) mod one_or_many {
+    use alloc::string::String;
+    use alloc::vec::Vec;
+    use core::fmt;
+
+    use serde::de::{SeqAccess, Visitor};
+    use serde::{Deserializer, Serialize, Serializer};
+
+    pub(crate) fn serialize<S: Serializer>(
+        names: &[String],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match names {
+            [one] => one.serialize(serializer),
+            many => many.serialize(serializer),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<String>, D::Error> {
+        struct Names;
+
+        impl<'de> Visitor<'de> for Names {
+            type Value = Vec<String>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a resource name or a list of resource names")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<Vec<String>, E> {
+                Ok(alloc::vec![String::from(name)])
+            }
+
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Vec<String>, E> {
+                Ok(Vec::new())
+            }
+
+            fn visit_none<E: serde::de::Error>(self) -> Result<Vec<String>, E> {
+                Ok(Vec::new())
+            }
+
+            fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Vec<String>, D::Error> {
+                inner.deserialize_any(Names)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+                // Grown as elements arrive, not from the size the input claims.
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(names)
+            }
+        }
+
+        deserializer.deserialize_any(Names)
     }
 }

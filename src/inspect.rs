@@ -553,10 +553,13 @@ impl<'p> KeyView<'p> {
         self.record.scope
     }
 
-    /// The resource whose subtree it is limited to, if any.
-    #[must_use]
-    pub fn within(&self) -> Option<ResourceId> {
-        self.record.within_id()
+    /// The resources whose subtrees it is limited to, in id order; none
+    /// when it has no limit.
+    pub fn within(&self) -> impl Iterator<Item = ResourceId> + 'p {
+        self.policy
+            .key_roots(self.record)
+            .iter()
+            .map(|&root| ResourceId(root))
     }
 
     /// When it stops working (exclusive), if ever.
@@ -682,7 +685,7 @@ impl fmt::Debug for KeyView<'_> {
             .field("name", &self.name())
             .field("owner", &self.owner())
             .field("scope", &self.scope())
-            .field("within", &self.within())
+            .field("within", &self.within().collect::<Vec<_>>())
             .field("expires_at", &self.expires_at())
             .field("revoked", &self.is_revoked())
             .finish()

@@ -161,6 +161,9 @@ fn joining_a_team_denied_a_role_the_user_may_not_hold_is_accepted_as_at_build() 
     assert!(joined.is_ok(), "{joined:?}");
 }
 
+/// An action asking for a permission no generated role holds.
+const NO_ROLE_HOLDS: Action = Action::Custom(clearance::Permissions::from_bits_retain(1 << 63));
+
 /// The first channel the account may use, as the reviews ask.
 fn review_subject(policy: &Policy, user: UserId, now: u64) -> Option<Subject> {
     let tenant = policy.user_tenant(user)?;
@@ -176,7 +179,10 @@ fn review_subject(policy: &Policy, user: UserId, now: u64) -> Option<Subject> {
 }
 
 /// Whether `authorize` answers `NotMember` for every resource of the
-/// user's tenant.
+/// user's tenant: no grant of its principals reaches any of them. Asked
+/// with a permission no role holds, so that the answer is `NotMember` or
+/// `RoleLacks` and nothing else (for a permission some conditional grant
+/// holds, either could read `ConditionUnmet`).
 fn denied_as_stranger(policy: &Policy, user: UserId, now: u64) -> Option<bool> {
     let subject = review_subject(policy, user, now)?;
     let tenant = policy.user_tenant(user)?;
@@ -184,7 +190,7 @@ fn denied_as_stranger(policy: &Policy, user: UserId, now: u64) -> Option<bool> {
         policy
             .resources()
             .filter(|&r| policy.tenant_of(r) == Some(tenant))
-            .all(|r| policy.authorize(&subject, Action::View, r).reason() == Reason::NotMember),
+            .all(|r| policy.authorize(&subject, NO_ROLE_HOLDS, r).reason() == Reason::NotMember),
     )
 }
 

@@ -427,7 +427,7 @@ fn every_part_of_a_document_refuses_unknown_fields() {
         name: "ci".into(),
         owner: "ann".into(),
         scope: Some(P::VIEW),
-        within: None,
+        within: Vec::new(),
         expires_at: Some(9),
         revoked: false,
     });

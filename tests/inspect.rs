@@ -54,7 +54,7 @@ struct Described {
         UserTypes,
         UserTypes,
     )>,
-    keys: Vec<(u32, String, u32, P, Option<u32>, Option<u64>, bool)>,
+    keys: Vec<(u32, String, u32, P, Vec<u32>, Option<u64>, bool)>,
     links: Vec<(u32, String, u32, P, Option<u64>, bool)>,
     grants: Vec<(Grant, Condition)>,
     own_grants: Vec<(Grant, Condition)>,
@@ -121,7 +121,7 @@ fn describe(policy: &Policy) -> Described {
                     k.name().to_string(),
                     k.owner().index(),
                     k.scope(),
-                    k.within().map(ResourceId::index),
+                    k.within().map(ResourceId::index).collect(),
                     k.expires_at(),
                     k.is_revoked(),
                 )
@@ -232,7 +232,8 @@ fn views_say_what_the_model_declares(model: &Model) -> Result<(), TestCaseError>
         prop_assert_eq!(view.name(), reference::key_name(index));
         prop_assert_eq!(view.owner().index(), id(def.owner));
         prop_assert_eq!(view.scope(), def.scope);
-        prop_assert_eq!(view.within().map(ResourceId::index), def.within.map(id));
+        let within: Vec<u32> = view.within().map(ResourceId::index).collect();
+        prop_assert_eq!(within, def.within.map(id).into_iter().collect::<Vec<_>>());
         prop_assert_eq!(view.expires_at(), def.expires_at);
         prop_assert_eq!(view.is_revoked(), def.revoked);
     }

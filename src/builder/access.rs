@@ -26,8 +26,9 @@ impl PolicyBuilder {
         tree: &Tree,
         members: &Members,
         problems: &mut Problems,
-    ) -> Vec<KeyRecord> {
+    ) -> (Vec<KeyRecord>, Vec<Vec<u32>>) {
         let mut keys = Vec::with_capacity(self.keys.len());
+        let mut subtrees = Vec::new();
         for (index, api_key) in self.keys.iter().enumerate() {
             if self.is_removed(Entity::Key, index) {
                 keys.push(KeyRecord::removed(api_key));
@@ -42,25 +43,30 @@ impl PolicyBuilder {
                 referrer,
                 problems,
             );
-            let within = match &api_key.within {
-                None => None,
-                Some(name) => {
-                    let within = lookup(
-                        &catalog.resources,
-                        name,
-                        Entity::Resource,
-                        referrer,
-                        problems,
-                    );
-                    let owner_tenant = members.tenant_of_user(owner);
-                    let within_tenant = tree.tenant_of(within);
-                    self.cross_check(within_tenant, owner_tenant, name, referrer, problems);
-                    Some(ResourceId(within))
-                }
-            };
-            keys.push(KeyRecord::new(UserId(owner), within, api_key));
+            let mut roots: Vec<ResourceId> = Vec::with_capacity(api_key.within.len());
+            for name in &api_key.within {
+                let within = lookup(
+                    &catalog.resources,
+                    name,
+                    Entity::Resource,
+                    referrer,
+                    problems,
+                );
+                let owner_tenant = members.tenant_of_user(owner);
+                let within_tenant = tree.tenant_of(within);
+                self.cross_check(within_tenant, owner_tenant, name, referrer, problems);
+                roots.push(ResourceId(within));
+            }
+            roots.sort_unstable();
+            roots.dedup();
+            keys.push(KeyRecord::new(
+                UserId(owner),
+                &roots,
+                api_key,
+                &mut subtrees,
+            ));
         }
-        keys
+        (keys, subtrees)
     }
 
     /// Resolves every public link.

@@ -445,7 +445,7 @@ impl PolicyBuilder {
         let roles = crate::role::flatten(&self.roles, &catalog.role_ids, &mut problems);
         let members = self.members(&catalog, &tree, &mut problems);
         let grants = self.grants(&catalog, &tree, &roles.eligible, &members, &mut problems);
-        let keys = self.keys(&catalog, &tree, &members, &mut problems);
+        let (keys, key_subtrees) = self.keys(&catalog, &tree, &members, &mut problems);
         let links = self.links(&catalog, &mut problems);
         let labels = self.resource_labels(&catalog, &mut problems);
         self.check_seats(&members, &mut problems);
@@ -467,6 +467,7 @@ impl PolicyBuilder {
             user_labels: members.user_labels,
             roles: roles.permissions,
             keys,
+            key_subtrees,
             links,
             mfa_required: self.mfa_required,
             seats: self.seats,

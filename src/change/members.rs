@@ -12,9 +12,7 @@ use crate::policy::rules::{
     crosses_tenants, exclusive_breach, may_hold, seat_for, seats_used, too_many_teams,
     user_channels,
 };
-use crate::policy::{
-    principal_key, KeyRecord, LinkRecord, Policy, MAX_ENTITIES, MAX_TEAMS_PER_USER,
-};
+use crate::policy::{principal_key, LinkRecord, Policy, MAX_ENTITIES, MAX_TEAMS_PER_USER};
 use crate::resource::ResourceId;
 
 use super::apply::*;
@@ -271,23 +269,23 @@ impl Policy {
         next_id(self.keys.len(), Entity::Key, MAX_ENTITIES)?;
         let owner = self.user_named(&api_key.owner)?;
         let owner_tenant = self.user_tenant(owner);
-        let within = match &api_key.within {
-            None => None,
-            Some(name) => {
-                let within = self.live_resource(name)?;
-                if crosses_tenants(self.tenant_of(within), owner_tenant) {
-                    return Err(self.crossing(name, within, owner_tenant));
-                }
-                Some(within)
+        let mut roots = Vec::with_capacity(api_key.within.len());
+        for name in &api_key.within {
+            let within = self.live_resource(name)?;
+            if crosses_tenants(self.tenant_of(within), owner_tenant) {
+                return Err(self.crossing(name, within, owner_tenant));
             }
-        };
+            roots.push(within);
+        }
+        roots.sort_unstable();
+        roots.dedup();
         remember(
             &mut self.catalog.keys,
             Entity::Key,
             &api_key.name,
             MAX_ENTITIES,
         )?;
-        self.push_key(KeyRecord::new(owner, within, api_key));
+        self.push_key(owner, &roots, api_key);
         Ok(())
     }
 

@@ -177,11 +177,25 @@ impl Policy {
                 self.set_user_grants(UserId(id_at(user)), &kept);
             }
         }
-        // Keys limited to the subtree, links into it.
+        // Keys limited to the subtree lose it; one limited to nothing else
+        // goes (it would otherwise reach everything). Links into it go.
         for key_id in 0..self.keys.len() {
-            let key = self.keys.get(key_id);
-            if key.is_some_and(|k| k.is_live() && inside_id(k.within_id())) {
+            let Some(key) = self.keys.get(key_id).filter(|key| key.is_live()) else {
+                continue;
+            };
+            let roots = self.key_roots(key);
+            if !roots.iter().any(|&root| inside(root)) {
+                continue;
+            }
+            let kept: Vec<u32> = roots
+                .iter()
+                .copied()
+                .filter(|&root| !inside(root))
+                .collect();
+            if kept.is_empty() {
                 self.remove_key(KeyId(id_at(key_id)));
+            } else {
+                self.set_key_roots(KeyId(id_at(key_id)), &kept);
             }
         }
         for link_id in 0..self.links.len() {

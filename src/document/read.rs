@@ -165,7 +165,7 @@ impl PolicyDocument {
                 let mut declared = ApiKey::new(key.name.clone(), key.owner.clone())
                     .scope(key.scope.unwrap_or(Permissions::all()))
                     .revoked(key.revoked);
-                if let Some(within) = &key.within {
+                for within in &key.within {
                     declared = declared.within(within.clone());
                 }
                 if let Some(at) = key.expires_at {

@@ -490,13 +490,18 @@ pub struct KeyDocument {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub scope: Option<Permissions>,
-    /// The name of the resource whose subtree it is limited to; `None`
-    /// (left out) for no limit.
+    /// The names of the resources whose subtrees it is limited to; empty
+    /// (left out) for no limit. Written as one name for one subtree
+    /// (`"within": "campaigns"`), as a list for several.
     #[cfg_attr(
         feature = "serde",
-        serde(default, skip_serializing_if = "Option::is_none")
+        serde(
+            default,
+            with = "crate::directory::one_or_many",
+            skip_serializing_if = "Vec::is_empty"
+        )
     )]
-    pub within: Option<String>,
+    pub within: Vec<String>,
     /// When it stops working (seconds on the host's clock, exclusive);
     /// `None` (left out) for never.
     #[cfg_attr(

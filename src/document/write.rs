@@ -255,7 +255,10 @@ impl Writer<'_> {
                 name: key.name().to_string(),
                 owner: self.user_name(key.owner()).unwrap_or_default().to_string(),
                 scope: (key.scope() != Permissions::all()).then_some(key.scope()),
-                within: key.within().map(|within| self.resource_name_of(within)),
+                within: key
+                    .within()
+                    .map(|within| self.resource_name_of(within))
+                    .collect(),
                 expires_at: key.expires_at(),
                 revoked: key.is_revoked(),
             })

@@ -607,7 +607,7 @@ impl Policy {
                 // A key limited to a subtree reaches nothing outside it,
                 // whatever its owner may do there.
                 if let Some(key) = key {
-                    if !self.is_within(resource.0, key.within) {
+                    if !self.key_reaches(resource.0, key) {
                         return Err(Reason::KeyOutOfScope);
                     }
                 }
@@ -779,6 +779,45 @@ impl Policy {
             node = above_that;
         }
         walker.walk
+    }
+
+    /// Whether `resource` is in the subtrees key `key` is limited to
+    /// (always, for a key without a limit).
+    #[inline]
+    pub(crate) fn key_reaches(&self, resource: u32, key: &KeyRecord) -> bool {
+        if key.subtrees == NONE {
+            self.is_within(resource, key.within)
+        } else {
+            self.within_any(resource, key)
+        }
+    }
+
+    /// Whether `resource` is in one of the subtrees a key limited to
+    /// several is limited to.
+    #[cold]
+    fn within_any(&self, resource: u32, key: &KeyRecord) -> bool {
+        let roots = self.key_roots(key);
+        let mut at = resource;
+        while let Some(node) = self.nodes.get(at as usize) {
+            if roots.contains(&at) {
+                return true;
+            }
+            at = node.parent;
+        }
+        false
+    }
+
+    /// The roots of the subtrees a key is limited to (empty: no limit).
+    pub(crate) fn key_roots<'k>(&'k self, key: &'k KeyRecord) -> &'k [u32] {
+        if key.subtrees != NONE {
+            self.key_subtrees
+                .get(key.subtrees as usize)
+                .map_or(&[], Vec::as_slice)
+        } else if key.within != NONE {
+            core::slice::from_ref(&key.within)
+        } else {
+            &[]
+        }
     }
 
     /// Whether `resource` is `root` or below it; always true when `root` is

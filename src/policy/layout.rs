@@ -7,6 +7,7 @@
 //! (that is [`store`](super::store)'s) or decide anything.
 
 use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
 
 use crate::directory::{ApiKey, Channels, PublicLink, Status, UserId, UserType, UserTypes};
 use crate::grant::{Effect, Principal};
@@ -522,8 +523,13 @@ impl State {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct KeyRecord {
     pub(crate) owner: u32,
-    /// The subtree root the key is limited to, or [`NONE`].
+    /// The subtree root the key is limited to, or [`NONE`] (no limit, or
+    /// several subtrees: see `subtrees`).
     pub(crate) within: u32,
+    /// For a key limited to several subtrees, their roots' index in
+    /// [`Policy::key_subtrees`](super::Policy::key_subtrees); otherwise
+    /// [`NONE`].
+    pub(crate) subtrees: u32,
     pub(crate) scope: Permissions,
     /// Exclusive; `None` for never.
     pub(crate) expires_at: Option<u64>,
@@ -558,23 +564,30 @@ impl KeyRecord {
         }
     }
 
-    /// The subtree root the key is limited to, `None` for none.
-    #[inline]
-    pub(crate) const fn within_id(&self) -> Option<ResourceId> {
-        if self.within == NONE {
-            None
-        } else {
-            Some(ResourceId(self.within))
-        }
-    }
-
     /// The record of `key`, owned by user `owner` and limited to the
-    /// subtree of `within` when given: the one place a live key's record is
-    /// made, by the builder and by changes.
-    pub(crate) fn new(owner: UserId, within: Option<ResourceId>, key: &ApiKey) -> KeyRecord {
+    /// subtrees of `roots` (none: no limit), the roots of several kept in
+    /// `subtrees` (the policy's [`key_subtrees`](super::Policy::key_subtrees)):
+    /// the one place a live key's record is made, by the builder and by the
+    /// store.
+    pub(crate) fn new(
+        owner: UserId,
+        roots: &[ResourceId],
+        key: &ApiKey,
+        subtrees: &mut Vec<Vec<u32>>,
+    ) -> KeyRecord {
+        let (within, several) = match roots {
+            [] => (NONE, NONE),
+            [root] => (root.0, NONE),
+            _ => {
+                let index = u32::try_from(subtrees.len()).unwrap_or(NONE);
+                subtrees.push(roots.iter().map(|root| root.0).collect());
+                (NONE, index)
+            }
+        };
         KeyRecord {
             owner: owner.0,
-            within: within.map_or(NONE, |resource| resource.0),
+            within,
+            subtrees: several,
             scope: key.scope,
             expires_at: key.expires_at,
             revoked: key.revoked,
@@ -587,6 +600,7 @@ impl KeyRecord {
         KeyRecord {
             owner: REMOVED,
             within: NONE,
+            subtrees: NONE,
             scope: key.scope,
             expires_at: None,
             revoked: true,

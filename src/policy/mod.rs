@@ -145,6 +145,9 @@ pub struct Policy {
     /// user. Read by a decision only through a conditional grant.
     pub(crate) user_labels: Vec<Labels>,
     pub(crate) keys: Vec<KeyRecord>,
+    /// The roots of each key limited to several subtrees
+    /// ([`KeyRecord::subtrees`]).
+    pub(crate) key_subtrees: Vec<Vec<u32>>,
     pub(crate) links: Vec<LinkRecord>,
     pub(crate) mfa_required: Permissions,
     pub(crate) seats: Option<Seats>,
@@ -413,6 +416,11 @@ impl Policy {
             + self.long_runs.len() * 2 * core::mem::size_of::<(u32, u32)>()
             + array(&self.user_labels)
             + array(&self.keys)
+            + self
+                .key_subtrees
+                .iter()
+                .map(|roots| core::mem::size_of_val(roots) + array(roots))
+                .sum::<usize>()
             + array(&self.links)
             + catalog.resources.heap_bytes()
             + catalog.users.heap_bytes()

@@ -35,7 +35,7 @@
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use crate::directory::{Channels, KeyId, LinkId, Status, TeamId, UserId, UserType};
+use crate::directory::{ApiKey, Channels, KeyId, LinkId, Status, TeamId, UserId, UserType};
 use crate::label::Labels;
 use crate::resource::ResourceId;
 use crate::role::RoleId;
@@ -707,10 +707,33 @@ impl Policy {
     }
 
     /// Adds the next API key; returns its id.
-    pub(crate) fn push_key(&mut self, key: KeyRecord) -> KeyId {
+    /// Adds the next API key, `key`, owned by `owner` and limited to the
+    /// subtrees of `roots`; returns its id.
+    pub(crate) fn push_key(&mut self, owner: UserId, roots: &[ResourceId], key: &ApiKey) -> KeyId {
         let id = KeyId(id_at(self.keys.len()));
-        self.keys.push(key);
+        let record = KeyRecord::new(owner, roots, key, &mut self.key_subtrees);
+        self.keys.push(record);
         id
+    }
+
+    /// Limits key `id` to the subtrees of `roots` instead (a removed
+    /// resource's subtree no longer counts; at least one root remains).
+    pub(crate) fn set_key_roots(&mut self, KeyId(id): KeyId, roots: &[u32]) {
+        let Some(record) = self.keys.get_mut(id as usize) else {
+            return;
+        };
+        match roots {
+            [] => {}
+            [root] => {
+                record.within = *root;
+                record.subtrees = NONE;
+            }
+            _ => {
+                if let Some(held) = self.key_subtrees.get_mut(record.subtrees as usize) {
+                    *held = roots.to_vec();
+                }
+            }
+        }
     }
 
     /// Adds the next public link; returns its id.

@@ -335,18 +335,29 @@ impl Policy {
         let context = match self.place(&prepared, within) {
             Ok(context) => context,
             Err(Reason::KeyOutOfScope | Reason::LinkOutOfScope) => {
-                // Limited to a subtree below `within`: exactly that subtree.
-                let limit = match prepared {
-                    Prepared::Account { key: Some(key), .. } => key.within_id(),
-                    Prepared::Link { link, .. } => link.resource_id(),
-                    Prepared::Account { key: None, .. } => None,
-                };
-                match limit {
-                    Some(limit) if limit != within && self.is_within(limit.0, within.0) => {
-                        return self.accessible_down(subject, needed, limit, kind);
+                // Limited to subtrees below `within`: exactly those.
+                let link_root;
+                let limits: &[u32] = match prepared {
+                    Prepared::Account { key: Some(key), .. } => self.key_roots(key),
+                    Prepared::Link { link, .. } => {
+                        link_root = link.resource_id().map(|ResourceId(root)| root);
+                        link_root.as_slice()
                     }
-                    _ => return found,
+                    Prepared::Account { key: None, .. } => &[],
+                };
+                for &limit in limits {
+                    if limit != within.0 && self.is_within(limit, within.0) {
+                        found.extend(self.accessible_down(
+                            subject,
+                            needed,
+                            ResourceId(limit),
+                            kind,
+                        ));
+                    }
                 }
+                found.sort_unstable();
+                found.dedup();
+                return found;
             }
             Err(_) => return found,
         };
