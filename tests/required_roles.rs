@@ -162,6 +162,47 @@ fn no_path_leaves_an_account_without_a_required_role() {
     }
 }
 
+/// Removing the team that carries a required role to an account is
+/// refused like a revoke.
+#[test]
+fn removing_the_team_that_carries_a_required_role_is_refused() {
+    let mut builder = model();
+    builder
+        .team("admins", "acme")
+        .user(
+            User::new("ada", "acme")
+                .user_type(UserType::NativeAdmin)
+                .member_of("admins"),
+        )
+        .grant(Grantee::team("admins"), "acme", "admin", Effect::Allow);
+    let mut policy = build(&mut builder);
+    assert_eq!(
+        refused(
+            &mut policy,
+            Change::RemoveTeam {
+                name: "admins".into()
+            }
+        ),
+        ChangeProblem::RequiredRole {
+            user: "ada".into(),
+            role: "admin".into(),
+        }
+    );
+    assert_eq!(
+        refused(
+            &mut policy,
+            Change::RemoveMembership {
+                user: "ada".into(),
+                team: "admins".into(),
+            }
+        ),
+        ChangeProblem::RequiredRole {
+            user: "ada".into(),
+            role: "admin".into(),
+        }
+    );
+}
+
 #[test]
 fn what_takes_no_required_role_away_still_applies() {
     let mut policy = build(&mut model());
