@@ -114,7 +114,7 @@ fn role(u: &mut Unstructured<'_>) -> Result<Role> {
 }
 
 fn change(u: &mut Unstructured<'_>) -> Result<Change> {
-    Ok(match u.int_in_range(0..=29)? {
+    Ok(match u.int_in_range(0..=33)? {
         0 => Change::AddResource {
             name: name(u)?,
             kind: kind(u)?,
@@ -128,16 +128,16 @@ fn change(u: &mut Unstructured<'_>) -> Result<Change> {
         6 => Change::AddTeam { name: name(u)?, tenant: name(u)? },
         7 => Change::RemoveTeam { name: name(u)? },
         8 => Change::AddUser(user(u)?),
-        9 => Change::RemoveUser { name: name(u)?, by: None },
+        9 => Change::RemoveUser { name: name(u)?, by: author(u)? },
         10 => Change::AddMembership { user: name(u)?, team: name(u)? },
         11 => Change::RemoveMembership { user: name(u)?, team: name(u)? },
         12 => Change::Invite { user: user(u)?, until: u.arbitrary()? },
         13 => Change::AcceptInvitation { user: name(u)?, at: u.arbitrary()? },
         14 => Change::ExpireInvitation { user: name(u)? },
         15 => Change::RevokeInvitation { user: name(u)? },
-        16 => Change::Suspend { user: name(u)?, by: None },
-        17 => Change::Reactivate { user: name(u)?, by: None },
-        18 => Change::Deactivate { user: name(u)?, by: None },
+        16 => Change::Suspend { user: name(u)?, by: author(u)? },
+        17 => Change::Reactivate { user: name(u)?, by: author(u)? },
+        18 => Change::Deactivate { user: name(u)?, by: author(u)? },
         19 | 20 => Change::Grant {
             grantee: grantee(u)?,
             scope: name(u)?,
@@ -155,7 +155,7 @@ fn change(u: &mut Unstructured<'_>) -> Result<Change> {
         },
         22 => {
             let mut key = ApiKey::new(name(u)?, name(u)?).scope(permissions(u)?);
-            if u.arbitrary()? {
+            for _ in 0..u.int_in_range(0..=2)? {
                 key = key.within(name(u)?);
             }
             Change::AddKey(key.revoked(u.arbitrary()?))
@@ -166,6 +166,27 @@ fn change(u: &mut Unstructured<'_>) -> Result<Change> {
         26 => Change::RevokeLink { name: name(u)? },
         27 => Change::RemoveLink { name: name(u)? },
         28 => Change::SetMfaRequired(permissions(u)?),
+        29 => Change::SetUserType {
+            user: name(u)?,
+            user_type: user_type(u)?,
+            channels: if u.arbitrary()? { Some(clearance::Channels::from_bits_retain(u.arbitrary()?)) } else { None },
+            by: author(u)?,
+        },
+        30 => Change::SetChannels {
+            user: name(u)?,
+            channels: if u.arbitrary()? { Some(clearance::Channels::from_bits_retain(u.arbitrary()?)) } else { None },
+            by: author(u)?,
+        },
+        31 => Change::MoveMembership { user: name(u)?, from: name(u)?, to: name(u)? },
+        32 => Change::ReplaceRole {
+            grantee: grantee(u)?,
+            scope: name(u)?,
+            from: name(u)?,
+            to: name(u)?,
+            effect: effect(u)?,
+            when: clearance::Condition::Always,
+            by: author(u)?,
+        },
         _ => Change::SetSeats(if u.arbitrary()? {
             Some(Seats { limit: u.int_in_range(0..=4)?, counted: UserTypes::from_bits_retain(u.arbitrary()?) })
         } else {
