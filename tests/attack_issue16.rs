@@ -5,11 +5,12 @@
 mod common;
 
 use clearance::{
-    Author, Change, ChangeProblem, Condition, Effect, Grantee, Permissions as P, Policy,
-    PolicyBuilder, ResourceKind as K, Role, User, UserType,
+    Action, Author, Change, ChangeProblem, Condition, Effect, Grantee, Permissions as P, Policy,
+    PolicyBuilder, ResourceKind as K, Role, Subject, User, UserType, UserTypes,
 };
 use common::build;
-use common::changes::refused;
+use common::changes::{apply, refused};
+use common::{resource, user_id};
 
 /// acme: ws › folder, and ws2. "sync" is a protected native user in team
 /// ops, holding editor on ws (its own grant, and ops's); "ann" is admin of
@@ -37,6 +38,63 @@ fn protected_model() -> Policy {
             .grant(Grantee::team("ops"), "ws", "editor", Effect::Allow)
             .grant(Grantee::user("ann"), "acme", "admin", Effect::Allow),
     )
+}
+
+fn sync_may(policy: &Policy, action: Action, on: &str) -> bool {
+    let sync = Subject::user(user_id(policy, "sync"), clearance::Channel::Api).at(0);
+    policy
+        .authorize(&sync, action, resource(policy, on))
+        .is_allowed()
+}
+
+/// "no change may ... revoke or narrow its grants": redefining the role a
+/// protected account holds so that it gives less narrows what the account
+/// holds as surely as revoking it (the Native Admin's "Administrator"
+/// redefined to give nothing locks the emergency account out).
+#[test]
+fn updating_a_role_may_not_narrow_what_a_protected_account_holds() {
+    let mut policy = protected_model();
+    assert!(sync_may(&policy, Action::Edit, "folder"));
+    let narrowed = Role::new("editor").allow([K::Workspace, K::Folder], P::VIEW);
+    let problem = refused(&mut policy, Change::UpdateRole(narrowed));
+    assert!(
+        matches!(&problem, ChangeProblem::Protected { user, .. } if user == "sync"),
+        "{problem}"
+    );
+    // Giving more stays open.
+    let widened =
+        Role::new("editor").allow([K::Workspace, K::Folder], P::VIEW | P::EDIT | P::DELETE);
+    apply(&mut policy, Change::UpdateRole(widened));
+}
+
+/// The same through a role it does not hold but that a deny reaching it
+/// names: a deny built to a protected account's team, of a role that gives
+/// nothing, widened to take everything.
+#[test]
+fn updating_a_role_may_not_widen_a_deny_that_reaches_a_protected_account() {
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .resource("ws", K::Workspace, "acme")
+        .role(Role::new("editor").allow([K::Workspace], P::VIEW | P::EDIT))
+        .role(Role::new("nothing").allow([K::Workspace], P::empty()))
+        .team("ops", "acme")
+        .user(
+            User::new("sync", "acme")
+                .user_type(UserType::Native)
+                .member_of("ops")
+                .protected(),
+        )
+        .grant(Grantee::user("sync"), "ws", "editor", Effect::Allow)
+        .grant(Grantee::team("ops"), "ws", "nothing", Effect::Deny);
+    let mut policy = build(&mut builder);
+    assert!(sync_may(&policy, Action::Edit, "ws"));
+    let widened = Role::new("nothing").allow([K::Workspace], P::EDIT);
+    let problem = refused(&mut policy, Change::UpdateRole(widened));
+    assert!(
+        matches!(&problem, ChangeProblem::Protected { user, .. } if user == "sync"),
+        "{problem}"
+    );
 }
 
 /// An author is checked before anything is said about the accounts a grant
@@ -78,4 +136,47 @@ fn an_author_without_manage_members_learns_nothing_of_protected_accounts() {
             "an author without rights was told: {problem}"
         );
     }
+}
+
+/// As for a role's permissions, so for who may hold it: closing a role
+/// given to everyone to a protected account's type takes it from the
+/// account ("everyone reaches only the members a role is open to").
+#[test]
+fn closing_a_role_given_to_everyone_may_not_cut_a_protected_account_off() {
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .resource("ws", K::Workspace, "acme")
+        .role(Role::new("member").allow_everywhere(P::VIEW))
+        .role(Role::new("other").allow_everywhere(P::VIEW))
+        .user(User::new("sync", "acme").protected())
+        .user(User::new("boss", "acme").user_type(UserType::NativeAdmin))
+        .grant(Grantee::Everyone, "acme", "member", Effect::Allow)
+        .grant(Grantee::Everyone, "acme", "other", Effect::Allow);
+    let mut policy = build(&mut builder);
+    assert!(sync_may(&policy, Action::View, "ws"));
+    let closed = Role::new("member")
+        .allow_everywhere(P::VIEW)
+        .only_for(UserTypes::NATIVE_ADMIN);
+    let problem = refused(&mut policy, Change::UpdateRole(closed));
+    assert!(
+        matches!(&problem, ChangeProblem::Protected { user, .. } if user == "sync"),
+        "{problem}"
+    );
+    // Closing it to a type no protected account has still applies, and so
+    // does narrowing a role that reaches no protected account.
+    let open_to_natives = Role::new("other")
+        .allow_everywhere(P::VIEW)
+        .only_for(UserTypes::NATIVE);
+    apply(&mut policy, Change::UpdateRole(open_to_natives));
+}
+
+/// Narrowing a role that reaches no protected account still applies.
+#[test]
+fn updating_a_role_no_protected_account_holds_still_applies() {
+    let mut policy = protected_model();
+    let narrowed = Role::new("admin").allow_everywhere(P::VIEW);
+    apply(&mut policy, Change::UpdateRole(narrowed));
+    let emptied = Role::new("nothing").allow([K::Workspace], P::VIEW);
+    apply(&mut policy, Change::UpdateRole(emptied));
 }

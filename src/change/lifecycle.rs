@@ -5,8 +5,10 @@
 //!
 //! Owns: the rule "a protected account is not altered", for every change
 //! that names an account (here) and the checks other changes call
-//! ([`Policy::unprotected`]). Must never: write a layout field (the store
-//! does) or decide who may hold a role (the [rules](crate::policy::rules)).
+//! ([`Policy::unprotected`]; grants, role redefinitions and moves, which
+//! may narrow what a protected account holds without naming it). Must
+//! never: write a layout field (the store does) or decide who may hold a
+//! role (the [rules](crate::policy::rules)).
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -15,9 +17,10 @@ use crate::directory::{Channels, Status, TeamId, UserId, UserType};
 use crate::error::{ChangeProblem, Entity};
 use crate::grant::{Effect, Grantee, Principal};
 use crate::permission::Action;
-use crate::policy::rules::{may_hold, takes_seat, user_channels};
+use crate::policy::rules::{may_hold, role_eligibility, takes_seat, user_channels};
 use crate::policy::{principal_key, Policy, State, UserRecord};
 use crate::resource::ResourceId;
+use crate::role::FlatRoles;
 
 use super::apply::*;
 use super::Author;
@@ -97,6 +100,99 @@ impl Policy {
                 _ => format!("{done} {} (through {grantee})", grant()),
             }
         })
+    }
+
+    /// Refuses to redefine the roles as `flat` when a grant reaching a
+    /// protected account would then give it less: an allow or override of
+    /// a role that loses a permission on some kind (or, to everyone, a
+    /// user type it was open to), as revoking it would; a deny of a role
+    /// that gains one, as adding it would.
+    pub(super) fn keeps_protected_roles(&self, flat: &FlatRoles) -> Outcome<()> {
+        if self.protected.is_empty() {
+            return Ok(());
+        }
+        // Whether a grant of `role` with `effect` gives less under the new
+        // definitions.
+        let narrows = |role: u32, effect: Effect| {
+            let index = role as usize;
+            let (Some(old), Some(new)) = (self.roles.get(index), flat.permissions.get(index))
+            else {
+                return false;
+            };
+            let mut kinds = old.iter().zip(new);
+            if effect == Effect::Deny {
+                kinds.any(|(old, &new)| !old.contains(new))
+            } else {
+                kinds.any(|(&old, new)| !new.contains(old))
+            }
+        };
+        // The user types an allow or override of `role` to everyone no
+        // longer reaches.
+        let closed =
+            |role: u32| self.role_eligibility(role) - role_eligibility(&flat.eligible, role);
+        let role_name = |role: u32| {
+            self.catalog
+                .roles
+                .get(role as usize)
+                .map_or_else(String::new, |role| role.name.clone())
+        };
+        let redefined = |effect: Effect, role: u32, scope: u32| {
+            let scope = self.catalog.resources.owned(scope);
+            let role = role_name(role);
+            format!("the {effect} of role {role:?} on {scope:?}, as the role is redefined")
+        };
+        for &user in &self.protected {
+            let Some(record) = self.users.get(user as usize) else {
+                continue;
+            };
+            let principal = Principal::User(UserId(user));
+            for grant in self.own_grants(user, record) {
+                if narrows(grant.role, grant.effect) {
+                    let grantee = Grantee::user(self.catalog.users.owned(user));
+                    let add = grant.effect == Effect::Deny;
+                    self.keeps_protected(&grantee, principal, None, add, grant.effect, || {
+                        redefined(grant.effect, grant.role, grant.scope)
+                    })?;
+                }
+            }
+        }
+        for (scope, node) in (0..).zip(&self.nodes) {
+            let Some(tenant) = node.tenant_id() else {
+                continue;
+            };
+            for entry in self.group_grants(node) {
+                let principal = principal_key::unpack(entry.key);
+                if principal == Principal::Everyone && entry.effect != Effect::Deny {
+                    let closed = closed(entry.role);
+                    let cut = self.protected.iter().copied().find(|&user| {
+                        self.users.get(user as usize).is_some_and(|record| {
+                            record.tenant_id() == Some(tenant)
+                                && closed.intersects(record.user_types())
+                        })
+                    });
+                    if let Some(user) = cut {
+                        let name = self.catalog.users.owned(user);
+                        self.unprotected(UserId(user), &name, || {
+                            let grant = redefined(entry.effect, entry.role, scope);
+                            format!("stripped of {grant} (through everyone)")
+                        })?;
+                    }
+                }
+                if !narrows(entry.role, entry.effect) {
+                    continue;
+                }
+                let grantee = match principal {
+                    Principal::Team(TeamId(team)) => Grantee::team(self.catalog.teams.owned(team)),
+                    Principal::Everyone => Grantee::Everyone,
+                    Principal::Public | Principal::User(_) => continue,
+                };
+                let add = entry.effect == Effect::Deny;
+                self.keeps_protected(&grantee, principal, Some(tenant), add, entry.effect, || {
+                    redefined(entry.effect, entry.role, scope)
+                })?;
+            }
+        }
+        Ok(())
     }
 
     /// The account named `name`, checked for an author: the account must

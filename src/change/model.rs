@@ -229,6 +229,7 @@ impl Policy {
         if narrowed.contains(&true) {
             self.check_role_holders(&narrowed, &flat.eligible, &roles)?;
         }
+        self.keeps_protected_roles(&flat)?;
         self.catalog.roles = roles;
         self.catalog.role_ids = ids;
         self.set_flat_roles(flat);
