@@ -97,6 +97,51 @@ fn updating_a_role_may_not_widen_a_deny_that_reaches_a_protected_account() {
     );
 }
 
+/// "no change may ... narrow its grants": moving a resource out from under
+/// a protected account's grant takes the resource from it.
+#[test]
+fn moving_a_resource_may_not_take_it_from_under_a_protected_accounts_grant() {
+    let mut policy = protected_model();
+    assert!(sync_may(&policy, Action::Edit, "folder"));
+    let problem = refused(
+        &mut policy,
+        Change::MoveResource {
+            name: "folder".into(),
+            parent: "ws2".into(),
+        },
+    );
+    assert!(
+        matches!(&problem, ChangeProblem::Protected { user, .. } if user == "sync"),
+        "{problem}"
+    );
+    // A move that leaves it under the same grants still applies.
+    apply(&mut policy, add_resource("sub", "ws"));
+    apply(&mut policy, add_resource("elsewhere", "ws2"));
+    apply(
+        &mut policy,
+        Change::MoveResource {
+            name: "folder".into(),
+            parent: "sub".into(),
+        },
+    );
+    assert!(sync_may(&policy, Action::Edit, "folder"));
+    apply(
+        &mut policy,
+        Change::MoveResource {
+            name: "elsewhere".into(),
+            parent: "acme".into(),
+        },
+    );
+}
+
+fn add_resource(name: &str, parent: &str) -> Change {
+    Change::AddResource {
+        name: name.into(),
+        kind: K::Folder,
+        parent: Some(parent.into()),
+    }
+}
+
 /// An author is checked before anything is said about the accounts a grant
 /// reaches: one without MANAGE_MEMBERS is refused as such, and does not
 /// learn from a `Protected` refusal which accounts are protected and which

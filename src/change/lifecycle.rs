@@ -12,6 +12,7 @@
 
 use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 use crate::directory::{Channels, Status, TeamId, UserId, UserType};
 use crate::error::{ChangeProblem, Entity};
@@ -190,6 +191,91 @@ impl Policy {
                 self.keeps_protected(&grantee, principal, Some(tenant), add, entry.effect, || {
                     redefined(entry.effect, entry.role, scope)
                 })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses to move resource `id` under `new_parent` when that would
+    /// narrow what a protected account holds in it: a grant reaching the
+    /// account on a resource it leaves from under (an allow or override,
+    /// as revoking it would) or comes under (a deny or override, as adding
+    /// it would).
+    pub(super) fn keeps_protected_moving(
+        &self,
+        ResourceId(id): ResourceId,
+        ResourceId(new_parent): ResourceId,
+    ) -> Outcome<()> {
+        if self.protected.is_empty() {
+            return Ok(());
+        }
+        let above = |from: u32| {
+            let mut path = Vec::new();
+            let mut at = Some(from);
+            while let Some(node) = at {
+                path.push(node);
+                at = self
+                    .nodes
+                    .get(node as usize)
+                    .and_then(|node| node.parent_id())
+                    .map(|ResourceId(parent)| parent);
+            }
+            path
+        };
+        let old_path = self
+            .nodes
+            .get(id as usize)
+            .and_then(|node| node.parent_id())
+            .map_or_else(Vec::new, |ResourceId(parent)| above(parent));
+        let new_path = above(new_parent);
+        let left = old_path.iter().filter(|node| !new_path.contains(node));
+        let entered = new_path.iter().filter(|node| !old_path.contains(node));
+        let moved = self.catalog.resources.owned(id);
+        for (add, &scope) in left
+            .map(|node| (false, node))
+            .chain(entered.map(|n| (true, n)))
+        {
+            let Some(node) = self.nodes.get(scope as usize) else {
+                continue;
+            };
+            let grant = |effect: Effect, role: u32| {
+                let role = self
+                    .catalog
+                    .roles
+                    .get(role as usize)
+                    .map_or_else(String::new, |role| role.name.clone());
+                let scope = self.catalog.resources.owned(scope);
+                format!("the {effect} of role {role:?} on {scope:?} for {moved:?} (by moving it)")
+            };
+            for entry in self.group_grants(node) {
+                let principal = principal_key::unpack(entry.key);
+                let grantee = match principal {
+                    Principal::Team(TeamId(team)) => Grantee::team(self.catalog.teams.owned(team)),
+                    Principal::Everyone => Grantee::Everyone,
+                    Principal::Public | Principal::User(_) => continue,
+                };
+                self.keeps_protected(
+                    &grantee,
+                    principal,
+                    node.tenant_id(),
+                    add,
+                    entry.effect,
+                    || grant(entry.effect, entry.role),
+                )?;
+            }
+            for &user in &self.protected {
+                let Some(record) = self.users.get(user as usize) else {
+                    continue;
+                };
+                for own in self.own_grants(user, record) {
+                    if own.scope == scope {
+                        let grantee = Grantee::user(self.catalog.users.owned(user));
+                        let principal = Principal::User(UserId(user));
+                        self.keeps_protected(&grantee, principal, None, add, own.effect, || {
+                            grant(own.effect, own.role)
+                        })?;
+                    }
+                }
             }
         }
         Ok(())

@@ -92,6 +92,7 @@ impl Policy {
                 parent: parent.to_string(),
             });
         }
+        self.keeps_protected_moving(id, new_parent)?;
         self.set_parent(id, new_parent)
             .map_err(|Missing| unknown(Entity::Resource, name))
     }
