@@ -6,7 +6,7 @@ mod common;
 
 use clearance::{
     Action, Author, Change, ChangeProblem, Condition, Effect, Grantee, Permissions as P, Policy,
-    PolicyBuilder, ResourceKind as K, Role, Subject, User, UserType, UserTypes,
+    PolicyBuilder, RequiredOf, ResourceKind as K, Role, Subject, User, UserType, UserTypes,
 };
 use common::build;
 use common::changes::{apply, refused};
@@ -224,4 +224,36 @@ fn updating_a_role_no_protected_account_holds_still_applies() {
     apply(&mut policy, Change::UpdateRole(narrowed));
     let emptied = Role::new("nothing").allow([K::Workspace], P::VIEW);
     apply(&mut policy, Change::UpdateRole(emptied));
+}
+
+/// A model with a required role of every native user, for the cost checks.
+fn required_model(users: usize) -> Policy {
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .role(Role::new("default").allow_everywhere(P::VIEW))
+        .grant(Grantee::Everyone, "acme", "default", Effect::Allow)
+        .require_role(RequiredOf::Types(UserTypes::NATIVE), "default");
+    for index in 0..users {
+        builder.user(User::new(format!("u{index}"), "acme"));
+    }
+    build(&mut builder)
+}
+
+/// A requirement declared twice is one requirement: it is kept once, so
+/// that a document repeating it cannot multiply the cost of every change.
+#[test]
+fn a_requirement_declared_twice_is_kept_once() {
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .role(Role::new("default").allow_everywhere(P::VIEW))
+        .user(User::new("ann", "acme"))
+        .grant(Grantee::Everyone, "acme", "default", Effect::Allow);
+    for _ in 0..3 {
+        builder.require_role(RequiredOf::Types(UserTypes::NATIVE), "default");
+    }
+    let policy = build(&mut builder);
+    assert_eq!(policy.to_document().required_roles.len(), 1);
+    assert_eq!(required_model(1).to_document().required_roles.len(), 1);
 }
