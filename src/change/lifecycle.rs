@@ -10,11 +10,12 @@
 //! never: write a layout field (the store does) or decide who may hold a
 //! role (the [rules](crate::policy::rules)).
 
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use crate::directory::{Channels, Status, TeamId, UserId, UserType};
+use crate::directory::{Channels, Status, TeamId, UserId, UserType, UserTypes};
 use crate::error::{ChangeProblem, Entity};
 use crate::grant::{Effect, Grantee, Principal};
 use crate::permission::Action;
@@ -103,6 +104,24 @@ impl Policy {
         })
     }
 
+    /// Where the protected accounts are: the teams they are in, and the
+    /// user types of those of each tenant; so that the checks that walk
+    /// every grant call [`keeps_protected`](Policy::keeps_protected) (a pass
+    /// over a team's users) only for a grant that reaches one.
+    fn protected_reach(&self) -> (BTreeSet<u32>, BTreeMap<u32, UserTypes>) {
+        let mut teams = BTreeSet::new();
+        let mut tenants = BTreeMap::new();
+        for &user in &self.protected {
+            let Some(record) = self.users.get(user as usize).filter(|r| r.is_live()) else {
+                continue;
+            };
+            teams.extend(self.teams_of(record).iter().copied());
+            let types = tenants.entry(record.tenant).or_insert(UserTypes::empty());
+            *types |= record.user_types();
+        }
+        (teams, tenants)
+    }
+
     /// Refuses to redefine the roles as `flat` when a grant reaching a
     /// protected account would then give it less: an allow or override of
     /// a role that loses a permission on some kind (or, to everyone, a
@@ -157,14 +176,23 @@ impl Policy {
                 }
             }
         }
+        let (teams, tenants) = self.protected_reach();
         for (scope, node) in (0..).zip(&self.nodes) {
             let Some(tenant) = node.tenant_id() else {
                 continue;
             };
+            let Some(&types) = tenants.get(&tenant.0) else {
+                continue;
+            };
             for entry in self.group_grants(node) {
                 let principal = principal_key::unpack(entry.key);
+                if let Principal::Team(TeamId(team)) = principal {
+                    if !teams.contains(&team) {
+                        continue;
+                    }
+                }
                 if principal == Principal::Everyone && entry.effect != Effect::Deny {
-                    let closed = closed(entry.role);
+                    let closed = closed(entry.role) & types;
                     let cut = self.protected.iter().copied().find(|&user| {
                         self.users.get(user as usize).is_some_and(|record| {
                             record.tenant_id() == Some(tenant)
@@ -231,6 +259,11 @@ impl Policy {
         let left = old_path.iter().filter(|node| !new_path.contains(node));
         let entered = new_path.iter().filter(|node| !old_path.contains(node));
         let moved = self.catalog.resources.owned(id);
+        let (teams, tenants) = self.protected_reach();
+        let tenant = self.nodes.get(id as usize).map(|node| node.tenant);
+        if !tenant.is_some_and(|tenant| tenants.contains_key(&tenant)) {
+            return Ok(());
+        }
         for (add, &scope) in left
             .map(|node| (false, node))
             .chain(entered.map(|n| (true, n)))
@@ -250,9 +283,11 @@ impl Policy {
             for entry in self.group_grants(node) {
                 let principal = principal_key::unpack(entry.key);
                 let grantee = match principal {
-                    Principal::Team(TeamId(team)) => Grantee::team(self.catalog.teams.owned(team)),
+                    Principal::Team(TeamId(team)) if teams.contains(&team) => {
+                        Grantee::team(self.catalog.teams.owned(team))
+                    }
                     Principal::Everyone => Grantee::Everyone,
-                    Principal::Public | Principal::User(_) => continue,
+                    _ => continue,
                 };
                 self.keeps_protected(
                     &grantee,
