@@ -5,8 +5,8 @@
 mod common;
 
 use clearance::{
-    Action, Author, Change, ChangeProblem, Condition, Effect, Grantee, Permissions as P, Policy,
-    PolicyBuilder, RequiredOf, ResourceKind as K, Role, Subject, User, UserType, UserTypes,
+    Action, Author, Change, ChangeProblem, Condition, Effect, Grantee, Labels, Permissions as P,
+    Policy, PolicyBuilder, RequiredOf, ResourceKind as K, Role, Subject, User, UserType, UserTypes,
 };
 use common::build;
 use common::changes::{apply, refused};
@@ -256,4 +256,42 @@ fn a_requirement_declared_twice_is_kept_once() {
     let policy = build(&mut builder);
     assert_eq!(policy.to_document().required_roles.len(), 1);
     assert_eq!(required_model(1).to_document().required_roles.len(), 1);
+}
+
+/// "no change may ... narrow its grants": a protected account's own
+/// labels may not change ("relabelled"), and no more may the labels of a
+/// resource where a conditional grant of its matches them.
+#[test]
+fn relabelling_a_resource_may_not_take_a_conditional_grant_from_a_protected_account() {
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .resource("ws", K::Workspace, "acme")
+        .resource("ws2", K::Workspace, "acme")
+        .role(Role::new("editor").allow([K::Workspace], P::VIEW | P::EDIT))
+        .user(User::new("sync", "acme").labels(Labels::bit(0)).protected())
+        .grant_when(
+            Grantee::user("sync"),
+            "acme",
+            "editor",
+            Effect::Allow,
+            Condition::LabelsIntersect,
+        );
+    let mut policy = build(&mut builder);
+    let relabel = |resource: &str, labels: Labels| Change::SetLabels {
+        resource: resource.into(),
+        labels,
+    };
+    apply(&mut policy, relabel("ws", Labels::bit(0)));
+    assert!(sync_may(&policy, Action::Edit, "ws"));
+    let problem = refused(&mut policy, relabel("ws", Labels::empty()));
+    assert!(
+        matches!(&problem, ChangeProblem::Protected { user, .. } if user == "sync"),
+        "{problem}"
+    );
+    assert!(sync_may(&policy, Action::Edit, "ws"));
+    // Labels that keep the match, or on a resource it holds nothing on
+    // anyway, still apply.
+    apply(&mut policy, relabel("ws", Labels::bit(0) | Labels::bit(1)));
+    apply(&mut policy, relabel("ws2", Labels::bit(1)));
 }

@@ -18,7 +18,7 @@ use alloc::vec::Vec;
 use crate::directory::{Channels, Status, TeamId, UserId, UserType, UserTypes};
 use crate::error::{ChangeProblem, Entity};
 use crate::grant::{Effect, Grantee, Principal};
-use crate::permission::Action;
+use crate::permission::{Action, Permissions};
 use crate::policy::rules::{may_hold, role_eligibility, takes_seat, user_channels};
 use crate::policy::{principal_key, Policy, State, UserRecord};
 use crate::resource::ResourceId;
@@ -311,6 +311,48 @@ impl Policy {
                         })?;
                     }
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// What each protected account of its tenant may do on `resource`
+    /// (asked as a review asks: its first channel, with MFA), to hold a
+    /// change of the resource's labels to.
+    pub(super) fn protected_holdings(&self, resource: ResourceId) -> Vec<(u32, Permissions)> {
+        let tenant = self.tenant_of(resource);
+        self.protected
+            .iter()
+            .filter_map(|&user| {
+                let record = self.users.get(user as usize)?;
+                if record.tenant_id() != tenant {
+                    return None;
+                }
+                let subject = self.review_subject(UserId(user), record, 0)?;
+                Some((user, self.effective(&subject, resource)))
+            })
+            .collect()
+    }
+
+    /// Refuses when a protected account may do less on `resource` than
+    /// `held` (from [`protected_holdings`](Policy::protected_holdings))
+    /// says it could: a conditional grant of its no longer matches the
+    /// resource's labels. `what` says what the change did ("relabelled").
+    pub(super) fn keeps_holdings(
+        &self,
+        resource: ResourceId,
+        held: &[(u32, Permissions)],
+        what: impl Fn() -> String,
+    ) -> Outcome<()> {
+        for &(user, before) in held {
+            let record = self.users.get(user as usize);
+            let subject = record.and_then(|record| self.review_subject(UserId(user), record, 0));
+            let after = subject.map_or(Permissions::empty(), |subject| {
+                self.effective(&subject, resource)
+            });
+            if !after.contains(before) {
+                let name = self.catalog.users.owned(user);
+                self.unprotected(UserId(user), &name, &what)?;
             }
         }
         Ok(())
