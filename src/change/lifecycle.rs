@@ -237,6 +237,11 @@ impl Policy {
         if self.protected.is_empty() {
             return Ok(());
         }
+        let (teams, tenants) = self.protected_reach();
+        let tenant = self.nodes.get(id as usize).map(|node| node.tenant);
+        if !tenant.is_some_and(|tenant| tenants.contains_key(&tenant)) {
+            return Ok(());
+        }
         let above = |from: u32| {
             let mut path = Vec::new();
             let mut at = Some(from);
@@ -256,29 +261,48 @@ impl Policy {
             .and_then(|node| node.parent_id())
             .map_or_else(Vec::new, |ResourceId(parent)| above(parent));
         let new_path = above(new_parent);
-        let left = old_path.iter().filter(|node| !new_path.contains(node));
-        let entered = new_path.iter().filter(|node| !old_path.contains(node));
+        // Both paths end at the tenant root: what they share is a suffix.
+        let common = old_path
+            .iter()
+            .rev()
+            .zip(new_path.iter().rev())
+            .take_while(|(old, new)| old == new)
+            .count();
+        let left = old_path.iter().take(old_path.len() - common);
+        let entered = new_path.iter().take(new_path.len() - common);
+        // Each resource of either path, and whether the move adds what is
+        // granted there (`true`) or takes it away.
+        let changed: BTreeMap<u32, bool> = left
+            .map(|&node| (node, false))
+            .chain(entered.map(|&node| (node, true)))
+            .collect();
         let moved = self.catalog.resources.owned(id);
-        let (teams, tenants) = self.protected_reach();
-        let tenant = self.nodes.get(id as usize).map(|node| node.tenant);
-        if !tenant.is_some_and(|tenant| tenants.contains_key(&tenant)) {
-            return Ok(());
-        }
-        for (add, &scope) in left
-            .map(|node| (false, node))
-            .chain(entered.map(|n| (true, n)))
-        {
-            let Some(node) = self.nodes.get(scope as usize) else {
+        let grant = |effect: Effect, role: u32, scope: u32| {
+            let role = self
+                .catalog
+                .roles
+                .get(role as usize)
+                .map_or_else(String::new, |role| role.name.clone());
+            let scope = self.catalog.resources.owned(scope);
+            format!("the {effect} of role {role:?} on {scope:?} for {moved:?} (by moving it)")
+        };
+        for &user in &self.protected {
+            let Some(record) = self.users.get(user as usize) else {
                 continue;
             };
-            let grant = |effect: Effect, role: u32| {
-                let role = self
-                    .catalog
-                    .roles
-                    .get(role as usize)
-                    .map_or_else(String::new, |role| role.name.clone());
-                let scope = self.catalog.resources.owned(scope);
-                format!("the {effect} of role {role:?} on {scope:?} for {moved:?} (by moving it)")
+            for own in self.own_grants(user, record) {
+                if let Some(&add) = changed.get(&own.scope) {
+                    let grantee = Grantee::user(self.catalog.users.owned(user));
+                    let principal = Principal::User(UserId(user));
+                    self.keeps_protected(&grantee, principal, None, add, own.effect, || {
+                        grant(own.effect, own.role, own.scope)
+                    })?;
+                }
+            }
+        }
+        for (&scope, &add) in &changed {
+            let Some(node) = self.nodes.get(scope as usize) else {
+                continue;
             };
             for entry in self.group_grants(node) {
                 let principal = principal_key::unpack(entry.key);
@@ -295,22 +319,8 @@ impl Policy {
                     node.tenant_id(),
                     add,
                     entry.effect,
-                    || grant(entry.effect, entry.role),
+                    || grant(entry.effect, entry.role, scope),
                 )?;
-            }
-            for &user in &self.protected {
-                let Some(record) = self.users.get(user as usize) else {
-                    continue;
-                };
-                for own in self.own_grants(user, record) {
-                    if own.scope == scope {
-                        let grantee = Grantee::user(self.catalog.users.owned(user));
-                        let principal = Principal::User(UserId(user));
-                        self.keeps_protected(&grantee, principal, None, add, own.effect, || {
-                            grant(own.effect, own.role)
-                        })?;
-                    }
-                }
             }
         }
         Ok(())
