@@ -131,7 +131,7 @@ pub struct Policy {
     /// The accounts that lack a required role, with their declared
     /// channels: their records hold no channel, so that a decision denies
     /// them at no cost to the others (`evaluate.rs`'s cold
-    /// `channel_refused` says why).
+    /// `own_reason` says why).
     pub(crate) lacking: BTreeMap<u32, Lacking>,
     /// Each user's labels: empty until some user has labels, then one per
     /// user. Read by a decision only through a conditional grant.
