@@ -301,8 +301,11 @@ impl User {
     /// change its type, channels, labels or teams, or narrow what it holds:
     /// revoke an allow or override that reaches it (its own, one of its
     /// teams', everyone's in its tenant), add a deny or override that
-    /// would, or remove a resource where it holds a grant of its own. Each
-    /// is refused with
+    /// would, or remove a resource where it holds a grant of its own; nor
+    /// redefine a role so that a grant reaching it gives less (or a deny
+    /// reaching it takes more), move a resource from under a grant
+    /// reaching it, or relabel a resource so that a conditional grant of
+    /// its no longer matches. Each is refused with
     /// [`ChangeProblem::Protected`](crate::ChangeProblem::Protected), which
     /// says what the change would have done. It may still be given more
     /// (an allow), and a deny that holds it off may be lifted. Smart Flows' system users and its Native Admin

@@ -258,7 +258,12 @@ impl PolicyBuilder {
                 }
             };
             if let (Some(role), Some(holders)) = (role, holders) {
-                required.push(Requirement { holders, role });
+                // Declared twice is required once: each requirement costs
+                // every change a pass over the accounts.
+                let requirement = Requirement { holders, role };
+                if !required.contains(&requirement) {
+                    required.push(requirement);
+                }
             }
         }
         required

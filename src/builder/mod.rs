@@ -242,7 +242,8 @@ impl PolicyBuilder {
     /// whatever else it holds; no change may leave an account without it
     /// ([`ChangeProblem::RequiredRole`](crate::ChangeProblem::RequiredRole)),
     /// whatever the path: a revoke, a deny, an override, leaving or
-    /// removing the team that carries it, a new type.
+    /// removing the team that carries it, a new type. A requirement
+    /// declared twice is kept once.
     ///
     /// Smartflow: "A Normal user must have at least the Default system
     /// role to be able to access Smartflow."

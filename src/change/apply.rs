@@ -544,8 +544,22 @@ impl Policy {
             } => self.replace_role(grantee, scope, (from, to), *effect, *when, by.as_ref()),
             Change::SetLabels { resource, labels } => {
                 let id = self.live_resource(resource)?;
+                let held = self.protected_holdings(id);
+                let was = self.labels.get(id.0 as usize).copied();
                 self.set_resource_labels(id, *labels)
-                    .map_err(|Missing| unknown(Entity::Resource, resource))
+                    .map_err(|Missing| unknown(Entity::Resource, resource))?;
+                let kept = self.keeps_holdings(id, &held, || {
+                    format!("stripped of what it holds on {resource:?} (by relabelling it)")
+                });
+                if kept.is_err() {
+                    // Whole or not at all: the labels as they were (the
+                    // slot exists: it was just written).
+                    if let Some(was) = was {
+                        self.set_resource_labels(id, was)
+                            .map_err(|Missing| unknown(Entity::Resource, resource))?;
+                    }
+                }
+                kept
             }
             Change::SetUserLabels { user, labels } => {
                 let id = self.user_named(user)?;

@@ -111,9 +111,6 @@ impl Policy {
             role: role_id,
             effect,
         };
-        self.keeps_protected(grantee, principal, tenant, add, effect, || {
-            format!("the {effect} of role {role:?} on {scope:?}")
-        })?;
         if add {
             if let Err(Reason::RoleNotEligible) = self.eligible(principal, role_id, effect) {
                 return Err(self.ineligible_grant(grantee, role_id));
@@ -133,6 +130,11 @@ impl Policy {
                 });
             }
         }
+        // After the author's rights: one who may not make the grant learns
+        // nothing of which accounts are protected, or of their teams.
+        self.keeps_protected(grantee, principal, tenant, add, effect, || {
+            format!("the {effect} of role {role:?} on {scope:?}")
+        })?;
         Ok(GrantEdit {
             principal,
             scope: scope_id,

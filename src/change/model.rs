@@ -92,6 +92,7 @@ impl Policy {
                 parent: parent.to_string(),
             });
         }
+        self.keeps_protected_moving(id, new_parent)?;
         self.set_parent(id, new_parent)
             .map_err(|Missing| unknown(Entity::Resource, name))
     }
@@ -243,6 +244,7 @@ impl Policy {
         if narrowed.contains(&true) {
             self.check_role_holders(&narrowed, &flat.eligible, &roles)?;
         }
+        self.keeps_protected_roles(&flat)?;
         self.catalog.roles = roles;
         self.catalog.role_ids = ids;
         self.set_flat_roles(flat);

@@ -135,7 +135,7 @@ pub struct Policy {
     /// The accounts that lack a required role, with their declared
     /// channels: their records hold no channel, so that a decision denies
     /// them at no cost to the others (`evaluate.rs`'s cold
-    /// `channel_refused` says why).
+    /// `own_reason` says why).
     pub(crate) lacking: BTreeMap<u32, Lacking>,
     /// The sets of exclusive teams
     /// ([`PolicyBuilder::exclusive_teams`](crate::PolicyBuilder::exclusive_teams)):
