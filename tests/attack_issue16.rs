@@ -300,11 +300,9 @@ fn relabelling_a_resource_may_not_take_a_conditional_grant_from_a_protected_acco
 /// that an account holds by a grant of its own (the Native Admin's
 /// Administrator) can only be granted once the account exists, so an
 /// account of that type can be added only in a batch that grants it the
-/// role too; checked change by change, that batch is refused at its first
-/// change. (A host can still add it as a type nothing is required of,
-/// grant the role, then change its type: three changes for one.)
+/// role too: a batch is checked for required roles as a whole, after its
+/// last change.
 #[test]
-#[ignore = "apply_all checks the requirement after each change, so [AddUser, Grant] is refused at the AddUser: a design decision (check a batch's requirements at its end, or let AddUser carry grants)"]
 fn a_batch_may_add_an_account_together_with_the_role_required_of_it() {
     let mut builder = PolicyBuilder::new();
     builder

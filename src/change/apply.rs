@@ -175,22 +175,38 @@ impl Policy {
     /// so it costs one copy of the policy; single changes through
     /// [`apply`](Policy::apply) work in place.
     ///
+    /// Required roles ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role))
+    /// are checked for the batch as a whole, after its last change, so a
+    /// batch may add an account and grant it the role required of it (one
+    /// by one, the first change would be refused); an account left without
+    /// one refuses the batch, with the error naming its last change.
+    ///
     /// # Errors
     ///
-    /// A [`ChangeError`] for the first change that failed.
+    /// A [`ChangeError`] for the first change that failed (or the last, for
+    /// an account left without a required role).
     pub fn apply_all(
         &mut self,
         changes: impl IntoIterator<Item = Change>,
     ) -> Result<Revision, ChangeError> {
         let mut next = self.clone();
+        let mut last = None;
         for (index, change) in changes.into_iter().enumerate() {
+            // Required roles are checked once, after the last change: a
+            // batch may add an account and grant it the role required of
+            // it, in that order.
             next.revision_left()
-                .and_then(|()| next.apply_one(&change))
+                .and_then(|()| next.apply_unchecked(&change))
                 .map_err(|problem| ChangeError::new(index, change.to_string(), problem))?;
             next.revision += 1;
             // As `apply` does, so a batch and the same changes one by one
             // leave identical policies.
             next.compact_if_wasteful();
+            last = Some((index, change));
+        }
+        if let Some((index, change)) = last {
+            next.settle_required(&self.lacking)
+                .map_err(|problem| ChangeError::new(index, change.to_string(), problem))?;
         }
         *self = next;
         Ok(self.revision())
@@ -393,22 +409,35 @@ impl Policy {
         }
         let mut next = self.clone();
         next.apply_unchecked(change)?;
-        let lacking = next.lacking_now();
-        let newly = lacking
-            .iter()
-            .find(|(user, _)| !self.lacking.contains_key(user));
+        next.settle_required(&self.lacking)?;
+        *self = next;
+        Ok(())
+    }
+
+    /// After changes, in a model with required roles: refuses when an
+    /// account lacks a role required of it that it did not lack `before`
+    /// (the marks before the changes), else marks the accounts that lack
+    /// one now.
+    fn settle_required(
+        &mut self,
+        before: &alloc::collections::BTreeMap<u32, crate::policy::Lacking>,
+    ) -> Outcome<()> {
+        if self.required.is_empty() {
+            return Ok(());
+        }
+        let lacking = self.lacking_now();
+        let newly = lacking.iter().find(|(user, _)| !before.contains_key(user));
         if let Some((&user, &role)) = newly {
             return Err(ChangeProblem::RequiredRole {
-                user: next.catalog.users.owned(user),
-                role: next
+                user: self.catalog.users.owned(user),
+                role: self
                     .catalog
                     .roles
                     .get(role as usize)
                     .map_or_else(alloc::string::String::new, |role| role.name.clone()),
             });
         }
-        next.mark_lacking(&lacking);
-        *self = next;
+        self.mark_lacking(&lacking);
         Ok(())
     }
 
