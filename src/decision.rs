@@ -179,16 +179,15 @@ pub enum Reason {
     /// subject and resource (a distribution query that does not match, a
     /// connection restricted to some). The nearest such grant of the
     /// subject's principals, found walking up from the resource;
-    /// [`Policy::explain`](crate::Policy::explain) names its condition.
-    /// Given where [`NotMember`](Reason::NotMember) or
+    /// [`Policy::explain`](crate::Policy::explain) names its role and its
+    /// condition (the role is not carried here, so that a [`Decision`]
+    /// stays 16 bytes). Given where [`NotMember`](Reason::NotMember) or
     /// [`RoleLacks`](Reason::RoleLacks) would be, when such a grant exists.
     ConditionUnmet {
         /// Whom the grant is to: the subject, one of its teams, everyone.
         principal: Principal,
         /// Where it is.
         scope: ResourceId,
-        /// Its role.
-        role: RoleId,
     },
     /// The account lacks a role the model requires of it
     /// ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role)),
@@ -490,15 +489,19 @@ pub(crate) trait Names {
     fn role(&self, f: &mut fmt::Formatter<'_>, id: RoleId) -> fmt::Result {
         fmt::Display::fmt(&id, f)
     }
-    /// The condition of the grant of `role` on `scope` to `principal`.
-    fn condition(
+    /// The conditional grant (allow or override) to `principal` on
+    /// `scope`: its role and condition.
+    fn conditional_grant(
         &self,
         f: &mut fmt::Formatter<'_>,
-        _principal: Principal,
-        _scope: ResourceId,
-        _role: RoleId,
+        principal: Principal,
+        scope: ResourceId,
     ) -> fmt::Result {
-        f.write_str("its condition")
+        f.write_str("a grant to ")?;
+        self.principal(f, principal)?;
+        f.write_str(" on ")?;
+        self.resource(f, scope)?;
+        f.write_str(" applies only under its condition")
     }
 }
 
@@ -590,19 +593,8 @@ pub(crate) fn write_reason(
             f.write_str("the grantee belongs to another organization than the scope")
         }
         Reason::RoleNotEligible => f.write_str("the role may not be held by this kind of account"),
-        Reason::ConditionUnmet {
-            principal,
-            scope,
-            role,
-        } => {
-            f.write_str("the grant of ")?;
-            names.role(f, role)?;
-            f.write_str(" to ")?;
-            names.principal(f, principal)?;
-            f.write_str(" on ")?;
-            names.resource(f, scope)?;
-            f.write_str(" applies only ")?;
-            names.condition(f, principal, scope, role)?;
+        Reason::ConditionUnmet { principal, scope } => {
+            names.conditional_grant(f, principal, scope)?;
             f.write_str(", which does not hold here")
         }
         Reason::RequiredRoleMissing { role } => {

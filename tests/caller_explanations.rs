@@ -131,7 +131,6 @@ fn reasons() -> Vec<(Reason, &'static str, Class)> {
             Reason::ConditionUnmet {
                 principal: team,
                 scope: r,
-                role: clearance::RoleId::from_index(0),
             },
             "condition_unmet",
             Class::Forbidden,

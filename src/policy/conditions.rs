@@ -11,7 +11,6 @@ use crate::grant::Effect;
 use crate::label::Condition;
 use crate::permission::Permissions;
 use crate::resource::ResourceId;
-use crate::role::RoleId;
 
 use super::*;
 
@@ -76,7 +75,6 @@ impl Policy {
                             return Some(Reason::ConditionUnmet {
                                 principal: principal_key::unpack(principals.user),
                                 scope: ResourceId(at),
-                                role: RoleId(grant.role),
                             });
                         }
                     } else if grant.effect == Effect::Override {
@@ -100,7 +98,6 @@ impl Policy {
                         return Some(Reason::ConditionUnmet {
                             principal: principal_key::unpack(entry.key),
                             scope: ResourceId(at),
-                            role: RoleId(entry.role),
                         });
                     }
                 } else if entry.effect == Effect::Override {

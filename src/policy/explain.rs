@@ -93,26 +93,33 @@ impl Names for Policy {
         }
     }
 
-    fn condition(
+    fn conditional_grant(
         &self,
         f: &mut fmt::Formatter<'_>,
         principal: Principal,
         scope: ResourceId,
-        role: RoleId,
     ) -> fmt::Result {
-        let matches = |&(grant, _): &(crate::Grant, crate::Condition)| {
-            grant.principal == principal && grant.scope == scope && grant.role == role
+        let matches = |&(grant, condition): &(crate::Grant, crate::Condition)| {
+            grant.principal == principal
+                && grant.scope == scope
+                && grant.effect != crate::Effect::Deny
+                && condition != crate::Condition::Always
         };
         let condition = match principal {
             Principal::User(user) => self.user(user).and_then(|user| user.grants().find(matches)),
             _ => self
                 .resource(scope)
                 .and_then(|resource| resource.group_grants().find(matches)),
-        }
-        .map(|(_, condition)| condition);
-        match condition {
-            Some(condition) => fmt::Display::fmt(&condition, f),
-            None => f.write_str("under its condition"),
-        }
+        };
+        let Some((grant, condition)) = condition else {
+            return f.write_str("a grant applies only under its condition");
+        };
+        f.write_str("the grant of ")?;
+        Names::role(self, f, grant.role)?;
+        f.write_str(" to ")?;
+        Names::principal(self, f, principal)?;
+        f.write_str(" on ")?;
+        Names::resource(self, f, scope)?;
+        write!(f, " applies only {condition}")
     }
 }
