@@ -52,9 +52,8 @@
 //!
 //! The choices in this table (I): Boomi Flow's connectors are how flows
 //! integrate with other systems, so Connectors is "configure
-//! integrations"; the Tenant page holds the tenant's settings and its users
-//! (single sign-on is one of its settings), so Tenant is both managing
-//! settings and managing members. The API privilege is the API tool, not
+//! integrations"; the Tenant page holds the tenant's settings and its
+//! users, so Tenant is both managing settings and managing members. The API privilege is the API tool, not
 //! API keys, so it stays a custom bit, as do the features no named action
 //! describes.
 //!
