@@ -19,6 +19,10 @@ use common::{assert_allowed, assert_denied};
 #[path = "../examples/tables/flowcode.rs"]
 mod product_table;
 
+/// Checks the named actions of a preset's docs against a product table.
+#[path = "../examples/tables/named.rs"]
+mod named;
+
 fn demo() -> Policy {
     flowcode::demo().expect("the demo builds")
 }
@@ -45,6 +49,90 @@ fn permission_matrix_matches_products_md() {
     flowcode::matrix(&policy)
         .check(product_table::TABLE)
         .expect("the matrix of PRODUCTS.md §5");
+}
+
+/// "Workspace Admin: ... Members: Set user permissions and add/remove users
+/// from the workspace ... Integrations ... Settings." "Workspace Editor:
+/// Can create, edit, and delete flows and assets, but cannot manage users."
+/// "Workspace Viewer: Read-only access to view analytics and download
+/// flows." Each action the module docs' table names for a row, asked by
+/// each workspace role, gives that row's answer: a Viewer may call
+/// `Action::ViewAnalytics` on the workspace as on a flow.
+#[test]
+fn each_named_action_of_the_workspace_table_gives_the_products_answer() {
+    let policy = demo();
+    let (workspace, flow) = (at(&policy, "retail"), at(&policy, "spring-menu"));
+    let asset = at(&policy, "logo-pack");
+    let manage = "Manage page: members, teams, domains, integrations, settings";
+    let content = "Create, edit, delete flows and assets";
+    let analytics = "View analytics, download flows";
+    let asks = [
+        (manage, Action::ManageMembers, workspace),
+        (manage, Action::ManageIntegrations, workspace),
+        (manage, Action::ManageSettings, workspace),
+        (content, Action::Edit, flow),
+        (content, Action::Delete, flow),
+        (content, Action::Edit, asset),
+        (content, Action::Delete, asset),
+        (content, Action::Create, workspace),
+        (content, CREATE_FLOW, workspace),
+        (analytics, Action::ViewAnalytics, flow),
+        (analytics, Action::Export, flow),
+        (analytics, Action::ViewAnalytics, workspace),
+        (
+            "Toggle fine-grained permissions of members",
+            Action::ManageMembers,
+            workspace,
+        ),
+    ];
+    let columns = [
+        ("WS Admin", web(&policy, "uma")),
+        ("WS Editor", web(&policy, "eddie")),
+        ("WS Viewer", web(&policy, "vic")),
+    ];
+    named::check(&policy, product_table::TABLE, |_| None, &asks, &columns)
+        .unwrap_or_else(|report| panic!("{report}"));
+}
+
+/// "Organization Admin: The 'Super User' with full visibility into every
+/// workspace and the Organization Admin console": Dashboard ("Aggregate
+/// data from all Workspaces"), Workspaces ("Create/delete workspaces"),
+/// Teams, Users ("Invite and remove users from the Org"), Activity ("Track
+/// all actions performed in any Workspace"), Settings ("Manage
+/// integrations", "View Single Sign On", "Create domains").
+/// "Organization User: Standard members who only see the specific
+/// Workspaces they are invited to." Each section's named action, asked by
+/// an org Admin and by an org User (a Workspace Admin of `retail`).
+#[test]
+fn each_named_action_of_the_org_console_gives_the_products_answer() {
+    let policy = demo();
+    let (org, retail) = (at(&policy, "brightside"), at(&policy, "retail"));
+    let asks = [
+        ("Dashboard", Action::ViewAnalytics, org),
+        ("Workspaces", Action::Create, org),
+        ("Workspaces", Action::Delete, retail),
+        ("Teams", Action::ManageMembers, org),
+        ("Users", Action::ManageMembers, org),
+        ("Activity", Action::ViewAudit, org),
+        ("Settings", Action::ManageSettings, org),
+        ("Settings", Action::ManageIntegrations, org),
+    ];
+    let columns = [
+        ("Org Admin", web(&policy, "olga")),
+        ("Org User", web(&policy, "uma")),
+    ];
+    let console = "
+        | Section    | Org Admin | Org User |
+        |------------|-----------|----------|
+        | Dashboard  | Y (S)     | N (S)    |
+        | Workspaces | Y (S)     | N (S)    |
+        | Teams      | Y (S)     | N (S)    |
+        | Users      | Y (S)     | N (S)    |
+        | Activity   | Y (S)     | N (S)    |
+        | Settings   | Y (S)     | N (S)    |
+    ";
+    named::check(&policy, console, |_| None, &asks, &columns)
+        .unwrap_or_else(|report| panic!("{report}"));
 }
 
 #[test]

@@ -6,8 +6,8 @@
 )]
 
 use clearance::presets::smart_flows::{
-    self, ADMINISTRATOR, DESIGNER, FULL_PROJECT_CONSOLE, MANAGE_USERS, PROJECT_CHANGES,
-    REDUCED_PROJECT_CONSOLE, SUPER_USER, USER,
+    self, ADMINISTRATOR, DESIGNER, FULL_PROJECT_CONSOLE, PROJECT_CHANGES, REDUCED_PROJECT_CONSOLE,
+    SETTINGS_AND_LICENSING, SUPER_USER, USER,
 };
 use clearance::{
     Action, ApiKey, Author, BuildError, Change, ChangeProblem, Channel, Effect, Grant, Grantee,
@@ -18,6 +18,10 @@ use clearance::{
 /// `examples/matrix.rs` checks and prints too.
 #[path = "../examples/tables/smart_flows.rs"]
 mod product_table;
+
+/// Checks the named actions of a preset's docs against a product table.
+#[path = "../examples/tables/named.rs"]
+mod named;
 
 fn demo() -> Policy {
     smart_flows::demo().expect("the Smart Flows demo builds")
@@ -51,6 +55,73 @@ fn matrix_matches_products_md_cell_by_cell() {
     smart_flows::matrix(&policy)
         .check_with(product_table::TABLE, product_table::read)
         .unwrap_or_else(|error| panic!("{error}"));
+}
+
+/// "Administrators have access to all components of Smart Flows with no
+/// restrictions. They are also able to assign and manage the roles of
+/// other users." "Designers have a reduced number of Project Console
+/// abilities- they are unable to make major changes that could break the
+/// project." Each action the module docs' table names for a capability,
+/// asked by each role, gives that capability's answer: creating and
+/// deactivating users is `Action::ManageMembers`, the settings and
+/// licensing pages are `ManageSettings` and `ManageBilling`.
+#[test]
+fn each_named_action_of_the_capability_table_gives_the_products_answer() {
+    let policy = demo();
+    let (contoso, quotes) = (resource(&policy, "contoso"), resource(&policy, "quotes"));
+    let (quote, template) = (
+        resource(&policy, "quote"),
+        resource(&policy, "quote-template"),
+    );
+    let console = "Project Console (full)";
+    let executions = "See all executions (reporting)";
+    let settings = "Settings and licensing pages";
+    let asks = [
+        (console, FULL_PROJECT_CONSOLE, quotes),
+        (console, Action::ManageSettings, quotes),
+        (console, Action::Delete, quotes),
+        ("Template Builder add-in", Action::Edit, template),
+        (
+            "Flow Execution Panel, run own flows",
+            Action::Execute,
+            quote,
+        ),
+        ("Run other users' flows", Action::ExecuteAsOthers, quote),
+        (executions, Action::ViewExecutions, quotes),
+        (executions, Action::ViewAnalytics, quotes),
+        (
+            "Assign and manage other users' roles",
+            Action::ManageMembers,
+            contoso,
+        ),
+        (settings, Action::ManageSettings, contoso),
+        (settings, Action::ManageBilling, contoso),
+        (settings, SETTINGS_AND_LICENSING, contoso),
+        (
+            "Create/deactivate native users, set passwords",
+            Action::ManageMembers,
+            contoso,
+        ),
+        (
+            "Generate or remove API keys",
+            Action::ManageApiKeys,
+            contoso,
+        ),
+    ];
+    let columns = [
+        (ADMINISTRATOR, web(&policy, "alice@contoso.test")),
+        (DESIGNER, web(&policy, "dora@contoso.test")),
+        (SUPER_USER, web(&policy, "sam@contoso.test")),
+        (USER, web(&policy, "uri@contoso.test")),
+    ];
+    named::check(
+        &policy,
+        product_table::TABLE,
+        product_table::read,
+        &asks,
+        &columns,
+    )
+    .unwrap_or_else(|report| panic!("{report}"));
 }
 
 #[test]
@@ -294,7 +365,7 @@ fn the_native_admin_is_always_an_administrator() {
     let policy = builder.build().expect("an installation alone builds");
     let admin = web(&policy, "admin@fabrikam.test");
     let fabrikam = resource(&policy, "fabrikam");
-    let decision = policy.authorize(&admin, Action::Custom(MANAGE_USERS), fabrikam);
+    let decision = policy.authorize(&admin, Action::ManageMembers, fabrikam);
     assert_eq!(
         policy.explain(decision.reason()).to_string(),
         r#"user "admin@fabrikam.test" holds the role "Administrator" on organization "fabrikam""#,

@@ -62,6 +62,63 @@ const LOG_IN_TO_PORTAL: Action = Action::Custom(smartflow::LOG_IN_TO_PORTAL);
 #[path = "../examples/tables/smartflow.rs"]
 mod product_table;
 
+/// Checks the named actions of a preset's docs against a product table.
+#[path = "../examples/tables/named.rs"]
+mod named;
+
+/// "A Domain Admin has unrestricted access to all applications in
+/// Smartflow." "An Interface user has access to the Smartflow Web API.
+/// They can add, edit, or remove data in Smartflow through standard REST
+/// requests to the Web API." Each action the module docs' table names for
+/// a row, asked by each user group through its own channel, gives that
+/// row's answer in the permission overview.
+#[test]
+fn each_named_action_of_the_table_gives_the_products_answer() {
+    let policy = demo();
+    let acme = at(&policy, "acme");
+    let handbook = at(&policy, "handbook");
+    let dataset = at(&policy, "customers");
+    let (kb, build, datasets) = (
+        "Add to knowledge base",
+        "Build forms, views or flows",
+        "Maintain datasets",
+    );
+    let asks = [
+        ("Log in to web portal", LOG_IN_TO_PORTAL, acme),
+        ("Log in to apps", LOG_IN_TO_APPS, acme),
+        ("Open views", Action::View, at(&policy, "open-orders")),
+        (
+            "Fill in forms",
+            Action::Edit,
+            at(&policy, "inspection-0042"),
+        ),
+        ("View knowledge base", Action::View, handbook),
+        (kb, Action::Create, handbook),
+        (kb, Action::Edit, handbook),
+        (build, Action::Edit, at(&policy, "inspection")),
+        (build, Action::Edit, at(&policy, "open-orders")),
+        (build, Action::Edit, at(&policy, "approval")),
+        (datasets, Action::Edit, dataset),
+        (datasets, Action::Create, dataset),
+        (datasets, Action::Delete, dataset),
+        (
+            "Maintain users, roles, permissions",
+            Action::ManageMembers,
+            acme,
+        ),
+        ("View queues", Action::View, at(&policy, "approvals")),
+    ];
+    let columns = [
+        ("Public", link(&policy, "inspection-link")),
+        ("Portal", web(&policy, "pia")),
+        ("Normal", web(&policy, "nina")),
+        ("Domain Admin", web(&policy, "dana")),
+        ("Interface", user(&policy, "ivan", Channel::Api)),
+    ];
+    named::check(&policy, product_table::TABLE, |_| None, &asks, &columns)
+        .unwrap_or_else(|report| panic!("{report}"));
+}
+
 #[test]
 fn the_matrix_is_the_table_of_products_md() {
     let policy = demo();

@@ -21,6 +21,10 @@ use common::{assert_allowed, assert_denied};
 #[path = "../examples/tables/workspace_platform.rs"]
 mod product_table;
 
+/// Checks the named actions of a preset's docs against a product table.
+#[path = "../examples/tables/named.rs"]
+mod named;
+
 /// The flow-level table of `002_*.txt` ("Control access per flow"), with
 /// a row for the limited run the preset defines.
 const FLOW_MATRIX: &str = "
@@ -59,6 +63,56 @@ fn permission_matrix_matches_products_md() {
     wp::matrix(&policy)
         .check_with(product_table::TABLE, wp::read_cell)
         .expect("the matrix of PRODUCTS.md §3");
+}
+
+/// "Admin: Full workspace control: Access all settings, Manage users and
+/// roles, View all flows and connections, Create and manage API keys,
+/// Configure integrations." "Editor: Create and edit flows, Manage
+/// connections, View execution history, Cannot manage users, Cannot access
+/// billing." "Viewer: View flows and executions, Cannot create or edit,
+/// Cannot manage connections, Limited settings access." Each action the
+/// module docs' table names for a capability, asked by each role, gives
+/// that capability's answer: billing is `Action::ManageBilling`.
+#[test]
+fn each_named_action_of_the_capability_table_gives_the_products_answer() {
+    let policy = demo();
+    let (workspace, flow) = (at(&policy, "northwind"), at(&policy, "lead-sync"));
+    let connection = at(&policy, "salesforce");
+    let users = "User management: invite, change role, suspend, remove";
+    let asks = [
+        (users, Action::ManageMembers, workspace),
+        ("All settings", Action::ManageSettings, workspace),
+        ("View flows and executions", Action::View, flow),
+        ("View flows and executions", Action::ViewExecutions, flow),
+        ("Create and edit flows", Action::Edit, flow),
+        ("Create and edit flows", Action::Create, workspace),
+        ("Manage connections", Action::Edit, connection),
+        ("Manage connections", Action::Delete, connection),
+        (
+            "Create and manage API keys",
+            Action::ManageApiKeys,
+            workspace,
+        ),
+        (
+            "Configure integrations",
+            Action::ManageIntegrations,
+            workspace,
+        ),
+        ("Billing", Action::ManageBilling, workspace),
+    ];
+    let columns = [
+        ("Admin", web(&policy, "ada")),
+        ("Editor", web(&policy, "eddie")),
+        ("Viewer", web(&policy, "vera")),
+    ];
+    named::check(
+        &policy,
+        product_table::TABLE,
+        wp::read_cell,
+        &asks,
+        &columns,
+    )
+    .unwrap_or_else(|report| panic!("{report}"));
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! | a tenant, a subtenant | each a tenant root of kind [`Tenant`](crate::ResourceKind::Tenant), declared with [`tenant`]: nothing crosses from one to another |
 //! | flows, pages, values, connectors, assets, environments, local runtimes, players, macros, dashboards | resources of the kinds of those names below their tenant |
 //! | the two tenant user roles | two [`Role`]s ([`roles`]): [`ADMINISTRATOR`] and [`STANDARD_USER`], granted per user on the tenant |
-//! | the 14 tenant privileges | 14 custom permission bits ([`PRIVILEGES`], bits 40 to 53) on the tenant resource |
+//! | the 14 tenant privileges | permissions on the tenant resource ([`PRIVILEGES`]): the library's named permission where one means the privilege (Connectors, Tenant, Import/Export, Dashboards, Auditing), a custom bit otherwise (bits 40 to 51): see *Privilege → action and resource to ask* below |
 //! | "included: the page, the feature and the API endpoints" | privileges do not depend on the [`Channel`]: the web UI and the API (a user's session or an API key) get the same answer |
 //! | a user of several tenants | one [`User`] per tenant membership, named by [`member`] (`tenant/email`) |
 //! | a user provisioned by SAML | a [`UserType::Connected`] user holding Standard user ([`provision`]) |
@@ -23,6 +23,39 @@
 //! the tenant: `Action::Custom(FLOWS)` "may use the Flows page, feature and
 //! API". What a user may then do to one flow (view, edit, publish, …) is
 //! given by the same role on the [`Flow`](crate::ResourceKind::Flow) kind.
+//!
+//! # Privilege → action and resource to ask
+//!
+//! Where the library has a named action that means the privilege, the
+//! privilege *is* that action's permission, so a host that asks the named
+//! action gets the product's answer (an Administrator and a Standard user
+//! may both call [`Action::ViewAudit`] on the tenant, since both have
+//! Auditing); the other privileges are custom bits, asked with
+//! [`Action::Custom`]. No bit stands for two privileges.
+//!
+//! | Privilege | Ask | At | Administrator | Standard user |
+//! |---|---|---|---|---|
+//! | Flows | `Action::Custom(`[`FLOWS`]`)` | the tenant | Y | Y |
+//! | Pages | `Action::Custom(`[`PAGES`]`)` | the tenant | Y | Y |
+//! | Values | `Action::Custom(`[`VALUES`]`)` | the tenant | Y | Y |
+//! | Connectors | [`Action::ManageIntegrations`] ([`CONNECTORS`]) | the tenant | Y | Y |
+//! | Assets | `Action::Custom(`[`ASSETS`]`)` | the tenant | Y | Y |
+//! | Organization | `Action::Custom(`[`ORGANIZATION`]`)` | the tenant | Y | N |
+//! | Tenant | [`Action::ManageSettings`] and [`Action::ManageMembers`] ([`TENANT`]) | the tenant | Y | N |
+//! | Environments | `Action::Custom(`[`ENVIRONMENTS`]`)` | the tenant | Y | N |
+//! | API (the API tool) | `Action::Custom(`[`API_TOOL`]`)` | the tenant | Y | N |
+//! | Import/Export | [`Action::Import`] and [`Action::Export`] ([`IMPORT_EXPORT`]) | the tenant | Y | Y |
+//! | Players | `Action::Custom(`[`PLAYERS`]`)` | the tenant | Y | Y |
+//! | Macros | `Action::Custom(`[`MACROS`]`)` | the tenant | Y | Y |
+//! | Dashboards | [`Action::ViewAnalytics`] ([`DASHBOARDS`]) | the tenant | Y | Y |
+//! | Auditing | [`Action::ViewAudit`] ([`AUDITING`]) | the tenant | Y | Y |
+//!
+//! The choices in this table (I): Boomi Flow's connectors are how flows
+//! integrate with other systems, so Connectors is "configure
+//! integrations"; the Tenant page holds the tenant's settings and its
+//! users, so Tenant is both managing settings and managing members. The API privilege is the API tool, not
+//! API keys, so it stays a custom bit, as do the features no named action
+//! describes.
 //!
 //! # The matrix
 //!
@@ -43,8 +76,8 @@
 //!   (to the cloud), so `PUBLISH` on flows is in Standard user; only the
 //!   local runtime needs more.
 //! - **Members** (I): managing the tenant's users is part of the Tenant
-//!   privilege, so Administrators hold `MANAGE_MEMBERS` and
-//!   `MANAGE_SETTINGS` on the tenant and Standard users do not.
+//!   privilege, which is `MANAGE_SETTINGS | MANAGE_MEMBERS` on the tenant
+//!   (see above): Administrators hold it and Standard users do not.
 //!
 //! # Gaps
 //!
@@ -91,34 +124,44 @@ pub const ADMINISTRATOR: &str = "Administrator";
 /// The role name of a Standard user.
 pub const STANDARD_USER: &str = "Standard user";
 
-/// The Flows privilege: the main Flows page, feature and API endpoints (bit 40).
+/// The Flows privilege: the main Flows page, feature and API endpoints
+/// (a custom bit: bit 40).
 pub const FLOWS: P = P::from_bits_retain(1 << 40);
-/// The Pages privilege: the Page Layouts page, feature and API endpoints (bit 41).
+/// The Pages privilege: the Page Layouts page, feature and API endpoints
+/// (a custom bit: bit 41).
 pub const PAGES: P = P::from_bits_retain(1 << 41);
-/// The Values privilege (bit 42).
+/// The Values privilege (a custom bit: bit 42).
 pub const VALUES: P = P::from_bits_retain(1 << 42);
-/// The Connectors privilege (bit 43).
-pub const CONNECTORS: P = P::from_bits_retain(1 << 43);
-/// The Assets privilege (bit 44).
+/// The Connectors privilege: the connectors that integrate flows with
+/// other systems, asked as [`Action::ManageIntegrations`] on the tenant.
+pub const CONNECTORS: P = P::MANAGE_INTEGRATIONS;
+/// The Assets privilege (a custom bit: bit 44).
 pub const ASSETS: P = P::from_bits_retain(1 << 44);
-/// The Organization privilege: Organization Settings (bit 45).
+/// The Organization privilege: Organization Settings (a custom bit: bit 45).
 pub const ORGANIZATION: P = P::from_bits_retain(1 << 45);
-/// The Tenant privilege: the Tenant page and its settings (bit 46).
-pub const TENANT: P = P::from_bits_retain(1 << 46);
-/// The Environments privilege (bit 47).
+/// The Tenant privilege: the Tenant page, its settings and its users,
+/// asked as [`Action::ManageSettings`] and [`Action::ManageMembers`] on the
+/// tenant (both bits together in `Action::Custom(TENANT)`).
+pub const TENANT: P = P::MANAGE_SETTINGS.union(P::MANAGE_MEMBERS);
+/// The Environments privilege (a custom bit: bit 47).
 pub const ENVIRONMENTS: P = P::from_bits_retain(1 << 47);
-/// The API privilege: the API tool page and feature (bit 48).
+/// The API privilege: the API tool page and feature (a custom bit: bit 48).
+/// Not API keys: a user's API key acts with its owner's privileges.
 pub const API_TOOL: P = P::from_bits_retain(1 << 48);
-/// The Import/Export privilege (bit 49).
-pub const IMPORT_EXPORT: P = P::from_bits_retain(1 << 49);
-/// The Players privilege (bit 50).
+/// The Import/Export privilege, asked as [`Action::Import`] and
+/// [`Action::Export`] on the tenant (both bits together in
+/// `Action::Custom(IMPORT_EXPORT)`).
+pub const IMPORT_EXPORT: P = P::IMPORT.union(P::EXPORT);
+/// The Players privilege (a custom bit: bit 50).
 pub const PLAYERS: P = P::from_bits_retain(1 << 50);
-/// The Macros privilege (bit 51).
+/// The Macros privilege (a custom bit: bit 51).
 pub const MACROS: P = P::from_bits_retain(1 << 51);
-/// The Dashboards privilege: the Dashboard page and feature (bit 52).
-pub const DASHBOARDS: P = P::from_bits_retain(1 << 52);
-/// The Auditing privilege: the Auditing page and feature (bit 53).
-pub const AUDITING: P = P::from_bits_retain(1 << 53);
+/// The Dashboards privilege: the Dashboard page and feature, asked as
+/// [`Action::ViewAnalytics`] on the tenant.
+pub const DASHBOARDS: P = P::VIEW_ANALYTICS;
+/// The Auditing privilege: the Auditing page and feature, asked as
+/// [`Action::ViewAudit`] on the tenant.
+pub const AUDITING: P = P::VIEW_AUDIT;
 
 /// The 14 tenant privileges, named and ordered as in the source
 /// document's table.
@@ -172,8 +215,9 @@ pub const ADMINISTRATOR_PRIVILEGES: P = ORGANIZATION
 ///   values, connectors, assets, players and macros; run, publish (not to a
 ///   local runtime), import and export flows; view dashboards.
 /// - **Administrator** (D): everything a Standard user has, the four
-///   administrator privileges, managing the tenant's members and settings,
-///   environments, and local runtimes, the only way to publish to one (S).
+///   administrator privileges (Tenant is managing the tenant's settings and
+///   members), environments, and local runtimes, the only way to publish to
+///   one (S).
 ///
 /// ```
 /// assert_eq!(clearance::presets::boomi_flow::roles().len(), 2);
@@ -200,10 +244,7 @@ pub fn roles() -> Vec<Role> {
             .allow([K::Dashboard], P::VIEW | P::VIEW_ANALYTICS),
         Role::new(ADMINISTRATOR)
             .inherits(STANDARD_USER)
-            .allow(
-                [K::Tenant],
-                ADMINISTRATOR_PRIVILEGES | P::MANAGE_MEMBERS | P::MANAGE_SETTINGS,
-            )
+            .allow([K::Tenant], ADMINISTRATOR_PRIVILEGES)
             .allow([K::Environment], P::VIEW | P::CREATE | P::EDIT | P::DELETE)
             .allow([K::Runtime], P::VIEW | P::EDIT | P::PUBLISH),
     ]
@@ -437,7 +478,7 @@ pub fn matrix(policy: &Policy) -> Matrix<'_> {
             IMPORT_EXPORT | PLAYERS | MACROS | DASHBOARDS | AUDITING,
         ),
     ]
-    .map(|(label, privileges)| (label, Action::Custom(privileges)));
+    .map(|(label, privileges)| (label, ask(privileges)));
     Matrix::compute_at(policy, acme(policy), rows, columns(policy)).with_heading("Privilege")
 }
 
@@ -455,6 +496,17 @@ pub fn matrix(policy: &Policy) -> Matrix<'_> {
 /// ```
 #[must_use]
 pub fn privilege_matrix(policy: &Policy) -> Matrix<'_> {
-    let rows = PRIVILEGES.map(|(label, privilege)| (label, Action::Custom(privilege)));
+    let rows = PRIVILEGES.map(|(label, privilege)| (label, ask(privilege)));
     Matrix::compute_at(policy, acme(policy), rows, columns(policy)).with_heading("Privilege")
+}
+
+/// The action that asks for `privilege`: the named action whose permission
+/// it is (Auditing is [`Action::ViewAudit`]), or [`Action::Custom`] of its
+/// bits. Both need the same bits, so the decision is the same; the named
+/// one is what the module's table tells a host to ask.
+fn ask(privilege: P) -> Action {
+    Action::ALL
+        .into_iter()
+        .find(|action| action.permissions() == privilege)
+        .unwrap_or(Action::Custom(privilege))
 }

@@ -45,18 +45,40 @@
 //! Admin's toggles are always on: the Admin hands them out, and
 //! [`Policy::can_grant`] lets a granter give only what it holds.
 //!
-//! # The matrix
+//! # Action → action and resource to ask
 //!
-//! [`matrix`] asks, for each row of the table in `PRODUCTS.md` §5, with the
+//! Each row of the table in `PRODUCTS.md` §5, and what a host asks for it.
+//! [`matrix`] asks each row's first entry (its actions together), with the
 //! columns `WS Admin` (`uma`), `WS Editor` (`eddie`) and `WS Viewer`
-//! (`vic`) of the workspace `retail`, each on the web:
+//! (`vic`) of the workspace `retail`, each on the web. Every action listed
+//! gives the row's answer in each column (`tests/presets_flowcode.rs`
+//! checks them all), so a host calling a named action gets the product's
+//! answer.
 //!
-//! | Row | Action | At |
+//! | Product action | Ask | At |
 //! |---|---|---|
-//! | Manage page: members, teams, domains, integrations, settings | `MANAGE_MEMBERS`, `MANAGE_INTEGRATIONS` and `MANAGE_SETTINGS` | the workspace |
-//! | Create, edit, delete flows and assets | `EDIT` and `DELETE` | a flow |
-//! | View analytics, download flows | `VIEW_ANALYTICS` and `EXPORT` | a flow |
+//! | Manage page: members, teams, domains, integrations, settings | [`Action::ManageMembers`], [`Action::ManageIntegrations`] and [`Action::ManageSettings`] (together, [`MANAGE_PAGE`]) | the workspace |
+//! | Create, edit, delete flows and assets | [`Action::Edit`] and [`Action::Delete`]; [`Action::Create`] (an asset) and [`CREATE_FLOW`] (a flow) on the workspace | a flow, an asset, the workspace |
+//! | View analytics, download flows | [`Action::ViewAnalytics`] and [`Action::Export`]; [`Action::ViewAnalytics`] on the workspace (its analytics page) | a flow, the workspace |
 //! | Toggle fine-grained permissions of members | [`Action::ManageMembers`] (what [`Policy::can_grant`] needs) | the workspace |
+//!
+//! The org console, for the organization roles (Admin: every section;
+//! User: none):
+//!
+//! | Console section | Ask | At |
+//! |---|---|---|
+//! | Dashboard | [`Action::ViewAnalytics`] | the organization |
+//! | Workspaces | [`Action::Create`]; [`Action::Delete`] on a workspace | the organization, a workspace |
+//! | Teams, Users | [`Action::ManageMembers`] | the organization |
+//! | Activity | [`Action::ViewAudit`] | the organization |
+//! | Settings (integrations, SSO, domains) | [`Action::ManageSettings`] and [`Action::ManageIntegrations`] | the organization |
+//!
+//! `MANAGE_MEMBERS` is managing a workspace's (or the organization's)
+//! members, which includes toggling their fine-grained permissions: the
+//! same role holds both rows. The three fine-grained permissions have no
+//! named action, so they are custom bits ([`FLOWS_MANAGER`],
+//! [`BRAND_KITS_MANAGER`], [`AUDIENCE_VIEWER`]), each meaning its toggle
+//! and nothing else.
 //!
 //! # Cells that are the preset's choice
 //!
@@ -157,8 +179,8 @@ pub const ORG_CONSOLE: P = P::VIEW
 /// The product's roles: two at the organization, three primary roles of a
 /// workspace, and the three fine-grained permissions.
 ///
-/// - **Workspace Viewer** (S): sees the workspace, views the analytics of
-///   its flows and downloads them; sees its assets.
+/// - **Workspace Viewer** (S): sees the workspace and its analytics, views
+///   the analytics of its flows and downloads them; sees its assets.
 /// - **Workspace Editor** (S): a Viewer that also creates, edits and
 ///   deletes assets; its flows and brand kits come with its default toggles.
 /// - **Workspace Admin** (S): an Editor with the Manage page
@@ -191,7 +213,7 @@ pub fn roles() -> Vec<Role> {
             .allow([K::Workspace], AUDIENCE_VIEWER)
             .allow([K::Audience], P::VIEW | P::EDIT | P::EXPORT),
         Role::new(WS_VIEWER)
-            .allow([K::Workspace], P::VIEW)
+            .allow([K::Workspace], P::VIEW | P::VIEW_ANALYTICS)
             .allow([K::Flow], P::VIEW | P::VIEW_ANALYTICS | P::EXPORT)
             .allow([K::Asset], P::VIEW),
         Role::new(WS_EDITOR)
@@ -591,7 +613,7 @@ pub fn demo() -> Result<Policy, BuildError> {
 }
 
 /// The permission matrix of `PRODUCTS.md` §5 over the [`demo`] model: its
-/// four rows (see the module docs for the action and resource of each) and
+/// four rows (each asking the first entry the module docs give for it) and
 /// the columns `WS Admin` (`uma`), `WS Editor` (`eddie`) and `WS Viewer`
 /// (`vic`) of the workspace `retail`, each asking through the web.
 ///

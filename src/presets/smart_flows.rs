@@ -15,7 +15,8 @@
 //! | the Project Console, the Flow Execution Panel | [`Channel::Web`]; the Template Builder add-in is an Office add-in, [`Channel::App`]; the API and its keys, [`Channel::Api`] |
 //! | API keys (per user) | [`ApiKey`]s with the default scope: exactly their owner's rights |
 //! | licences | [`seats`]: native and connected users count |
-//! | privileges without a named permission | custom permission bits: [`PROJECT_CONSOLE`], [`PROJECT_CHANGES`], [`MANAGE_USERS`] |
+//! | the Project Console, which no named action describes | custom permission bits: [`PROJECT_CONSOLE`], [`PROJECT_CHANGES`] |
+//! | every other capability | a named [`Action`]: see *Capability → action and resource to ask* |
 //!
 //! Smart Flows has no groups, no item-level exceptions and no attribute
 //! filters in its documentation, so the preset declares no team, no
@@ -24,21 +25,31 @@
 //! role on that project: it replaces the Designer's installation-wide role
 //! there, for that user only.
 //!
-//! # The matrix
+//! # Capability → action and resource to ask
 //!
-//! [`matrix`] asks, for each row of the table in `PRODUCTS.md`:
+//! Each row of the table in `PRODUCTS.md` §1, and what a host asks for it.
+//! [`matrix`] asks each row's first entry; every action listed gives
+//! the row's answer in each column (`tests/presets_smart_flows.rs` checks
+//! them all), so a host calling a named action gets the product's answer.
 //!
-//! | Row | Action | At |
+//! | Capability | Ask | At |
 //! |---|---|---|
-//! | Project Console (full) | [`FULL_PROJECT_CONSOLE`] | the project |
+//! | Project Console (full) | [`FULL_PROJECT_CONSOLE`]; its major changes are also [`Action::ManageSettings`] and [`Action::Delete`] | the project |
 //! | Template Builder add-in | [`Action::Edit`] | a template |
 //! | Flow Execution Panel, run own flows | [`Action::Execute`] | a flow |
 //! | Run other users' flows | [`Action::ExecuteAsOthers`] | a flow |
-//! | See all executions (reporting) | [`Action::ViewExecutions`] | the project |
+//! | See all executions (reporting) | [`Action::ViewExecutions`]; the reports, [`Action::ViewAnalytics`] | the project |
 //! | Assign and manage other users' roles | [`Action::ManageMembers`] | the installation |
-//! | Settings and licensing pages | [`SETTINGS_AND_LICENSING`] | the installation |
-//! | Create/deactivate native users, set passwords | [`Action::Custom`]`(`[`MANAGE_USERS`]`)` | the installation |
+//! | Settings and licensing pages | [`Action::ManageSettings`] and [`Action::ManageBilling`] (together, [`SETTINGS_AND_LICENSING`]) | the installation |
+//! | Create/deactivate native users, set passwords | [`Action::ManageMembers`] | the installation |
 //! | Generate or remove API keys | [`Action::ManageApiKeys`] | the installation |
+//!
+//! The two user-management rows are one permission,
+//! [`MANAGE_MEMBERS`](crate::Permissions::MANAGE_MEMBERS), held by the same
+//! role (the Administrator): it is what the library checks when an author
+//! suspends, deactivates or removes a user, or changes a role. The Project
+//! Console has no named action, so it keeps two custom bits, which mean
+//! nothing else in this preset.
 //!
 //! # Cells that are the preset's choice
 //!
@@ -164,9 +175,18 @@ pub const PROJECT_CONSOLE: P = P::from_bits_retain(1 << 40);
 /// Make the major changes in the Project Console that could break the
 /// project: project settings, deleting, restructuring (a custom bit: bit 41).
 pub const PROJECT_CHANGES: P = P::from_bits_retain(1 << 41);
-/// Create and deactivate native users and set their passwords (a custom bit:
-/// bit 42).
-pub const MANAGE_USERS: P = P::from_bits_retain(1 << 42);
+/// Create and deactivate native users and set their passwords: managing
+/// members, [`Permissions::MANAGE_MEMBERS`](crate::Permissions::MANAGE_MEMBERS)
+/// (it was the custom bit 42).
+///
+/// Deprecated: ask [`Action::ManageMembers`], which the library also
+/// checks when an author deactivates or removes a user. The constant is
+/// that permission now, so `Action::Custom(MANAGE_USERS)` still gets the
+/// product's answer.
+#[deprecated(
+    note = "ask Action::ManageMembers: creating and deactivating users is managing members"
+)]
+pub const MANAGE_USERS: P = P::MANAGE_MEMBERS;
 
 /// The full Project Console: [`PROJECT_CONSOLE`] and [`PROJECT_CHANGES`].
 pub const FULL_PROJECT_CONSOLE: Action = Action::Custom(PROJECT_CONSOLE.union(PROJECT_CHANGES));
@@ -340,7 +360,7 @@ pub fn demo() -> Result<Policy, BuildError> {
 }
 
 /// The permission matrix of `PRODUCTS.md` §1 over the [`demo`] model: its
-/// nine rows (see the module docs for the action and resource of each) and
+/// nine rows (each asking the first action the module docs give for it) and
 /// the columns `Administrator` (`alice`), `Designer` (`dora`), `Super User`
 /// (`sam`) and `User` (`uri`), each asking through the web.
 ///
@@ -388,7 +408,7 @@ pub fn matrix(policy: &Policy) -> Matrix<'_> {
         ),
         (
             "Create/deactivate native users, set passwords",
-            Action::Custom(MANAGE_USERS),
+            Action::ManageMembers,
             contoso,
         ),
         (

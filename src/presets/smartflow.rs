@@ -78,22 +78,36 @@
 //! Every cell of Smartflow's table in PRODUCTS.md is **S** (stated in the
 //! source's permission overview): there is no cell marked I or ?, so the
 //! preset makes no choice about a cell's value. It does choose how each
-//! row is asked, and these choices are documented here:
+//! row is asked, and these choices are documented here.
 //!
-//! - **Log in to web portal / to apps**: [`LOG_IN_TO_PORTAL`] /
-//!   [`LOG_IN_TO_APPS`] on the tenant root. Each column asks through its
+//! ## Action → action and resource to ask
+//!
+//! [`matrix`] asks each row's first entry. Every action listed gives the
+//! row's answer in each column (`tests/presets_smartflow.rs` checks them
+//! all), so a host calling a named action gets the product's answer.
+//!
+//! | Product action | Ask | At |
+//! |---|---|---|
+//! | Log in to web portal | `Action::Custom(`[`LOG_IN_TO_PORTAL`]`)` ([`log_in`]`(Channel::Web)`) | the tenant root |
+//! | Log in to apps | `Action::Custom(`[`LOG_IN_TO_APPS`]`)` ([`log_in`]`(Channel::App)`) | the tenant root |
+//! | Open views | [`Action::View`] | a view |
+//! | Fill in forms | [`Action::Edit`] | a form distributed to everyone, whose template lets the public edit and save |
+//! | View knowledge base | [`Action::View`] | the knowledge base |
+//! | Add to knowledge base | [`Action::Create`] and [`Action::Edit`] | the knowledge base |
+//! | Build forms, views or flows | [`Action::Edit`] | a form template, a view, a flow |
+//! | Maintain datasets | [`Action::Edit`], [`Action::Create`] and [`Action::Delete`] | a dataset |
+//! | Maintain users, roles, permissions | [`Action::ManageMembers`] | the tenant root |
+//! | View queues | [`Action::View`] | a queue |
+//!
+//! Logging in has no named action, so it is the preset's two custom bits,
+//! which mean nothing else here; every other row is a named action.
+//!
+//! - **Log in to web portal / to apps**: each column asks through its
 //!   group's usual channel (web for Portal, Normal and Domain Admin, the API
 //!   for Interface, the link for Public); the channel locks are tested
 //!   separately.
-//! - **Open views**: [`Action::View`] on a view. **Fill in forms**:
-//!   [`Action::Edit`] on a form distributed to everyone, whose template
-//!   lets the public edit and save (the Public column is the holder of a
-//!   link to it). **View / Add to knowledge base**: [`Action::View`] /
-//!   [`Action::Create`] on the knowledge base. **Build forms, views or
-//!   flows**: [`Action::Edit`] on a form template. **Maintain datasets**:
-//!   [`Action::Edit`] on a dataset. **Maintain users, roles, permissions**:
-//!   [`Action::ManageMembers`] on the tenant root. **View queues**:
-//!   [`Action::View`] on a queue.
+//! - **Fill in forms**: the Public column is the holder of a link to the
+//!   form.
 //! - **The Normal column** is a Normal user holding Builder and Maintenance,
 //!   so that the cells Y² and Y³ are allowed; [`system_roles_matrix`] shows
 //!   a Normal user with the Default role only (denied there), with each

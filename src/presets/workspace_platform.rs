@@ -18,7 +18,7 @@
 //! | connection access | [`ConnectionAccess`], set with [`set_connection_access`]: all members (the default), specific users or teams, admins only |
 //! | "limited" execution of a flow Viewer | [`Permissions::EXECUTE_LIMITED`](crate::Permissions::EXECUTE_LIMITED), defined below |
 //! | the Viewer's "limited settings access" | the custom bit [`PERSONAL_SETTINGS`] (bit 40), which every role holds |
-//! | viewing billing | the custom bit [`VIEW_BILLING`] (bit 41) |
+//! | billing | [`Action::ManageBilling`] on the workspace (there is no custom billing bit: [`VIEW_BILLING`] is deprecated) |
 //! | Active / Suspended; invitations Pending, Accepted, Expired, Revoked | [`Status`] and the [`Change`](crate::Change)s `Suspend`, `Reactivate`, `Invite`, `AcceptInvitation`, `ExpireInvitation`, `RevokeInvitation` |
 //! | MFA required for Admins | [`PolicyBuilder::mfa_required`]`(`[`ADMIN_POWERS`]`)`: the admin powers need a session that passed MFA |
 //! | API keys: expiry, scope, revocation | [`api_key`] with a [`KeyScope`] and a [`KeyExpiry`]; [`Change::RevokeKey`](crate::Change::RevokeKey) |
@@ -47,22 +47,34 @@
 //! The preset's choice (I): on a restricted connection, the named users and
 //! teams *use* it in their flows; editing or deleting it stays with Admins.
 //!
-//! # The matrix
+//! # Capability → action and resource to ask
 //!
-//! [`matrix`] asks, for each row of the table in `PRODUCTS.md` §3, with the
-//! columns `Admin` (`ada`), `Editor` (`eddie`) and `Viewer` (`vera`), each
-//! on the web in a session that passed MFA:
+//! Each row of the table in `PRODUCTS.md` §3, and what a host asks for it.
+//! [`matrix`] asks each row's first entry (both actions together where a
+//! row names two), with the columns `Admin` (`ada`), `Editor` (`eddie`)
+//! and `Viewer` (`vera`), each on the web in a session that passed MFA.
+//! Every action listed gives the row's answer in each column
+//! (`tests/presets_workspace_platform.rs` checks them all), so a host
+//! calling a named action gets the product's answer.
 //!
-//! | Row | Action | At |
+//! | Capability | Ask | At |
 //! |---|---|---|
 //! | User management: invite, change role, suspend, remove | [`Action::ManageMembers`] | the workspace |
-//! | All settings | [`Action::ManageSettings`] | the workspace |
-//! | View flows and executions | `VIEW` and `VIEW_EXECUTIONS` | a flow |
-//! | Create and edit flows | [`Action::Edit`] | a flow |
-//! | Manage connections | `EDIT` and `DELETE` | a connection open to all members |
+//! | All settings | [`Action::ManageSettings`] (the Viewer's "limited" settings are `Action::Custom(`[`PERSONAL_SETTINGS`]`)`, which every role holds) | the workspace |
+//! | View flows and executions | [`Action::View`] and [`Action::ViewExecutions`] | a flow |
+//! | Create and edit flows | [`Action::Edit`] on a flow; [`Action::Create`] on the workspace | a flow, the workspace |
+//! | Manage connections | [`Action::Edit`] and [`Action::Delete`] | a connection open to all members |
 //! | Create and manage API keys | [`Action::ManageApiKeys`] | the workspace |
 //! | Configure integrations | [`Action::ManageIntegrations`] | the workspace |
-//! | Billing | [`Action::Custom`]`(`[`VIEW_BILLING`]`)` | the workspace |
+//! | Billing | [`Action::ManageBilling`] | the workspace |
+//!
+//! Each named permission means one thing here: managing a connection is
+//! editing or deleting that connection, and `MANAGE_INTEGRATIONS` on the
+//! workspace is configuring its integrations (an Editor does the first,
+//! not the second). The audit log, not a row of the table, is
+//! [`Action::ViewAudit`] on the workspace: an Admin's (and the example
+//! [`operator_role`]'s). The only custom bit is [`PERSONAL_SETTINGS`], which
+//! no named action describes.
 //!
 //! # Cells that are the preset's choice
 //!
@@ -80,9 +92,9 @@
 //! - **Editor: Create and manage API keys, Configure integrations**: ? → N.
 //! - **Viewer: Create and manage API keys, Configure integrations, Billing**:
 //!   N (I).
-//! - **Admin: Billing**: Y (D: view). The Admin holds [`VIEW_BILLING`] and,
-//!   as the only role that reaches billing at all, also
-//!   [`MANAGE_BILLING`](crate::Permissions::MANAGE_BILLING) (I).
+//! - **Admin: Billing**: Y (D: view). The Admin holds
+//!   [`MANAGE_BILLING`](crate::Permissions::MANAGE_BILLING), which sees and
+//!   changes billing: the only role that reaches billing at all (I).
 //! - **Flow Viewer: Can Execute**: *Limited* (S), defined above.
 //! - **Flow Owner**: the same as Editor (S), and also deletes and shares
 //!   (sets the item-level permissions of) its flow (I).
@@ -166,8 +178,15 @@ pub const OPERATOR: &str = "operator";
 /// Change one's own profile, notification and MFA settings: the Viewer's
 /// "limited settings access" (a custom bit: bit 40). Every role holds it.
 pub const PERSONAL_SETTINGS: P = P::from_bits_retain(1 << 40);
-/// See the plan, invoices and usage of the workspace (a custom bit: bit 41).
-pub const VIEW_BILLING: P = P::from_bits_retain(1 << 41);
+/// See the plan, invoices and usage of the workspace: billing,
+/// [`Permissions::MANAGE_BILLING`](crate::Permissions::MANAGE_BILLING) (it
+/// was the custom bit 41).
+///
+/// Deprecated: ask [`Action::ManageBilling`]. The constant is that
+/// permission now, so `Action::Custom(VIEW_BILLING)` still gets the
+/// product's answer (the Admin's alone).
+#[deprecated(note = "ask Action::ManageBilling: the Admin's billing is that permission")]
+pub const VIEW_BILLING: P = P::MANAGE_BILLING;
 
 /// The Admin's powers, which need a session that passed MFA (S: "required
 /// for Admins"): user management, all settings, billing, API keys,
@@ -175,7 +194,6 @@ pub const VIEW_BILLING: P = P::from_bits_retain(1 << 41);
 pub const ADMIN_POWERS: P = P::MANAGE_MEMBERS
     .union(P::MANAGE_SETTINGS)
     .union(P::MANAGE_BILLING)
-    .union(VIEW_BILLING)
     .union(P::MANAGE_API_KEYS)
     .union(P::MANAGE_INTEGRATIONS)
     .union(P::VIEW_AUDIT);
@@ -725,7 +743,7 @@ pub fn read_cell(cell: &str) -> Option<bool> {
 }
 
 /// The permission matrix of `PRODUCTS.md` §3 over the [`demo`] model: its
-/// eight rows (see the module docs for the action and resource of each) and
+/// eight rows (each asking the first entry the module docs give for it) and
 /// the columns `Admin` (`ada`), `Editor` (`eddie`) and `Viewer` (`vera`),
 /// each asking through the web, in a session that passed MFA, at
 /// [`DEMO_NOW`].
@@ -774,7 +792,7 @@ pub fn matrix(policy: &Policy) -> Matrix<'_> {
             Action::ManageIntegrations,
             workspace,
         ),
-        ("Billing", Action::Custom(VIEW_BILLING), workspace),
+        ("Billing", Action::ManageBilling, workspace),
     ];
     let columns: [(&str, Subject); 3] = [
         ("Admin", member(policy, "ada@northwind.test")),
