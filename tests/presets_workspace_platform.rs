@@ -514,6 +514,42 @@ fn api_key_scopes_all_flows_specific_flows_or_read_only() {
     assert_denied(&policy, &vi_key, Action::Edit, "f");
 }
 
+/// "API keys (D): expiry (none, 30 d, 90 d, 1 y, custom date), scope (all
+/// flows, specific flows, read-only), revocable." Specific flows may be
+/// anywhere in the workspace: a key limited to a flow of development and
+/// one of production reaches those two, and nothing else.
+#[test]
+fn a_specific_flows_key_reaches_flows_in_several_folders_and_nothing_else() {
+    let mut builder = wp::builder();
+    builder
+        .tenant("ops", K::Workspace)
+        .resource("dev", K::Folder, "ops")
+        .resource("dev-flow", K::Flow, "dev")
+        .resource("dev-other", K::Flow, "dev")
+        .resource("prod", K::Folder, "ops")
+        .resource("prod-flow", K::Flow, "prod")
+        .user(User::new("ed", "ops"));
+    wp::assign(&mut builder, Grantee::user("ed"), "ops", wp::EDITOR);
+    builder.api_key(wp::api_key(
+        "two-flows",
+        "ed",
+        KeyScope::Flows(vec!["dev-flow".into(), "prod-flow".into()]),
+        KeyExpiry::Never,
+        0,
+    ));
+    let policy = builder.build().expect("builds");
+    let key = Subject::key(policy.key_id("two-flows").expect("key"));
+    assert_allowed(&policy, &key, Action::Edit, "dev-flow");
+    assert_allowed(&policy, &key, Action::Execute, "prod-flow");
+    for elsewhere in ["dev-other", "dev", "prod", "ops"] {
+        assert_eq!(
+            assert_denied(&policy, &key, Action::View, elsewhere),
+            Reason::KeyOutOfScope,
+            "{elsewhere}"
+        );
+    }
+}
+
 #[test]
 fn api_keys_are_revocable_and_go_with_their_owner() {
     let mut policy = demo();

@@ -103,10 +103,6 @@
 //!
 //! Every rule of the issue is expressed and tested. What stays with the host:
 //!
-//! - **"Specific flows" keys reach one subtree.** [`KeyScope::Flows`] limits a
-//!   key to one folder or flow ([`ApiKey::within`]). Flows in unrelated
-//!   places need a folder that holds them, or one key each. An `ApiKey`
-//!   limited to several subtrees would close it.
 //! - **Restricted connections use a reserved label.** "Inherited access does
 //!   not reach this item, except for Admins" has no first-class form: the
 //!   preset builds it from a conditional grant and the label [`RESTRICTED`]
@@ -451,8 +447,10 @@ pub enum KeyScope {
     /// Work with every flow: view, create, edit, delete, run, use
     /// connections ([`FLOW_WORK`]).
     AllFlows,
-    /// [`FLOW_WORK`] within the subtree of the named folder or flow.
-    Flows(String),
+    /// [`FLOW_WORK`] within the subtrees of the named folders and flows
+    /// ("specific flows", anywhere in the workspace: the key reaches each,
+    /// and nothing else; [`ApiKey::within`]).
+    Flows(Vec<String>),
     /// See flows and their executions ([`READ_ONLY`]).
     ReadOnly,
 }
@@ -518,7 +516,7 @@ impl KeyExpiry {
 /// ```
 /// use clearance::presets::workspace_platform::{self as wp, KeyExpiry, KeyScope};
 ///
-/// let key = wp::api_key("ci", "ada", KeyScope::Flows("reports".into()), KeyExpiry::Days90, 0);
+/// let key = wp::api_key("ci", "ada", KeyScope::Flows(vec!["reports".into(), "sync".into()]), KeyExpiry::Days90, 0);
 /// # let _ = key;
 /// ```
 pub fn api_key(
@@ -530,7 +528,9 @@ pub fn api_key(
 ) -> ApiKey {
     let key = match scope {
         KeyScope::AllFlows => ApiKey::new(name, owner).scope(FLOW_WORK),
-        KeyScope::Flows(subtree) => ApiKey::new(name, owner).scope(FLOW_WORK).within(subtree),
+        KeyScope::Flows(subtrees) => subtrees
+            .into_iter()
+            .fold(ApiKey::new(name, owner).scope(FLOW_WORK), ApiKey::within),
         KeyScope::ReadOnly => ApiKey::new(name, owner).scope(READ_ONLY),
     };
     match expiry.at(created) {
@@ -708,7 +708,7 @@ pub fn demo() -> Result<Policy, BuildError> {
         ("ada-all-flows", KeyScope::AllFlows, KeyExpiry::Days90),
         (
             "ada-dev-flows",
-            KeyScope::Flows("development".into()),
+            KeyScope::Flows(vec!["development".into()]),
             KeyExpiry::Days30,
         ),
         ("ada-reporting", KeyScope::ReadOnly, KeyExpiry::OneYear),
