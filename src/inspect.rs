@@ -685,7 +685,7 @@ impl fmt::Debug for KeyView<'_> {
             .field("name", &self.name())
             .field("owner", &self.owner())
             .field("scope", &self.scope())
-            .field("within", &self.within().collect::<Vec<_>>())
+            .field("within", &self.within().collect::<alloc::vec::Vec<_>>())
             .field("expires_at", &self.expires_at())
             .field("revoked", &self.is_revoked())
             .finish()
