@@ -53,6 +53,16 @@ fn model() -> Policy {
     )
 }
 
+/// The host's own change of `user`'s type and channels.
+fn set_type(user: &str, user_type: UserType, channels: Option<Channels>) -> Change {
+    Change::SetUserType {
+        user: user.into(),
+        user_type,
+        channels,
+        by: None,
+    }
+}
+
 fn by(author: &str) -> Option<Author> {
     Some(Author::web(author, NOW))
 }
@@ -205,15 +215,7 @@ fn an_unknown_author_is_refused_before_anything_is_changed() {
 #[test]
 fn a_new_user_type_brings_its_channels_and_keeps_narrower_ones_given() {
     let mut policy = model();
-    apply(
-        &mut policy,
-        Change::SetUserType {
-            user: "ann".into(),
-            user_type: UserType::Interface,
-            channels: None,
-            by: None,
-        },
-    );
+    apply(&mut policy, set_type("ann", UserType::Interface, None));
     let ann = policy.user(user_id(&policy, "ann")).unwrap();
     assert_eq!(ann.user_type(), UserType::Interface);
     assert_eq!(ann.channels(), Channels::API);
@@ -229,12 +231,7 @@ fn a_new_user_type_brings_its_channels_and_keeps_narrower_ones_given() {
     );
     apply(
         &mut policy,
-        Change::SetUserType {
-            user: "ann".into(),
-            user_type: UserType::Native,
-            channels: Some(Channels::WEB),
-            by: None,
-        },
+        set_type("ann", UserType::Native, Some(Channels::WEB)),
     );
     let ann = policy.user(user_id(&policy, "ann")).unwrap();
     assert_eq!(ann.channels(), Channels::WEB);
@@ -264,12 +261,7 @@ fn channels_beyond_the_type_are_refused() {
     );
     let problem = refused(
         &mut policy,
-        Change::SetUserType {
-            user: "ann".into(),
-            user_type: UserType::Interface,
-            channels: Some(Channels::WEB),
-            by: None,
-        },
+        set_type("ann", UserType::Interface, Some(Channels::WEB)),
     );
     assert!(matches!(problem, ChangeProblem::ChannelsNotAllowed { .. }));
 }
@@ -278,15 +270,7 @@ fn channels_beyond_the_type_are_refused() {
 fn a_type_that_may_not_hold_a_role_the_user_holds_is_refused() {
     let mut policy = model();
     // bob holds native-only through his team.
-    let problem = refused(
-        &mut policy,
-        Change::SetUserType {
-            user: "bob".into(),
-            user_type: UserType::Connected,
-            channels: None,
-            by: None,
-        },
-    );
+    let problem = refused(&mut policy, set_type("bob", UserType::Connected, None));
     assert_eq!(
         problem,
         ChangeProblem::IneligibleRole {
@@ -308,15 +292,7 @@ fn a_type_that_may_not_hold_a_role_the_user_holds_is_refused() {
         },
     );
     assert!(matches!(
-        refused(
-            &mut policy,
-            Change::SetUserType {
-                user: "ann".into(),
-                user_type: UserType::Connected,
-                channels: None,
-                by: None,
-            },
-        ),
+        refused(&mut policy, set_type("ann", UserType::Connected, None),),
         ChangeProblem::IneligibleRole { .. }
     ));
 }
@@ -325,35 +301,11 @@ fn a_type_that_may_not_hold_a_role_the_user_holds_is_refused() {
 fn a_type_that_takes_a_seat_needs_one_left() {
     let mut policy = model();
     // Four native users take the four seats; cy is connected (not counted).
-    let problem = refused(
-        &mut policy,
-        Change::SetUserType {
-            user: "cy".into(),
-            user_type: UserType::Native,
-            channels: None,
-            by: None,
-        },
-    );
+    let problem = refused(&mut policy, set_type("cy", UserType::Native, None));
     assert_eq!(problem, ChangeProblem::SeatsExceeded { limit: 4, used: 5 });
     // A seated user changing to an uncounted type frees its seat.
-    apply(
-        &mut policy,
-        Change::SetUserType {
-            user: "ann".into(),
-            user_type: UserType::Connected,
-            channels: None,
-            by: None,
-        },
-    );
+    apply(&mut policy, set_type("ann", UserType::Connected, None));
     assert_eq!(policy.seats_used(), 3);
-    apply(
-        &mut policy,
-        Change::SetUserType {
-            user: "cy".into(),
-            user_type: UserType::Native,
-            channels: None,
-            by: None,
-        },
-    );
+    apply(&mut policy, set_type("cy", UserType::Native, None));
     assert_eq!(policy.seats_used(), 4);
 }

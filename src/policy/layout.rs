@@ -176,22 +176,14 @@ impl Node {
 
     /// The parent, `None` for a tenant root (and for a removed root).
     #[inline]
-    pub(crate) const fn parent_id(&self) -> Option<ResourceId> {
-        if self.parent == NONE {
-            None
-        } else {
-            Some(ResourceId(self.parent))
-        }
+    pub(crate) fn parent_id(&self) -> Option<ResourceId> {
+        (self.parent != NONE).then_some(ResourceId(self.parent))
     }
 
     /// The tenant root, `None` once removed.
     #[inline]
-    pub(crate) const fn tenant_id(&self) -> Option<ResourceId> {
-        if self.is_live() {
-            Some(ResourceId(self.tenant))
-        } else {
-            None
-        }
+    pub(crate) fn tenant_id(&self) -> Option<ResourceId> {
+        self.is_live().then_some(ResourceId(self.tenant))
     }
 
     /// Resource `id`, of `kind` in `tenant` ([`REMOVED`] for a removed
@@ -417,12 +409,8 @@ impl UserRecord {
 
     /// The user's tenant root, `None` once removed.
     #[inline]
-    pub(crate) const fn tenant_id(&self) -> Option<ResourceId> {
-        if self.is_live() {
-            Some(ResourceId(self.tenant))
-        } else {
-            None
-        }
+    pub(crate) fn tenant_id(&self) -> Option<ResourceId> {
+        self.is_live().then_some(ResourceId(self.tenant))
     }
 
     /// A user of `tenant` in `teams` teams (their run starting at
@@ -556,12 +544,8 @@ impl KeyRecord {
 
     /// The key's owner, `None` once removed.
     #[inline]
-    pub(crate) const fn owner_id(&self) -> Option<UserId> {
-        if self.is_live() {
-            Some(UserId(self.owner))
-        } else {
-            None
-        }
+    pub(crate) fn owner_id(&self) -> Option<UserId> {
+        self.is_live().then_some(UserId(self.owner))
     }
 
     /// The record of `key`, owned by user `owner` and limited to the
@@ -618,12 +602,8 @@ impl LinkRecord {
 
     /// The resource the link opens, `None` once removed.
     #[inline]
-    pub(crate) const fn resource_id(&self) -> Option<ResourceId> {
-        if self.is_live() {
-            Some(ResourceId(self.resource))
-        } else {
-            None
-        }
+    pub(crate) fn resource_id(&self) -> Option<ResourceId> {
+        self.is_live().then_some(ResourceId(self.resource))
     }
 
     /// The record of `link`, to resource `resource`: the one place a live
