@@ -399,6 +399,15 @@ impl Policy {
         }
         if !change.may_take_a_role() {
             self.apply_unchecked(change)?;
+            // It can only give: with no account lacking a role there is
+            // nothing to give back, and nothing to scan.
+            if self.lacking.is_empty() {
+                debug_assert!(
+                    self.lacking_now().is_empty(),
+                    "{change} left an account without a required role"
+                );
+                return Ok(());
+            }
             let lacking = self.lacking_now();
             debug_assert!(
                 lacking.keys().all(|user| self.lacking.contains_key(user)),

@@ -667,14 +667,19 @@ pub enum Change {
 
 impl Change {
     /// Whether the change can leave an account without a required role:
-    /// it changes grants, memberships, a role's permissions, an account's
-    /// type, or adds an account.
+    /// it takes a grant away or adds a deny or override, changes
+    /// memberships, a role's permissions or an account's type, or adds an
+    /// account. Granting an allow or lifting a deny can only give.
     pub(crate) fn may_take_a_role(&self) -> bool {
         matches!(
             self,
-            Change::Grant { .. }
-                | Change::Revoke { .. }
-                | Change::ReplaceRole { .. }
+            Change::Grant {
+                effect: Effect::Deny | Effect::Override,
+                ..
+            } | Change::Revoke {
+                effect: Effect::Allow | Effect::Override,
+                ..
+            } | Change::ReplaceRole { .. }
                 | Change::AddMembership { .. }
                 | Change::RemoveMembership { .. }
                 | Change::MoveMembership { .. }
