@@ -308,9 +308,9 @@ impl User {
     /// its no longer matches. Each is refused with
     /// [`ChangeProblem::Protected`](crate::ChangeProblem::Protected), which
     /// says what the change would have done. It may still be given more
-    /// (an allow), and a deny that holds it off may be lifted. Smart Flows' system users and its Native Admin
-    /// are protected: "You cannot edit their settings or remove them -
-    /// they just exist."
+    /// (an allow), and a deny that holds it off may be lifted. Smart
+    /// Flows' system users and its Native Admin are protected: "You cannot
+    /// edit their settings or remove them - they just exist."
     ///
     /// Protection is a fact of the model, set where the account is
     /// declared (here, or `"protected": true` in a
