@@ -1,4 +1,4 @@
-//! clearance, cedar-policy (in both encodings) and casbin give the same
+//! clearance, cedar-policy (in its three encodings) and casbin give the same
 //! answer on the standard benchmark model: the four fixed requests of the
 //! benchmarks, 100,000 random ones, and every request a deny grant decides.
 //! Any disagreement fails with the request, every answer, clearance's reason
@@ -20,14 +20,14 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::thread;
 
-use clearance::{Action, Channel, Policy, Reason, ResourceId, Subject};
+use clearance::{Action, Channel, Policy, Reason, ResourceId, ResourceKind, Subject};
 use clearance_compare::{CasbinEngine, CedarEncoding, CedarEngine, Holder, Model, NamedRequest};
 
 /// The standard model in every engine.
 struct Engines {
     policy: Policy,
     /// One per encoding.
-    cedar: [(CedarEncoding, CedarEngine); 2],
+    cedar: [(CedarEncoding, CedarEngine); 3],
     casbin: CasbinEngine,
 }
 
@@ -37,7 +37,7 @@ struct Answers {
     /// clearance's reason.
     reason: Reason,
     /// One per encoding, in the order of `Engines::cedar`.
-    cedar: [bool; 2],
+    cedar: [bool; 3],
     casbin: bool,
     /// Cedar's evaluation errors (none in a correct encoding).
     cedar_errors: usize,
@@ -56,6 +56,8 @@ impl Engines {
         let cedar = [
             CedarEncoding::TemplateLinks,
             CedarEncoding::EntityAttributes,
+            // Every request here is about a flow.
+            CedarEncoding::FixedPaths(ResourceKind::Flow),
         ]
         .map(|encoding| {
             let engine =
