@@ -324,3 +324,28 @@ fn every_engine_agrees_where_deny_grants_apply() {
         "{tally}: too few requests where a deny grant overrules an allow"
     );
 }
+
+/// The fixed-paths encoding is the small policy set issue 17 describes: a
+/// `forbid` for inactive accounts, a `permit` per role on the grant sets
+/// of the flow's folder and workspace (and `admin`'s on the organization
+/// as a group), and a `forbid` for the item-level denies.
+#[test]
+fn the_fixed_paths_encoding_is_six_policies() {
+    let engines = Engines::standard();
+    let (_, fixed) = engines
+        .cedar
+        .iter()
+        .find(|(encoding, _)| matches!(encoding, CedarEncoding::FixedPaths(_)))
+        .expect("the fixed-paths encoding is among the engines");
+    let text = fixed.policy_text();
+    println!("{text}");
+    assert_eq!(fixed.policy_count(), 6, "{text}");
+    for path in [
+        "principal in resource.folder.allow_editor",
+        "principal in resource.folder.workspace.allow_viewer",
+        "principal in resource.deny_editor",
+        "principal in Holders::\"allow admin\"",
+    ] {
+        assert!(text.contains(path), "no {path:?} in\n{text}");
+    }
+}
