@@ -7,7 +7,9 @@ Run after `cargo bench --manifest-path compare/Cargo.toml`:
 
 CRITERION_DIR defaults to compare/target/criterion (or $CARGO_TARGET_DIR/criterion
 when that is set). Reads each benchmark's `new/benchmark.json` (its id) and
-`new/estimates.json` (its median), so only the latest run counts.
+`new/estimates.json` (its median), so only the latest run counts. Each engine
+is timed minutes after the others: for ratios measured by alternation, run
+`cargo bench --manifest-path compare/Cargo.toml --bench alternating`.
 """
 
 import json
@@ -28,6 +30,7 @@ ENGINES = [
     ("clearance", "clearance", None),
     ("cedar", "cedar-policy (policy per grant)", "cedar/clearance"),
     ("cedar_attributes", "cedar-policy (grants in entities)", "cedar_attributes/clearance"),
+    ("cedar_fixed_paths", "cedar-policy (fixed paths, flows only)", "cedar_fixed_paths/clearance"),
     ("casbin", "casbin", "casbin/clearance"),
 ]
 

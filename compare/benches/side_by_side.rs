@@ -1,8 +1,12 @@
-//! The same requests on the standard model in clearance, cedar-policy (two
-//! encodings: `cedar`, a template-linked policy per grant, and
-//! `cedar_attributes`, grants as entity attributes) and casbin: the four
-//! single cases of `benches/authorize.rs` and its batch of 10,000 random
-//! requests.
+//! The same requests on the standard model in clearance, cedar-policy (three
+//! encodings: `cedar`, a template-linked policy per grant,
+//! `cedar_attributes`, grants as entity attributes read up the tree, and
+//! `cedar_fixed_paths`, grants as entity attributes read by fixed paths for
+//! flows only) and casbin: the four single cases of `benches/authorize.rs`
+//! and its batch of 10,000 random requests.
+//!
+//! Criterion times each engine after the other, minutes apart on a busy
+//! machine: for the ratios, `benches/alternating.rs` alternates them.
 //!
 //! Ids are `side_by_side/<case>/<engine>`; `python3 compare/ratios.py`
 //! tabulates their medians. Each engine's request objects are built before
@@ -27,6 +31,7 @@ mod common;
 use std::hint::black_box;
 use std::time::Duration;
 
+use clearance::ResourceKind;
 use clearance_compare::{CasbinEngine, CedarEncoding, CedarEngine, Model, NamedRequest};
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 
@@ -36,6 +41,8 @@ fn side_by_side(c: &mut Criterion) {
     let cedar = [
         CedarEncoding::TemplateLinks,
         CedarEncoding::EntityAttributes,
+        // Every request here is about a flow.
+        CedarEncoding::FixedPaths(ResourceKind::Flow),
     ]
     .map(|encoding| {
         let engine = CedarEngine::new(&model, encoding).expect("Cedar takes the standard model");
@@ -65,10 +72,11 @@ fn side_by_side(c: &mut Criterion) {
             policy.authorize(&subject, action, resource).is_allowed(),
             cedar[0].1.is_allowed(&cedar_requests[0]),
             cedar[1].1.is_allowed(&cedar_requests[1]),
+            cedar[2].1.is_allowed(&cedar_requests[2]),
             casbin.is_allowed(&casbin_request).unwrap_or(false),
         ];
         assert_eq!(
-            answers, [expected; 4],
+            answers, [expected; 5],
             "{case}: every engine must give the named answer"
         );
 

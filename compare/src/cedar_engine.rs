@@ -1,6 +1,6 @@
 //! The model in Cedar ([`cedar_policy`]), in the two ways Cedar's
-//! documentation teaches role-based access over a resource hierarchy. Both
-//! share the entities:
+//! documentation teaches role-based access over a resource hierarchy, and a
+//! third that trades generality for speed. All share the entities:
 //!
 //! - every resource is an entity whose parent is the resource it is in
 //!   (`Flow::"f"` in `Folder::"d"` in `Workspace::"w"` in
@@ -15,13 +15,16 @@
 //!
 //! They differ in where the grants live ([`CedarEncoding`]): in the policies
 //! (one template-linked policy per grant) or in the entities (sets of
-//! holders on each resource, read by one policy per role, effect and kind).
+//! holders on each resource, read by one policy per role, effect and kind up
+//! the whole tree, or, for one kind of resource asked about, by one policy
+//! per role and effect along fixed paths to the levels holding such grants,
+//! with the tenant root's grants as groups of their holders).
 //!
 //! Requests carry the user, the action and the resource as entity ids and
 //! an empty context.
 
 use std::collections::btree_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::str::FromStr;
 
@@ -31,7 +34,7 @@ use cedar_policy::{
 };
 use clearance::ResourceKind;
 
-use crate::model::{kind_name, verb, Holder, Model, ModelRole, NamedRequest};
+use crate::model::{kind_name, verb, Holder, Model, ModelResource, ModelRole, NamedRequest};
 use crate::Error;
 
 /// Where the grants live in Cedar.
@@ -52,16 +55,35 @@ pub enum CedarEncoding {
     /// resource.parent["allow:editor"] || … }`. The policies name every
     /// level up to the deepest resource of the kind.
     EntityAttributes,
+    /// Grants are data read by fixed paths, for requests about one kind of
+    /// resource only (the kind given, flows in the benchmarks): the fewest
+    /// policies Cedar needs for the model. Each resource has its parent as
+    /// an attribute named after the parent's kind (`resource.folder`,
+    /// `resource.folder.workspace`) and, per role and effect granted on
+    /// its kind, the set of users and teams granted it there
+    /// (`allow_editor`, `deny_editor`). One policy per role and effect
+    /// names only the levels above the asked kind where such grants exist,
+    /// such as `permit(principal, action in Action::"editor/Flow", resource
+    /// is Flow) when { principal in resource.folder.allow_editor ||
+    /// principal in resource.folder.workspace.allow_editor };`. Grants on
+    /// the tenant root, when there is one tenant, are a group of their
+    /// holders instead (`Holders::"allow admin"`), read by a policy without
+    /// a condition: `permit(principal in Holders::"allow admin", action in
+    /// Action::"admin/Flow", resource is Flow);`. Every resource of the kind
+    /// must have the same kinds above it; other kinds are refused in
+    /// requests.
+    FixedPaths(ResourceKind),
 }
 
 impl CedarEncoding {
-    /// The benchmark's name for the encoding: `cedar` and
-    /// `cedar_attributes`.
+    /// The benchmark's name for the encoding: `cedar`,
+    /// `cedar_attributes` and `cedar_fixed_paths`.
     #[must_use]
     pub const fn engine_name(self) -> &'static str {
         match self {
             CedarEncoding::TemplateLinks => "cedar",
             CedarEncoding::EntityAttributes => "cedar_attributes",
+            CedarEncoding::FixedPaths(_) => "cedar_fixed_paths",
         }
     }
 }
@@ -76,6 +98,8 @@ pub struct CedarEngine {
     types: BTreeMap<ResourceKind, EntityTypeName>,
     user_type: EntityTypeName,
     action_type: EntityTypeName,
+    /// The only kind of resource requests may be about, if limited.
+    asked: Option<ResourceKind>,
 }
 
 /// The entity ids of one model: types, and how names become ids.
@@ -147,18 +171,35 @@ impl CedarEngine {
             "inactive accounts get nothing",
             "forbid(principal, action, resource) unless { principal.active };",
         )?;
+        let no_groups = BTreeMap::new();
         let entities = match encoding {
             CedarEncoding::TemplateLinks => {
                 link_grants(model, &ids, &mut policies)?;
-                entities(model, &ids, |_| Ok(HashMap::new()))?
+                entities(model, &ids, |_| Ok(HashMap::new()), &no_groups)?
             }
             CedarEncoding::EntityAttributes => {
                 read_grants(model, &mut policies)?;
                 let attributes = grant_attributes(model, &ids)?;
-                entities(model, &ids, |name| {
-                    Ok(attributes.get(name).cloned().unwrap_or_default())
-                })?
+                entities(
+                    model,
+                    &ids,
+                    |name| Ok(attributes.get(name).cloned().unwrap_or_default()),
+                    &no_groups,
+                )?
             }
+            CedarEncoding::FixedPaths(kind) => {
+                let fixed = fixed_paths(model, &ids, kind, &mut policies)?;
+                entities(
+                    model,
+                    &ids,
+                    |name| Ok(fixed.attributes.get(name).cloned().unwrap_or_default()),
+                    &fixed.groups,
+                )?
+            }
+        };
+        let asked = match encoding {
+            CedarEncoding::FixedPaths(kind) => Some(kind),
+            _ => None,
         };
         Ok(CedarEngine {
             authorizer: Authorizer::new(),
@@ -167,6 +208,7 @@ impl CedarEngine {
             types: ids.types,
             user_type: ids.user,
             action_type: ids.action,
+            asked,
         })
     }
 
@@ -179,6 +221,12 @@ impl CedarEngine {
     /// An [`Error`] if the resource's kind is not in the model or Cedar
     /// refuses the request.
     pub fn request(&self, request: &NamedRequest) -> Result<Request, Error> {
+        if self.asked.is_some_and(|kind| kind != request.kind) {
+            return Err(Error::new(format!(
+                "{request}: this encoding answers requests about {} only",
+                kind_name(self.asked.unwrap_or(request.kind))
+            )));
+        }
         let resource_type = self
             .types
             .get(&request.kind)
@@ -238,15 +286,24 @@ impl CedarEngine {
     pub fn policy_count(&self) -> usize {
         self.policies.policies().count()
     }
+
+    /// Every policy in Cedar's syntax, one after the other.
+    #[must_use]
+    pub fn policy_text(&self) -> String {
+        self.policies.to_string()
+    }
 }
 
 /// Every entity: resources in their parents (with `attributes(name)`),
-/// teams, users in their teams, and actions in their roles' groups.
+/// teams, users in their teams, actions in their roles' groups, and the
+/// groups of holders `groups` lists (each holder in its groups).
 fn entities(
     model: &Model,
     ids: &Ids,
     attributes: impl Fn(&str) -> Result<HashMap<String, RestrictedExpression>, Error>,
+    groups: &BTreeMap<Holder, HashSet<EntityUid>>,
 ) -> Result<Entities, Error> {
+    let groups_of = |holder: Holder| groups.get(&holder).into_iter().flatten().cloned();
     let mut entities = Vec::new();
     for resource in &model.resources {
         let parents = match &resource.parent {
@@ -262,14 +319,24 @@ fn entities(
         entities.push(entity);
     }
     for team in &model.teams {
-        entities.push(Entity::new_no_attrs(uid(&ids.team, team), HashSet::new()));
+        let parents = groups_of(Holder::Team(team.clone())).collect();
+        entities.push(Entity::new_no_attrs(uid(&ids.team, team), parents));
+    }
+    let every_group: HashSet<&EntityUid> = groups.values().flatten().collect();
+    for group in every_group {
+        entities.push(Entity::new_no_attrs(group.clone(), HashSet::new()));
     }
     for user in &model.users {
         let active = HashMap::from([(
             "active".to_owned(),
             RestrictedExpression::new_bool(user.active),
         )]);
-        let teams = user.teams.iter().map(|team| uid(&ids.team, team)).collect();
+        let teams = user
+            .teams
+            .iter()
+            .map(|team| uid(&ids.team, team))
+            .chain(groups_of(Holder::User(user.name.clone())))
+            .collect();
         let entity = Entity::new(uid(&ids.user, &user.name), active, teams)
             .map_err(|error| Error::new(format!("user {:?}: {error}", user.name)))?;
         entities.push(entity);
@@ -486,6 +553,199 @@ fn up_the_tree(attribute: &str, level: usize, shallowest: usize, deepest: usize)
     } else {
         format!("{here} || ({path} has parent && ({above}))")
     }
+}
+
+/// What [`CedarEncoding::FixedPaths`] puts in the entities: each
+/// resource's attributes, and the groups each holder is in.
+struct FixedPaths {
+    attributes: HashMap<String, HashMap<String, RestrictedExpression>>,
+    groups: BTreeMap<Holder, HashSet<EntityUid>>,
+}
+
+/// [`CedarEncoding::FixedPaths`]: adds its policies for requests about
+/// `asked` and returns what the entities must hold for them.
+fn fixed_paths(
+    model: &Model,
+    ids: &Ids,
+    asked: ResourceKind,
+    policies: &mut PolicySet,
+) -> Result<FixedPaths, Error> {
+    let by_name: HashMap<&str, &ModelResource> = model
+        .resources
+        .iter()
+        .map(|resource| (resource.name.as_str(), resource))
+        .collect();
+    // The kinds from a resource of the asked kind up to its root: the same
+    // for every one, or fixed paths cannot reach the grants.
+    let mut chain: Option<Vec<ResourceKind>> = None;
+    for resource in model.resources.iter().filter(|r| r.kind == asked) {
+        let mut kinds = vec![resource.kind];
+        let mut at = resource;
+        while let Some(parent) = at.parent.as_deref() {
+            at = by_name
+                .get(parent)
+                .ok_or_else(|| Error::new(format!("unknown resource {parent:?}")))?;
+            kinds.push(at.kind);
+        }
+        match &chain {
+            None => chain = Some(kinds),
+            Some(chain) if *chain == kinds => {}
+            Some(_) => {
+                return Err(Error::new(format!(
+                    "resources of kind {asked} sit under different kinds: \
+                     fixed paths cannot reach their grants"
+                )))
+            }
+        }
+    }
+    let chain = chain.ok_or_else(|| Error::new(format!("no resource of kind {asked}")))?;
+    let root_level = chain.len() - 1;
+    // With one tenant, its root's grants are groups of their holders.
+    let root_groups = model.tenants().count() == 1;
+    let holders_type = type_name("Holders")?;
+
+    // Per role and effect: the levels read, whether a group is, and the
+    // holders on each resource.
+    let mut levels = BTreeMap::<(&str, bool), BTreeSet<usize>>::new();
+    let mut grouped = BTreeSet::<(&str, bool)>::new();
+    let mut groups = BTreeMap::<Holder, HashSet<EntityUid>>::new();
+    let mut holders = HashMap::<(&str, String), Vec<EntityUid>>::new();
+    for grant in &model.grants {
+        let key = (grant.role.as_str(), grant.deny);
+        let scope = by_name
+            .get(grant.scope.as_str())
+            .ok_or_else(|| Error::new(format!("unknown resource {:?}", grant.scope)))?;
+        if root_groups && scope.parent.is_none() {
+            grouped.insert(key);
+            groups
+                .entry(grant.to.clone())
+                .or_default()
+                .insert(uid(&holders_type, &holders_group(&grant.role, grant.deny)));
+            continue;
+        }
+        let read = levels.entry(key).or_default();
+        for (level, &kind) in chain.iter().enumerate() {
+            if kind == scope.kind && !(root_groups && level == root_level) {
+                read.insert(level);
+            }
+        }
+        holders
+            .entry((
+                scope.name.as_str(),
+                fixed_attribute(&grant.role, grant.deny)?,
+            ))
+            .or_default()
+            .push(ids.holder(&grant.to));
+    }
+
+    // Each resource: its parent under the parent's kind, and every set a
+    // policy may read on its kind (empty when nobody holds it there).
+    let mut attributes = HashMap::with_capacity(model.resources.len());
+    for resource in &model.resources {
+        let mut own = HashMap::new();
+        if let Some(parent) = &resource.parent {
+            let parent = by_name
+                .get(parent.as_str())
+                .ok_or_else(|| Error::new(format!("unknown resource {parent:?}")))?;
+            own.insert(
+                parent.kind.to_string(),
+                RestrictedExpression::new_entity_uid(ids.resource(&parent.name)?),
+            );
+        }
+        for (&(role, deny), read) in &levels {
+            if !read
+                .iter()
+                .any(|&level| chain.get(level) == Some(&resource.kind))
+            {
+                continue;
+            }
+            let name = fixed_attribute(role, deny)?;
+            let set = holders
+                .get(&(resource.name.as_str(), name.clone()))
+                .cloned()
+                .unwrap_or_default();
+            own.insert(
+                name,
+                RestrictedExpression::new_set(
+                    set.into_iter().map(RestrictedExpression::new_entity_uid),
+                ),
+            );
+        }
+        attributes.insert(resource.name.clone(), own);
+    }
+
+    // The policies: per role and effect, one on the group and one reading
+    // the levels, each only for the actions the role gives on the kind.
+    let kind_type = kind_name(asked);
+    for role in &model.roles {
+        if role.on(asked).is_empty() {
+            continue;
+        }
+        let actions = ids.group(&role.name, asked);
+        for deny in [false, true] {
+            let key = (role.name.as_str(), deny);
+            let effect = if deny { "forbid" } else { "permit" };
+            if grouped.contains(&key) {
+                let group = uid(&holders_type, &holders_group(&role.name, deny));
+                add_policy(
+                    policies,
+                    &format!(
+                        "{effect} {} on {kind_type} to the root's holders",
+                        role.name
+                    ),
+                    &format!(
+                        "{effect}(principal in {group}, action in {actions}, \
+                         resource is {kind_type});"
+                    ),
+                )?;
+            }
+            let Some(read) = levels.get(&key).filter(|read| !read.is_empty()) else {
+                continue;
+            };
+            let attribute = fixed_attribute(&role.name, deny)?;
+            let condition: Vec<String> = read
+                .iter()
+                .map(|&level| {
+                    let path: String = chain
+                        .iter()
+                        .take(level + 1)
+                        .skip(1)
+                        .map(|kind| format!(".{kind}"))
+                        .collect();
+                    format!("principal in resource{path}.{attribute}")
+                })
+                .collect();
+            add_policy(
+                policies,
+                &format!("{effect} {} on {kind_type}", role.name),
+                &format!(
+                    "{effect}(principal, action in {actions}, resource is {kind_type})\n\
+                     when {{ {} }};",
+                    condition.join(" || ")
+                ),
+            )?;
+        }
+    }
+    Ok(FixedPaths { attributes, groups })
+}
+
+/// The attribute holding the users and teams granted (or denied) `role` on
+/// a resource, in [`CedarEncoding::FixedPaths`]: `allow_editor`,
+/// `deny_editor`; the role's name must fit in an identifier.
+fn fixed_attribute(role: &str, deny: bool) -> Result<String, Error> {
+    let fits = role.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !fits {
+        return Err(Error::new(format!(
+            "role {role:?}: only names of letters, digits and `_` can be attribute names"
+        )));
+    }
+    Ok(format!("{}_{role}", if deny { "deny" } else { "allow" }))
+}
+
+/// The id of the group of those granted (or denied) `role` on the tenant
+/// root: `Holders::"allow admin"`.
+fn holders_group(role: &str, deny: bool) -> String {
+    format!("{} {role}", if deny { "deny" } else { "allow" })
 }
 
 fn add_policy(policies: &mut PolicySet, id: &str, text: &str) -> Result<(), Error> {

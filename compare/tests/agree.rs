@@ -1,4 +1,4 @@
-//! clearance, cedar-policy (in both encodings) and casbin give the same
+//! clearance, cedar-policy (in its three encodings) and casbin give the same
 //! answer on the standard benchmark model: the four fixed requests of the
 //! benchmarks, 100,000 random ones, and every request a deny grant decides.
 //! Any disagreement fails with the request, every answer, clearance's reason
@@ -20,14 +20,14 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::thread;
 
-use clearance::{Action, Channel, Policy, Reason, ResourceId, Subject};
+use clearance::{Action, Channel, Policy, Reason, ResourceId, ResourceKind, Subject};
 use clearance_compare::{CasbinEngine, CedarEncoding, CedarEngine, Holder, Model, NamedRequest};
 
 /// The standard model in every engine.
 struct Engines {
     policy: Policy,
     /// One per encoding.
-    cedar: [(CedarEncoding, CedarEngine); 2],
+    cedar: [(CedarEncoding, CedarEngine); 3],
     casbin: CasbinEngine,
 }
 
@@ -37,7 +37,7 @@ struct Answers {
     /// clearance's reason.
     reason: Reason,
     /// One per encoding, in the order of `Engines::cedar`.
-    cedar: [bool; 2],
+    cedar: [bool; 3],
     casbin: bool,
     /// Cedar's evaluation errors (none in a correct encoding).
     cedar_errors: usize,
@@ -56,6 +56,8 @@ impl Engines {
         let cedar = [
             CedarEncoding::TemplateLinks,
             CedarEncoding::EntityAttributes,
+            // Every request here is about a flow.
+            CedarEncoding::FixedPaths(ResourceKind::Flow),
         ]
         .map(|encoding| {
             let engine =
@@ -321,4 +323,178 @@ fn every_engine_agrees_where_deny_grants_apply() {
         tally.reasons.get("a deny grant wins").copied().unwrap_or(0) >= 10,
         "{tally}: too few requests where a deny grant overrules an allow"
     );
+}
+
+/// The fixed-paths encoding is the small policy set issue 17 describes: a
+/// `forbid` for inactive accounts, a `permit` per role on the grant sets
+/// of the flow's folder and workspace (and `admin`'s on the organization
+/// as a group), and a `forbid` for the item-level denies.
+#[test]
+fn the_fixed_paths_encoding_is_six_policies() {
+    let engines = Engines::standard();
+    let (_, fixed) = engines
+        .cedar
+        .iter()
+        .find(|(encoding, _)| matches!(encoding, CedarEncoding::FixedPaths(_)))
+        .expect("the fixed-paths encoding is among the engines");
+    let text = fixed.policy_text();
+    println!("{text}");
+    assert_eq!(fixed.policy_count(), 6, "{text}");
+    for path in [
+        "principal in resource.folder.allow_editor",
+        "principal in resource.folder.workspace.allow_viewer",
+        "principal in resource.deny_editor",
+        "principal in Holders::\"allow admin\"",
+    ] {
+        assert!(text.contains(path), "no {path:?} in\n{text}");
+    }
+}
+
+/// A small model with the grants the standard one lacks: roles other than
+/// `admin` on the organization, an `Allow` on a flow, `Deny` grants on the
+/// organization, a workspace and a folder; with one tenant (the root's
+/// grants become groups) and with two (they stay sets on each root).
+fn varied_policy(tenants: usize) -> Policy {
+    use clearance::{Effect, Grantee, PolicyBuilder, ResourceKind as K, Status, User};
+    let mut b = common::standard_roles(PolicyBuilder::new());
+    for t in 0..tenants {
+        let org = format!("org-{t}");
+        b.tenant(org.clone(), K::Organization);
+        for w in 0..2 {
+            let ws = format!("ws-{t}-{w}");
+            b.resource(ws.clone(), K::Workspace, org.clone());
+            for f in 0..2 {
+                let folder = format!("folder-{t}-{w}-{f}");
+                b.resource(folder.clone(), K::Folder, ws.clone());
+                for i in 0..3 {
+                    b.resource(format!("flow-{t}-{w}-{f}-{i}"), K::Flow, folder.clone());
+                }
+            }
+        }
+        let team = |i: usize| format!("team-{t}-{i}");
+        let user = |i: usize| format!("user-{t}-{i}");
+        for i in 0..3 {
+            b.team(team(i), org.clone());
+        }
+        for i in 0..10 {
+            let mut account = User::new(user(i), org.clone()).member_of(team(i % 3));
+            if i == 5 {
+                account = account.status(Status::Suspended);
+            }
+            b.user(account);
+        }
+        let mut grant = |to: Grantee, scope: &str, role: &str, effect| {
+            b.grant(to, scope.to_owned(), role, effect);
+        };
+        grant(Grantee::user(user(0)), &org, "admin", Effect::Allow);
+        grant(Grantee::team(team(1)), &org, "viewer", Effect::Allow);
+        grant(Grantee::user(user(1)), &org, "editor", Effect::Allow);
+        grant(Grantee::user(user(2)), &org, "editor", Effect::Deny);
+        grant(
+            Grantee::user(user(2)),
+            &format!("folder-{t}-0-1"),
+            "editor",
+            Effect::Allow,
+        );
+        grant(
+            Grantee::user(user(3)),
+            &format!("flow-{t}-1-0-2"),
+            "editor",
+            Effect::Allow,
+        );
+        grant(
+            Grantee::team(team(2)),
+            &format!("ws-{t}-1"),
+            "viewer",
+            Effect::Deny,
+        );
+        grant(
+            Grantee::user(user(4)),
+            &format!("ws-{t}-0"),
+            "viewer",
+            Effect::Allow,
+        );
+        grant(
+            Grantee::user(user(5)),
+            &format!("ws-{t}-0"),
+            "admin",
+            Effect::Allow,
+        );
+        grant(
+            Grantee::user(user(0)),
+            &format!("folder-{t}-1-1"),
+            "admin",
+            Effect::Deny,
+        );
+        grant(
+            Grantee::team(team(0)),
+            &format!("ws-{t}-1"),
+            "editor",
+            Effect::Allow,
+        );
+    }
+    b.build().expect("the varied model is valid")
+}
+
+#[test]
+fn the_fixed_paths_encoding_agrees_on_grants_the_standard_model_lacks() {
+    for tenants in [1, 2] {
+        let policy = varied_policy(tenants);
+        let model = Model::read(&policy).expect("the varied model can be encoded");
+        let fixed = CedarEngine::new(&model, CedarEncoding::FixedPaths(ResourceKind::Flow))
+            .expect("Cedar takes the varied model");
+        let actions = [Action::View, Action::Edit, Action::Execute, Action::Delete];
+        let (mut asked, mut allowed, mut disagreements) = (0, 0, Vec::new());
+        for user in &model.users {
+            let id = policy.user_id(&user.name).expect("the user exists");
+            let subject = Subject::user(id, Channel::Web);
+            for flow in model
+                .resources
+                .iter()
+                .filter(|r| r.kind == ResourceKind::Flow)
+            {
+                let resource = policy.resource_id(&flow.name).expect("the flow exists");
+                for action in actions {
+                    let decision = policy.authorize(&subject, action, resource);
+                    let named = NamedRequest::of(&policy, &subject, action, resource)
+                        .expect("the request can be named");
+                    let request = fixed.request(&named).expect("Cedar takes the request");
+                    let response = fixed.response(&request);
+                    assert_eq!(
+                        response.diagnostics().errors().count(),
+                        0,
+                        "{named}: {}",
+                        fixed.explain(&request)
+                    );
+                    let cedar = response.decision() == cedar_policy::Decision::Allow;
+                    asked += 1;
+                    allowed += usize::from(decision.is_allowed());
+                    if cedar != decision.is_allowed() {
+                        disagreements.push(format!(
+                            "{named}: clearance {} ({}), cedar_fixed_paths {} ({})",
+                            verdict(decision.is_allowed()),
+                            policy.explain(decision.reason()),
+                            verdict(cedar),
+                            fixed.explain(&request)
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(
+            disagreements.is_empty(),
+            "{tenants} tenant(s): {} of {asked} requests disagree:\n{}\n{}",
+            disagreements.len(),
+            disagreements.join("\n"),
+            fixed.policy_text()
+        );
+        assert!(
+            allowed > asked / 10 && allowed < asked * 9 / 10,
+            "{tenants} tenant(s): {allowed} of {asked} allowed: the model no longer exercises both answers"
+        );
+        println!(
+            "{tenants} tenant(s): {asked} requests, {allowed} allowed, all agreeing\n{}",
+            fixed.policy_text()
+        );
+    }
 }
