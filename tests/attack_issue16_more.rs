@@ -1,0 +1,95 @@
+//! An attacker's second review of issue 16: exclusive team sets,
+//! `ReplaceRole`, reasons that name the condition, and keys limited to
+//! several subtrees. Each test states a rule one path broke.
+
+mod common;
+
+use clearance::{
+    Action, ApiKey, Change, ChangeProblem, Condition, Effect, Grantee, Permissions as P, Policy,
+    PolicyBuilder, ResourceKind as K, Role, Subject, User,
+};
+use common::build;
+use common::changes::{apply, refused};
+
+fn replace(grantee: Grantee, scope: &str, from: &str, to: &str, when: Condition) -> Change {
+    Change::ReplaceRole {
+        grantee,
+        scope: scope.into(),
+        from: from.into(),
+        to: to.into(),
+        effect: Effect::Allow,
+        when,
+        by: None,
+    }
+}
+
+/// The change's docs: "Refused, whole, when the grantee ... holds `to`
+/// already". Replacing a role by itself was accepted (the revoke and the
+/// add hit the same identity), a no-op that still took a revision, or a
+/// silent change of the grant's condition.
+#[test]
+fn replacing_a_role_by_itself_is_refused_as_already_granted() {
+    let mut policy = common::changes::model();
+    for when in [Condition::Always, Condition::LabelsIntersect] {
+        let problem = refused(
+            &mut policy,
+            replace(Grantee::user("bob"), "folder", "deleter", "deleter", when),
+        );
+        assert!(
+            matches!(problem, ChangeProblem::AlreadyGranted { .. }),
+            "{problem:?}"
+        );
+    }
+}
+
+/// acme: ws › {a › a1, b › b1, c}; ann views everything in acme; her key
+/// "two" is limited to a1 and c.
+fn keys_model() -> Policy {
+    build(
+        PolicyBuilder::new()
+            .tenant("acme", K::Organization)
+            .resource("ws", K::Workspace, "acme")
+            .resource("a", K::Folder, "ws")
+            .resource("a1", K::Flow, "a")
+            .resource("b", K::Folder, "ws")
+            .resource("b1", K::Flow, "b")
+            .resource("c", K::Flow, "ws")
+            .role(Role::new("viewer").allow_everywhere(P::VIEW))
+            .user(User::new("ann", "acme"))
+            .grant(Grantee::user("ann"), "acme", "viewer", Effect::Allow)
+            .api_key(
+                ApiKey::new("two", "ann")
+                    .within("a1")
+                    .within("c")
+                    .within("a"),
+            ),
+    )
+}
+
+fn key(policy: &Policy, name: &str) -> Subject {
+    Subject::key(common::key_id(policy, name)).at(1)
+}
+
+/// A key that loses some of its subtrees to `RemoveResource` keeps the
+/// others, and the policy reads back from its document as it is.
+#[test]
+fn a_key_that_loses_a_subtree_round_trips_through_its_document() {
+    let mut policy = keys_model();
+    apply(&mut policy, Change::RemoveResource { name: "c".into() });
+    let a1 = common::resource(&policy, "a1");
+    assert!(policy
+        .authorize(&key(&policy, "two"), Action::View, a1)
+        .is_allowed());
+    let b1 = common::resource(&policy, "b1");
+    assert!(!policy
+        .authorize(&key(&policy, "two"), Action::View, b1)
+        .is_allowed());
+    let document = policy.to_document();
+    assert_eq!(Policy::from_document(&document).unwrap(), policy);
+    apply(&mut policy, Change::RemoveResource { name: "a1".into() });
+    let document = policy.to_document();
+    assert_eq!(Policy::from_document(&document).unwrap(), policy);
+    apply(&mut policy, Change::RemoveKey { name: "two".into() });
+    let document = policy.to_document();
+    assert_eq!(Policy::from_document(&document).unwrap(), policy);
+}
