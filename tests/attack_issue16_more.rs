@@ -5,8 +5,8 @@
 mod common;
 
 use clearance::{
-    Action, ApiKey, Change, ChangeProblem, Condition, Effect, Grantee, Permissions as P, Policy,
-    PolicyBuilder, ResourceKind as K, Role, Subject, User,
+    Action, ApiKey, Change, ChangeProblem, Channel, Condition, Effect, Grantee, Labels,
+    Permissions as P, Policy, PolicyBuilder, Reason, ResourceKind as K, Role, Subject, User,
 };
 use common::build;
 use common::changes::{apply, refused};
@@ -184,4 +184,55 @@ fn a_key_of_many_subtrees_costs_a_decision_no_scan_of_its_roots() {
         large < small * 6,
         "1,000 roots: {small:?}; 16,000 roots: {large:?}"
     );
+}
+
+/// acme › forms › audit (label 2). Team portal holds, on forms, "viewer"
+/// when labels intersect and "deleter" when the subject has every label;
+/// eva (label 0) is in portal.
+fn two_conditional_grants() -> Policy {
+    build(
+        PolicyBuilder::new()
+            .tenant("acme", K::Organization)
+            .resource("forms", K::Folder, "acme")
+            .resource("audit", K::Form, "forms")
+            .labels("audit", Labels::bit(2))
+            .role(Role::new("viewer").allow([K::Form], P::VIEW))
+            .role(Role::new("deleter").allow([K::Form], P::DELETE))
+            .team("portal", "acme")
+            .user(
+                User::new("eva", "acme")
+                    .member_of("portal")
+                    .labels(Labels::bit(0)),
+            )
+            .grant_when(
+                Grantee::team("portal"),
+                "forms",
+                "viewer",
+                Effect::Allow,
+                Condition::LabelsIntersect,
+            )
+            .grant_when(
+                Grantee::team("portal"),
+                "forms",
+                "deleter",
+                Effect::Allow,
+                Condition::LabelsContain,
+            ),
+    )
+}
+
+/// "A decision denied because a condition failed says so, naming the
+/// grant and the condition": with two conditional grants of one principal
+/// on one scope, the explanation named the first of them, "viewer", for a
+/// denied delete that only "deleter" would have given.
+#[test]
+fn the_explanation_of_an_unmet_condition_names_no_grant_that_would_not_have_given_it() {
+    let policy = two_conditional_grants();
+    let eva = Subject::user(common::user_id(&policy, "eva"), Channel::Web);
+    let audit = common::resource(&policy, "audit");
+    let decision = policy.authorize(&eva, Action::Delete, audit);
+    assert!(matches!(decision.reason(), Reason::ConditionUnmet { .. }));
+    let text = policy.explain(decision.reason()).to_string();
+    assert!(text.contains("\"deleter\""), "{text}");
+    assert!(!text.contains("the grant of the role \"viewer\""), "{text}");
 }
