@@ -236,3 +236,92 @@ fn the_explanation_of_an_unmet_condition_names_no_grant_that_would_not_have_give
     assert!(text.contains("\"deleter\""), "{text}");
     assert!(!text.contains("the grant of the role \"viewer\""), "{text}");
 }
+
+/// Whether `resource` is `within` or below it.
+fn below(policy: &Policy, resource: clearance::ResourceId, within: clearance::ResourceId) -> bool {
+    let mut at = Some(resource);
+    while let Some(node) = at {
+        if node == within {
+            return true;
+        }
+        at = policy.parent(node);
+    }
+    false
+}
+
+/// What `accessible` lists for a key of several, nested, subtrees is what
+/// `authorize` allows, from every starting point, before and after one of
+/// its roots is moved and another removed.
+#[test]
+fn accessible_agrees_with_authorize_for_a_key_of_nested_subtrees() {
+    let mut policy = keys_model();
+    let check = |policy: &Policy| {
+        let subject = key(policy, "two");
+        let names = ["acme", "ws", "a", "a1", "b", "b1", "c"];
+        let live: Vec<_> = names
+            .iter()
+            .filter_map(|name| policy.resource_id(name))
+            .collect();
+        for &within in &live {
+            let mut expected: Vec<_> = live
+                .iter()
+                .copied()
+                .filter(|&r| below(policy, r, within))
+                .filter(|&r| policy.authorize(&subject, Action::View, r).is_allowed())
+                .collect();
+            expected.sort_unstable();
+            let mut found = policy.accessible(&subject, Action::View, within);
+            found.sort_unstable();
+            assert_eq!(found, expected, "within {within:?}");
+        }
+    };
+    check(&policy);
+    apply(
+        &mut policy,
+        Change::MoveResource {
+            name: "a1".into(),
+            parent: "b".into(),
+        },
+    );
+    check(&policy);
+    apply(&mut policy, Change::RemoveResource { name: "a".into() });
+    check(&policy);
+}
+
+/// The workspace platform's "specific flows" key with no flow named:
+/// `KeyScope::Flows(vec![])` was folded into a key without a limit, that
+/// is, one that works with every flow, like `AllFlows`. A key of no flows
+/// reaches no flow.
+#[test]
+fn a_specific_flows_key_naming_no_flow_reaches_no_flow() {
+    use clearance::presets::workspace_platform::{self as wp, KeyExpiry, KeyScope};
+    let mut builder = wp::builder();
+    builder
+        .tenant("ops", K::Workspace)
+        .resource("dev", K::Folder, "ops")
+        .resource("dev-flow", K::Flow, "dev")
+        .user(User::new("ed", "ops"));
+    wp::assign(&mut builder, Grantee::user("ed"), "ops", wp::EDITOR);
+    builder.api_key(wp::api_key(
+        "none",
+        "ed",
+        KeyScope::Flows(Vec::new()),
+        KeyExpiry::Never,
+        0,
+    ));
+    let policy = build(&mut builder);
+    let subject = key(&policy, "none");
+    for (action, on) in [
+        (Action::View, "dev-flow"),
+        (Action::Edit, "dev-flow"),
+        (Action::Execute, "dev-flow"),
+        (Action::View, "dev"),
+        (Action::Create, "dev"),
+    ] {
+        let resource = common::resource(&policy, on);
+        assert!(
+            !policy.authorize(&subject, action, resource).is_allowed(),
+            "{action:?} on {on}"
+        );
+    }
+}
