@@ -31,12 +31,27 @@ fn replace(grantee: Grantee, scope: &str, from: &str, to: &str, when: Condition)
 fn replacing_a_role_by_itself_is_refused_as_already_granted() {
     let mut policy = common::changes::model();
     for when in [Condition::Always, Condition::LabelsIntersect] {
-        let problem = refused(
-            &mut policy,
-            replace(Grantee::user("bob"), "folder", "deleter", "deleter", when),
-        );
-        assert_eq!(problem, ChangeProblem::AlreadyGranted);
+        for (grantee, scope, role) in [
+            (Grantee::user("bob"), "folder", "deleter"),
+            (Grantee::team("ops"), "ws", "editor"),
+            (Grantee::Public, "ws", "viewer"),
+        ] {
+            let problem = refused(&mut policy, replace(grantee, scope, role, role, when));
+            assert_eq!(problem, ChangeProblem::AlreadyGranted);
+        }
     }
+    // Not held: the revoke half is refused first.
+    let problem = refused(
+        &mut policy,
+        replace(
+            Grantee::user("ann"),
+            "folder",
+            "deleter",
+            "deleter",
+            Condition::Always,
+        ),
+    );
+    assert_eq!(problem, ChangeProblem::NotGranted);
 }
 
 /// acme: ws › {a › a1, b › b1, c}; ann views everything in acme; her key
