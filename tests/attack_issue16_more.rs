@@ -355,3 +355,50 @@ fn an_empty_set_of_exclusive_teams_does_not_build() {
         .exclusive_teams(Vec::<String>::new());
     assert!(builder.build().is_err());
 }
+
+/// A move from a team to itself is no move: it was accepted (leaving and
+/// joining the same team), a no-op that took a revision. It is refused as
+/// the join of a team the user is in.
+#[test]
+fn moving_a_user_from_a_team_to_itself_is_refused_as_already_member() {
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .team("portal", "acme")
+        .team("normal", "acme")
+        .team("ops", "acme")
+        .exclusive_teams(["portal", "normal"])
+        .user(
+            User::new("pat", "acme")
+                .member_of("portal")
+                .member_of("ops"),
+        );
+    let mut policy = build(&mut builder);
+    for team in ["portal", "ops"] {
+        let problem = refused(
+            &mut policy,
+            Change::MoveMembership {
+                user: "pat".into(),
+                from: team.into(),
+                to: team.into(),
+            },
+        );
+        assert!(
+            matches!(problem, ChangeProblem::AlreadyMember { .. }),
+            "{team}: {problem:?}"
+        );
+    }
+    // Not a member: the leaving half is refused first.
+    let problem = refused(
+        &mut policy,
+        Change::MoveMembership {
+            user: "pat".into(),
+            from: "normal".into(),
+            to: "normal".into(),
+        },
+    );
+    assert!(
+        matches!(problem, ChangeProblem::NotInTeam { .. }),
+        "{problem:?}"
+    );
+}
