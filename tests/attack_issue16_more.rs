@@ -402,3 +402,53 @@ fn moving_a_user_from_a_team_to_itself_is_refused_as_already_member() {
         "{problem:?}"
     );
 }
+
+/// acme › ws › d0 › d1 › … (a chain of `depth` folders); ann views
+/// everything; her key "nested" is limited to every folder of the chain.
+fn key_of_nested_folders(depth: usize) -> Policy {
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .resource("ws", K::Workspace, "acme")
+        .role(Role::new("viewer").allow_everywhere(P::VIEW))
+        .user(User::new("ann", "acme"))
+        .grant(Grantee::user("ann"), "acme", "viewer", Effect::Allow);
+    let mut key = ApiKey::new("nested", "ann");
+    let mut parent = "ws".to_string();
+    for level in 0..depth {
+        let name = format!("d{level}");
+        builder.resource(&name, K::Folder, &parent);
+        key = key.within(name.clone());
+        parent = name;
+    }
+    builder.api_key(key);
+    build(&mut builder)
+}
+
+/// `accessible` for a key of nested subtrees searches the outermost once:
+/// it searched each, so a chain of nested roots cost the square of its
+/// length.
+#[test]
+fn accessible_for_a_key_of_nested_subtrees_searches_each_resource_once() {
+    let time = |depth: usize| {
+        let policy = key_of_nested_folders(depth);
+        let subject = key(&policy, "nested");
+        let acme = common::resource(&policy, "acme");
+        (0..2)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                let found = policy.accessible(&subject, Action::View, acme);
+                assert_eq!(found.len(), depth);
+                started.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let small = time(500);
+    let large = time(2_000);
+    // Four times the depth: linear is about 4x, quadratic about 16x.
+    assert!(
+        large < small * 9,
+        "500 nested: {small:?}; 2,000 nested: {large:?}"
+    );
+}
