@@ -273,7 +273,11 @@ impl PolicyBuilder {
 impl PolicyBuilder {
     /// Resolves the sets of exclusive teams, each of one tenant, and
     /// reports every user of that tenant in none or several of a set's
-    /// teams ([`exclusive_breach`]).
+    /// teams ([`exclusive_breach`]), set by set.
+    ///
+    /// The users are read once, each against the sets of its own tenant:
+    /// a model declares a set per tenant (Smartflow does), so reading
+    /// every user for every set would grow with the square of the tenants.
     pub(super) fn exclusive_sets(
         &self,
         catalog: &Catalog,
@@ -281,6 +285,8 @@ impl PolicyBuilder {
         problems: &mut Problems,
     ) -> Vec<ExclusiveTeams> {
         let mut sets = Vec::with_capacity(self.exclusive.len());
+        // The declaration each resolved set comes from.
+        let mut declared = Vec::with_capacity(self.exclusive.len());
         for (index, names) in self.exclusive.iter().enumerate() {
             let referrer = || format!("exclusive teams #{index} ({names:?})");
             let mut teams: Vec<u32> = names
@@ -307,27 +313,47 @@ impl PolicyBuilder {
                 });
                 continue;
             }
-            let set = ExclusiveTeams { tenant, teams };
-            for (user, record) in self.users.iter().zip(&members.users) {
-                if !record.is_live() || record.tenant != tenant {
-                    continue;
-                }
-                let start = record.teams_start as usize;
-                let held = members
-                    .user_teams
-                    .get(start..start + record.teams_len())
-                    .unwrap_or(&[]);
-                if let Some((_, count)) =
-                    exclusive_breach(core::slice::from_ref(&set), tenant, held)
-                {
-                    problems.push_with(|| Problem::NotInExactlyOneTeam {
-                        user: user.name.clone(),
-                        teams: names.clone(),
-                        count,
-                    });
+            sets.push(ExclusiveTeams { tenant, teams });
+            declared.push(names);
+        }
+        if sets.is_empty() {
+            return sets;
+        }
+        let mut by_tenant: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (at, set) in sets.iter().enumerate() {
+            by_tenant.entry(set.tenant).or_default().push(at);
+        }
+        // (set, user, teams of the set held), in user order for each set.
+        let mut breaches: Vec<(usize, usize, usize)> = Vec::new();
+        for (user, record) in members.users.iter().enumerate() {
+            if !record.is_live() {
+                continue;
+            }
+            let Some(of_tenant) = by_tenant.get(&record.tenant) else {
+                continue;
+            };
+            let start = record.teams_start as usize;
+            let held = members
+                .user_teams
+                .get(start..start + record.teams_len())
+                .unwrap_or(&[]);
+            for &at in of_tenant {
+                let set = sets.get(at..=at).unwrap_or(&[]);
+                if let Some((_, count)) = exclusive_breach(set, record.tenant, held) {
+                    breaches.push((at, user, count));
                 }
             }
-            sets.push(set);
+        }
+        breaches.sort_by_key(|&(at, user, _)| (at, user));
+        for (at, user, count) in breaches {
+            let (Some(user), Some(names)) = (self.users.get(user), declared.get(at)) else {
+                continue;
+            };
+            problems.push_with(|| Problem::NotInExactlyOneTeam {
+                user: user.name.clone(),
+                teams: (*names).clone(),
+                count,
+            });
         }
         sets
     }

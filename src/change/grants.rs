@@ -158,7 +158,8 @@ impl Policy {
                 let Some(record) = self.users.get(user as usize) else {
                     return Err(unknown(Entity::User, &grantee.to_string()));
                 };
-                let mut next = self.own_grants(user, record).to_vec();
+                let before = self.own_grants(user, record);
+                let mut next = before.to_vec();
                 for edit in edits {
                     let entry = UserGrant {
                         scope: scope_id.0,
@@ -167,7 +168,7 @@ impl Policy {
                         condition: edit.condition,
                     };
                     // The condition is not part of a grant's identity.
-                    next = with_or_without(&next, entry, edit.add, |g| g.identity(user))?;
+                    next = with_or_without(before, &next, entry, edit.add, |g| g.identity(user))?;
                 }
                 self.room(next.len())?;
                 self.set_user_grants(UserId(user), &next);
@@ -176,7 +177,8 @@ impl Policy {
                 let Some(node) = self.nodes.get(scope_id.0 as usize) else {
                     return Err(unknown(Entity::Resource, scope));
                 };
-                let mut next = self.group_grants(node).to_vec();
+                let before = self.group_grants(node);
+                let mut next = before.to_vec();
                 for edit in edits {
                     let eligible = self.role_eligibility(edit.role.0);
                     let entry = GrantEntry::new(
@@ -186,7 +188,9 @@ impl Policy {
                         eligible,
                         edit.condition,
                     );
-                    next = with_or_without(&next, entry, edit.add, |e| e.identity(scope_id.0))?;
+                    next = with_or_without(before, &next, entry, edit.add, |e| {
+                        e.identity(scope_id.0)
+                    })?;
                 }
                 self.room(next.len())?;
                 self.set_node_run(scope_id, &next);
@@ -248,9 +252,13 @@ struct GrantEdit {
 /// `run` (sorted by identity) with `entry` added (`add`) or the entry of
 /// its identity removed: refused as [`ChangeProblem::AlreadyGranted`] when
 /// adding an identity the run holds, [`ChangeProblem::NotGranted`] when
-/// removing one it does not. The one rule of grant identity for changes,
-/// for a user's own grants and a node's group grants alike.
+/// removing one it does not. An add is also refused when `before` (the
+/// run before every edit of the change) holds its identity: replacing a
+/// role by itself holds the new role already, and is not a way to rewrite
+/// a grant's condition. The one rule of grant identity for changes, for a
+/// user's own grants and a node's group grants alike.
 fn with_or_without<T: Copy>(
+    before: &[T],
     run: &[T],
     entry: T,
     add: bool,
@@ -258,6 +266,14 @@ fn with_or_without<T: Copy>(
 ) -> Outcome<Vec<T>> {
     let wanted = identity(&entry);
     let position = run.binary_search_by(|held| identity(held).cmp(&wanted));
+    let held_before = || {
+        before
+            .binary_search_by(|held| identity(held).cmp(&wanted))
+            .is_ok()
+    };
+    if add && position.is_err() && held_before() {
+        return Err(ChangeProblem::AlreadyGranted);
+    }
     let mut next = run.to_vec();
     match (add, position) {
         (true, Ok(_)) => return Err(ChangeProblem::AlreadyGranted),

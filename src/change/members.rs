@@ -176,7 +176,8 @@ impl Policy {
         let Some(record) = self.users.get(user_id.0 as usize) else {
             return Err(unknown(Entity::User, user));
         };
-        let mut next = self.teams_of(record).to_vec();
+        let before = self.teams_of(record);
+        let mut next = before.to_vec();
         if let (Some(team), Some(team_id)) = (leave, leave_id) {
             match next.binary_search(&team_id.0) {
                 Ok(at) => {
@@ -191,14 +192,11 @@ impl Policy {
             }
         }
         if let (Some(team), Some(team_id)) = (join, join_id) {
+            // Against the teams before the move too: a move from a team
+            // to itself is no move.
+            let held_before = before.binary_search(&team_id.0).is_ok();
             match next.binary_search(&team_id.0) {
-                Ok(_) => {
-                    return Err(ChangeProblem::AlreadyMember {
-                        user: user.to_string(),
-                        team: team.to_string(),
-                    })
-                }
-                Err(at) => {
+                Err(at) if !held_before => {
                     self.check_team_for(
                         team,
                         team_id,
@@ -213,6 +211,12 @@ impl Policy {
                         });
                     }
                     next.insert(at, team_id.0);
+                }
+                _ => {
+                    return Err(ChangeProblem::AlreadyMember {
+                        user: user.to_string(),
+                        team: team.to_string(),
+                    })
                 }
             }
         }

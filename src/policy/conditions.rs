@@ -66,7 +66,11 @@ impl Policy {
         while let Some(node) = self.nodes.get(at as usize) {
             let mut cut_here: u128 = 0;
             if !principals.public {
-                for grant in principals.grants.iter().filter(|grant| grant.scope == at) {
+                // Sorted by scope: those here found by binary search, not
+                // a scan of every own grant at every ancestor.
+                let first = principals.grants.partition_point(|grant| grant.scope < at);
+                let here = principals.grants.get(first..).unwrap_or(&[]);
+                for grant in here.iter().take_while(|grant| grant.scope == at) {
                     if grant.effect == Effect::Deny || cut & 1 != 0 {
                         continue;
                     }

@@ -793,13 +793,16 @@ impl Policy {
     }
 
     /// Whether `resource` is in one of the subtrees a key limited to
-    /// several is limited to.
+    /// several is limited to: each ancestor looked up among the roots,
+    /// which are sorted (the builder and `add_key` sort them, removing a
+    /// root keeps the order), so that a key of thousands of flows costs a
+    /// decision no scan of them per ancestor.
     #[cold]
     fn within_any(&self, resource: u32, key: &KeyRecord) -> bool {
         let roots = self.key_roots(key);
         let mut at = resource;
         while let Some(node) = self.nodes.get(at as usize) {
-            if roots.contains(&at) {
+            if roots.binary_search(&at).is_ok() {
                 return true;
             }
             at = node.parent;

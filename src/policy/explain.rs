@@ -2,6 +2,7 @@
 //!
 //! Owns: naming the entities a [`Reason`] mentions. Must never: decide.
 
+use alloc::vec::Vec;
 use core::fmt;
 
 use crate::decision::{write_reason, Names, Reason};
@@ -105,21 +106,42 @@ impl Names for Policy {
                 && grant.effect != crate::Effect::Deny
                 && condition != crate::Condition::Always
         };
-        let condition = match principal {
-            Principal::User(user) => self.user(user).and_then(|user| user.grants().find(matches)),
+        // The reason names the principal and scope, not the role (a
+        // `Decision` stays 16 bytes): with several conditional grants
+        // there, each is named, none picked as the one that failed.
+        let grants: Vec<(crate::Grant, crate::Condition)> = match principal {
+            Principal::User(user) => self
+                .user(user)
+                .map(|user| user.grants().filter(matches).collect())
+                .unwrap_or_default(),
             _ => self
                 .resource(scope)
-                .and_then(|resource| resource.group_grants().find(matches)),
+                .map(|resource| resource.group_grants().filter(matches).collect())
+                .unwrap_or_default(),
         };
-        let Some((grant, condition)) = condition else {
-            return f.write_str("a grant applies only under its condition");
-        };
-        f.write_str("the grant of ")?;
-        Names::role(self, f, grant.role)?;
-        f.write_str(" to ")?;
-        Names::principal(self, f, principal)?;
-        f.write_str(" on ")?;
-        Names::resource(self, f, scope)?;
-        write!(f, " applies only {condition}")
+        match grants.as_slice() {
+            [] => f.write_str("a grant applies only under its condition"),
+            [(grant, condition)] => {
+                f.write_str("the grant of ")?;
+                Names::role(self, f, grant.role)?;
+                f.write_str(" to ")?;
+                Names::principal(self, f, principal)?;
+                f.write_str(" on ")?;
+                Names::resource(self, f, scope)?;
+                write!(f, " applies only {condition}")
+            }
+            several => {
+                f.write_str("a condition of the grants to ")?;
+                Names::principal(self, f, principal)?;
+                f.write_str(" on ")?;
+                Names::resource(self, f, scope)?;
+                for (at, (grant, condition)) in several.iter().enumerate() {
+                    f.write_str(if at == 0 { " (" } else { "; " })?;
+                    Names::role(self, f, grant.role)?;
+                    write!(f, " {condition}")?;
+                }
+                f.write_str(")")
+            }
+        }
     }
 }

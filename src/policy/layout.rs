@@ -514,7 +514,8 @@ pub(crate) struct KeyRecord {
     /// The subtree root the key is limited to, or [`NONE`] (no limit, or
     /// several subtrees: see `subtrees`).
     pub(crate) within: u32,
-    /// For a key limited to several subtrees, their roots' index in
+    /// For a key limited to several subtrees, the index of their roots
+    /// (sorted, for `within_any`'s lookups) in
     /// [`Policy::key_subtrees`](super::Policy::key_subtrees); otherwise
     /// [`NONE`].
     pub(crate) subtrees: u32,

@@ -716,8 +716,9 @@ impl Policy {
         id
     }
 
-    /// Limits key `id` to the subtrees of `roots` instead (a removed
-    /// resource's subtree no longer counts; at least one root remains).
+    /// Limits key `id` to the subtrees of `roots` (sorted) instead (a
+    /// removed resource's subtree no longer counts; at least one root
+    /// remains).
     pub(crate) fn set_key_roots(&mut self, KeyId(id): KeyId, roots: &[u32]) {
         let Some(record) = self.keys.get_mut(id as usize) else {
             return;

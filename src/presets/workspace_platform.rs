@@ -449,7 +449,8 @@ pub enum KeyScope {
     AllFlows,
     /// [`FLOW_WORK`] within the subtrees of the named folders and flows
     /// ("specific flows", anywhere in the workspace: the key reaches each,
-    /// and nothing else; [`ApiKey::within`]).
+    /// and nothing else; [`ApiKey::within`]). Naming none, the key may do
+    /// nothing.
     Flows(Vec<String>),
     /// See flows and their executions ([`READ_ONLY`]).
     ReadOnly,
@@ -528,6 +529,11 @@ pub fn api_key(
 ) -> ApiKey {
     let key = match scope {
         KeyScope::AllFlows => ApiKey::new(name, owner).scope(FLOW_WORK),
+        // A key limited to no subtree is a key without a limit: "specific
+        // flows" naming none gives no permission instead of every flow.
+        KeyScope::Flows(subtrees) if subtrees.is_empty() => {
+            ApiKey::new(name, owner).scope(P::empty())
+        }
         KeyScope::Flows(subtrees) => subtrees
             .into_iter()
             .fold(ApiKey::new(name, owner).scope(FLOW_WORK), ApiKey::within),

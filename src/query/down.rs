@@ -346,7 +346,7 @@ impl Policy {
                     Prepared::Account { key: None, .. } => &[],
                 };
                 for &limit in limits {
-                    if limit != within.0 && self.is_within(limit, within.0) {
+                    if limit != within.0 && self.outermost_below(limit, within.0, limits) {
                         found.extend(self.accessible_down(
                             subject,
                             needed,
@@ -378,6 +378,24 @@ impl Policy {
         );
         found.sort_unstable();
         found
+    }
+
+    /// Whether `limit`, one of the sorted `limits` of a key or link, is
+    /// below `within` with none of the others between: the subtrees to
+    /// search, once each (one nested in another is searched with it, so
+    /// that a key of nested subtrees costs no more than the outermost).
+    fn outermost_below(&self, limit: u32, within: u32, limits: &[u32]) -> bool {
+        let mut at = self.nodes.get(limit as usize).map(|node| node.parent);
+        while let Some(node) = at {
+            if node == within {
+                return true;
+            }
+            if limits.binary_search(&node).is_ok() {
+                return false;
+            }
+            at = self.nodes.get(node as usize).map(|node| node.parent);
+        }
+        false
     }
 
     /// Calls `each` with the permissions `subject` (placed by `context`)
