@@ -10,27 +10,6 @@ use clearance::{
 };
 use common::build;
 use common::changes::{apply, refused};
-use std::time::{Duration, Instant};
-
-/// How long `run` takes, the best of two runs: the machine may be busy
-/// with others.
-fn best_of_two(run: impl Fn()) -> Duration {
-    let once = || {
-        let started = Instant::now();
-        run();
-        started.elapsed()
-    };
-    once().min(once())
-}
-
-/// That `time` at size `large` is under `limit` times `time` at `small`:
-/// the growth a linear (or better) cost stays under and a quadratic one
-/// does not.
-#[track_caller]
-fn assert_scales((small, large): (usize, usize), limit: u32, time: impl Fn(usize) -> Duration) {
-    let (fast, slow) = (time(small), time(large));
-    assert!(slow < fast * limit, "{small}: {fast:?}; {large}: {slow:?}");
-}
 
 fn replace(grantee: Grantee, scope: &str, from: &str, to: &str, when: Condition) -> Change {
     Change::ReplaceRole {
@@ -125,80 +104,6 @@ fn a_key_that_loses_a_subtree_round_trips_through_its_document() {
     apply(&mut policy, Change::RemoveKey { name: "two".into() });
     let document = policy.to_document();
     assert_eq!(Policy::from_document(&document).unwrap(), policy);
-}
-
-/// `tenants` tenants, each with two exclusive teams and `users` users, in
-/// the first of them.
-fn many_tenants(tenants: usize, users: usize) -> PolicyBuilder {
-    let mut builder = PolicyBuilder::new();
-    for tenant in 0..tenants {
-        let name = format!("t{tenant}");
-        let (left, right) = (format!("t{tenant}-left"), format!("t{tenant}-right"));
-        builder
-            .tenant(&name, K::Organization)
-            .team(&left, &name)
-            .team(&right, &name)
-            .exclusive_teams([left.clone(), right]);
-        for user in 0..users {
-            builder.user(User::new(format!("t{tenant}-u{user}"), &name).member_of(&left));
-        }
-    }
-    builder
-}
-
-/// Checking exclusive sets at build costs in proportion to the users, not
-/// to the sets times the users: Smartflow declares one set per tenant, so
-/// the product of the two grew with the square of the tenants.
-#[test]
-fn exclusive_sets_cost_the_build_linear_time_in_the_tenants() {
-    let time = |tenants: usize| {
-        let builder = many_tenants(tenants, 4);
-        best_of_two(|| {
-            builder.build().unwrap();
-        })
-    };
-    // Eight times the tenants: linear is about 8x, quadratic about 64x.
-    assert_scales((1_000, 8_000), 24, time);
-}
-
-/// acme: ws › `flows` flows; ann views everything; her key "many" is
-/// limited to every flow.
-fn key_of_many_flows(flows: usize) -> Policy {
-    let mut builder = PolicyBuilder::new();
-    builder
-        .tenant("acme", K::Organization)
-        .resource("ws", K::Workspace, "acme")
-        .role(Role::new("viewer").allow_everywhere(P::VIEW))
-        .user(User::new("ann", "acme"))
-        .grant(Grantee::user("ann"), "acme", "viewer", Effect::Allow);
-    let mut key = ApiKey::new("many", "ann");
-    for flow in 0..flows {
-        let name = format!("f{flow}");
-        builder.resource(&name, K::Flow, "ws");
-        key = key.within(name);
-    }
-    builder.api_key(key);
-    build(&mut builder)
-}
-
-/// A key limited to many subtrees costs a decision a lookup of each
-/// ancestor among its roots, not a scan of every root per ancestor.
-#[test]
-fn a_key_of_many_subtrees_costs_a_decision_no_scan_of_its_roots() {
-    let time = |flows: usize| {
-        let policy = key_of_many_flows(flows);
-        let subject = key(&policy, "many");
-        let ws = common::resource(&policy, "ws");
-        let last = common::resource(&policy, &format!("f{}", flows - 1));
-        best_of_two(|| {
-            for _ in 0..2_000 {
-                assert!(!policy.authorize(&subject, Action::View, ws).is_allowed());
-                assert!(policy.authorize(&subject, Action::View, last).is_allowed());
-            }
-        })
-    };
-    // Sixteen times the roots: a scan is about 16x, a lookup about 1.4x.
-    assert_scales((1_000, 16_000), 6, time);
 }
 
 /// acme › forms › audit (label 2). Team portal holds, on forms, "viewer"
@@ -345,7 +250,6 @@ fn a_specific_flows_key_naming_no_flow_reaches_no_flow() {
 /// keep ("exactly one of none"): it was dropped without a word, so the
 /// host believed a rule held that the policy did not know.
 #[test]
-#[ignore = "needs a new Problem variant (public API): left to the lead"]
 fn an_empty_set_of_exclusive_teams_does_not_build() {
     let mut builder = PolicyBuilder::new();
     builder
@@ -353,7 +257,10 @@ fn an_empty_set_of_exclusive_teams_does_not_build() {
         .team("portal", "acme")
         .user(User::new("pat", "acme").member_of("portal"))
         .exclusive_teams(Vec::<String>::new());
-    assert!(builder.build().is_err());
+    assert!(matches!(
+        common::problems(&mut builder).as_slice(),
+        [clearance::Problem::EmptyExclusiveSet { index: 0 }]
+    ));
 }
 
 /// A move from a team to itself is no move: it was accepted (leaving and
@@ -401,91 +308,4 @@ fn moving_a_user_from_a_team_to_itself_is_refused_as_already_member() {
         matches!(problem, ChangeProblem::NotInTeam { .. }),
         "{problem:?}"
     );
-}
-
-/// acme › ws › d0 › d1 › … (a chain of `depth` folders); ann views
-/// everything; her key "nested" is limited to every folder of the chain.
-fn key_of_nested_folders(depth: usize) -> Policy {
-    let mut builder = PolicyBuilder::new();
-    builder
-        .tenant("acme", K::Organization)
-        .resource("ws", K::Workspace, "acme")
-        .role(Role::new("viewer").allow_everywhere(P::VIEW))
-        .user(User::new("ann", "acme"))
-        .grant(Grantee::user("ann"), "acme", "viewer", Effect::Allow);
-    let mut key = ApiKey::new("nested", "ann");
-    let mut parent = "ws".to_string();
-    for level in 0..depth {
-        let name = format!("d{level}");
-        builder.resource(&name, K::Folder, &parent);
-        key = key.within(name.clone());
-        parent = name;
-    }
-    builder.api_key(key);
-    build(&mut builder)
-}
-
-/// `accessible` for a key of nested subtrees searches the outermost once:
-/// it searched each, so a chain of nested roots cost the square of its
-/// length.
-#[test]
-fn accessible_for_a_key_of_nested_subtrees_searches_each_resource_once() {
-    let time = |depth: usize| {
-        let policy = key_of_nested_folders(depth);
-        let subject = key(&policy, "nested");
-        let acme = common::resource(&policy, "acme");
-        best_of_two(|| {
-            let found = policy.accessible(&subject, Action::View, acme);
-            assert_eq!(found.len(), depth);
-        })
-    };
-    // Four times the depth: linear is about 4x, quadratic about 16x.
-    assert_scales((500, 2_000), 9, time);
-}
-
-/// acme › ws › d0 › d1 › … (a chain of `depth` folders, each labelled);
-/// ann (no labels) holds "viewer" on each folder when labels intersect.
-fn conditional_chain(depth: usize) -> Policy {
-    let mut builder = PolicyBuilder::new();
-    builder
-        .tenant("acme", K::Organization)
-        .resource("ws", K::Workspace, "acme")
-        .role(Role::new("viewer").allow_everywhere(P::VIEW))
-        .user(User::new("ann", "acme"));
-    let mut parent = "ws".to_string();
-    for level in 0..depth {
-        let name = format!("d{level}");
-        builder
-            .resource(&name, K::Folder, &parent)
-            .labels(&name, Labels::bit(1))
-            .grant_when(
-                Grantee::user("ann"),
-                &name,
-                "viewer",
-                Effect::Allow,
-                Condition::LabelsIntersect,
-            );
-        parent = name;
-    }
-    build(&mut builder)
-}
-
-/// Naming the unmet condition of a denial looks up the subject's own
-/// grants at each resource on the path; it scanned all of them at each,
-/// the square of a path that holds one at every level.
-#[test]
-fn naming_an_unmet_condition_costs_no_scan_of_own_grants_per_ancestor() {
-    let time = |depth: usize| {
-        let policy = conditional_chain(depth);
-        let ann = Subject::user(common::user_id(&policy, "ann"), Channel::Web);
-        let deepest = common::resource(&policy, &format!("d{}", depth - 1));
-        best_of_two(|| {
-            for _ in 0..20 {
-                let decision = policy.authorize(&ann, Action::Delete, deepest);
-                assert!(!decision.is_allowed());
-            }
-        })
-    };
-    // Four times the depth: linear is about 4x, quadratic about 16x.
-    assert_scales((500, 2_000), 9, time);
 }

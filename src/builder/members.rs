@@ -289,6 +289,10 @@ impl PolicyBuilder {
         let mut declared = Vec::with_capacity(self.exclusive.len());
         for (index, names) in self.exclusive.iter().enumerate() {
             let referrer = || format!("exclusive teams #{index} ({names:?})");
+            if names.is_empty() {
+                problems.push_with(|| Problem::EmptyExclusiveSet { index });
+                continue;
+            }
             let mut teams: Vec<u32> = names
                 .iter()
                 .filter_map(|team| {

@@ -68,6 +68,7 @@ pub(super) fn locate(document: &PolicyDocument, problems: &[Problem]) -> Vec<Doc
                     format!("removed.{}", list_name(*entity))
                 }
                 Problem::SeatsExceeded { .. } => "seats".to_string(),
+                Problem::EmptyExclusiveSet { index } => format!("exclusive_teams[{index}]"),
             };
             DocumentProblem {
                 path,

@@ -72,6 +72,13 @@ pub enum Problem {
         /// The tenant of `what`.
         other_tenant: String,
     },
+    /// A set of exclusive teams names no team: a rule no user could keep
+    /// ("exactly one of none").
+    #[error("exclusive teams #{index} names no team; every user must be in exactly one of a set's teams")]
+    EmptyExclusiveSet {
+        /// The set's position among the declared sets.
+        index: usize,
+    },
     /// A user is not in exactly one team of a set of exclusive teams
     /// ([`PolicyBuilder::exclusive_teams`](crate::PolicyBuilder::exclusive_teams)).
     #[error("user {user:?} is in {count} of the exclusive teams {teams:?}; every user of their tenant must be in exactly one")]

@@ -563,11 +563,16 @@ impl KeyRecord {
         let (within, several) = match roots {
             [] => (NONE, NONE),
             [root] => (root.0, NONE),
-            _ => {
-                let index = u32::try_from(subtrees.len()).unwrap_or(NONE);
-                subtrees.push(roots.iter().map(|root| root.0).collect());
-                (NONE, index)
-            }
+            _ => match u32::try_from(subtrees.len()) {
+                Ok(index) if index != NONE => {
+                    subtrees.push(roots.iter().map(|root| root.0).collect());
+                    (NONE, index)
+                }
+                // More keys of several subtrees than ids count (never, as
+                // keys are fewer): limited to a root no resource is below,
+                // so that it fails closed, reaching nothing.
+                _ => (REMOVED, NONE),
+            },
         };
         KeyRecord {
             owner: owner.0,
