@@ -134,7 +134,7 @@ impl Principals<'_> {
 /// What one walk from a resource to its root found: [`WalkUp`] fills it,
 /// node by node through [`NodeGrants`].
 #[derive(Clone, Copy)]
-struct Findings {
+pub(super) struct Findings {
     /// Permissions from every counted allow and override grant.
     allow: Permissions,
     /// Permissions removed by deny grants.
@@ -143,13 +143,13 @@ struct Findings {
     /// as they intersect the permissions asked for.
     lost: Permissions,
     /// The first principal whose cut-off grant would have given something asked for.
-    lost_principal: u32,
+    pub(super) lost_principal: u32,
     /// Whether any allow or override grant of the subject's principals is on
     /// the path, counted or cut off (a deny alone is no membership).
     matched: bool,
     /// Whether a grant of the subject's principals on the path was passed
     /// over for its condition: only then may a denial be
-    /// [`Reason::ConditionUnmet`] (see `conditions.rs`).
+    /// [`Reason::ConditionUnmet`] (see `denials.rs`).
     unmet: bool,
     /// The nearest counted grant giving something asked for:
     /// (principal, scope, role), or [`NONE`]s.
@@ -743,7 +743,12 @@ impl Policy {
     // inline(always): as plain #[inline], +28 instr/request (bare), +16 (team),
     // +30 (effective); cachegrind, issue 15
     #[inline(always)]
-    fn walk(&self, context: &Context<'_>, resource: u32, needed: Permissions) -> Findings {
+    pub(super) fn walk(
+        &self,
+        context: &Context<'_>,
+        resource: u32,
+        needed: Permissions,
+    ) -> Findings {
         let mut walker = WalkUp {
             policy: self,
             principals: &context.principals,
@@ -898,51 +903,6 @@ impl Policy {
             .copied()
             .unwrap_or_else(Permissions::empty)
     }
-
-    /// The reason for a denial where an override cut off a grant that
-    /// would have given some of `missing` (a cold path: it walks again).
-    #[cold]
-    #[inline(never)]
-    pub(super) fn overridden(
-        &self,
-        context: &Context<'_>,
-        resource: u32,
-        missing: Permissions,
-    ) -> Reason {
-        // Walking for just the missing bits remembers the first principal
-        // whose cut-off grant would have given one of them.
-        let walk = self.walk(context, resource, missing);
-        let principal = walk.lost_principal;
-        let audience = context.principals.audience();
-        let target = || self.labels_of(resource);
-        let own: &[UserGrant] = if principal == context.principals.user {
-            context.principals.grants
-        } else {
-            &[]
-        };
-        // The nearest override that principal held (and could hold) is the
-        // one that cut it off.
-        let mut at = resource;
-        while let Some(node) = self.nodes.get(at as usize) {
-            let run = self.group_grants(node);
-            let in_run = run.iter().any(|entry| {
-                entry.key == principal
-                    && entry.effect == Effect::Override
-                    && audience.reached_by(entry.effect, entry.eligible, entry.condition, target)
-            });
-            let in_own = own.iter().any(|grant| {
-                grant.scope == at
-                    && grant.effect == Effect::Override
-                    && audience.meets(grant.condition, target)
-            });
-            if in_run || in_own {
-                return Reason::Overridden { at: ResourceId(at) };
-            }
-            at = node.parent;
-        }
-        // Unreachable while `lost` implies a cut; a sound answer regardless.
-        Reason::RoleLacks { missing }
-    }
 }
 
 /// Why something that expired at the subject's time `now`
@@ -970,33 +930,6 @@ impl Policy {
             State::Suspended => Err(Reason::Suspended),
             State::Deactivated => Err(Reason::Deactivated),
             State::Invited => self.invitation(user, now),
-        }
-    }
-
-    /// `reason`, or, for a channel refused to an account (or its key)
-    /// that lacks a required role, [`Reason::RequiredRoleMissing`]: such an
-    /// account's record holds no channel (see [`Policy::mark_lacking`]),
-    /// so that the check costs the others nothing, and the reason is found
-    /// here, off the path of every allowed request.
-    #[cold]
-    fn own_reason(&self, subject: &Subject, reason: Reason) -> Reason {
-        if !matches!(reason, Reason::ChannelNotAllowed { .. }) || self.lacking.is_empty() {
-            return reason;
-        }
-        let user = match subject.credential() {
-            Credential::User(UserId(user)) => Some(user),
-            Credential::Key(KeyId(key)) => self
-                .keys
-                .get(key as usize)
-                .and_then(KeyRecord::owner_id)
-                .map(|UserId(owner)| owner),
-            Credential::Link(_) => None,
-        };
-        match user.and_then(|user| self.lacking.get(&user)) {
-            Some(lacking) => Reason::RequiredRoleMissing {
-                role: RoleId(lacking.role),
-            },
-            None => reason,
         }
     }
 

@@ -16,12 +16,12 @@
 //! - [`evaluate`]: the hot path, [`Policy::authorize`] and
 //!   [`Policy::effective`], and nothing else: it only reads.
 //! - [`explain`]: reasons written with the names the host gave.
-//! - [`conditions`]: the cold search that names a grant whose condition did
-//!   not hold ([`Reason::ConditionUnmet`](crate::Reason::ConditionUnmet)).
+//! - [`denials`]: the cold paths that name why a request was denied (a
+//!   condition that did not hold, an override, a required role missing).
 //! - [`required`]: required roles, and which accounts lack one.
 
 pub(crate) mod assemble;
-mod conditions;
+mod denials;
 mod evaluate;
 mod explain;
 pub(crate) mod layout;

@@ -1,16 +1,20 @@
-//! Why a request was denied when a conditional grant did not apply: the
-//! cold search behind [`Reason::ConditionUnmet`].
+//! The cold paths that name why a request was denied, run only once a
+//! denial is known: the grant a condition passed over
+//! ([`Reason::ConditionUnmet`]), the override that cut a grant off
+//! ([`Reason::Overridden`]), and a required role missing
+//! ([`Reason::RequiredRoleMissing`]).
 //!
-//! Owns: finding, after a denial, the nearest allow or override of the
-//! subject's principals whose condition does not hold here and whose role
-//! would have given some of what was missing. Must never: run on an
+//! Owns: finding, after a denial, what to name. Must never: run on an
 //! allowed request, or change a decision (only its reason).
 
 use crate::decision::Reason;
+use crate::directory::{KeyId, UserId};
 use crate::grant::Effect;
 use crate::label::Condition;
 use crate::permission::Permissions;
 use crate::resource::ResourceId;
+use crate::role::RoleId;
+use crate::subject::{Credential, Subject};
 
 use super::*;
 
@@ -112,5 +116,79 @@ impl Policy {
             at = node.parent;
         }
         None
+    }
+}
+
+impl Policy {
+    /// The reason for a denial where an override cut off a grant that
+    /// would have given some of `missing` (a cold path: it walks again).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn overridden(
+        &self,
+        context: &Context<'_>,
+        resource: u32,
+        missing: Permissions,
+    ) -> Reason {
+        // Walking for just the missing bits remembers the first principal
+        // whose cut-off grant would have given one of them.
+        let walk = self.walk(context, resource, missing);
+        let principal = walk.lost_principal;
+        let audience = context.principals.audience();
+        let target = || self.labels_of(resource);
+        let own: &[UserGrant] = if principal == context.principals.user {
+            context.principals.grants
+        } else {
+            &[]
+        };
+        // The nearest override that principal held (and could hold) is the
+        // one that cut it off.
+        let mut at = resource;
+        while let Some(node) = self.nodes.get(at as usize) {
+            let run = self.group_grants(node);
+            let in_run = run.iter().any(|entry| {
+                entry.key == principal
+                    && entry.effect == Effect::Override
+                    && audience.reached_by(entry.effect, entry.eligible, entry.condition, target)
+            });
+            let in_own = own.iter().any(|grant| {
+                grant.scope == at
+                    && grant.effect == Effect::Override
+                    && audience.meets(grant.condition, target)
+            });
+            if in_run || in_own {
+                return Reason::Overridden { at: ResourceId(at) };
+            }
+            at = node.parent;
+        }
+        // Unreachable while `lost` implies a cut; a sound answer regardless.
+        Reason::RoleLacks { missing }
+    }
+
+    /// `reason`, or, for a channel refused to an account (or its key)
+    /// that lacks a required role, [`Reason::RequiredRoleMissing`]: such an
+    /// account's record holds no channel (see [`Policy::mark_lacking`]),
+    /// so that the check costs the others nothing, and the reason is found
+    /// here, off the path of every allowed request.
+    #[cold]
+    pub(super) fn own_reason(&self, subject: &Subject, reason: Reason) -> Reason {
+        if !matches!(reason, Reason::ChannelNotAllowed { .. }) || self.lacking.is_empty() {
+            return reason;
+        }
+        let user = match subject.credential() {
+            Credential::User(UserId(user)) => Some(user),
+            Credential::Key(KeyId(key)) => self
+                .keys
+                .get(key as usize)
+                .and_then(KeyRecord::owner_id)
+                .map(|UserId(owner)| owner),
+            Credential::Link(_) => None,
+        };
+        match user.and_then(|user| self.lacking.get(&user)) {
+            Some(lacking) => Reason::RequiredRoleMissing {
+                role: RoleId(lacking.role),
+            },
+            None => reason,
+        }
     }
 }
