@@ -69,46 +69,50 @@ impl Policy {
         let mut at = resource;
         while let Some(node) = self.nodes.get(at as usize) {
             let mut cut_here: u128 = 0;
-            if !principals.public {
-                // Sorted by scope: those here found by binary search, not
-                // a scan of every own grant at every ancestor.
+            // The subject's own grants here (sorted by scope: found by
+            // binary search, not a scan at every ancestor), at position 0,
+            // then its groups' that may reach it: one rule for both.
+            let own: &[UserGrant] = if principals.public {
+                &[]
+            } else {
                 let first = principals.grants.partition_point(|grant| grant.scope < at);
-                let here = principals.grants.get(first..).unwrap_or(&[]);
-                for grant in here.iter().take_while(|grant| grant.scope == at) {
-                    if grant.effect == Effect::Deny || cut & 1 != 0 {
-                        continue;
-                    }
-                    if unmet(grant.condition) {
-                        if gives(grant.role) {
-                            return Some(Reason::ConditionUnmet {
-                                principal: principal_key::unpack(principals.user),
-                                scope: ResourceId(at),
-                            });
-                        }
-                    } else if grant.effect == Effect::Override {
-                        cut_here |= 1;
-                    }
-                }
-            }
-            for entry in self.group_grants(node) {
-                let Some(position) = principals.position(entry.key) else {
-                    continue;
-                };
+                principals.grants.get(first..).unwrap_or(&[])
+            };
+            let own = own
+                .iter()
+                .take_while(|grant| grant.scope == at)
+                .map(|grant| {
+                    (
+                        principals.user,
+                        0,
+                        grant.role,
+                        grant.effect,
+                        grant.condition,
+                    )
+                });
+            let groups = self.group_grants(node).iter().filter_map(|entry| {
+                let position = principals.position(entry.key)?;
+                audience.may_hold(entry.effect, entry.eligible).then_some((
+                    entry.key,
+                    position,
+                    entry.role,
+                    entry.effect,
+                    entry.condition,
+                ))
+            });
+            for (key, position, role, effect, condition) in own.chain(groups) {
                 let bit = 1u128 << position;
-                if entry.effect == Effect::Deny
-                    || cut & bit != 0
-                    || !audience.may_hold(entry.effect, entry.eligible)
-                {
+                if effect == Effect::Deny || cut & bit != 0 {
                     continue;
                 }
-                if unmet(entry.condition) {
-                    if gives(entry.role) {
+                if unmet(condition) {
+                    if gives(role) {
                         return Some(Reason::ConditionUnmet {
-                            principal: principal_key::unpack(entry.key),
+                            principal: principal_key::unpack(key),
                             scope: ResourceId(at),
                         });
                     }
-                } else if entry.effect == Effect::Override {
+                } else if effect == Effect::Override {
                     cut_here |= bit;
                 }
             }
