@@ -12,6 +12,13 @@
 //! never the subtree. `authority/chain_of_*`: a grant on the root of a
 //! chain of everyone's restrictions (1,000 and 10,000 deep), each visited
 //! once.
+//!
+//! `required/*`: changes in a model that requires a role of 20,000
+//! members of a team, on the tenant root or on each of 1,000 workspaces:
+//! a membership added and removed (each may take the role, so each is
+//! tried on a copy and the accounts rechecked), also where each account
+//! adds a grant of its own to its team's 999, and a workspace added with
+//! its grant in one batch, then removed.
 
 #![allow(
     missing_docs,
@@ -296,5 +303,128 @@ fn authority(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, apply, authority);
+const REQUIRED_USERS: usize = 20_000;
+const REQUIRED_WORKSPACES: usize = 1_000;
+
+/// Where the required role is required and held.
+#[derive(Clone, Copy)]
+enum Required {
+    /// On the root, held by staff on acme.
+    Root,
+    /// On each workspace, held by staff on each.
+    Each,
+    /// On each workspace, held by staff on all but ws-0, where each user
+    /// holds it by a grant of its own: every account's own carrier is
+    /// added to its team's 999.
+    EachOwn,
+}
+
+/// acme with 1,000 workspaces; 20,000 users in team "staff", which must
+/// hold viewer (see [`Required`]); an empty team "other".
+fn required_model(shape: Required) -> Policy {
+    let mut b = PolicyBuilder::new();
+    b.tenant("acme", K::Organization)
+        .role(Role::new("viewer").allow_everywhere(P::VIEW))
+        .team("staff", "acme")
+        .team("other", "acme");
+    for w in 0..REQUIRED_WORKSPACES {
+        let name = format!("ws-{w}");
+        b.resource(&name, K::Workspace, "acme");
+        let by_team = match shape {
+            Required::Root => false,
+            Required::Each => true,
+            Required::EachOwn => w > 0,
+        };
+        if by_team {
+            b.grant(Grantee::team("staff"), &name, "viewer", Effect::Allow);
+        }
+    }
+    for u in 0..REQUIRED_USERS {
+        let name = format!("user-{u}");
+        b.user(User::new(&name, "acme").member_of("staff"));
+        if matches!(shape, Required::EachOwn) {
+            b.grant(Grantee::user(&name), "ws-0", "viewer", Effect::Allow);
+        }
+    }
+    let staff = || clearance::RequiredOf::Team("staff".into());
+    match shape {
+        Required::Root => {
+            b.grant(Grantee::team("staff"), "acme", "viewer", Effect::Allow)
+                .require_role(staff(), "viewer");
+        }
+        Required::Each | Required::EachOwn => {
+            b.require_role_on_each(staff(), "viewer", K::Workspace);
+        }
+    }
+    b.build().expect("the model builds")
+}
+
+fn required(c: &mut Criterion) {
+    let mut group = c.benchmark_group("required");
+    group.sample_size(10);
+    for (name, shape) in [
+        ("on_root", Required::Root),
+        ("on_each_workspace", Required::Each),
+        ("on_each_workspace_own_grants", Required::EachOwn),
+    ] {
+        let policy = required_model(shape);
+        toggle(
+            &mut group,
+            &format!("membership_{name}"),
+            policy.clone(),
+            || Change::AddMembership {
+                user: "user-7".into(),
+                team: "other".into(),
+            },
+            || Change::RemoveMembership {
+                user: "user-7".into(),
+                team: "other".into(),
+            },
+        );
+    }
+    let mut policy = required_model(Required::Each);
+    let mut added = false;
+    let mut probe = policy.clone();
+    assert!(
+        probe
+            .apply(Change::AddResource {
+                name: "ws-new".into(),
+                kind: K::Workspace,
+                parent: Some("acme".into()),
+            })
+            .is_err(),
+        "a workspace without its grant is refused"
+    );
+    group.bench_function("add_workspace_with_grant_on_each_workspace", |b| {
+        b.iter(|| {
+            let done = if added {
+                policy.apply(Change::RemoveResource {
+                    name: "ws-new".into(),
+                })
+            } else {
+                policy.apply_all([
+                    Change::AddResource {
+                        name: "ws-new".into(),
+                        kind: K::Workspace,
+                        parent: Some("acme".into()),
+                    },
+                    Change::Grant {
+                        grantee: Grantee::team("staff"),
+                        scope: "ws-new".into(),
+                        role: "viewer".into(),
+                        effect: Effect::Allow,
+                        when: Condition::Always,
+                        by: None,
+                    },
+                ])
+            };
+            added = !added;
+            assert!(done.is_ok(), "the workspace and its grant come and go");
+            black_box(done)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, apply, authority, required);
 criterion_main!(benches);

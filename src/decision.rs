@@ -190,7 +190,8 @@ pub enum Reason {
         scope: ResourceId,
     },
     /// The account lacks a role the model requires of it
-    /// ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role)),
+    /// ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role),
+    /// [`require_role_on_each`](crate::PolicyBuilder::require_role_on_each)),
     /// so it may do nothing, whatever else it holds ("must have at least
     /// the Default system role to be able to access"). Changes refuse to
     /// leave an account so; only a model built that way has one.

@@ -247,7 +247,7 @@ impl PolicyBuilder {
         problems: &mut Problems,
     ) -> Vec<Requirement> {
         let mut required = Vec::with_capacity(self.required.len());
-        for (index, (of, role)) in self.required.iter().enumerate() {
+        for (index, (of, role, on)) in self.required.iter().enumerate() {
             let referrer = || format!("required role #{index} ({role:?})");
             let role = try_lookup(&catalog.role_ids, role, Entity::Role, referrer, problems);
             let holders = match of {
@@ -260,7 +260,11 @@ impl PolicyBuilder {
             if let (Some(role), Some(holders)) = (role, holders) {
                 // Declared twice is required once: each requirement costs
                 // every change a pass over the accounts.
-                let requirement = Requirement { holders, role };
+                let requirement = Requirement {
+                    holders,
+                    role,
+                    on: *on,
+                };
                 if !required.contains(&requirement) {
                     required.push(requirement);
                 }

@@ -105,8 +105,9 @@ pub struct PolicyBuilder {
     removed: BTreeSet<(Entity, usize)>,
     /// The host's key for the name tables' hash, if it gave one.
     hash_seed: Option<HashSeed>,
-    /// The roles required of accounts, by names.
-    required: Vec<(RequiredOf, String)>,
+    /// The roles required of accounts, by names, and the kind of resource
+    /// they are required on (`None`: the tenant root).
+    required: Vec<(RequiredOf, String, Option<ResourceKind>)>,
     /// Sets of exclusive teams, by names.
     exclusive: Vec<Vec<String>>,
 }
@@ -271,7 +272,64 @@ impl PolicyBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn require_role(&mut self, of: RequiredOf, role: impl Into<String>) -> &mut PolicyBuilder {
-        self.required.push((of, role.into()));
+        self.required.push((of, role.into(), None));
+        self
+    }
+
+    /// Requires `role` of some accounts on every resource of `kind` in
+    /// their tenant: as [`require_role`](PolicyBuilder::require_role) does
+    /// on the tenant root, each account must hold it on each such resource
+    /// and everywhere below it, or it may do nothing. A grant on the root
+    /// holds it on all of them; grants on the resources themselves (or on
+    /// a resource above some of them) hold it on those they are on or
+    /// above. A tenant without a resource of `kind` requires nothing.
+    ///
+    /// So a change that adds a resource of `kind`, or moves one, is refused
+    /// when an account would not hold the role there: add it and grant the
+    /// role in one [`apply_all`](Policy::apply_all) batch, which is checked
+    /// as a whole.
+    ///
+    /// ```
+    /// use clearance::*;
+    ///
+    /// let mut policy = PolicyBuilder::new()
+    ///     .tenant("acme", ResourceKind::Organization)
+    ///     .resource("sales", ResourceKind::Workspace, "acme")
+    ///     .role(Role::new("viewer").allow_everywhere(Permissions::VIEW))
+    ///     .team("staff", "acme")
+    ///     .user(User::new("ann", "acme").member_of("staff"))
+    ///     .grant(Grantee::team("staff"), "sales", "viewer", Effect::Allow)
+    ///     .require_role_on_each(RequiredOf::Team("staff".into()), "viewer", ResourceKind::Workspace)
+    ///     .build()?;
+    /// let add = || Change::AddResource {
+    ///     name: "ops".into(),
+    ///     kind: ResourceKind::Workspace,
+    ///     parent: Some("acme".into()),
+    /// };
+    /// // Staff would not hold viewer on the new workspace.
+    /// let refused = policy.apply(add()).unwrap_err();
+    /// assert!(matches!(refused.problem(), ChangeProblem::RequiredRole { .. }));
+    /// // Added with its grant, as one batch, it is accepted.
+    /// policy.apply_all([
+    ///     add(),
+    ///     Change::Grant {
+    ///         grantee: Grantee::team("staff"),
+    ///         scope: "ops".into(),
+    ///         role: "viewer".into(),
+    ///         effect: Effect::Allow,
+    ///         when: Condition::Always,
+    ///         by: None,
+    ///     },
+    /// ])?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn require_role_on_each(
+        &mut self,
+        of: RequiredOf,
+        role: impl Into<String>,
+        kind: ResourceKind,
+    ) -> &mut PolicyBuilder {
+        self.required.push((of, role.into(), Some(kind)));
         self
     }
 

@@ -397,7 +397,8 @@ impl Policy {
         if self.required.is_empty() {
             return self.apply_unchecked(change);
         }
-        if !change.may_take_a_role() {
+        let on_kinds = self.required.iter().any(|required| required.on.is_some());
+        if !change.may_take_a_role(on_kinds) {
             self.apply_unchecked(change)?;
             // It can only give: with no account lacking a role there is
             // nothing to give back, and nothing to scan.

@@ -669,26 +669,35 @@ impl Change {
     /// Whether the change can leave an account without a required role:
     /// it takes a grant away or adds a deny or override, changes
     /// memberships, a role's permissions or an account's type, or adds an
-    /// account. Granting an allow or lifting a deny can only give.
-    pub(crate) fn may_take_a_role(&self) -> bool {
-        matches!(
+    /// account. Granting an allow or lifting a deny can only give. Where a
+    /// role is required on every resource of a kind (`on_kinds`), adding,
+    /// moving or removing a resource may also take one.
+    pub(crate) fn may_take_a_role(&self, on_kinds: bool) -> bool {
+        let resource = matches!(
             self,
-            Change::Grant {
-                effect: Effect::Deny | Effect::Override,
-                ..
-            } | Change::Revoke {
-                effect: Effect::Allow | Effect::Override,
-                ..
-            } | Change::ReplaceRole { .. }
-                | Change::AddMembership { .. }
-                | Change::RemoveMembership { .. }
-                | Change::MoveMembership { .. }
-                | Change::RemoveTeam { .. }
-                | Change::AddUser(_)
-                | Change::Invite { .. }
-                | Change::SetUserType { .. }
-                | Change::UpdateRole(_)
-        )
+            Change::AddResource { .. }
+                | Change::MoveResource { .. }
+                | Change::RemoveResource { .. }
+        );
+        (on_kinds && resource)
+            || matches!(
+                self,
+                Change::Grant {
+                    effect: Effect::Deny | Effect::Override,
+                    ..
+                } | Change::Revoke {
+                    effect: Effect::Allow | Effect::Override,
+                    ..
+                } | Change::ReplaceRole { .. }
+                    | Change::AddMembership { .. }
+                    | Change::RemoveMembership { .. }
+                    | Change::MoveMembership { .. }
+                    | Change::RemoveTeam { .. }
+                    | Change::AddUser(_)
+                    | Change::Invite { .. }
+                    | Change::SetUserType { .. }
+                    | Change::UpdateRole(_)
+            )
     }
 }
 

@@ -76,7 +76,12 @@ impl PolicyDocument {
             builder.exclusive_teams(set.iter().cloned());
         }
         for required in &self.required_roles {
-            builder.require_role(required.of.clone(), required.role.clone());
+            match required.on_each {
+                None => builder.require_role(required.of.clone(), required.role.clone()),
+                Some(kind) => {
+                    builder.require_role_on_each(required.of.clone(), required.role.clone(), kind)
+                }
+            };
         }
         let removed = &self.removed;
         in_id_order(

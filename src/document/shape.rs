@@ -95,7 +95,10 @@ use crate::{ApiKey, Policy, PolicyBuilder, PublicLink, Role};
 /// - `seats` is a [`Seats`] limit: at most `limit` active users of the
 ///   `counted` types.
 /// - `required_roles` lists [`RequiredRoleDocument`]s: `of` is
-///   `{ "types": "native | connected" }` or `{ "team": name }`.
+///   `{ "types": "native | connected" }` or `{ "team": name }`, and
+///   `on_each`, when present, a resource kind (`"workspace"`): the role is
+///   then required on every resource of that kind instead of the tenant
+///   root.
 /// - Ids follow the lists: the n-th entry of `users` is the n-th user id
 ///   not listed in `removed.users`. `removed` lists, per kind, the ids of
 ///   removed entities as `[id, name]` pairs, increasing (see
@@ -388,8 +391,9 @@ pub struct TeamDocument {
     pub tenant: String,
 }
 
-/// A role required of some accounts: `{"of", "role"}`; see
-/// [`PolicyBuilder::require_role`].
+/// A role required of some accounts: `{"of", "role", "on_each"?}`; see
+/// [`PolicyBuilder::require_role`] and
+/// [`PolicyBuilder::require_role_on_each`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(deny_unknown_fields))]
@@ -398,6 +402,13 @@ pub struct RequiredRoleDocument {
     pub of: RequiredOf,
     /// The role's name.
     pub role: String,
+    /// The kind of resource it is required on, each of them; absent, it is
+    /// required on the tenant root.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub on_each: Option<ResourceKind>,
 }
 
 /// A user: `{"name", "tenant", "user_type", "status", "channels"?,

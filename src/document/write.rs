@@ -181,6 +181,7 @@ impl Writer<'_> {
                     .role_name(RoleId(required.role))
                     .unwrap_or_default()
                     .to_string(),
+                on_each: required.on,
             })
             .collect()
     }

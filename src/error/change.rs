@@ -320,9 +320,11 @@ pub enum ChangeProblem {
     },
     /// The change would leave an account without a role the model
     /// requires of it
-    /// ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role)),
+    /// ([`PolicyBuilder::require_role`](crate::PolicyBuilder::require_role),
+    /// [`require_role_on_each`](crate::PolicyBuilder::require_role_on_each)),
     /// by whatever path: a revoke, a deny, an override, a membership, a
-    /// new type.
+    /// new type, or a resource of the kind a role is required on added or
+    /// moved where the account does not hold it.
     #[error("user {user:?} would lack the role {role:?} required of it")]
     RequiredRole {
         /// The account (the first one the change would leave without it).
