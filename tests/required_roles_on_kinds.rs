@@ -225,6 +225,58 @@ fn own_grants_and_team_grants_cover_the_workspaces_together() {
     apply(&mut policy, add("lab3", K::Workspace, Some("hq")));
 }
 
+/// Accounts whose teams carry the same grants of the role share one
+/// answer, whatever other teams they are in (a team of one each, say, so
+/// that a check does not pay for every team's carriers once per account);
+/// a team that carries the role, or an own grant, still counts for its
+/// account alone.
+#[test]
+fn accounts_share_an_answer_only_with_accounts_of_the_same_carrying_teams() {
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .resource("w1", K::Workspace, "acme")
+        .resource("w2", K::Workspace, "acme")
+        .role(Role::new("viewer").allow_everywhere(P::VIEW))
+        .team("staff", "acme")
+        .team("solo-ann", "acme")
+        .team("solo-bob", "acme")
+        .team("solo-cy", "acme")
+        .team("solo-di", "acme")
+        .user(
+            User::new("ann", "acme")
+                .member_of("staff")
+                .member_of("solo-ann"),
+        )
+        .user(
+            User::new("bob", "acme")
+                .member_of("staff")
+                .member_of("solo-bob"),
+        )
+        .user(
+            User::new("cy", "acme")
+                .member_of("staff")
+                .member_of("solo-cy"),
+        )
+        .user(
+            User::new("di", "acme")
+                .member_of("staff")
+                .member_of("solo-di"),
+        )
+        .grant(Grantee::Everyone, "w1", "viewer", Effect::Allow)
+        .grant(Grantee::team("solo-ann"), "w2", "viewer", Effect::Allow)
+        .grant(Grantee::user("cy"), "w2", "viewer", Effect::Allow)
+        .require_role_on_each(RequiredOf::Team("staff".into()), "viewer", K::Workspace);
+    let policy = build(&mut builder);
+    let lacking: Vec<&str> = policy
+        .users()
+        .filter(|view| view.lacks_required_role().is_some())
+        .map(|view| view.name())
+        .collect();
+    // ann by her team, cy by his own grant; bob and di by nothing.
+    assert_eq!(lacking, ["bob", "di"]);
+}
+
 /// "An account that lacks it anyway (built that way) is denied
 /// everything with its own `Reason`, whatever else it holds."
 #[test]

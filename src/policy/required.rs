@@ -29,9 +29,15 @@
 //! a target requires nothing.
 //!
 //! Cost: one numbering of the resources per check, then, per account, its
-//! own grants and teams; an account whose carriers are all its teams'
-//! shares its answer with every account of the same teams, so a check
-//! grows with the grants and the accounts, not with their product.
+//! own grants and teams. What the groups of an account cover is worked
+//! out once for every account of the same tenant, types and *carrying*
+//! teams (those with a carrier; a team that carries nothing, a team of
+//! one each say, is left out), so a check grows with the grants and the
+//! accounts, not with their product, as long as the accounts fall into
+//! few sets of carrying teams. Accounts in many different sets of
+//! carrying teams each pay for their groups' carriers (everyone's
+//! included) once per set: a team of one each that carries the role on
+//! its own workspace, next to everyone's carriers on the others.
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
@@ -256,8 +262,12 @@ struct Check<'p> {
     targets: Targets,
     groups: Groups,
     /// What the groups of an account cover, by tenant, user types (which
-    /// of everyone's grants reach it) and teams: an index of `covers`.
-    shared: BTreeMap<(u32, u8, &'p [u32]), usize>,
+    /// of everyone's grants reach it) and the teams of it that carry the
+    /// role: an index of `covers`. Teams that carry nothing are left out
+    /// of the key, so that accounts which differ only by them (a team of
+    /// one each, say) share one cover instead of each paying for all the
+    /// others' carriers.
+    shared: BTreeMap<(u32, u8, SmallVec<[u32; 4]>), usize>,
     covers: Vec<Cover>,
 }
 
@@ -398,7 +408,16 @@ impl<'p> Check<'p> {
         if whole {
             return true;
         }
-        let index = self.group_cover(tenant, types, teams);
+        let carrying: SmallVec<[u32; 4]> = teams
+            .iter()
+            .copied()
+            .filter(|&team| {
+                self.groups
+                    .get(tenant, principal_key::TEAM | team)
+                    .is_some_and(|facts| !facts.carriers.is_empty())
+            })
+            .collect();
+        let index = self.group_cover(tenant, types, carrying);
         self.covers
             .get(index)
             .is_some_and(|cover| cover.reached.saturating_add(cover.own_extra(self, &own)) == total)
@@ -406,14 +425,14 @@ impl<'p> Check<'p> {
 
     /// What the carriers of `teams` and everyone's (for an account of
     /// `types`) cover in `tenant`, computed once for every account of the
-    /// same teams and types.
+    /// same carrying teams and types.
     /// Its index in `covers`.
-    fn group_cover(&mut self, tenant: u32, types: UserTypes, teams: &'p [u32]) -> usize {
+    fn group_cover(&mut self, tenant: u32, types: UserTypes, teams: SmallVec<[u32; 4]>) -> usize {
         let shared = (tenant, types.bits(), teams);
         if let Some(&index) = self.shared.get(&shared) {
             return index;
         }
-        let cover = self.cover_of(tenant, types, teams);
+        let cover = self.cover_of(tenant, types, &shared.2);
         let index = self.covers.len();
         self.covers.push(cover);
         self.shared.insert(shared, index);
