@@ -7,10 +7,11 @@
 //! allocate (but for the `Vec` that `effective_many` returns, one per
 //! call), hash a string, take a lock, recurse, or write the policy.
 //!
-//! It also holds the small readers of the layout that the store, changes,
-//! queries and authority share with the hot path (`group_grants`,
-//! `teams_of`, `own_grants`, `labels_of`, `role_permissions`, `is_within`):
-//! one way to read each run.
+//! The small readers of the layout it shares with the store, changes,
+//! queries and authority (`group_grants`, `teams_of`, `own_grants`,
+//! `labels_of`, `role_permissions`, `is_within`) are in
+//! [`layout`](super::layout), one way to read each run; the cold reasons
+//! of an invitation and an expiry are in [`denials`](super::denials).
 
 use alloc::vec::Vec;
 
@@ -21,8 +22,9 @@ use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::RoleId;
-use crate::subject::{Credential, Subject, NO_TIME};
+use crate::subject::{Credential, Subject};
 
+use super::denials::expired;
 use super::*;
 
 /// Who a subject is, as far as the grants of its principals care: its
@@ -803,121 +805,6 @@ impl Policy {
             self.within_any(resource, key)
         }
     }
-
-    /// Whether `resource` is in one of the subtrees a key limited to
-    /// several is limited to: each ancestor looked up among the roots,
-    /// which are sorted (the builder and `add_key` sort them, removing a
-    /// root keeps the order), so that a key of thousands of flows costs a
-    /// decision no scan of them per ancestor.
-    #[cold]
-    fn within_any(&self, resource: u32, key: &KeyRecord) -> bool {
-        let roots = self.key_roots(key);
-        let mut at = resource;
-        while let Some(node) = self.nodes.get(at as usize) {
-            if roots.binary_search(&at).is_ok() {
-                return true;
-            }
-            at = node.parent;
-        }
-        false
-    }
-
-    /// The roots of the subtrees a key is limited to (empty: no limit).
-    pub(crate) fn key_roots<'k>(&'k self, key: &'k KeyRecord) -> &'k [u32] {
-        if key.subtrees != NONE {
-            self.key_subtrees
-                .get(key.subtrees as usize)
-                .map_or(&[], Vec::as_slice)
-        } else if key.within != NONE {
-            core::slice::from_ref(&key.within)
-        } else {
-            &[]
-        }
-    }
-
-    /// Whether `resource` is `root` or below it; always true when `root` is
-    /// [`NONE`] (no limit). Only keys and links have limits.
-    #[inline]
-    pub(crate) fn is_within(&self, resource: u32, root: u32) -> bool {
-        if root == NONE {
-            return true;
-        }
-        let mut at = resource;
-        while let Some(node) = self.nodes.get(at as usize) {
-            if at == root {
-                return true;
-            }
-            at = node.parent;
-        }
-        false
-    }
-
-    /// A node's group grants (teams, `Everyone`, `Public`), sorted by principal.
-    // inline(always): as plain #[inline], +7 instr/request (bare), +10 (team),
-    // +7 (effective); cachegrind, issue 15
-    #[inline(always)]
-    pub(crate) fn group_grants(&self, node: &Node) -> &[GrantEntry] {
-        let start = node.grants_start as usize;
-        self.grants
-            .get(start..start + node.grants_len as usize)
-            .unwrap_or(&[])
-    }
-
-    /// A user's teams, sorted.
-    #[inline]
-    pub(crate) fn teams_of(&self, record: &UserRecord) -> &[u32] {
-        let start = record.teams_start as usize;
-        self.user_teams
-            .get(start..start + record.teams_len())
-            .unwrap_or(&[])
-    }
-
-    /// User `user`'s own grants, sorted by scope.
-    // inline(always): as plain #[inline], +16 instr/request (bare), +19 (team),
-    // +18 (effective); cachegrind, issue 15
-    #[inline(always)]
-    pub(crate) fn own_grants(&self, user: u32, record: &UserRecord) -> &[UserGrant] {
-        let start = record.grants_start as usize;
-        self.user_grants
-            .get(start..start + own_grant_count(record, &self.long_runs, user))
-            .unwrap_or(&[])
-    }
-
-    /// A resource's labels (none for an unknown id).
-    #[inline]
-    pub(crate) fn labels_of(&self, resource: u32) -> Labels {
-        self.labels
-            .get(resource as usize)
-            .copied()
-            .unwrap_or_else(Labels::empty)
-    }
-
-    /// What `role` gives on resources of the kind with index `kind`: its
-    /// own rules and every inherited role's, flattened at build (nothing
-    /// for an unknown role or kind).
-    #[inline]
-    pub(crate) fn role_permissions(&self, role: u32, kind: usize) -> Permissions {
-        self.roles
-            .get(role as usize)
-            .and_then(|kinds| kinds.get(kind))
-            .copied()
-            .unwrap_or_else(Permissions::empty)
-    }
-}
-
-/// Why something that expired at the subject's time `now`
-/// ([`Subject::clock`]) is refused: `expired_reason`, or
-/// [`Reason::TimeUnknown`] when the host gave no time, so that a forgotten
-/// clock never reads as "nothing has expired yet". `NO_TIME` is later than
-/// every expiry, so the hot path's check stays one comparison and this runs
-/// only once it has failed.
-#[cold]
-fn expired(now: u64, expired_reason: Reason) -> Reason {
-    if now == NO_TIME {
-        Reason::TimeUnknown
-    } else {
-        expired_reason
-    }
 }
 
 /// A user's status and labels, kept partly beside the user records.
@@ -931,25 +818,6 @@ impl Policy {
             State::Deactivated => Err(Reason::Deactivated),
             State::Invited => self.invitation(user, now),
         }
-    }
-
-    /// An invited user: the invitation's expiry is kept off the record.
-    #[cold]
-    fn invitation(&self, user: u32, now: u64) -> Result<(), Reason> {
-        match self.invitations.get(&user) {
-            Some(&until) if now < until => Err(Reason::InvitationPending),
-            Some(_) => Err(expired(now, Reason::InvitationExpired)),
-            None => Err(Reason::InvitationExpired),
-        }
-    }
-
-    /// A user's labels.
-    #[inline]
-    pub(crate) fn user_labels_of(&self, user: u32) -> Labels {
-        self.user_labels
-            .get(user as usize)
-            .copied()
-            .unwrap_or_else(Labels::empty)
     }
 }
 
