@@ -161,6 +161,20 @@ pub(super) struct Findings {
     denied: (u32, u32),
 }
 
+impl Findings {
+    /// What a walk that found nothing leaves.
+    const NOTHING: Findings = Findings {
+        allow: Permissions::empty(),
+        deny: Permissions::empty(),
+        lost: Permissions::empty(),
+        lost_principal: NONE,
+        matched: false,
+        unmet: false,
+        granted: (NONE, NONE, NONE),
+        denied: (NONE, NONE),
+    };
+}
+
 /// Applies the grants of one node to a [`Findings`].
 struct NodeGrants<'w, 'p> {
     policy: &'p Policy,
@@ -410,13 +424,22 @@ impl Policy {
         resource: ResourceId,
         kind: Option<ResourceKind>,
     ) -> Permissions {
-        let Ok(mut context) = self.context(subject, resource) else {
+        let Ok(mut placed) = self
+            .prepare(subject)
+            .and_then(|prepared| self.place_checked(&prepared, resource))
+        else {
             return Permissions::empty();
         };
         if let Some(kind) = kind {
-            context.kind = kind;
+            placed.kind = kind;
         }
-        self.permissions(subject, &context, resource)
+        // Nothing on the path for the subject's principals: nothing held,
+        // and their runs and labels are never read.
+        let Some(start) = self.first_holding(placed.filters(), resource.0) else {
+            return Permissions::empty();
+        };
+        let context = self.context_of(&placed);
+        self.permissions_from(subject, &context, resource, start)
     }
 
     /// Steps 5 to 7 without a reason: every permission that survives.
@@ -429,7 +452,25 @@ impl Policy {
         context: &Context<'_>,
         resource: ResourceId,
     ) -> Permissions {
-        let walk = self.walk(context, resource.0, Permissions::empty());
+        let principals = &context.principals;
+        let filters = (principals.filter, principals.scope_filter);
+        match self.first_holding(filters, resource.0) {
+            Some(start) => self.permissions_from(subject, context, resource, start),
+            None => Permissions::empty(),
+        }
+    }
+
+    /// [`permissions`](Policy::permissions), walking up from `start`, the
+    /// first node on the path that may hold something for the subject.
+    #[inline(always)]
+    fn permissions_from(
+        &self,
+        subject: &Subject,
+        context: &Context<'_>,
+        resource: ResourceId,
+        start: (u32, &Node),
+    ) -> Permissions {
+        let walk = self.walk_from(context, resource.0, start, Permissions::empty());
         let mut permissions = (walk.allow - walk.deny) & context.ceiling;
         if !subject.mfa() {
             permissions -= self.mfa_required;
@@ -438,14 +479,24 @@ impl Policy {
     }
 
     fn decide(&self, subject: &Subject, needed: Permissions, resource: ResourceId) -> Reason {
-        let context = match self.context(subject, resource) {
-            Ok(context) => context,
+        let placed = match self
+            .prepare(subject)
+            .and_then(|prepared| self.place_checked(&prepared, resource))
+        {
+            Ok(placed) => placed,
             Err(reason) => return self.own_reason(subject, reason),
         };
         if needed.is_empty() {
             return Reason::EmptyAction;
         }
-        let walk = self.walk(&context, resource.0, needed);
+        // No grant on the path can be the subject's: the walk would find
+        // nothing (no membership, no condition passed over), and the
+        // subject's runs and labels need not be read.
+        let Some(start) = self.first_holding(placed.filters(), resource.0) else {
+            return Reason::NotMember;
+        };
+        let context = self.context_of(&placed);
+        let walk = self.walk_from(&context, resource.0, start, needed);
 
         // Step 5: grants.
         if !needed.difference(walk.allow).is_empty() {
@@ -578,6 +629,19 @@ impl Policy {
         prepared: &Prepared<'p>,
         resource: ResourceId,
     ) -> Result<Context<'p>, Reason> {
+        let placed = self.place_checked(prepared, resource)?;
+        Ok(self.context_of(&placed))
+    }
+
+    /// [`place`](Policy::place)'s checks, without reading the subject's
+    /// principals yet: a decision reads them only once a node on the path
+    /// may hold a grant of theirs.
+    #[inline(always)]
+    fn place_checked<'p>(
+        &'p self,
+        prepared: &Prepared<'p>,
+        resource: ResourceId,
+    ) -> Result<Placed<'p>, Reason> {
         match *prepared {
             Prepared::Account {
                 user,
@@ -620,10 +684,9 @@ impl Policy {
                         return Err(Reason::KeyOutOfScope);
                     }
                 }
-                Ok(Context {
-                    principals: self.account_principals(user, record),
+                Ok(Placed {
+                    account: Some((user, record)),
                     ceiling,
-                    is_link: false,
                     kind: node.kind,
                 })
             }
@@ -650,22 +713,36 @@ impl Policy {
                 if !self.is_within(resource.0, link.resource) {
                     return Err(Reason::LinkOutOfScope);
                 }
-                Ok(Context {
-                    principals: Principals {
-                        user: NONE,
-                        grants: &[],
-                        scope_filter: 0,
-                        teams: &[],
-                        public: true,
-                        filter: principal_key::filter_bit(principal_key::PUBLIC),
-                        user_type: UserTypes::PUBLIC,
-                        labels: Labels::empty(),
-                    },
+                Ok(Placed {
+                    account: None,
                     ceiling: link.permissions,
-                    is_link: true,
                     kind: node.kind,
                 })
             }
+        }
+    }
+
+    /// The context of a placed request: its principals read.
+    #[inline(always)]
+    fn context_of<'p>(&'p self, placed: &Placed<'p>) -> Context<'p> {
+        let principals = match placed.account {
+            Some((user, record)) => self.account_principals(user, record),
+            None => Principals {
+                user: NONE,
+                grants: &[],
+                scope_filter: 0,
+                teams: &[],
+                public: true,
+                filter: principal_key::filter_bit(principal_key::PUBLIC),
+                user_type: UserTypes::PUBLIC,
+                labels: Labels::empty(),
+            },
+        };
+        Context {
+            principals,
+            ceiling: placed.ceiling,
+            is_link: placed.account.is_none(),
+            kind: placed.kind,
         }
     }
 
@@ -751,27 +828,32 @@ impl Policy {
         resource: u32,
         needed: Permissions,
     ) -> Findings {
+        let principals = &context.principals;
+        let filters = (principals.filter, principals.scope_filter);
+        match self.first_holding(filters, resource) {
+            Some(start) => self.walk_from(context, resource, start, needed),
+            None => Findings::NOTHING,
+        }
+    }
+
+    /// [`walk`](Policy::walk) from `start`, the first node on the path
+    /// that may hold something for the subject ([`Policy::first_holding`]).
+    #[inline(always)]
+    fn walk_from(
+        &self,
+        context: &Context<'_>,
+        resource: u32,
+        (mut at, mut node): (u32, &Node),
+        needed: Permissions,
+    ) -> Findings {
         let mut walker = WalkUp {
             policy: self,
             principals: &context.principals,
             kind: context.kind.index(),
             needed,
             resource,
-            walk: Findings {
-                allow: Permissions::empty(),
-                deny: Permissions::empty(),
-                lost: Permissions::empty(),
-                lost_principal: NONE,
-                matched: false,
-                unmet: false,
-                granted: (NONE, NONE, NONE),
-                denied: (NONE, NONE),
-            },
+            walk: Findings::NOTHING,
             cut: 0,
-        };
-        let mut at = resource;
-        let Some(mut node) = self.nodes.get(at as usize) else {
-            return walker.walk;
         };
         // Two levels per step: the parent and the grandparent are read
         // together, so that on a large policy their cache misses overlap
@@ -793,6 +875,37 @@ impl Policy {
             node = above_that;
         }
         walker.walk
+    }
+
+    /// The first node from `resource` up (itself included) where the
+    /// subject may hold a grant (its own, by the user's scope filter, or a
+    /// group's, by the node's filter), or `None` when there is none: the
+    /// nodes below it are ones [`WalkUp::visit`] would pass over, so the
+    /// walk starts there. Two levels per step, as in the walk.
+    #[inline(always)]
+    fn first_holding(
+        &self,
+        (filter, scope_filter): (u64, u64),
+        resource: u32,
+    ) -> Option<(u32, &Node)> {
+        let holds =
+            |node: &Node| scope_filter & (1u64 << node.scope_bit) != 0 || node.filter & filter != 0;
+        let mut at = resource;
+        let mut node = self.nodes.get(at as usize)?;
+        loop {
+            if holds(node) {
+                return Some((at, node));
+            }
+            let (parent, grandparent) = (node.parent, node.grandparent);
+            let above = self.nodes.get(parent as usize);
+            let above_that = self.nodes.get(grandparent as usize);
+            let above = above?;
+            if holds(above) {
+                return Some((parent, above));
+            }
+            at = grandparent;
+            node = above_that?;
+        }
     }
 
     /// Whether `resource` is in the subtrees key `key` is limited to
@@ -838,6 +951,30 @@ pub(crate) enum Prepared<'p> {
         channel: Channel,
         now: u64,
     },
+}
+
+/// What steps 2 to 4 establish about a request before its principals are
+/// read ([`Policy::place_checked`]): enough to tell whether any node on
+/// the path may hold a grant of theirs ([`Policy::first_holding`]).
+pub(crate) struct Placed<'p> {
+    /// The account (user id and record) the subject acts for; `None` for
+    /// a link.
+    account: Option<(u32, &'p UserRecord)>,
+    /// As [`Context::ceiling`].
+    ceiling: Permissions,
+    kind: ResourceKind,
+}
+
+impl Placed<'_> {
+    /// The subject's group and scope filters, as [`Principals::filter`]
+    /// and [`Principals::scope_filter`].
+    #[inline(always)]
+    fn filters(&self) -> (u64, u64) {
+        match self.account {
+            Some((_, record)) => (record.filter, record.scope_filter),
+            None => (principal_key::filter_bit(principal_key::PUBLIC), 0),
+        }
+    }
 }
 
 /// What steps 1 to 4 establish about a request.
