@@ -925,6 +925,17 @@ impl Policy {
     /// Step 2 for an account: only `Active` may act.
     #[inline]
     fn lifecycle(&self, user: u32, record: &UserRecord, now: u64) -> Result<(), Reason> {
+        // One compare for the common case: a `match` on the state was a
+        // jump table, an indirect branch on every decision.
+        if record.state() == State::Active {
+            return Ok(());
+        }
+        self.inactive(user, record, now)
+    }
+
+    /// Why an account that is not `Active` may not act.
+    #[cold]
+    fn inactive(&self, user: u32, record: &UserRecord, now: u64) -> Result<(), Reason> {
         match record.state() {
             State::Active => Ok(()),
             State::Suspended => Err(Reason::Suspended),
