@@ -925,22 +925,26 @@ impl Policy {
     /// Step 2 for an account: only `Active` may act.
     #[inline]
     fn lifecycle(&self, user: u32, record: &UserRecord, now: u64) -> Result<(), Reason> {
-        // One compare for the common case: a `match` on the state was a
-        // jump table, an indirect branch on every decision.
-        if record.state() == State::Active {
-            return Ok(());
+        // Compares, not a `match`: that was a jump table, an indirect
+        // branch on every decision.
+        let state = record.state();
+        if state == State::Active {
+            Ok(())
+        } else if state == State::Suspended {
+            Err(Reason::Suspended)
+        } else {
+            self.inactive(user, state, now)
         }
-        self.inactive(user, record, now)
     }
 
-    /// Why an account that is not `Active` may not act.
+    /// Why a deactivated or invited account may not act.
     #[cold]
-    fn inactive(&self, user: u32, record: &UserRecord, now: u64) -> Result<(), Reason> {
-        match record.state() {
-            State::Active => Ok(()),
-            State::Suspended => Err(Reason::Suspended),
+    fn inactive(&self, user: u32, state: State, now: u64) -> Result<(), Reason> {
+        match state {
             State::Deactivated => Err(Reason::Deactivated),
             State::Invited => self.invitation(user, now),
+            State::Active => Ok(()),
+            State::Suspended => Err(Reason::Suspended),
         }
     }
 }
