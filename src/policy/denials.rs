@@ -2,8 +2,8 @@
 //! denial is known: the grant a condition passed over
 //! ([`Reason::ConditionUnmet`]), the override that cut a grant off
 //! ([`Reason::Overridden`]), a required role missing
-//! ([`Reason::RequiredRoleMissing`]), an invitation
-//! ([`Reason::InvitationPending`]) and an expiry
+//! ([`Reason::RequiredRoleMissing`]), a deactivated or invited account
+//! ([`Reason::Deactivated`], [`Reason::InvitationPending`]) and an expiry
 //! ([`Reason::TimeUnknown`] when the subject has no time).
 //!
 //! Owns: finding, after a denial, what to name. Must never: run on an
@@ -198,9 +198,20 @@ impl Policy {
         }
     }
 
+    /// Why a deactivated or invited account may not act.
+    #[cold]
+    pub(super) fn inactive(&self, user: u32, state: State, now: u64) -> Result<(), Reason> {
+        match state {
+            State::Deactivated => Err(Reason::Deactivated),
+            State::Invited => self.invitation(user, now),
+            State::Active => Ok(()),
+            State::Suspended => Err(Reason::Suspended),
+        }
+    }
+
     /// An invited user: the invitation's expiry is kept off the record.
     #[cold]
-    pub(super) fn invitation(&self, user: u32, now: u64) -> Result<(), Reason> {
+    fn invitation(&self, user: u32, now: u64) -> Result<(), Reason> {
         match self.invitations.get(&user) {
             Some(&until) if now < until => Err(Reason::InvitationPending),
             Some(_) => Err(expired(now, Reason::InvitationExpired)),

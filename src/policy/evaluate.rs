@@ -11,7 +11,8 @@
 //! queries and authority (`group_grants`, `teams_of`, `own_grants`,
 //! `labels_of`, `role_permissions`, `is_within`) are in
 //! [`layout`](super::layout), one way to read each run; the cold reasons
-//! of an invitation and an expiry are in [`denials`](super::denials).
+//! of a deactivated or invited account and of an expiry are in
+//! [`denials`](super::denials).
 
 use alloc::vec::Vec;
 
@@ -907,17 +908,6 @@ impl Policy {
             node = above_that?;
         }
     }
-
-    /// Whether `resource` is in the subtrees key `key` is limited to
-    /// (always, for a key without a limit).
-    #[inline]
-    pub(crate) fn key_reaches(&self, resource: u32, key: &KeyRecord) -> bool {
-        if key.subtrees == NONE {
-            self.is_within(resource, key.within)
-        } else {
-            self.within_any(resource, key)
-        }
-    }
 }
 
 /// A user's status and labels, kept partly beside the user records.
@@ -934,17 +924,6 @@ impl Policy {
             Err(Reason::Suspended)
         } else {
             self.inactive(user, state, now)
-        }
-    }
-
-    /// Why a deactivated or invited account may not act.
-    #[cold]
-    fn inactive(&self, user: u32, state: State, now: u64) -> Result<(), Reason> {
-        match state {
-            State::Deactivated => Err(Reason::Deactivated),
-            State::Invited => self.invitation(user, now),
-            State::Active => Ok(()),
-            State::Suspended => Err(Reason::Suspended),
         }
     }
 }

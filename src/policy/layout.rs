@@ -706,6 +706,17 @@ impl super::Policy {
             .unwrap_or_else(Labels::empty)
     }
 
+    /// Whether `resource` is in the subtrees key `key` is limited to
+    /// (always, for a key without a limit).
+    #[inline]
+    pub(crate) fn key_reaches(&self, resource: u32, key: &KeyRecord) -> bool {
+        if key.subtrees == NONE {
+            self.is_within(resource, key.within)
+        } else {
+            self.within_any(resource, key)
+        }
+    }
+
     /// Whether `resource` is `root` or below it; always true when `root` is
     /// [`NONE`] (no limit). Only keys and links have limits.
     #[inline]
