@@ -6,9 +6,12 @@
 //! then makes 10,000 decisions per pass:
 //!
 //! - `random`: the 10,000 random requests of `authorize/batch_10k_random`;
-//! - `team`, `admin`: `authorize/allowed_team_folder` or
-//!   `authorize/org_admin`, 10,000 times;
-//! - `effective`: `Policy::effective` on the random requests.
+//! - `team`, `admin`, `denied`, `suspended`:
+//!   `authorize/allowed_team_folder`, `authorize/org_admin`,
+//!   `authorize/denied_no_relation` or `authorize/suspended`, 10,000
+//!   times;
+//! - `effective`: `Policy::effective` on the random requests;
+//! - `effective_team`: `effective/team_folder`, 10,000 times.
 //!
 //! The script runs each mode with 1 and 11 passes and divides the
 //! difference by 100,000: the build cancels out, what is left is one
@@ -43,14 +46,18 @@ fn main() {
     let cases = common::cases(&policy);
     let requests: Vec<(Subject, Action, ResourceId)> = match mode {
         "random" | "effective" => common::random_requests(&policy, 10_000),
-        "team" => vec![cases.allowed_team_folder; 10_000],
+        "team" | "effective_team" => vec![cases.allowed_team_folder; 10_000],
         "admin" => vec![cases.org_admin; 10_000],
+        "denied" => vec![cases.denied_no_relation; 10_000],
+        "suspended" => vec![cases.suspended; 10_000],
         other => {
-            eprintln!("unknown mode {other:?}: random, team, admin or effective");
+            eprintln!(
+                "unknown mode {other:?}: random, team, admin, denied, suspended, effective or effective_team"
+            );
             std::process::exit(2);
         }
     };
-    let allowed = if mode == "effective" {
+    let allowed = if mode.starts_with("effective") {
         run(passes, &requests, |(subject, _, resource)| {
             !policy.effective(subject, *resource).is_empty()
         })

@@ -7,6 +7,8 @@
 #
 #   scripts/instructions.sh                 # random team admin effective
 #   scripts/instructions.sh random team     # some modes
+#   scripts/instructions.sh denied suspended effective_team  # the other
+#                                           # single cases of benches/authorize.rs
 #
 # Needs valgrind. Record the figures in BENCHMARKS.md with the commit.
 set -euo pipefail

@@ -1,8 +1,10 @@
 //! The cold paths that name why a request was denied, run only once a
 //! denial is known: the grant a condition passed over
 //! ([`Reason::ConditionUnmet`]), the override that cut a grant off
-//! ([`Reason::Overridden`]), and a required role missing
-//! ([`Reason::RequiredRoleMissing`]).
+//! ([`Reason::Overridden`]), a required role missing
+//! ([`Reason::RequiredRoleMissing`]), a deactivated or invited account
+//! ([`Reason::Deactivated`], [`Reason::InvitationPending`]) and an expiry
+//! ([`Reason::TimeUnknown`] when the subject has no time).
 //!
 //! Owns: finding, after a denial, what to name. Must never: run on an
 //! allowed request, or change a decision (only its reason).
@@ -14,7 +16,7 @@ use crate::label::Condition;
 use crate::permission::Permissions;
 use crate::resource::ResourceId;
 use crate::role::RoleId;
-use crate::subject::{Credential, Subject};
+use crate::subject::{Credential, Subject, NO_TIME};
 
 use super::*;
 
@@ -194,5 +196,41 @@ impl Policy {
             },
             None => reason,
         }
+    }
+
+    /// Why a deactivated or invited account may not act.
+    #[cold]
+    pub(super) fn inactive(&self, user: u32, state: State, now: u64) -> Result<(), Reason> {
+        match state {
+            State::Deactivated => Err(Reason::Deactivated),
+            State::Invited => self.invitation(user, now),
+            State::Active => Ok(()),
+            State::Suspended => Err(Reason::Suspended),
+        }
+    }
+
+    /// An invited user: the invitation's expiry is kept off the record.
+    #[cold]
+    fn invitation(&self, user: u32, now: u64) -> Result<(), Reason> {
+        match self.invitations.get(&user) {
+            Some(&until) if now < until => Err(Reason::InvitationPending),
+            Some(_) => Err(expired(now, Reason::InvitationExpired)),
+            None => Err(Reason::InvitationExpired),
+        }
+    }
+}
+
+/// Why something that expired at the subject's time `now`
+/// ([`Subject::clock`]) is refused: `expired_reason`, or
+/// [`Reason::TimeUnknown`] when the host gave no time, so that a forgotten
+/// clock never reads as "nothing has expired yet". `NO_TIME` is later than
+/// every expiry, so the hot path's check stays one comparison and this runs
+/// only once it has failed.
+#[cold]
+pub(super) fn expired(now: u64, expired_reason: Reason) -> Reason {
+    if now == NO_TIME {
+        Reason::TimeUnknown
+    } else {
+        expired_reason
     }
 }

@@ -7,10 +7,12 @@
 //! allocate (but for the `Vec` that `effective_many` returns, one per
 //! call), hash a string, take a lock, recurse, or write the policy.
 //!
-//! It also holds the small readers of the layout that the store, changes,
-//! queries and authority share with the hot path (`group_grants`,
-//! `teams_of`, `own_grants`, `labels_of`, `role_permissions`, `is_within`):
-//! one way to read each run.
+//! The small readers of the layout it shares with the store, changes,
+//! queries and authority (`group_grants`, `teams_of`, `own_grants`,
+//! `labels_of`, `role_permissions`, `is_within`) are in
+//! [`layout`](super::layout), one way to read each run; the cold reasons
+//! of a deactivated or invited account and of an expiry are in
+//! [`denials`](super::denials).
 
 use alloc::vec::Vec;
 
@@ -21,8 +23,9 @@ use crate::label::{Condition, Labels};
 use crate::permission::{Action, Permissions};
 use crate::resource::{ResourceId, ResourceKind};
 use crate::role::RoleId;
-use crate::subject::{Credential, Subject, NO_TIME};
+use crate::subject::{Credential, Subject};
 
+use super::denials::expired;
 use super::*;
 
 /// Who a subject is, as far as the grants of its principals care: its
@@ -157,6 +160,20 @@ pub(super) struct Findings {
     /// The nearest deny grant removing something asked for: (principal,
     /// scope), or [`NONE`]s.
     denied: (u32, u32),
+}
+
+impl Findings {
+    /// What a walk that found nothing leaves.
+    const NOTHING: Findings = Findings {
+        allow: Permissions::empty(),
+        deny: Permissions::empty(),
+        lost: Permissions::empty(),
+        lost_principal: NONE,
+        matched: false,
+        unmet: false,
+        granted: (NONE, NONE, NONE),
+        denied: (NONE, NONE),
+    };
 }
 
 /// Applies the grants of one node to a [`Findings`].
@@ -408,13 +425,22 @@ impl Policy {
         resource: ResourceId,
         kind: Option<ResourceKind>,
     ) -> Permissions {
-        let Ok(mut context) = self.context(subject, resource) else {
+        let Ok(mut placed) = self
+            .prepare(subject)
+            .and_then(|prepared| self.place_checked(&prepared, resource))
+        else {
             return Permissions::empty();
         };
         if let Some(kind) = kind {
-            context.kind = kind;
+            placed.kind = kind;
         }
-        self.permissions(subject, &context, resource)
+        // Nothing on the path for the subject's principals: nothing held,
+        // and their runs and labels are never read.
+        let Some(start) = self.first_holding(placed.filters(), resource.0) else {
+            return Permissions::empty();
+        };
+        let context = self.context_of(&placed);
+        self.permissions_from(subject, &context, resource, start)
     }
 
     /// Steps 5 to 7 without a reason: every permission that survives.
@@ -427,7 +453,25 @@ impl Policy {
         context: &Context<'_>,
         resource: ResourceId,
     ) -> Permissions {
-        let walk = self.walk(context, resource.0, Permissions::empty());
+        let principals = &context.principals;
+        let filters = (principals.filter, principals.scope_filter);
+        match self.first_holding(filters, resource.0) {
+            Some(start) => self.permissions_from(subject, context, resource, start),
+            None => Permissions::empty(),
+        }
+    }
+
+    /// [`permissions`](Policy::permissions), walking up from `start`, the
+    /// first node on the path that may hold something for the subject.
+    #[inline(always)]
+    fn permissions_from(
+        &self,
+        subject: &Subject,
+        context: &Context<'_>,
+        resource: ResourceId,
+        start: (u32, &Node),
+    ) -> Permissions {
+        let walk = self.walk_from(context, resource.0, start, Permissions::empty());
         let mut permissions = (walk.allow - walk.deny) & context.ceiling;
         if !subject.mfa() {
             permissions -= self.mfa_required;
@@ -436,14 +480,24 @@ impl Policy {
     }
 
     fn decide(&self, subject: &Subject, needed: Permissions, resource: ResourceId) -> Reason {
-        let context = match self.context(subject, resource) {
-            Ok(context) => context,
+        let placed = match self
+            .prepare(subject)
+            .and_then(|prepared| self.place_checked(&prepared, resource))
+        {
+            Ok(placed) => placed,
             Err(reason) => return self.own_reason(subject, reason),
         };
         if needed.is_empty() {
             return Reason::EmptyAction;
         }
-        let walk = self.walk(&context, resource.0, needed);
+        // No grant on the path can be the subject's: the walk would find
+        // nothing (no membership, no condition passed over), and the
+        // subject's runs and labels need not be read.
+        let Some(start) = self.first_holding(placed.filters(), resource.0) else {
+            return Reason::NotMember;
+        };
+        let context = self.context_of(&placed);
+        let walk = self.walk_from(&context, resource.0, start, needed);
 
         // Step 5: grants.
         if !needed.difference(walk.allow).is_empty() {
@@ -576,6 +630,19 @@ impl Policy {
         prepared: &Prepared<'p>,
         resource: ResourceId,
     ) -> Result<Context<'p>, Reason> {
+        let placed = self.place_checked(prepared, resource)?;
+        Ok(self.context_of(&placed))
+    }
+
+    /// [`place`](Policy::place)'s checks, without reading the subject's
+    /// principals yet: a decision reads them only once a node on the path
+    /// may hold a grant of theirs.
+    #[inline(always)]
+    fn place_checked<'p>(
+        &'p self,
+        prepared: &Prepared<'p>,
+        resource: ResourceId,
+    ) -> Result<Placed<'p>, Reason> {
         match *prepared {
             Prepared::Account {
                 user,
@@ -618,10 +685,9 @@ impl Policy {
                         return Err(Reason::KeyOutOfScope);
                     }
                 }
-                Ok(Context {
-                    principals: self.account_principals(user, record),
+                Ok(Placed {
+                    account: Some((user, record)),
                     ceiling,
-                    is_link: false,
                     kind: node.kind,
                 })
             }
@@ -648,22 +714,36 @@ impl Policy {
                 if !self.is_within(resource.0, link.resource) {
                     return Err(Reason::LinkOutOfScope);
                 }
-                Ok(Context {
-                    principals: Principals {
-                        user: NONE,
-                        grants: &[],
-                        scope_filter: 0,
-                        teams: &[],
-                        public: true,
-                        filter: principal_key::filter_bit(principal_key::PUBLIC),
-                        user_type: UserTypes::PUBLIC,
-                        labels: Labels::empty(),
-                    },
+                Ok(Placed {
+                    account: None,
                     ceiling: link.permissions,
-                    is_link: true,
                     kind: node.kind,
                 })
             }
+        }
+    }
+
+    /// The context of a placed request: its principals read.
+    #[inline(always)]
+    fn context_of<'p>(&'p self, placed: &Placed<'p>) -> Context<'p> {
+        let principals = match placed.account {
+            Some((user, record)) => self.account_principals(user, record),
+            None => Principals {
+                user: NONE,
+                grants: &[],
+                scope_filter: 0,
+                teams: &[],
+                public: true,
+                filter: principal_key::filter_bit(principal_key::PUBLIC),
+                user_type: UserTypes::PUBLIC,
+                labels: Labels::empty(),
+            },
+        };
+        Context {
+            principals,
+            ceiling: placed.ceiling,
+            is_link: placed.account.is_none(),
+            kind: placed.kind,
         }
     }
 
@@ -749,27 +829,32 @@ impl Policy {
         resource: u32,
         needed: Permissions,
     ) -> Findings {
+        let principals = &context.principals;
+        let filters = (principals.filter, principals.scope_filter);
+        match self.first_holding(filters, resource) {
+            Some(start) => self.walk_from(context, resource, start, needed),
+            None => Findings::NOTHING,
+        }
+    }
+
+    /// [`walk`](Policy::walk) from `start`, the first node on the path
+    /// that may hold something for the subject ([`Policy::first_holding`]).
+    #[inline(always)]
+    fn walk_from(
+        &self,
+        context: &Context<'_>,
+        resource: u32,
+        (mut at, mut node): (u32, &Node),
+        needed: Permissions,
+    ) -> Findings {
         let mut walker = WalkUp {
             policy: self,
             principals: &context.principals,
             kind: context.kind.index(),
             needed,
             resource,
-            walk: Findings {
-                allow: Permissions::empty(),
-                deny: Permissions::empty(),
-                lost: Permissions::empty(),
-                lost_principal: NONE,
-                matched: false,
-                unmet: false,
-                granted: (NONE, NONE, NONE),
-                denied: (NONE, NONE),
-            },
+            walk: Findings::NOTHING,
             cut: 0,
-        };
-        let mut at = resource;
-        let Some(mut node) = self.nodes.get(at as usize) else {
-            return walker.walk;
         };
         // Two levels per step: the parent and the grandparent are read
         // together, so that on a large policy their cache misses overlap
@@ -793,130 +878,35 @@ impl Policy {
         walker.walk
     }
 
-    /// Whether `resource` is in the subtrees key `key` is limited to
-    /// (always, for a key without a limit).
-    #[inline]
-    pub(crate) fn key_reaches(&self, resource: u32, key: &KeyRecord) -> bool {
-        if key.subtrees == NONE {
-            self.is_within(resource, key.within)
-        } else {
-            self.within_any(resource, key)
-        }
-    }
-
-    /// Whether `resource` is in one of the subtrees a key limited to
-    /// several is limited to: each ancestor looked up among the roots,
-    /// which are sorted (the builder and `add_key` sort them, removing a
-    /// root keeps the order), so that a key of thousands of flows costs a
-    /// decision no scan of them per ancestor.
-    #[cold]
-    fn within_any(&self, resource: u32, key: &KeyRecord) -> bool {
-        let roots = self.key_roots(key);
-        let mut at = resource;
-        while let Some(node) = self.nodes.get(at as usize) {
-            if roots.binary_search(&at).is_ok() {
-                return true;
-            }
-            at = node.parent;
-        }
-        false
-    }
-
-    /// The roots of the subtrees a key is limited to (empty: no limit).
-    pub(crate) fn key_roots<'k>(&'k self, key: &'k KeyRecord) -> &'k [u32] {
-        if key.subtrees != NONE {
-            self.key_subtrees
-                .get(key.subtrees as usize)
-                .map_or(&[], Vec::as_slice)
-        } else if key.within != NONE {
-            core::slice::from_ref(&key.within)
-        } else {
-            &[]
-        }
-    }
-
-    /// Whether `resource` is `root` or below it; always true when `root` is
-    /// [`NONE`] (no limit). Only keys and links have limits.
-    #[inline]
-    pub(crate) fn is_within(&self, resource: u32, root: u32) -> bool {
-        if root == NONE {
-            return true;
-        }
-        let mut at = resource;
-        while let Some(node) = self.nodes.get(at as usize) {
-            if at == root {
-                return true;
-            }
-            at = node.parent;
-        }
-        false
-    }
-
-    /// A node's group grants (teams, `Everyone`, `Public`), sorted by principal.
-    // inline(always): as plain #[inline], +7 instr/request (bare), +10 (team),
-    // +7 (effective); cachegrind, issue 15
+    /// The first node from `resource` up (itself included) where the
+    /// subject may hold a grant (its own, by the user's scope filter, or a
+    /// group's, by the node's filter), or `None` when there is none: the
+    /// nodes below it are ones [`WalkUp::visit`] would pass over, so the
+    /// walk starts there. Two levels per step, as in the walk.
     #[inline(always)]
-    pub(crate) fn group_grants(&self, node: &Node) -> &[GrantEntry] {
-        let start = node.grants_start as usize;
-        self.grants
-            .get(start..start + node.grants_len as usize)
-            .unwrap_or(&[])
-    }
-
-    /// A user's teams, sorted.
-    #[inline]
-    pub(crate) fn teams_of(&self, record: &UserRecord) -> &[u32] {
-        let start = record.teams_start as usize;
-        self.user_teams
-            .get(start..start + record.teams_len())
-            .unwrap_or(&[])
-    }
-
-    /// User `user`'s own grants, sorted by scope.
-    // inline(always): as plain #[inline], +16 instr/request (bare), +19 (team),
-    // +18 (effective); cachegrind, issue 15
-    #[inline(always)]
-    pub(crate) fn own_grants(&self, user: u32, record: &UserRecord) -> &[UserGrant] {
-        let start = record.grants_start as usize;
-        self.user_grants
-            .get(start..start + own_grant_count(record, &self.long_runs, user))
-            .unwrap_or(&[])
-    }
-
-    /// A resource's labels (none for an unknown id).
-    #[inline]
-    pub(crate) fn labels_of(&self, resource: u32) -> Labels {
-        self.labels
-            .get(resource as usize)
-            .copied()
-            .unwrap_or_else(Labels::empty)
-    }
-
-    /// What `role` gives on resources of the kind with index `kind`: its
-    /// own rules and every inherited role's, flattened at build (nothing
-    /// for an unknown role or kind).
-    #[inline]
-    pub(crate) fn role_permissions(&self, role: u32, kind: usize) -> Permissions {
-        self.roles
-            .get(role as usize)
-            .and_then(|kinds| kinds.get(kind))
-            .copied()
-            .unwrap_or_else(Permissions::empty)
-    }
-}
-
-/// Why something that expired at the subject's time `now`
-/// ([`Subject::clock`]) is refused: `expired_reason`, or
-/// [`Reason::TimeUnknown`] when the host gave no time, so that a forgotten
-/// clock never reads as "nothing has expired yet". `NO_TIME` is later than
-/// every expiry, so the hot path's check stays one comparison and this runs
-/// only once it has failed.
-#[cold]
-fn expired(now: u64, expired_reason: Reason) -> Reason {
-    if now == NO_TIME {
-        Reason::TimeUnknown
-    } else {
-        expired_reason
+    fn first_holding(
+        &self,
+        (filter, scope_filter): (u64, u64),
+        resource: u32,
+    ) -> Option<(u32, &Node)> {
+        let holds =
+            |node: &Node| scope_filter & (1u64 << node.scope_bit) != 0 || node.filter & filter != 0;
+        let mut at = resource;
+        let mut node = self.nodes.get(at as usize)?;
+        loop {
+            if holds(node) {
+                return Some((at, node));
+            }
+            let (parent, grandparent) = (node.parent, node.grandparent);
+            let above = self.nodes.get(parent as usize);
+            let above_that = self.nodes.get(grandparent as usize);
+            let above = above?;
+            if holds(above) {
+                return Some((parent, above));
+            }
+            at = grandparent;
+            node = above_that?;
+        }
     }
 }
 
@@ -925,31 +915,16 @@ impl Policy {
     /// Step 2 for an account: only `Active` may act.
     #[inline]
     fn lifecycle(&self, user: u32, record: &UserRecord, now: u64) -> Result<(), Reason> {
-        match record.state() {
-            State::Active => Ok(()),
-            State::Suspended => Err(Reason::Suspended),
-            State::Deactivated => Err(Reason::Deactivated),
-            State::Invited => self.invitation(user, now),
+        // Compares, not a `match`: that was a jump table, an indirect
+        // branch on every decision.
+        let state = record.state();
+        if state == State::Active {
+            Ok(())
+        } else if state == State::Suspended {
+            Err(Reason::Suspended)
+        } else {
+            self.inactive(user, state, now)
         }
-    }
-
-    /// An invited user: the invitation's expiry is kept off the record.
-    #[cold]
-    fn invitation(&self, user: u32, now: u64) -> Result<(), Reason> {
-        match self.invitations.get(&user) {
-            Some(&until) if now < until => Err(Reason::InvitationPending),
-            Some(_) => Err(expired(now, Reason::InvitationExpired)),
-            None => Err(Reason::InvitationExpired),
-        }
-    }
-
-    /// A user's labels.
-    #[inline]
-    pub(crate) fn user_labels_of(&self, user: u32) -> Labels {
-        self.user_labels
-            .get(user as usize)
-            .copied()
-            .unwrap_or_else(Labels::empty)
     }
 }
 
@@ -970,6 +945,30 @@ pub(crate) enum Prepared<'p> {
         channel: Channel,
         now: u64,
     },
+}
+
+/// What steps 2 to 4 establish about a request before its principals are
+/// read ([`Policy::place_checked`]): enough to tell whether any node on
+/// the path may hold a grant of theirs ([`Policy::first_holding`]).
+pub(crate) struct Placed<'p> {
+    /// The account (user id and record) the subject acts for; `None` for
+    /// a link.
+    account: Option<(u32, &'p UserRecord)>,
+    /// As [`Context::ceiling`].
+    ceiling: Permissions,
+    kind: ResourceKind,
+}
+
+impl Placed<'_> {
+    /// The subject's group and scope filters, as [`Principals::filter`]
+    /// and [`Principals::scope_filter`].
+    #[inline(always)]
+    fn filters(&self) -> (u64, u64) {
+        match self.account {
+            Some((_, record)) => (record.filter, record.scope_filter),
+            None => (principal_key::filter_bit(principal_key::PUBLIC), 0),
+        }
+    }
 }
 
 /// What steps 1 to 4 establish about a request.

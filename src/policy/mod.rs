@@ -4,8 +4,8 @@
 //! The layout is split by who may touch it (see ARCHITECTURE.md):
 //!
 //! - [`layout`]: the records a decision reads (nodes, grant entries, user
-//!   records, packed principal keys, filters) and their size asserts. Types
-//!   and constructors only; no code here writes a policy.
+//!   records, packed principal keys, filters) and their size asserts, and
+//!   the one reader of each run; no code here writes a policy.
 //! - [`store`]: the only code that writes the layout (runs, filters, wide
 //!   filters, child lists, tombstones, compaction). The builder and changes
 //!   call it; they never assign a layout field themselves.
