@@ -58,6 +58,18 @@ fn authorize(c: &mut Criterion) {
             black_box(allowed)
         })
     });
+    // The same requests through `authorize_many` (whose reads ahead pay
+    // off only where the model does not fit the caches: benches/scale.rs
+    // `authorize_many_cold`).
+    group.bench_function("batch_10k_random_many", |b| {
+        b.iter(|| {
+            let allowed: u32 = policy
+                .authorize_many(black_box(&requests))
+                .map(|decision| u32::from(decision.is_allowed()))
+                .sum();
+            black_box(allowed)
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("effective");

@@ -91,6 +91,16 @@ fn authorize_cold(
     group.bench_function(BenchmarkId::new("authorize_cold", parameter), |b| {
         b.iter(|| decide_all(&model.policy, black_box(&requests)))
     });
+    group.bench_function(BenchmarkId::new("authorize_many_cold", parameter), |b| {
+        b.iter(|| {
+            let allowed: u32 = model
+                .policy
+                .authorize_many(black_box(&requests))
+                .map(|decision| u32::from(decision.is_allowed()))
+                .sum();
+            black_box(allowed)
+        })
+    });
 }
 
 /// Users 1,000 to 1,000,000, with 10 grants per user (10,000,000 at the

@@ -21,6 +21,7 @@
 //! - [`required`]: required roles, and which accounts lack one.
 
 pub(crate) mod assemble;
+mod batch;
 mod denials;
 mod evaluate;
 mod explain;
