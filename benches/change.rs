@@ -317,6 +317,9 @@ enum Required {
     /// holds it by a grant of its own: every account's own carrier is
     /// added to its team's 999.
     EachOwn,
+    /// As `EachOwn`, but each user holds ws-0 through a team of its own:
+    /// 20,000 sets of carrying teams, each with staff's 999 carriers.
+    EachPersonalTeam,
 }
 
 /// acme with 1,000 workspaces; 20,000 users in team "staff", which must
@@ -333,7 +336,7 @@ fn required_model(shape: Required) -> Policy {
         let by_team = match shape {
             Required::Root => false,
             Required::Each => true,
-            Required::EachOwn => w > 0,
+            Required::EachOwn | Required::EachPersonalTeam => w > 0,
         };
         if by_team {
             b.grant(Grantee::team("staff"), &name, "viewer", Effect::Allow);
@@ -341,10 +344,20 @@ fn required_model(shape: Required) -> Policy {
     }
     for u in 0..REQUIRED_USERS {
         let name = format!("user-{u}");
-        b.user(User::new(&name, "acme").member_of("staff"));
-        if matches!(shape, Required::EachOwn) {
-            b.grant(Grantee::user(&name), "ws-0", "viewer", Effect::Allow);
+        let mut user = User::new(&name, "acme").member_of("staff");
+        match shape {
+            Required::EachOwn => {
+                b.grant(Grantee::user(&name), "ws-0", "viewer", Effect::Allow);
+            }
+            Required::EachPersonalTeam => {
+                let team = format!("team-of-{name}");
+                b.team(&team, "acme")
+                    .grant(Grantee::team(&team), "ws-0", "viewer", Effect::Allow);
+                user = user.member_of(&team);
+            }
+            Required::Root | Required::Each => {}
         }
+        b.user(user);
     }
     let staff = || clearance::RequiredOf::Team("staff".into());
     match shape {
@@ -352,7 +365,7 @@ fn required_model(shape: Required) -> Policy {
             b.grant(Grantee::team("staff"), "acme", "viewer", Effect::Allow)
                 .require_role(staff(), "viewer");
         }
-        Required::Each | Required::EachOwn => {
+        Required::Each | Required::EachOwn | Required::EachPersonalTeam => {
             b.require_role_on_each(staff(), "viewer", K::Workspace);
         }
     }
@@ -366,6 +379,10 @@ fn required(c: &mut Criterion) {
         ("on_root", Required::Root),
         ("on_each_workspace", Required::Each),
         ("on_each_workspace_own_grants", Required::EachOwn),
+        (
+            "on_each_workspace_personal_teams",
+            Required::EachPersonalTeam,
+        ),
     ] {
         let policy = required_model(shape);
         toggle(

@@ -277,6 +277,60 @@ fn accounts_share_an_answer_only_with_accounts_of_the_same_carrying_teams() {
     assert_eq!(lacking, ["bob", "di"]);
 }
 
+/// Teams' grants add up too, whichever team carries the most: north
+/// holds viewer on two workspaces and south on the third; an account in
+/// both holds it everywhere, an account in one of them lacks it.
+#[test]
+fn two_teams_cover_the_workspaces_together() {
+    let mut builder = PolicyBuilder::new();
+    builder
+        .tenant("acme", K::Organization)
+        .resource("w1", K::Workspace, "acme")
+        .resource("w2", K::Workspace, "acme")
+        .resource("w3", K::Workspace, "acme")
+        .role(Role::new("viewer").allow_everywhere(P::VIEW))
+        .team("north", "acme")
+        .team("south", "acme")
+        .user(
+            User::new("ann", "acme")
+                .member_of("north")
+                .member_of("south"),
+        )
+        .user(
+            User::new("bob", "acme")
+                .member_of("south")
+                .member_of("north"),
+        )
+        .user(User::new("cy", "acme").member_of("north"))
+        .user(User::new("di", "acme").member_of("south"))
+        .grant(Grantee::team("north"), "w1", "viewer", Effect::Allow)
+        .grant(Grantee::team("north"), "w2", "viewer", Effect::Allow)
+        .grant(Grantee::team("south"), "w3", "viewer", Effect::Allow)
+        .require_role_on_each(RequiredOf::Types(UserTypes::NATIVE), "viewer", K::Workspace);
+    let mut policy = build(&mut builder);
+    let lacking: Vec<&str> = policy
+        .users()
+        .filter(|view| view.lacks_required_role().is_some())
+        .map(|view| view.name())
+        .collect();
+    assert_eq!(lacking, ["cy", "di"]);
+    // ann and bob hold it only through both teams: each revoke is refused.
+    for (team, scope) in [("north", "w2"), ("south", "w3")] {
+        let problem = refused(
+            &mut policy,
+            revoke(Grantee::team(team), scope, "viewer", Effect::Allow),
+        );
+        assert_eq!(
+            problem,
+            ChangeProblem::RequiredRole {
+                user: "ann".into(),
+                role: "viewer".into(),
+            },
+            "{team} on {scope}"
+        );
+    }
+}
+
 /// "An account that lacks it anyway (built that way) is denied
 /// everything with its own `Reason`, whatever else it holds."
 #[test]

@@ -29,15 +29,19 @@
 //! a target requires nothing.
 //!
 //! Cost: one numbering of the resources per check, then, per account, its
-//! own grants and teams. What the groups of an account cover is worked
-//! out once for every account of the same tenant, types and *carrying*
-//! teams (those with a carrier; a team that carries nothing, a team of
-//! one each say, is left out), so a check grows with the grants and the
-//! accounts, not with their product, as long as the accounts fall into
-//! few sets of carrying teams. Accounts in many different sets of
-//! carrying teams each pay for their groups' carriers (everyone's
-//! included) once per set: a team of one each that carries the role on
-//! its own workspace, next to everyone's carriers on the others.
+//! own grants and teams. The cover of everyone's carriers and of one team's
+//! (an account's team with the most carriers) is worked out once and
+//! shared by every account of that team; an account's other carrying teams
+//! (those with a carrier; a team that carries nothing is left out) and its
+//! own carriers are added to it by binary search, and accounts without
+//! carriers of their own share one answer per set of carrying teams. So a
+//! check grows with the grants and the accounts: an account pays for the
+//! carriers of its smaller teams, not for everyone's or its largest
+//! team's again (a team of one each carrying the role on its own
+//! workspace, next to everyone's or a large team's carriers on the
+//! others, costs one search per account). What still multiplies is an
+//! account in several teams that each carry the role on many resources:
+//! it pays for all but the largest.
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
@@ -261,13 +265,15 @@ struct Check<'p> {
     needed: Permissions,
     targets: Targets,
     groups: Groups,
-    /// What the groups of an account cover, by tenant, user types (which
-    /// of everyone's grants reach it) and the teams of it that carry the
-    /// role: an index of `covers`. Teams that carry nothing are left out
-    /// of the key, so that accounts which differ only by them (a team of
-    /// one each, say) share one cover instead of each paying for all the
-    /// others' carriers.
-    shared: BTreeMap<(u32, u8, SmallVec<[u32; 4]>), usize>,
+    /// The cover of everyone's carriers and of one team's (the account's
+    /// team with the most), by tenant, user types (which of everyone's
+    /// grants reach it) and that team: an index of `covers`.
+    shared: BTreeMap<(u32, u8, Option<u32>), usize>,
+    /// The answer for accounts with no carrier of their own, by tenant,
+    /// user types and the teams of theirs that carry the role. Teams that
+    /// carry nothing are left out of the key, so that accounts which
+    /// differ only by them (a team of one each, say) share one answer.
+    answers: BTreeMap<(u32, u8, SmallVec<[u32; 4]>), bool>,
     covers: Vec<Cover>,
 }
 
@@ -281,6 +287,7 @@ impl<'p> Check<'p> {
             targets: Targets::new(policy, tree, requirement.on),
             groups: Groups::default(),
             shared: BTreeMap::new(),
+            answers: BTreeMap::new(),
             covers: Vec::new(),
         };
         check.groups = check.group_facts();
@@ -411,38 +418,64 @@ impl<'p> Check<'p> {
         let carrying: SmallVec<[u32; 4]> = teams
             .iter()
             .copied()
-            .filter(|&team| {
-                self.groups
-                    .get(tenant, principal_key::TEAM | team)
-                    .is_some_and(|facts| !facts.carriers.is_empty())
-            })
+            .filter(|&team| self.team_carriers(tenant, team).next().is_some())
             .collect();
-        let index = self.group_cover(tenant, types, carrying);
-        self.covers
-            .get(index)
-            .is_some_and(|cover| cover.reached.saturating_add(cover.own_extra(self, &own)) == total)
+        let shared = (tenant, types.bits(), carrying);
+        if own.is_empty() {
+            if let Some(&held) = self.answers.get(&shared) {
+                return held;
+            }
+        }
+        // The cover of everyone's carriers and of the team with the most is
+        // shared by every account of that team; the other teams' carriers
+        // are added to it as the account's own are, so an account pays for
+        // its smaller teams, not for the largest again.
+        let base = shared.2.iter().copied().max_by_key(|&team| {
+            self.groups
+                .get(tenant, principal_key::TEAM | team)
+                .map_or(0, |facts| facts.carriers.len())
+        });
+        let mut added: SmallVec<[u32; 4]> = own.clone();
+        for &team in shared.2.iter().filter(|&&team| Some(team) != base) {
+            added.extend(self.team_carriers(tenant, team));
+        }
+        let index = self.group_cover(tenant, types, base);
+        let held = self.covers.get(index).is_some_and(|cover| {
+            cover.reached.saturating_add(cover.own_extra(self, &added)) == total
+        });
+        if own.is_empty() {
+            self.answers.insert(shared, held);
+        }
+        held
     }
 
-    /// What the carriers of `teams` and everyone's (for an account of
-    /// `types`) cover in `tenant`, computed once for every account of the
-    /// same carrying teams and types.
-    /// Its index in `covers`.
-    fn group_cover(&mut self, tenant: u32, types: UserTypes, teams: SmallVec<[u32; 4]>) -> usize {
-        let shared = (tenant, types.bits(), teams);
+    /// The scopes of team `team`'s uncut carriers.
+    fn team_carriers(&self, tenant: u32, team: u32) -> impl Iterator<Item = u32> + '_ {
+        self.groups
+            .get(tenant, principal_key::TEAM | team)
+            .into_iter()
+            .flat_map(|facts| facts.carriers.iter().map(|&(scope, _)| scope))
+    }
+
+    /// What the carriers of everyone (for an account of `types`) and of
+    /// team `base` cover in `tenant`, computed once for every account of
+    /// that team and those types. Its index in `covers`.
+    fn group_cover(&mut self, tenant: u32, types: UserTypes, base: Option<u32>) -> usize {
+        let shared = (tenant, types.bits(), base);
         if let Some(&index) = self.shared.get(&shared) {
             return index;
         }
-        let cover = self.cover_of(tenant, types, &shared.2);
+        let cover = self.cover_of(tenant, types, base);
         let index = self.covers.len();
         self.covers.push(cover);
         self.shared.insert(shared, index);
         index
     }
 
-    fn cover_of(&self, tenant: u32, types: UserTypes, teams: &[u32]) -> Cover {
-        let groups = teams
-            .iter()
-            .map(|&team| principal_key::TEAM | team)
+    fn cover_of(&self, tenant: u32, types: UserTypes, base: Option<u32>) -> Cover {
+        let groups = base
+            .map(|team| principal_key::TEAM | team)
+            .into_iter()
             .chain([principal_key::EVERYONE])
             .filter_map(|key| self.groups.get(tenant, key))
             .flat_map(|facts| facts.carriers.iter())
