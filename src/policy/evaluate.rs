@@ -212,8 +212,8 @@ impl WalkUp<'_> {
             return;
         }
         found.matched = true;
-        let bit = 1u128 << position;
-        if self.cut & bit != 0 {
+        // Most walks meet no override: no 128-bit shift then.
+        if self.cut != 0 && (self.cut >> position) & 1 != 0 {
             let lost = permissions & self.needed;
             if !lost.is_empty() && found.lost.is_empty() {
                 found.lost_principal = principal;
@@ -222,7 +222,7 @@ impl WalkUp<'_> {
             return;
         }
         if effect == Effect::Override {
-            self.cut_here |= bit;
+            self.cut_here |= 1u128 << position;
         }
         found.allow |= permissions;
         if found.granted.0 == NONE && permissions.intersects(self.needed) {
