@@ -134,8 +134,7 @@ impl Principals<'_> {
     }
 }
 
-/// What one walk from a resource to its root found: [`WalkUp`] fills it,
-/// node by node through [`NodeGrants`].
+/// What one walk from a resource to its root found: [`WalkUp`] fills it.
 #[derive(Clone, Copy)]
 pub(super) struct Findings {
     /// Permissions from every counted allow and override grant.
@@ -176,76 +175,79 @@ impl Findings {
     };
 }
 
-/// Applies the grants of one node to a [`Findings`].
-struct NodeGrants<'w, 'p> {
+/// One walk from a resource up to its root ([`Policy::walk`]): the
+/// subject's principals (moved in, not borrowed from a `Context`), what
+/// the walk has found so far, and the node being visited. One value for
+/// the whole walk: visiting a node sets `at` and `cut_here`, it builds no
+/// visitor of its own.
+struct WalkUp<'p> {
     policy: &'p Policy,
-    walk: &'w mut Findings,
+    principals: Principals<'p>,
     kind: usize,
     needed: Permissions,
+    /// The resource asked about, whose labels conditions compare.
+    resource: u32,
+    found: Findings,
     /// The node being visited.
     at: u32,
-    /// Principals cut by overrides strictly below this node.
+    /// Principals cut by overrides strictly below `at` (bit i: principal
+    /// i, as [`Principals::position`]).
     cut: u128,
-    /// Principals cut by overrides at this node (they apply above it only).
+    /// Principals cut by overrides at `at` (they apply above it only).
     cut_here: u128,
-    /// The resource asked about, whose labels conditions compare.
-    target: u32,
-    /// The subject's labels.
-    labels: Labels,
 }
 
-impl NodeGrants<'_, '_> {
+impl WalkUp<'_> {
     /// Applies one grant of `role` with `effect` held by the subject's
     /// principal `principal` at `position`.
     #[inline]
-    fn visit(&mut self, principal: u32, role: u32, effect: Effect, position: u32) {
+    fn grant(&mut self, principal: u32, role: u32, effect: Effect, position: u32) {
         let permissions = self.policy.role_permissions(role, self.kind);
-        let walk = &mut *self.walk;
+        let found = &mut self.found;
         if effect == Effect::Deny {
-            walk.deny |= permissions;
-            if walk.denied.0 == NONE && permissions.intersects(self.needed) {
-                walk.denied = (principal, self.at);
+            found.deny |= permissions;
+            if found.denied.0 == NONE && permissions.intersects(self.needed) {
+                found.denied = (principal, self.at);
             }
             return;
         }
-        walk.matched = true;
-        let bit = 1u128 << position;
-        if self.cut & bit != 0 {
+        found.matched = true;
+        // Most walks meet no override: no 128-bit shift then.
+        if self.cut != 0 && (self.cut >> position) & 1 != 0 {
             let lost = permissions & self.needed;
-            if !lost.is_empty() && walk.lost.is_empty() {
-                walk.lost_principal = principal;
+            if !lost.is_empty() && found.lost.is_empty() {
+                found.lost_principal = principal;
             }
-            walk.lost |= lost;
+            found.lost |= lost;
             return;
         }
         if effect == Effect::Override {
-            self.cut_here |= bit;
+            self.cut_here |= 1u128 << position;
         }
-        walk.allow |= permissions;
-        if walk.granted.0 == NONE && permissions.intersects(self.needed) {
-            walk.granted = (principal, self.at, role);
+        found.allow |= permissions;
+        if found.granted.0 == NONE && permissions.intersects(self.needed) {
+            found.granted = (principal, self.at, role);
         }
     }
 
-    /// Applies a group grant if it reaches the subject, of type
-    /// `user_type` ([`Audience::reached_by`]).
+    /// Applies a group grant if it reaches the subject
+    /// ([`Audience::reached_by`]).
     // No #[inline] here: with it (copied into every codegen unit) +1.5
     // instr/request (bare) and +26 KB of code, and inline(always) here with
     // `user_grants` made the random batch 7% slower; cachegrind and
     // `benches/authorize.rs`, issue 15. `search` and `user_grants` are
     // inline(always): see theirs.
-    fn visit_entry(&mut self, entry: &GrantEntry, position: u32, user_type: UserTypes) {
-        let audience = Audience {
-            user_type,
-            labels: self.labels,
-        };
-        let (policy, target) = (self.policy, self.target);
-        if audience.reached_by(entry.effect, entry.eligible, entry.condition, || {
-            policy.labels_of(target)
-        }) {
-            self.visit(entry.key, entry.role, entry.effect, position);
+    fn visit_entry(&mut self, entry: &GrantEntry, position: u32) {
+        let (policy, target) = (self.policy, self.resource);
+        if self.principals.audience().reached_by(
+            entry.effect,
+            entry.eligible,
+            entry.condition,
+            || policy.labels_of(target),
+        ) {
+            self.grant(entry.key, entry.role, entry.effect, position);
         } else if entry.condition != Condition::Always {
-            self.walk.unmet = true;
+            self.found.unmet = true;
         }
     }
 
@@ -256,21 +258,21 @@ impl NodeGrants<'_, '_> {
     // batch unchanged (alternating rounds); issue 15, measured again after
     // issue 16 changed the walk (before it, this cost +47 instr bare).
     #[inline(always)]
-    fn search(&mut self, run: &[GrantEntry], principal: u32, position: u32, user_type: UserTypes) {
+    fn search(&mut self, run: &[GrantEntry], principal: u32, position: u32) {
         let first = run.partition_point(|entry| entry.key < principal);
         for entry in run.iter().skip(first) {
             if entry.key != principal {
                 break;
             }
-            self.visit_entry(entry, position, user_type);
+            self.visit_entry(entry, position);
         }
     }
 
-    /// Applies the user's own grants at this node.
+    /// Applies the user's own grants at `at`.
     // inline(always): see `search`; alone it gave org_admin 16.3–16.7 ns.
     #[inline(always)]
-    fn user_grants(&mut self, grants: &[UserGrant], user: u32) {
-        let at = self.at;
+    fn user_grants(&mut self) {
+        let (grants, user, at) = (self.principals.grants, self.principals.user, self.at);
         let first = if grants.len() <= LINEAR_RUN {
             grants
                 .iter()
@@ -285,35 +287,19 @@ impl NodeGrants<'_, '_> {
             }
             // A user's own grants were checked eligible when made: only
             // the resource-dependent half of the rule applies.
-            let audience = Audience {
-                user_type: UserTypes::all(),
-                labels: self.labels,
-            };
-            let (policy, target) = (self.policy, self.target);
-            if audience.meets(grant.condition, || policy.labels_of(target)) {
-                self.visit(user, grant.role, grant.effect, 0);
+            let (policy, target) = (self.policy, self.resource);
+            if self
+                .principals
+                .audience()
+                .meets(grant.condition, || policy.labels_of(target))
+            {
+                self.grant(user, grant.role, grant.effect, 0);
             } else {
-                self.walk.unmet = true;
+                self.found.unmet = true;
             }
         }
     }
-}
 
-/// One walk from a resource up to its root ([`Policy::walk`]).
-struct WalkUp<'p, 'c> {
-    policy: &'p Policy,
-    principals: &'c Principals<'p>,
-    kind: usize,
-    needed: Permissions,
-    /// The resource asked about.
-    resource: u32,
-    walk: Findings,
-    /// Bit i set: principal i was cut by an override below the nodes
-    /// visited next.
-    cut: u128,
-}
-
-impl WalkUp<'_, '_> {
     /// Applies the grants of node `at`: the user's own grants there, then
     /// its group grants, both skipped when their filters share no bit with
     /// the subject's.
@@ -321,65 +307,56 @@ impl WalkUp<'_, '_> {
     // +77 (effective); cachegrind, issue 15
     #[inline(always)]
     fn visit(&mut self, at: u32, node: &Node) {
-        let principals = self.principals;
-        let own = principals.scope_filter & (1u64 << node.scope_bit) != 0;
-        let group = node.filter & principals.filter != 0;
+        let filter = self.principals.filter;
+        let own = self.principals.scope_filter & (1u64 << node.scope_bit) != 0;
+        let group = node.filter & filter != 0;
         if own || group {
-            let mut visitor = NodeGrants {
-                policy: self.policy,
-                walk: &mut self.walk,
-                kind: self.kind,
-                needed: self.needed,
-                at,
-                cut: self.cut,
-                cut_here: 0,
-                target: self.resource,
-                labels: principals.labels,
-            };
+            self.at = at;
+            self.cut_here = 0;
             if own {
-                visitor.user_grants(principals.grants, principals.user);
+                self.user_grants();
             }
+            let policy = self.policy;
             let run = if group {
-                self.policy.group_grants(node)
+                policy.group_grants(node)
             } else {
                 &[]
             };
-            let user_type = principals.user_type;
             if run.len() <= LINEAR_RUN {
                 for entry in run {
-                    if (1u64 << entry.filter_bit) & principals.filter == 0 {
+                    if (1u64 << entry.filter_bit) & filter == 0 {
                         continue;
                     }
-                    if let Some(position) = principals.position(entry.key) {
-                        visitor.visit_entry(entry, position, user_type);
+                    if let Some(position) = self.principals.position(entry.key) {
+                        self.visit_entry(entry, position);
                     }
                 }
             } else {
                 // A long run (a workspace with many members): search it
                 // for each of the subject's principals that its wide
                 // filter may hold.
-                let wide = self
-                    .policy
+                let wide = policy
                     .wide_filters
                     .get(usize::from(node.wide))
                     .unwrap_or(&[u64::MAX; 4]);
+                let (public, teams) = (self.principals.public, self.principals.teams);
                 let mut search = |principal: u32, position: u32| {
                     if principal_key::wide_contains(wide, principal) {
-                        visitor.search(run, principal, position, user_type);
+                        self.search(run, principal, position);
                     }
                 };
                 // In key order, as a scan would visit them: teams
                 // (sorted), then Everyone, so both name the same grant.
-                if principals.public {
+                if public {
                     search(principal_key::PUBLIC, 0);
                 } else {
-                    for (i, team) in principals.teams.iter().enumerate() {
+                    for (i, team) in teams.iter().enumerate() {
                         search(principal_key::TEAM | team, 2 + i as u32);
                     }
                     search(principal_key::EVERYONE, 1);
                 }
             }
-            self.cut |= visitor.cut_here;
+            self.cut |= self.cut_here;
         }
     }
 }
@@ -471,7 +448,13 @@ impl Policy {
         resource: ResourceId,
         start: (u32, &Node),
     ) -> Permissions {
-        let walk = self.walk_from(context, resource.0, start, Permissions::empty());
+        let walk = self.walk_from(
+            context.principals,
+            context.kind,
+            resource.0,
+            start,
+            Permissions::empty(),
+        );
         let mut permissions = (walk.allow - walk.deny) & context.ceiling;
         if !subject.mfa() {
             permissions -= self.mfa_required;
@@ -496,21 +479,24 @@ impl Policy {
         let Some(start) = self.first_holding(placed.filters(), resource.0) else {
             return Reason::NotMember;
         };
-        let context = self.context_of(&placed);
-        let walk = self.walk_from(&context, resource.0, start, needed);
+        // The principals moved into the walk, not copied into a
+        // `Context`: only the cold denials below build one.
+        let principals = self.principals_of(&placed);
+        let walk = self.walk_from(principals, placed.kind, resource.0, start, needed);
 
         // Step 5: grants.
         if !needed.difference(walk.allow).is_empty() {
             let missing = needed - walk.allow;
             if walk.unmet {
                 let walked = (walk.matched, walk.lost);
+                let context = self.context_of(&placed);
                 return self.unmet_or_lacking(&context, resource.0, missing, walked);
             }
             if !walk.matched {
                 return Reason::NotMember;
             }
             if missing.intersects(walk.lost) {
-                return self.overridden(&context, resource.0, missing);
+                return self.overridden(&self.context_of(&placed), resource.0, missing);
             }
             return Reason::RoleLacks { missing };
         }
@@ -523,9 +509,9 @@ impl Policy {
             };
         }
         // Step 7: ceilings.
-        let beyond_ceiling = needed - context.ceiling;
+        let beyond_ceiling = needed - placed.ceiling;
         if !beyond_ceiling.is_empty() {
-            return if context.is_link {
+            return if placed.account.is_none() {
                 Reason::LinkLacks {
                     missing: beyond_ceiling,
                 }
@@ -726,7 +712,17 @@ impl Policy {
     /// The context of a placed request: its principals read.
     #[inline(always)]
     fn context_of<'p>(&'p self, placed: &Placed<'p>) -> Context<'p> {
-        let principals = match placed.account {
+        Context {
+            principals: self.principals_of(placed),
+            ceiling: placed.ceiling,
+            kind: placed.kind,
+        }
+    }
+
+    /// The principals of a placed request.
+    #[inline(always)]
+    fn principals_of<'p>(&'p self, placed: &Placed<'p>) -> Principals<'p> {
+        match placed.account {
             Some((user, record)) => self.account_principals(user, record),
             None => Principals {
                 user: NONE,
@@ -738,12 +734,6 @@ impl Policy {
                 user_type: UserTypes::PUBLIC,
                 labels: Labels::empty(),
             },
-        };
-        Context {
-            principals,
-            ceiling: placed.ceiling,
-            is_link: placed.account.is_none(),
-            kind: placed.kind,
         }
     }
 
@@ -832,7 +822,9 @@ impl Policy {
         let principals = &context.principals;
         let filters = (principals.filter, principals.scope_filter);
         match self.first_holding(filters, resource) {
-            Some(start) => self.walk_from(context, resource, start, needed),
+            Some(start) => {
+                self.walk_from(context.principals, context.kind, resource, start, needed)
+            }
             None => Findings::NOTHING,
         }
     }
@@ -842,19 +834,22 @@ impl Policy {
     #[inline(always)]
     fn walk_from(
         &self,
-        context: &Context<'_>,
+        principals: Principals<'_>,
+        kind: ResourceKind,
         resource: u32,
         (mut at, mut node): (u32, &Node),
         needed: Permissions,
     ) -> Findings {
         let mut walker = WalkUp {
             policy: self,
-            principals: &context.principals,
-            kind: context.kind.index(),
+            principals,
+            kind: kind.index(),
             needed,
             resource,
-            walk: Findings::NOTHING,
+            found: Findings::NOTHING,
+            at,
             cut: 0,
+            cut_here: 0,
         };
         // Two levels per step: the parent and the grandparent are read
         // together, so that on a large policy their cache misses overlap
@@ -875,7 +870,7 @@ impl Policy {
             at = grandparent;
             node = above_that;
         }
-        walker.walk
+        walker.found
     }
 
     /// The first node from `resource` up (itself included) where the
@@ -976,6 +971,5 @@ pub(crate) struct Context<'p> {
     pub(crate) principals: Principals<'p>,
     /// The key's scope or the link's permissions; everything for a user.
     pub(crate) ceiling: Permissions,
-    is_link: bool,
     pub(crate) kind: ResourceKind,
 }
