@@ -237,6 +237,8 @@ impl PolicyBuilder {
     /// reaches the account anywhere in its tenant, nor an override below
     /// the root cuts every such grant (see the rules in
     /// [`Reason::RequiredRoleMissing`](crate::Reason::RequiredRoleMissing)).
+    /// To require it on every resource of a kind (each workspace) instead,
+    /// see [`require_role_on_each`](PolicyBuilder::require_role_on_each).
     ///
     /// An account built without it builds, and is denied everything with
     /// [`Reason::RequiredRoleMissing`](crate::Reason::RequiredRoleMissing),

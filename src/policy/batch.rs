@@ -6,9 +6,10 @@
 //!
 //! Owns: the order in which a batch first reads memory. Must never: decide
 //! (each decision is [`Policy::authorize`]'s, unchanged), allocate, or
-//! branch on what it reads ahead (a branch on data that has just missed
-//! the cache is what makes a cold decision slow, BENCHMARKS.md "Two levels
-//! per step").
+//! branch on data still on its way from memory (a branch on data that has
+//! just missed the cache is what makes a cold decision slow, BENCHMARKS.md
+//! "Two levels per step"): a pass reads only what the pass before brought
+//! in.
 //!
 //! Group prefetching, as in hash joins: the requests are taken [`GROUP`]
 //! at a time, and before any of a group is decided, three passes over it
@@ -158,7 +159,8 @@ impl Policy {
         if let Credential::User(user) = subject.credential() {
             if let Some(record) = self.users.get(user.0 as usize) {
                 black_box(self.teams_of(record).first());
-                // A search may read any of them: every cache line.
+                // A search may read any of them: each cache line, up to
+                // `LINES`.
                 for grant in self
                     .own_grants(user.0, record)
                     .iter()
