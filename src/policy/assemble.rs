@@ -29,7 +29,9 @@ use crate::resource::{ResourceId, ResourceKind};
 use crate::role::Flattened;
 
 use super::rules::ExclusiveTeams;
-use super::store::{child_lists, grandparent, summarise_group_run, summarise_own_run, team_filter};
+use super::store::{
+    child_lists, grandparent, summarise_group_run, summarise_own_run, summarise_paths, team_filter,
+};
 use super::*;
 
 /// A resource, resolved: what the builder hands the store to make its node.
@@ -197,7 +199,7 @@ impl Policy {
             seats,
             catalog,
         } = model;
-        let (nodes, grants, wide_filters) = lay_out_nodes(&resources, group_grants);
+        let (mut nodes, grants, wide_filters) = lay_out_nodes(&resources, group_grants);
         let mut long_runs = BTreeMap::new();
         for ((user, run), record) in own_grants.runs().zip(&mut users) {
             record.grants_start = own_grants.starts.get(user.0 as usize).copied().unwrap_or(0);
@@ -205,6 +207,14 @@ impl Policy {
         }
         user_teams.shrink_to_fit();
         let (first_child, next_sibling) = child_lists(&nodes);
+        for root in 0..nodes.len() {
+            if nodes
+                .get(root)
+                .is_some_and(|node| node.is_live() && node.parent == NONE)
+            {
+                summarise_paths(&mut nodes, &first_child, &next_sibling, id_at(root));
+            }
+        }
         let restrictions = crate::authority::restrictions_of(&nodes, &grants);
         let mut policy = Policy {
             nodes,

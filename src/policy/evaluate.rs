@@ -300,6 +300,14 @@ impl WalkUp<'_> {
         }
     }
 
+    /// Whether `node` or a node above it may hold a grant of the
+    /// subject's ([`Node::path_filter`]): when not, the walk is over.
+    #[inline(always)]
+    fn may_hold_above(&self, node: &Node) -> bool {
+        node.path_filter & self.principals.filter != 0
+            || node.path_scopes & self.principals.scope_filter != 0
+    }
+
     /// Applies the grants of node `at`: the user's own grants there, then
     /// its group grants, both skipped when their filters share no bit with
     /// the subject's.
@@ -860,11 +868,11 @@ impl Policy {
             let above = self.nodes.get(parent as usize);
             let above_that = self.nodes.get(grandparent as usize);
             walker.visit(at, node);
-            let Some(above) = above else {
+            let Some(above) = above.filter(|above| walker.may_hold_above(above)) else {
                 break;
             };
             walker.visit(parent, above);
-            let Some(above_that) = above_that else {
+            let Some(above_that) = above_that.filter(|above| walker.may_hold_above(above)) else {
                 break;
             };
             at = grandparent;
@@ -888,6 +896,10 @@ impl Policy {
             |node: &Node| scope_filter & (1u64 << node.scope_bit) != 0 || node.filter & filter != 0;
         let mut at = resource;
         let mut node = self.nodes.get(at as usize)?;
+        // Nothing on the whole path: one test instead of a walk.
+        if node.path_filter & filter == 0 && node.path_scopes & scope_filter == 0 {
+            return None;
+        }
         loop {
             if holds(node) {
                 return Some((at, node));

@@ -110,13 +110,21 @@ pub(crate) mod principal_key {
     }
 }
 
-/// One resource, as the hot path sees it. 32 bytes, aligned so that a node
-/// never straddles two cache lines.
+/// One resource, as the hot path sees it. 64 bytes, aligned so that a node
+/// is one cache line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(C, align(32))]
+#[repr(C, align(64))]
 pub(crate) struct Node {
     /// Bits of the principals holding grants here; 0 when there are none.
     pub(crate) filter: u64,
+    /// The `filter`s of this node and of every node above it, or'ed: when
+    /// it shares no bit with a subject's group filter and `path_scopes` none
+    /// with its scope filter, no node on the path may hold a grant of the
+    /// subject's, and a decision is `NotMember` without walking up.
+    /// Written by the store ([`summarise_paths`](super::store::summarise_paths)).
+    pub(crate) path_filter: u64,
+    /// `1 << scope_bit` of this node and of every node above it, or'ed.
+    pub(crate) path_scopes: u64,
     pub(crate) parent: u32,
     /// The parent's parent, or [`NONE`]: a decision reads the next two
     /// nodes of its walk at once, so that their cache misses overlap.
@@ -192,6 +200,7 @@ impl Node {
     /// Resource `id`, of `kind` in `tenant` ([`REMOVED`] for a removed
     /// one), below `parent` and `grandparent` ([`NONE`] for none), without
     /// grants: the one place a node is made, by the builder and by changes.
+    /// Its path summaries are the store's to write once it is placed.
     pub(crate) fn new(
         id: u32,
         parent: u32,
@@ -201,6 +210,8 @@ impl Node {
     ) -> Node {
         Node {
             filter: 0,
+            path_filter: 0,
+            path_scopes: 0,
             parent,
             grandparent,
             tenant,
@@ -485,7 +496,7 @@ impl UserRecord {
 }
 
 // The sizes the layout documents, checked when compiling.
-const _: () = assert!(core::mem::size_of::<Node>() == 32);
+const _: () = assert!(core::mem::size_of::<Node>() == 64);
 const _: () = assert!(core::mem::size_of::<UserRecord>() == 32);
 
 /// A [`Status`] without the invitation's expiry (kept in

@@ -12,7 +12,7 @@
 //! Its bulk half, [`assemble`], lays out a whole model
 //! for the builder with the summaries written here ([`team_filter`],
 //! [`summarise_group_run`], [`summarise_own_run`], [`grandparent`],
-//! [`child_lists`]).
+//! [`child_lists`], [`summarise_paths`]).
 //!
 //! Its boundary is typed: a method that names an entity takes (and one
 //! that adds an entity returns) its public id, [`ResourceId`], [`UserId`],
@@ -120,6 +120,44 @@ pub(super) fn summarise_own_run(
     record.scope_filter = grants.iter().fold(0, |filter, grant| {
         filter | 1 << principal_key::filter_shift(grant.scope)
     });
+}
+
+/// Writes the path summaries ([`Node::path_filter`], [`Node::path_scopes`])
+/// of `root` and of the nodes below it, from its parent's (none for a
+/// tenant root) and each node's own filter and scope bit. Below a node
+/// whose summaries come out as they were, nothing is rewritten: its
+/// subtree's were right and still are. So a change costs in proportion to
+/// the nodes whose summaries it changes (a grant adding a new group's bit
+/// on a tenant root rewrites the tenant), and a whole model is summarised
+/// by calling this on each root of fresh nodes (whose summaries are 0,
+/// never a live node's: a node's own scope bit is always in its
+/// `path_scopes`).
+pub(super) fn summarise_paths(
+    nodes: &mut [Node],
+    first_child: &[u32],
+    next_sibling: &[u32],
+    root: u32,
+) {
+    let mut pending = alloc::vec![root];
+    while let Some(at) = pending.pop() {
+        let above = nodes
+            .get(at as usize)
+            .and_then(|node| nodes.get(node.parent as usize))
+            .map_or((0, 0), |parent| (parent.path_filter, parent.path_scopes));
+        let Some(node) = nodes.get_mut(at as usize) else {
+            continue;
+        };
+        let path = (above.0 | node.filter, above.1 | 1 << node.scope_bit);
+        if (node.path_filter, node.path_scopes) == path {
+            continue;
+        }
+        (node.path_filter, node.path_scopes) = path;
+        let mut child = first_child.get(at as usize).copied().unwrap_or(NONE);
+        while child != NONE {
+            pending.push(child);
+            child = next_sibling.get(child as usize).copied().unwrap_or(NONE);
+        }
+    }
 }
 
 /// The grandparent link of a node below `parent`: `parent`'s parent, or
@@ -456,6 +494,13 @@ impl Policy {
         );
         record.grants_len = u32::try_from(entries.len()).unwrap_or(0);
         summarise_group_run(&mut self.wide_filters, record, entries);
+        self.summarise_paths_from(node);
+    }
+
+    /// Rewrites the path summaries of `node` and below (see
+    /// [`summarise_paths`]), after its filter or its parent changed.
+    fn summarise_paths_from(&mut self, node: u32) {
+        summarise_paths(&mut self.nodes, &self.first_child, &self.next_sibling, node);
     }
 
     /// Replaces a user's teams (sorted), with its filter.
@@ -568,6 +613,7 @@ impl Policy {
         if let Some(parent) = parent {
             self.link_child(parent, ResourceId(id));
         }
+        self.summarise_paths_from(id);
         ResourceId(id)
     }
 
@@ -600,6 +646,7 @@ impl Policy {
             self.unlink_child(old, id);
         }
         self.link_child(parent, id);
+        self.summarise_paths_from(id.0);
         Ok(())
     }
 
