@@ -117,13 +117,16 @@ pub(crate) mod principal_key {
 pub(crate) struct Node {
     /// Bits of the principals holding grants here; 0 when there are none.
     pub(crate) filter: u64,
-    /// The `filter`s of this node and of every node above it, or'ed: when
-    /// it shares no bit with a subject's group filter and `path_scopes` none
-    /// with its scope filter, no node on the path may hold a grant of the
-    /// subject's, and a decision is `NotMember` without walking up.
-    /// Written by the store ([`summarise_paths`](super::store::summarise_paths)).
+    /// The `filter`s of this node and of every node above it, or'ed (and
+    /// perhaps bits they no longer have: see
+    /// [`summarise_paths`](super::store::summarise_paths), its writer):
+    /// when it shares no bit with a subject's group filter and
+    /// `path_scopes` none with its scope filter, no node on the path may
+    /// hold a grant of the subject's, and a decision is `NotMember`
+    /// without walking up.
     pub(crate) path_filter: u64,
-    /// `1 << scope_bit` of this node and of every node above it, or'ed.
+    /// `1 << scope_bit` of this node and of every node above it, or'ed
+    /// (and perhaps of former ancestors, as `path_filter`).
     pub(crate) path_scopes: u64,
     pub(crate) parent: u32,
     /// The parent's parent, or [`NONE`]: a decision reads the next two

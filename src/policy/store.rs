@@ -122,16 +122,20 @@ pub(super) fn summarise_own_run(
     });
 }
 
-/// Writes the path summaries ([`Node::path_filter`], [`Node::path_scopes`])
-/// of `root` and of the nodes below it, from its parent's (none for a
-/// tenant root) and each node's own filter and scope bit. Below a node
-/// whose summaries come out as they were, nothing is rewritten: its
-/// subtree's were right and still are. So a change costs in proportion to
-/// the nodes whose summaries it changes (a grant adding a new group's bit
-/// on a tenant root rewrites the tenant), and a whole model is summarised
-/// by calling this on each root of fresh nodes (whose summaries are 0,
-/// never a live node's: a node's own scope bit is always in its
-/// `path_scopes`).
+/// Adds to the path summaries ([`Node::path_filter`], [`Node::path_scopes`])
+/// of `root` and of the nodes below it the bits of their parents'
+/// summaries (none for a tenant root) and of their own filter and scope
+/// bit. Below a node whose summaries gain nothing, nothing is rewritten:
+/// its subtree's already hold them.
+///
+/// Summaries only gain bits: a revoked grant's bit, or a former
+/// ancestor's after a move, stays until the policy is built again (from
+/// its document), which costs a decision a walk that finds nothing, never
+/// a different answer. So however a host's users churn grants (a team's
+/// grant on a tenant root made and revoked again and again), each node's
+/// summaries are rewritten at most 128 times in a policy's life, once per
+/// bit, not once per change. Fresh nodes (summaries 0) get their exact
+/// ones: a whole model is summarised by calling this on each root.
 pub(super) fn summarise_paths(
     nodes: &mut [Node],
     first_child: &[u32],
@@ -147,7 +151,10 @@ pub(super) fn summarise_paths(
         let Some(node) = nodes.get_mut(at as usize) else {
             continue;
         };
-        let path = (above.0 | node.filter, above.1 | 1 << node.scope_bit);
+        let path = (
+            node.path_filter | above.0 | node.filter,
+            node.path_scopes | above.1 | 1 << node.scope_bit,
+        );
         if (node.path_filter, node.path_scopes) == path {
             continue;
         }
@@ -497,8 +504,8 @@ impl Policy {
         self.summarise_paths_from(node);
     }
 
-    /// Rewrites the path summaries of `node` and below (see
-    /// [`summarise_paths`]), after its filter or its parent changed.
+    /// Adds to the path summaries of `node` and below what its filter or
+    /// its new parent brings ([`summarise_paths`]).
     fn summarise_paths_from(&mut self, node: u32) {
         summarise_paths(&mut self.nodes, &self.first_child, &self.next_sibling, node);
     }
