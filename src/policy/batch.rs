@@ -15,7 +15,10 @@
 //! at a time, and before any of a group is decided, three passes over it
 //! read (1) each request's user record and resource node, (2) what those
 //! name: the parent and grandparent nodes, the user's teams and own
-//! grants, and (3) the grant runs of the three nodes. The reads of one
+//! grants, and (3) the grant runs of the three nodes. Passes 2 and 3 skip
+//! a request whose node's path summaries say nothing on its path may hold
+//! a grant of its user's: its decision reads nothing more (read from the
+//! record and node pass 1 brought in). The reads of one
 //! pass are independent of each other, so their misses overlap, and each
 //! pass finds in cache what the one before named. The crate has no
 //! `unsafe` (so no prefetch instruction): the reads are ordinary loads
@@ -146,11 +149,34 @@ impl Policy {
         black_box(self.nodes.get(resource.0 as usize).map(|node| node.filter));
     }
 
+    /// Whether the request's resource node may hold, on its path, a grant
+    /// of its user's ([`Node::path_filter`](super::layout::Node::path_filter)): read from the record and the
+    /// node, which the first pass brought in. When not, its decision reads
+    /// nothing more, and neither do the later passes.
+    #[inline]
+    fn may_hold(&self, (subject, _, resource): &(Subject, Action, ResourceId)) -> bool {
+        let Credential::User(user) = subject.credential() else {
+            return true;
+        };
+        match (
+            self.users.get(user.0 as usize),
+            self.nodes.get(resource.0 as usize),
+        ) {
+            (Some(record), Some(node)) => {
+                node.path_filter & record.filter != 0 || node.path_scopes & record.scope_filter != 0
+            }
+            _ => false,
+        }
+    }
+
     /// Starts reading what the request's user record and resource node
     /// name: the node's parent and grandparent, the user's teams and own
     /// grants.
     #[inline]
-    fn read_second(&self, (subject, _, resource): &(Subject, Action, ResourceId)) {
+    fn read_second(&self, request @ (subject, _, resource): &(Subject, Action, ResourceId)) {
+        if !self.may_hold(request) {
+            return;
+        }
         if let Some(node) = self.nodes.get(resource.0 as usize) {
             for above in [node.parent, node.grandparent] {
                 black_box(self.nodes.get(above as usize).map(|node| node.filter));
@@ -176,7 +202,10 @@ impl Policy {
     /// Starts reading the grants of the request's resource node, its
     /// parent and its grandparent (named by the nodes, now in cache).
     #[inline]
-    fn read_third(&self, (_, _, resource): &(Subject, Action, ResourceId)) {
+    fn read_third(&self, request @ (_, _, resource): &(Subject, Action, ResourceId)) {
+        if !self.may_hold(request) {
+            return;
+        }
         if let Some(node) = self.nodes.get(resource.0 as usize) {
             for at in [resource.0, node.parent, node.grandparent] {
                 if let Some(node) = self.nodes.get(at as usize) {

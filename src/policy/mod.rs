@@ -79,19 +79,23 @@ pub(crate) struct Catalog {
 /// ids, so that a decision allocates nothing, hashes no string, takes no
 /// lock and never recurses:
 ///
-/// - one 32-byte node per resource: its parent and grandparent, tenant and
-///   kind, where its grants to groups (teams, `Everyone`, `Public`) start,
-///   and a 64-bit *filter* of which groups hold grants there;
+/// - one 64-byte node (a cache line) per resource: its parent and
+///   grandparent, tenant and kind, where its grants to groups (teams,
+///   `Everyone`, `Public`) start, a 64-bit *filter* of which groups hold
+///   grants there, and the same summarised for its whole path;
 /// - each user's own grants, kept with the user (most users hold few), with
 ///   a 64-bit filter of the resources they are on;
 /// - each user's teams, sorted, and the filter bits of its groups;
 /// - each role flattened to one [`Permissions`] per [`ResourceKind`].
 ///
-/// A decision walks from the resource up to its tenant root, two levels
-/// per step (a node names its grandparent, so that the next two nodes are
-/// read at once and a deep tree's cache misses overlap); a node whose
-/// filters share no bit with the subject's is passed without touching its
-/// grants, which is most folders and flows.
+/// A decision whose subject holds nothing on the resource's path (the
+/// most common denial) is answered from its record and the resource's
+/// node alone. Otherwise it walks from the resource up to its tenant root,
+/// two levels per step (a node names its grandparent, so that the next two
+/// nodes are read at once and a deep tree's cache misses overlap), and
+/// stops where nothing above may hold a grant of the subject's; a node
+/// whose filters share no bit with the subject's is passed without
+/// touching its grants, which is most folders and flows.
 ///
 /// Two policies are equal (`==`) when they hold the same model under the
 /// same ids at the same revision, whatever their layout in memory: see
