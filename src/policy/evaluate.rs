@@ -421,7 +421,7 @@ impl Policy {
         }
         // Nothing on the path for the subject's principals: nothing held,
         // and their runs and labels are never read.
-        let Some(start) = self.first_holding(placed.filters(), resource.0) else {
+        let Some(start) = self.first_holding(placed.filters(), (resource.0, placed.node)) else {
             return Permissions::empty();
         };
         let context = self.context_of(&placed);
@@ -440,7 +440,8 @@ impl Policy {
     ) -> Permissions {
         let principals = &context.principals;
         let filters = (principals.filter, principals.scope_filter);
-        match self.first_holding(filters, resource.0) {
+        let start = self.nodes.get(resource.0 as usize);
+        match start.and_then(|node| self.first_holding(filters, (resource.0, node))) {
             Some(start) => self.permissions_from(subject, context, resource, start),
             None => Permissions::empty(),
         }
@@ -484,7 +485,7 @@ impl Policy {
         // No grant on the path can be the subject's: the walk would find
         // nothing (no membership, no condition passed over), and the
         // subject's runs and labels need not be read.
-        let Some(start) = self.first_holding(placed.filters(), resource.0) else {
+        let Some(start) = self.first_holding(placed.filters(), (resource.0, placed.node)) else {
             return Reason::NotMember;
         };
         // The principals moved into the walk, not copied into a
@@ -683,6 +684,7 @@ impl Policy {
                     account: Some((user, record)),
                     ceiling,
                     kind: node.kind,
+                    node,
                 })
             }
             Prepared::Link { link, channel, now } => {
@@ -712,6 +714,7 @@ impl Policy {
                     account: None,
                     ceiling: link.permissions,
                     kind: node.kind,
+                    node,
                 })
             }
         }
@@ -829,7 +832,8 @@ impl Policy {
     ) -> Findings {
         let principals = &context.principals;
         let filters = (principals.filter, principals.scope_filter);
-        match self.first_holding(filters, resource) {
+        let start = self.nodes.get(resource as usize);
+        match start.and_then(|node| self.first_holding(filters, (resource, node))) {
             Some(start) => {
                 self.walk_from(context.principals, context.kind, resource, start, needed)
             }
@@ -881,21 +885,21 @@ impl Policy {
         walker.found
     }
 
-    /// The first node from `resource` up (itself included) where the
-    /// subject may hold a grant (its own, by the user's scope filter, or a
-    /// group's, by the node's filter), or `None` when there is none: the
-    /// nodes below it are ones [`WalkUp::visit`] would pass over, so the
-    /// walk starts there. Two levels per step, as in the walk.
+    /// The first node from the resource (`at`, its node) up, itself
+    /// included, where the subject may hold a grant (its own, by the
+    /// user's scope filter, or a group's, by the node's filter), or `None`
+    /// when there is none (the resource's path summaries tell at once):
+    /// the nodes below it are ones [`WalkUp::visit`] would pass over, so
+    /// the walk starts there. Two levels per step, as in the walk. The
+    /// node comes from the caller, who has read it for its checks.
     #[inline(always)]
-    fn first_holding(
-        &self,
+    fn first_holding<'p>(
+        &'p self,
         (filter, scope_filter): (u64, u64),
-        resource: u32,
-    ) -> Option<(u32, &Node)> {
+        (mut at, mut node): (u32, &'p Node),
+    ) -> Option<(u32, &'p Node)> {
         let holds =
             |node: &Node| scope_filter & (1u64 << node.scope_bit) != 0 || node.filter & filter != 0;
-        let mut at = resource;
-        let mut node = self.nodes.get(at as usize)?;
         // Nothing on the whole path: one test instead of a walk.
         if node.path_filter & filter == 0 && node.path_scopes & scope_filter == 0 {
             return None;
@@ -964,6 +968,8 @@ pub(crate) struct Placed<'p> {
     /// As [`Context::ceiling`].
     ceiling: Permissions,
     kind: ResourceKind,
+    /// The resource's node.
+    node: &'p Node,
 }
 
 impl Placed<'_> {
