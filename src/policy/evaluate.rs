@@ -614,7 +614,7 @@ impl Policy {
         (mut at, mut node): (u32, &Node),
         needed: Permissions,
     ) -> Findings {
-        let mut walker = WalkUp::new(self, principals, kind.index(), needed, resource, at);
+        let mut walker = WalkUp::new(self, principals, kind, needed, resource, at);
         // Two levels per step: the parent and the grandparent are read
         // together, so that on a large policy their cache misses overlap
         // instead of following one another.

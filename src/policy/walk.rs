@@ -13,6 +13,7 @@
 use crate::grant::Effect;
 use crate::label::Condition;
 use crate::permission::Permissions;
+use crate::resource::ResourceKind;
 
 use super::*;
 
@@ -65,7 +66,9 @@ impl Findings {
 pub(super) struct WalkUp<'p> {
     policy: &'p Policy,
     principals: Principals<'p>,
-    kind: usize,
+    /// The kind asked about, kept as the enum so that indexing a role's
+    /// permissions by it needs no bounds check.
+    kind: ResourceKind,
     needed: Permissions,
     /// The resource asked about, whose labels conditions compare.
     resource: u32,
@@ -85,13 +88,13 @@ pub(super) struct WalkUp<'p> {
 
 impl<'p> WalkUp<'p> {
     /// The start of a walk for `principals` asking for `needed` on
-    /// `resource` (of the kind with index `kind`), at node `at`, having
+    /// `resource` (of kind `kind`), at node `at`, having
     /// found nothing.
     #[inline(always)]
     pub(super) fn new(
         policy: &'p Policy,
         principals: Principals<'p>,
-        kind: usize,
+        kind: ResourceKind,
         needed: Permissions,
         resource: u32,
         at: u32,
@@ -120,7 +123,7 @@ impl<'p> WalkUp<'p> {
     /// principal `principal` at `position`.
     #[inline]
     fn grant(&mut self, principal: u32, role: u32, effect: Effect, position: u32) {
-        let permissions = self.policy.role_permissions(role, self.kind);
+        let permissions = self.policy.role_permissions(role, self.kind.index());
         if effect == Effect::Deny {
             let found = &mut self.found;
             found.deny |= permissions;
@@ -205,7 +208,7 @@ impl<'p> WalkUp<'p> {
             && entry.eligible.intersects(self.principals.user_type)
         {
             // What `grant` does for it: matched, and counted.
-            let permissions = self.policy.role_permissions(entry.role, self.kind);
+            let permissions = self.policy.role_permissions(entry.role, self.kind.index());
             self.found.matched = true;
             self.count(entry.key, entry.role, permissions);
         } else {
