@@ -26,6 +26,7 @@ use crate::role::RoleId;
 use crate::subject::{Credential, Subject};
 
 use super::denials::expired;
+use super::walk::{Findings, WalkUp};
 use super::*;
 
 /// Who a subject is, as far as the grants of its principals care: its
@@ -130,241 +131,6 @@ impl Principals<'_> {
             (!self.public).then_some(1)
         } else {
             self.public.then_some(0)
-        }
-    }
-}
-
-/// What one walk from a resource to its root found: [`WalkUp`] fills it.
-#[derive(Clone, Copy)]
-pub(super) struct Findings {
-    /// Permissions from every counted allow and override grant.
-    allow: Permissions,
-    /// Permissions removed by deny grants.
-    deny: Permissions,
-    /// Permissions of allow grants that an override below cut off, as far
-    /// as they intersect the permissions asked for.
-    lost: Permissions,
-    /// The first principal whose cut-off grant would have given something asked for.
-    pub(super) lost_principal: u32,
-    /// Whether any allow or override grant of the subject's principals is on
-    /// the path, counted or cut off (a deny alone is no membership).
-    matched: bool,
-    /// Whether a grant of the subject's principals on the path was passed
-    /// over for its condition: only then may a denial be
-    /// [`Reason::ConditionUnmet`] (see `denials.rs`).
-    unmet: bool,
-    /// The nearest counted grant giving something asked for:
-    /// (principal, scope, role), or [`NONE`]s.
-    granted: (u32, u32, u32),
-    /// The nearest deny grant removing something asked for: (principal,
-    /// scope), or [`NONE`]s.
-    denied: (u32, u32),
-}
-
-impl Findings {
-    /// What a walk that found nothing leaves.
-    const NOTHING: Findings = Findings {
-        allow: Permissions::empty(),
-        deny: Permissions::empty(),
-        lost: Permissions::empty(),
-        lost_principal: NONE,
-        matched: false,
-        unmet: false,
-        granted: (NONE, NONE, NONE),
-        denied: (NONE, NONE),
-    };
-}
-
-/// One walk from a resource up to its root ([`Policy::walk`]): the
-/// subject's principals (moved in, not borrowed from a `Context`), what
-/// the walk has found so far, and the node being visited. One value for
-/// the whole walk: visiting a node sets `at` and `cut_here`, it builds no
-/// visitor of its own.
-struct WalkUp<'p> {
-    policy: &'p Policy,
-    principals: Principals<'p>,
-    kind: usize,
-    needed: Permissions,
-    /// The resource asked about, whose labels conditions compare.
-    resource: u32,
-    found: Findings,
-    /// The node being visited.
-    at: u32,
-    /// Principals cut by overrides strictly below `at` (bit i: principal
-    /// i, as [`Principals::position`]).
-    cut: u128,
-    /// Principals cut by overrides at `at` (they apply above it only).
-    cut_here: u128,
-}
-
-impl WalkUp<'_> {
-    /// Applies one grant of `role` with `effect` held by the subject's
-    /// principal `principal` at `position`.
-    #[inline]
-    fn grant(&mut self, principal: u32, role: u32, effect: Effect, position: u32) {
-        let permissions = self.policy.role_permissions(role, self.kind);
-        let found = &mut self.found;
-        if effect == Effect::Deny {
-            found.deny |= permissions;
-            if found.denied.0 == NONE && permissions.intersects(self.needed) {
-                found.denied = (principal, self.at);
-            }
-            return;
-        }
-        found.matched = true;
-        // Most walks meet no override: no 128-bit shift then.
-        if self.cut != 0 && (self.cut >> position) & 1 != 0 {
-            let lost = permissions & self.needed;
-            if !lost.is_empty() && found.lost.is_empty() {
-                found.lost_principal = principal;
-            }
-            found.lost |= lost;
-            return;
-        }
-        if effect == Effect::Override {
-            self.cut_here |= 1u128 << position;
-        }
-        found.allow |= permissions;
-        if found.granted.0 == NONE && permissions.intersects(self.needed) {
-            found.granted = (principal, self.at, role);
-        }
-    }
-
-    /// Applies a group grant if it reaches the subject
-    /// ([`Audience::reached_by`]).
-    // No #[inline] here: with it (copied into every codegen unit) +1.5
-    // instr/request (bare) and +26 KB of code, and inline(always) here with
-    // `user_grants` made the random batch 7% slower; cachegrind and
-    // `benches/authorize.rs`, issue 15. `search` and `user_grants` are
-    // inline(always): see theirs.
-    fn visit_entry(&mut self, entry: &GrantEntry, position: u32) {
-        let (policy, target) = (self.policy, self.resource);
-        if self.principals.audience().reached_by(
-            entry.effect,
-            entry.eligible,
-            entry.condition,
-            || policy.labels_of(target),
-        ) {
-            self.grant(entry.key, entry.role, entry.effect, position);
-        } else if entry.condition != Condition::Always {
-            self.found.unmet = true;
-        }
-    }
-
-    /// Applies every grant of `principal` in a sorted run.
-    // inline(always), with `user_grants`: random 299.63 → 291.47
-    // instr/request, team 417 → 411, admin 388 → 370; org_admin 18.8–19.3 →
-    // 15.7–16.1 ns, allowed_team_folder 19.1–20.0 → 19.0–19.1 ns, the random
-    // batch unchanged (alternating rounds); issue 15, measured again after
-    // issue 16 changed the walk (before it, this cost +47 instr bare).
-    #[inline(always)]
-    fn search(&mut self, run: &[GrantEntry], principal: u32, position: u32) {
-        let first = run.partition_point(|entry| entry.key < principal);
-        for entry in run.iter().skip(first) {
-            if entry.key != principal {
-                break;
-            }
-            self.visit_entry(entry, position);
-        }
-    }
-
-    /// Applies the user's own grants at `at`.
-    // inline(always): see `search`; alone it gave org_admin 16.3–16.7 ns.
-    #[inline(always)]
-    fn user_grants(&mut self) {
-        let (grants, user, at) = (self.principals.grants, self.principals.user, self.at);
-        let first = if grants.len() <= LINEAR_RUN {
-            grants
-                .iter()
-                .position(|g| g.scope >= at)
-                .unwrap_or(grants.len())
-        } else {
-            grants.partition_point(|g| g.scope < at)
-        };
-        for grant in grants.iter().skip(first) {
-            if grant.scope != at {
-                break;
-            }
-            // A user's own grants were checked eligible when made: only
-            // the resource-dependent half of the rule applies.
-            let (policy, target) = (self.policy, self.resource);
-            if self
-                .principals
-                .audience()
-                .meets(grant.condition, || policy.labels_of(target))
-            {
-                self.grant(user, grant.role, grant.effect, 0);
-            } else {
-                self.found.unmet = true;
-            }
-        }
-    }
-
-    /// Whether `node` or a node above it may hold a grant of the
-    /// subject's ([`Node::path_filter`]): when not, the walk is over.
-    #[inline(always)]
-    fn may_hold_above(&self, node: &Node) -> bool {
-        node.path_filter & self.principals.filter != 0
-            || node.path_scopes & self.principals.scope_filter != 0
-    }
-
-    /// Applies the grants of node `at`: the user's own grants there, then
-    /// its group grants, both skipped when their filters share no bit with
-    /// the subject's.
-    // inline(always): as plain #[inline], +66 instr/request (bare), +57 (team),
-    // +77 (effective); cachegrind, issue 15
-    #[inline(always)]
-    fn visit(&mut self, at: u32, node: &Node) {
-        let filter = self.principals.filter;
-        let own = self.principals.scope_filter & (1u64 << node.scope_bit) != 0;
-        let group = node.filter & filter != 0;
-        if own || group {
-            self.at = at;
-            self.cut_here = 0;
-            if own {
-                self.user_grants();
-            }
-            let policy = self.policy;
-            let run = if group {
-                policy.group_grants(node)
-            } else {
-                &[]
-            };
-            if run.len() <= LINEAR_RUN {
-                for entry in run {
-                    if (1u64 << entry.filter_bit) & filter == 0 {
-                        continue;
-                    }
-                    if let Some(position) = self.principals.position(entry.key) {
-                        self.visit_entry(entry, position);
-                    }
-                }
-            } else {
-                // A long run (a workspace with many members): search it
-                // for each of the subject's principals that its wide
-                // filter may hold.
-                let wide = policy
-                    .wide_filters
-                    .get(usize::from(node.wide))
-                    .unwrap_or(&[u64::MAX; 4]);
-                let (public, teams) = (self.principals.public, self.principals.teams);
-                let mut search = |principal: u32, position: u32| {
-                    if principal_key::wide_contains(wide, principal) {
-                        self.search(run, principal, position);
-                    }
-                };
-                // In key order, as a scan would visit them: teams
-                // (sorted), then Everyone, so both name the same grant.
-                if public {
-                    search(principal_key::PUBLIC, 0);
-                } else {
-                    for (i, team) in teams.iter().enumerate() {
-                        search(principal_key::TEAM | team, 2 + i as u32);
-                    }
-                    search(principal_key::EVERYONE, 1);
-                }
-            }
-            self.cut |= self.cut_here;
         }
     }
 }
@@ -852,17 +618,7 @@ impl Policy {
         (mut at, mut node): (u32, &Node),
         needed: Permissions,
     ) -> Findings {
-        let mut walker = WalkUp {
-            policy: self,
-            principals,
-            kind: kind.index(),
-            needed,
-            resource,
-            found: Findings::NOTHING,
-            at,
-            cut: 0,
-            cut_here: 0,
-        };
+        let mut walker = WalkUp::new(self, principals, kind, needed, resource, at);
         // Two levels per step: the parent and the grandparent are read
         // together, so that on a large policy their cache misses overlap
         // instead of following one another.
@@ -882,7 +638,7 @@ impl Policy {
             at = grandparent;
             node = above_that;
         }
-        walker.found
+        walker.findings()
     }
 
     /// The first node from the resource (`at`, its node) up, itself

@@ -29,6 +29,7 @@ pub(crate) mod layout;
 pub(crate) mod required;
 pub(crate) mod rules;
 pub(crate) mod store;
+mod walk;
 
 pub(crate) use evaluate::{Audience, Context, Prepared, Principals};
 pub use explain::Explanation;
