@@ -29,6 +29,8 @@ pub(crate) mod layout;
 pub(crate) mod required;
 pub(crate) mod rules;
 pub(crate) mod store;
+#[cfg(test)]
+mod summary_tests;
 mod walk;
 
 pub(crate) use evaluate::{Audience, Context, Prepared, Principals};

@@ -34,7 +34,7 @@ pub(super) struct Findings {
     pub(super) matched: bool,
     /// Whether a grant of the subject's principals on the path was passed
     /// over for its condition: only then may a denial be
-    /// [`Reason::ConditionUnmet`] (see `denials.rs`).
+    /// [`Reason::ConditionUnmet`](crate::Reason::ConditionUnmet) (see `denials.rs`).
     pub(super) unmet: bool,
     /// The nearest counted grant giving something asked for:
     /// (principal, scope, role), or [`NONE`]s.
