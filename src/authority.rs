@@ -217,7 +217,7 @@ impl Policy {
             condition,
             grantee,
             tenant: ResourceId(tenant),
-            author_labels: context.principals.labels,
+            author_labels: context.principals.labels(self),
             within: Cell::new(None),
         };
         let lacks = |held: &Held| {
@@ -291,7 +291,7 @@ impl Policy {
         mut visit: impl FnMut(u32, u32, Effect, Condition),
     ) {
         if own_key(principals).is_some() {
-            let own = principals.grants;
+            let own = principals.grants(self);
             let first = own.partition_point(|grant| grant.scope < id);
             for grant in own.iter().skip(first) {
                 if grant.scope != id {
@@ -300,7 +300,7 @@ impl Policy {
                 visit(0, grant.role, grant.effect, grant.condition);
             }
         }
-        let audience = principals.audience();
+        let audience = principals.audience(self);
         let mut entry = |entry: &GrantEntry, position: u32| {
             if audience.may_hold(entry.effect, entry.eligible) {
                 visit(position, entry.role, entry.effect, entry.condition);
@@ -469,7 +469,7 @@ impl Policy {
         if let Some(own) = own_key(principals) {
             candidates.extend(
                 principals
-                    .grants
+                    .grants(self)
                     .iter()
                     .filter(|grant| restricts(grant.effect) && takes(grant.role, grant.effect))
                     .map(|grant| (grant.scope, own)),

@@ -61,7 +61,7 @@ impl Policy {
         missing: Permissions,
     ) -> Option<Reason> {
         let principals = &context.principals;
-        let audience = principals.audience();
+        let audience = principals.audience(self);
         let kind = context.kind.index();
         let target = || self.labels_of(resource);
         let gives = |role: u32| self.role_permissions(role, kind).intersects(missing);
@@ -77,8 +77,9 @@ impl Policy {
             let own: &[UserGrant] = if principals.public {
                 &[]
             } else {
-                let first = principals.grants.partition_point(|grant| grant.scope < at);
-                principals.grants.get(first..).unwrap_or(&[])
+                let grants = principals.grants(self);
+                let first = grants.partition_point(|grant| grant.scope < at);
+                grants.get(first..).unwrap_or(&[])
             };
             let own = own
                 .iter()
@@ -140,10 +141,10 @@ impl Policy {
         // whose cut-off grant would have given one of them.
         let walk = self.walk(context, resource, missing);
         let principal = walk.lost_principal;
-        let audience = context.principals.audience();
+        let audience = context.principals.audience(self);
         let target = || self.labels_of(resource);
         let own: &[UserGrant] = if principal == context.principals.user {
-            context.principals.grants
+            context.principals.grants(self)
         } else {
             &[]
         };

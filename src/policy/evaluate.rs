@@ -87,9 +87,12 @@ impl Audience {
 pub(crate) struct Principals<'p> {
     /// The user's packed key, or [`NONE`] for a link.
     pub(crate) user: u32,
-    /// The user's own grants (empty for a link).
-    pub(crate) grants: &'p [UserGrant],
-    /// Bits of the scopes of `grants`.
+    /// The account's record (`None` for a link), from which its own grants
+    /// and labels are read when they are needed
+    /// ([`grants`](Principals::grants), [`labels`](Principals::labels)):
+    /// most walks need neither.
+    pub(crate) record: Option<&'p UserRecord>,
+    /// Bits of the scopes of the user's own grants.
     pub(crate) scope_filter: u64,
     pub(crate) teams: &'p [u32],
     /// A link acts only as [`Principal::Public`](crate::Principal::Public); a user or key acts as
@@ -99,17 +102,35 @@ pub(crate) struct Principals<'p> {
     pub(crate) filter: u64,
     /// The account's type (`PUBLIC` for a link), for role eligibility.
     pub(crate) user_type: UserTypes,
-    /// The account's labels (none for a link), for conditional grants.
-    pub(crate) labels: Labels,
 }
 
-impl Principals<'_> {
-    /// The subject's type and labels, for [`Audience::reached_by`].
+impl<'p> Principals<'p> {
+    /// The user's own grants in `policy`, sorted by scope (none for a link).
     #[inline]
-    pub(crate) fn audience(&self) -> Audience {
+    pub(crate) fn grants(&self, policy: &'p Policy) -> &'p [UserGrant] {
+        self.record.map_or(&[], |record| {
+            policy.own_grants(self.user & principal_key::INDEX_MASK, record)
+        })
+    }
+
+    /// The account's labels in `policy` (none for a link), for conditional
+    /// grants.
+    #[inline]
+    pub(crate) fn labels(&self, policy: &Policy) -> Labels {
+        if self.record.is_some() {
+            policy.user_labels_of(self.user & principal_key::INDEX_MASK)
+        } else {
+            Labels::empty()
+        }
+    }
+
+    /// The subject's type and labels in `policy`, for
+    /// [`Audience::reached_by`].
+    #[inline]
+    pub(crate) fn audience(&self, policy: &Policy) -> Audience {
         Audience {
             user_type: self.user_type,
-            labels: self.labels,
+            labels: self.labels(policy),
         }
     }
 
@@ -503,13 +524,12 @@ impl Policy {
             Some((user, record)) => self.account_principals(user, record),
             None => Principals {
                 user: NONE,
-                grants: &[],
+                record: None,
                 scope_filter: 0,
                 teams: &[],
                 public: true,
                 filter: principal_key::filter_bit(principal_key::PUBLIC),
                 user_type: UserTypes::PUBLIC,
-                labels: Labels::empty(),
             },
         }
     }
@@ -518,18 +538,15 @@ impl Policy {
     // inline(always): as plain #[inline], +46 instr/request (bare), +52 (team),
     // +45 (effective); cachegrind, issue 15
     #[inline(always)]
-    fn account_principals<'p>(&'p self, user: u32, record: &UserRecord) -> Principals<'p> {
-        let teams = self.teams_of(record);
-        let grants = self.own_grants(user, record);
+    fn account_principals<'p>(&'p self, user: u32, record: &'p UserRecord) -> Principals<'p> {
         Principals {
             user: principal_key::USER | user,
-            grants,
+            record: Some(record),
             scope_filter: record.scope_filter,
-            teams,
+            teams: self.teams_of(record),
             public: false,
             filter: record.filter,
             user_type: record.user_types(),
-            labels: self.user_labels_of(user),
         }
     }
 

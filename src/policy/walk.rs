@@ -227,7 +227,7 @@ impl<'p> WalkUp<'p> {
     #[inline(never)]
     fn visit_other(&mut self, entry: &GrantEntry, position: u32) {
         let (policy, target) = (self.policy, self.resource);
-        if self.principals.audience().reached_by(
+        if self.principals.audience(policy).reached_by(
             entry.effect,
             entry.eligible,
             entry.condition,
@@ -260,7 +260,10 @@ impl<'p> WalkUp<'p> {
     // inline(always): see `search`; alone it gave org_admin 16.3–16.7 ns.
     #[inline(always)]
     fn user_grants(&mut self) {
-        let (grants, user, at) = (self.principals.grants, self.principals.user, self.at);
+        let (policy, user, at) = (self.policy, self.principals.user, self.at);
+        // Read here, at a node whose scope bit the user's filter has: most
+        // walks never need them.
+        let grants = self.principals.grants(policy);
         let first = if grants.len() <= LINEAR_RUN {
             grants
                 .iter()
@@ -274,12 +277,14 @@ impl<'p> WalkUp<'p> {
                 break;
             }
             // A user's own grants were checked eligible when made: only
-            // the resource-dependent half of the rule applies.
-            let (policy, target) = (self.policy, self.resource);
-            if self
-                .principals
-                .audience()
-                .meets(grant.condition, || policy.labels_of(target))
+            // the resource-dependent half of the rule applies, and the
+            // user's labels are read only for a condition.
+            let target = self.resource;
+            if grant.condition == Condition::Always
+                || self
+                    .principals
+                    .audience(policy)
+                    .meets(grant.condition, || policy.labels_of(target))
             {
                 self.grant(user, grant.role, grant.effect, 0);
             } else {

@@ -136,7 +136,7 @@ impl<'p> Down<'p> {
         let mut here: smallvec::SmallVec<[(u32, u32, Effect, Condition); 8]> =
             smallvec::SmallVec::new();
         if principals.scope_filter & (1u64 << record.scope_bit) != 0 {
-            let grants = principals.grants;
+            let grants = principals.grants(policy);
             let first = grants.partition_point(|grant| grant.scope < node);
             for grant in grants.iter().skip(first) {
                 if grant.scope != node {
@@ -146,6 +146,7 @@ impl<'p> Down<'p> {
             }
         }
         if record.filter & principals.filter != 0 {
+            let audience = principals.audience(policy);
             for entry in policy.group_grants(record) {
                 if (1u64 << entry.filter_bit) & principals.filter == 0 {
                     continue;
@@ -155,7 +156,7 @@ impl<'p> Down<'p> {
                 };
                 // The resource-independent half of the rule; the
                 // condition is asked per resource, in `permissions`.
-                if principals.audience().may_hold(entry.effect, entry.eligible) {
+                if audience.may_hold(entry.effect, entry.eligible) {
                     here.push((position, entry.role, entry.effect, entry.condition));
                 }
             }
@@ -278,7 +279,7 @@ impl<'p> Down<'p> {
     /// principal, its grants at or below its deepest override that holds
     /// here, whose own condition holds here, less the denies that hold here.
     fn permissions(&self, kind: usize, target: Labels) -> Permissions {
-        let audience = self.principals.audience();
+        let audience = self.principals.audience(self.policy);
         let holds = CONDITIONS.map(|condition| audience.meets(condition, || target));
         let at = |cells: &[Flattened; 3]| {
             cells
