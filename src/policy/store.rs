@@ -142,29 +142,43 @@ pub(super) fn summarise_paths(
     next_sibling: &[u32],
     root: u32,
 ) {
-    let mut pending = alloc::vec![root];
-    while let Some(at) = pending.pop() {
-        let above = nodes
-            .get(at as usize)
-            .and_then(|node| nodes.get(node.parent as usize))
-            .map_or((0, 0), |parent| (parent.path_filter, parent.path_scopes));
-        let Some(node) = nodes.get_mut(at as usize) else {
-            continue;
-        };
-        let path = (
-            node.path_filter | above.0 | node.filter,
-            node.path_scopes | above.1 | 1 << node.scope_bit,
-        );
-        if (node.path_filter, node.path_scopes) == path {
-            continue;
-        }
-        (node.path_filter, node.path_scopes) = path;
+    // Most changes give `root` nothing new: no list of pending nodes then.
+    if !widen_path(nodes, root) {
+        return;
+    }
+    let mut pending = Vec::new();
+    let children = |at: u32, pending: &mut Vec<u32>| {
         let mut child = first_child.get(at as usize).copied().unwrap_or(NONE);
         while child != NONE {
             pending.push(child);
             child = next_sibling.get(child as usize).copied().unwrap_or(NONE);
         }
+    };
+    children(root, &mut pending);
+    while let Some(at) = pending.pop() {
+        if widen_path(nodes, at) {
+            children(at, &mut pending);
+        }
     }
+}
+
+/// Adds to node `at`'s path summaries its parent's and its own bits;
+/// whether they gained any.
+fn widen_path(nodes: &mut [Node], at: u32) -> bool {
+    let above = nodes
+        .get(at as usize)
+        .and_then(|node| nodes.get(node.parent as usize))
+        .map_or((0, 0), |parent| (parent.path_filter, parent.path_scopes));
+    let Some(node) = nodes.get_mut(at as usize) else {
+        return false;
+    };
+    let path = (
+        node.path_filter | above.0 | node.filter,
+        node.path_scopes | above.1 | 1 << node.scope_bit,
+    );
+    let gained = (node.path_filter, node.path_scopes) != path;
+    (node.path_filter, node.path_scopes) = path;
+    gained
 }
 
 /// The grandparent link of a node below `parent`: `parent`'s parent, or
